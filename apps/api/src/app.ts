@@ -1,0 +1,80 @@
+import type { Queue } from 'bullmq';
+import type { Config } from './env';
+import { createClickhouse, migrateClickhouse, type ClickHouseClient } from './stores/clickhouse';
+import { createPostgres, migratePostgres, type PostgresStore } from './stores/postgres';
+import { createRedis, waitReady, type Redis } from './stores/redis';
+import { GroupCommitWriter } from './ingest/group-commit';
+import { insertEvents } from './events/store';
+import { createEventsQueue, publishEvents, type EventsJob } from './events/queue';
+import { KeyResolver } from './workspaces';
+import { createLogger, type Logger } from './logger';
+
+/** Everything a request handler or a job needs: the stores and the services over them. */
+export interface App {
+  config: Config;
+  log: Logger;
+  clickhouse: ClickHouseClient;
+  postgres: PostgresStore;
+  redis: Redis;
+  eventsQueue: Queue<EventsJob>;
+  writer: GroupCommitWriter;
+  keys: KeyResolver;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Isolates a test's PostgreSQL tables in their own schema. */
+  postgresSchema?: string;
+  logger?: Logger;
+  /** A ClickHouse client owned by the caller (tests share one embedded engine per process). */
+  clickhouse?: ClickHouseClient;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const ownsClickhouse = !options.clickhouse;
+  const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
+  const postgres = await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
+  try {
+    await migratePostgres(postgres.db);
+    await migrateClickhouse(clickhouse);
+  } catch (err) {
+    await postgres.close();
+    if (ownsClickhouse) await clickhouse.close();
+    throw err;
+  }
+  const redis = createRedis(config.redisUrl);
+  redis.on('error', () => undefined); // state is read through redis.status; errors are reported by /healthz
+  await waitReady(redis).catch(() => log.warn('Redis is not answering yet; ingestion answers 503 until it does', { url: config.redisUrl }));
+  const eventsQueue = createEventsQueue(redis, config.queuePrefix);
+  eventsQueue.on('error', () => undefined);
+  const writer = new GroupCommitWriter({
+    insert: (rows) => insertEvents(clickhouse, rows),
+    afterCommit: async (rows) => {
+      try {
+        await publishEvents(eventsQueue, rows);
+      } catch (err) {
+        log.warn('events not handed to real-time processing', { error: (err as Error).message, count: rows.length });
+      }
+    },
+  });
+  const keys = new KeyResolver(postgres.db);
+
+  return {
+    config,
+    log,
+    clickhouse,
+    postgres,
+    redis,
+    eventsQueue,
+    writer,
+    keys,
+    async close() {
+      await writer.drain();
+      await eventsQueue.close().catch(() => undefined);
+      redis.disconnect();
+      await postgres.close();
+      if (ownsClickhouse) await clickhouse.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database, User } from '../stores/postgres';
+import { hashPassword, verifyPassword } from './passwords';
+
+export const emailSchema = z.email().max(320).transform((e) => e.toLowerCase());
+export const passwordSchema = z.string().min(8, 'Password must be at least 8 characters').max(1024);
+
+export class UserExistsError extends Error {}
+
+export async function createUser(db: Kysely<Database>, email: string, password: string): Promise<User> {
+  const normalized = emailSchema.parse(email);
+  passwordSchema.parse(password);
+  const existing = await db.selectFrom('users').select('id').where('email', '=', normalized).executeTakeFirst();
+  if (existing) throw new UserExistsError(`A user with email ${normalized} already exists`);
+  return db
+    .insertInto('users')
+    .values({ id: randomUUID(), email: normalized, password_hash: await hashPassword(password) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findUserByEmail(db: Kysely<Database>, email: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+}
+
+/** Returns the user when the password matches; the same work is done for unknown emails. */
+export async function authenticate(db: Kysely<Database>, email: string, password: string): Promise<User | null> {
+  const user = await findUserByEmail(db, email);
+  const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  return user && ok ? user : null;
+}

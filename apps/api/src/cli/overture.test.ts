@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const apiRoot = join(import.meta.dirname, '../..');
+
+function cli(args: string[], opts: { dataDir: string; input?: string }) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', ...args], {
+    cwd: apiRoot,
+    env: { ...process.env, OVERTURE_DATA_DIR: opts.dataDir, LOG_LEVEL: 'error' },
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pnpm overture', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'overture-cli-'));
+
+  it('creates a workspace and prints its keys as JSON', () => {
+    const r = cli(['workspace', 'create', '--name', 'Acme', '--json'], { dataDir });
+    expect(r.code, r.stderr).toBe(0);
+    const ws = JSON.parse(r.stdout) as Record<string, string>;
+    expect(Object.keys(ws).sort()).toEqual(['id', 'secretKey', 'writeKey']);
+    expect(ws.writeKey).toMatch(/^wk_/);
+    expect(ws.secretKey).toMatch(/^sk_/);
+  });
+
+  it('creates a user with the password from stdin, and refuses a second one with the same email', () => {
+    const ok = cli(['user', 'create', '--email', 'Ada@Example.com'], { dataDir, input: 'a long password\n' });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/ada@example.com created/);
+    const again = cli(['user', 'create', '--email', 'ada@example.com'], { dataDir, input: 'a long password\n' });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('explains usage errors and exits non-zero', () => {
+    const missing = cli(['workspace', 'create'], { dataDir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--name is required/);
+    const unknown = cli(['frobnicate'], { dataDir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
+    const short = cli(['user', 'create', '--email', 'b@example.com'], { dataDir, input: 'short\n' });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/at least 8 characters/);
+    const badEmail = cli(['user', 'create', '--email', 'not-an-email'], { dataDir, input: 'a long password\n' });
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toMatch(/email/i);
+  });
+
+  it('migrates, and says so when there is nothing left to do', () => {
+    const r = cli(['migrate'], { dataDir });
+    expect(r.code, r.stderr).toBe(0);
+    const again = cli(['migrate'], { dataDir });
+    expect(again.stdout).toMatch(/Nothing to migrate/);
+  });
+});

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import type { App } from '../app';
+import { createUser, findUserByEmail } from '../auth';
+import { addMember, createWorkspace, findWorkspaceByName, writeKeyOf } from '../workspaces';
+import { latestInvoiceDate, loadRetailCsv } from './load-retail';
+
+export const demoSamplePath = join(import.meta.dirname, 'online-retail-sample.csv.gz');
+export const demoWorkspaceName = 'Demo Store';
+export const demoUser = { email: 'demo@overture.local', password: 'overture-demo' };
+
+const dayMs = 24 * 3600 * 1000;
+
+export interface DemoInfo {
+  created: boolean;
+  workspaceId: string;
+  writeKey: string | undefined;
+  email: string;
+  password: string;
+  events?: number;
+}
+
+/**
+ * The first start gives a newcomer something real to look at: a workspace loaded with a sample of the
+ * UCI Online Retail data set, moved in time by whole days so its last order falls on today.
+ */
+export async function ensureDemo(app: App): Promise<DemoInfo> {
+  const db = app.postgres.db;
+  const existing = await findWorkspaceByName(db, demoWorkspaceName);
+  if (existing) {
+    return { created: false, workspaceId: existing.id, writeKey: await writeKeyOf(db, existing.id), ...demoUser };
+  }
+  const user = (await findUserByEmail(db, demoUser.email)) ?? (await createUser(db, demoUser.email, demoUser.password));
+  const ws = await createWorkspace(db, demoWorkspaceName, user.id);
+  await addMember(db, user.id, ws.id, 'owner');
+  const latest = await latestInvoiceDate(demoSamplePath);
+  const shiftMs = latest ? Math.floor((Date.now() - latest.getTime()) / dayMs) * dayMs : 0;
+  const loaded = await loadRetailCsv(app, ws.id, demoSamplePath, { shiftMs });
+  return { created: true, workspaceId: ws.id, writeKey: ws.writeKey, ...demoUser, events: loaded.events };
+}

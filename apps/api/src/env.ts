@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  OVERTURE_DATA_DIR: z.string().default('.data'),
+  PUBLIC_URL: z.url().optional(),
+  CLICKHOUSE_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  OVERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OVERTURE_DEMO: bool.default(true),
+  OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('overture'),
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  DASHBOARD_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  clickhouseUrl: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string;
+  /** Signs session cookies and tracked links; persisted under the data dir when not given. */
+  secret: string;
+  demo: boolean;
+  queuePrefix: string;
+  maxBodyBytes: number;
+  logLevel: Env['LOG_LEVEL'];
+  /** Built dashboard (Vite output) served at `/`. */
+  dashboardDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function toConfig(env: Env): Config {
+  const dataDir = resolve(env.OVERTURE_DATA_DIR);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    clickhouseUrl: env.CLICKHOUSE_URL,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    secret: env.OVERTURE_SECRET ?? persistentSecret(dataDir),
+    demo: env.OVERTURE_DEMO,
+    queuePrefix: env.OVERTURE_QUEUE_PREFIX,
+    maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    logLevel: env.LOG_LEVEL,
+    dashboardDir: resolve(env.DASHBOARD_DIR ?? join(import.meta.dirname, '../../dashboard/dist')),
+  };
+}
+
+/** The one place that reads process.env. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  return toConfig(parseEnv(source));
+}
+
+/** Where tests find the real servers of the CI machine. */
+export function testServers(source: Record<string, string | undefined> = process.env) {
+  return {
+    databaseUrl: source.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    redisUrl: source.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  };
+}

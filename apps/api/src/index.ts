@@ -1,0 +1,11 @@
+// Public surface of the API app: what other packages (the dashboard, benches) may import.
+export type { AppRouter } from './trpc/root';
+// Runtime entry points for benches and tools that drive the app in-process.
+export { createApp, type App } from './app';
+export { parseEnv, toConfig } from './env';
+export { createWorkspace } from './workspaces';
+export { recomputeWorkspace, createSegment, refreshProfilesSegments, type SegmentDraft } from './segments';
+export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from './profiles';
+export { createJourneyRuntime, consumeJourneyEvents, createJourney, publishJourney, testSinkChannels, type JourneyRuntime, type ProfileDirectory } from './journeys';
+export { sendEmail, saveEmailSettings, closeTransports } from './channels';
+export { saveTemplate } from './templates';

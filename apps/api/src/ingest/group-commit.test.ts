@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitWriter } from './group-commit';
+import { normalizeEvent, type EventRow } from './normalize';
+
+const row = (id: string, ws = 'w'): EventRow => normalizeEvent({ type: 'track', event: 'E', userId: 'u', messageId: id }, { workspaceId: ws, receivedAt: Date.now() });
+
+describe('group commit', () => {
+  it('shares one insert between requests that arrive while another insert is in flight', async () => {
+    const inserts: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const writer = new GroupCommitWriter({
+      maxConcurrent: 1,
+      insert: async (rows) => {
+        inserts.push(rows.length);
+        if (inserts.length === 1) await gate;
+      },
+    });
+    const first = writer.write([row('a')]);
+    await new Promise((r) => setImmediate(r));
+    const rest = Array.from({ length: 10 }, (_, i) => writer.write([row(`b${i}`), row(`c${i}`)]));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(inserts).toEqual([1, 20]);
+  });
+
+  it('rejects every waiter of a failed insert, and stores nothing twice after a retry', async () => {
+    const stored: string[] = [];
+    let fail = true;
+    const writer = new GroupCommitWriter({
+      insert: async (rows) => {
+        if (fail) throw new Error('store down');
+        stored.push(...rows.map((r) => r.message_id));
+      },
+    });
+    await expect(writer.write([row('x'), row('y')])).rejects.toThrow('store down');
+    fail = false;
+    await writer.write([row('x'), row('y')]);
+    await writer.write([row('x')]); // a retry of something already stored
+    expect(stored).toEqual(['x', 'y']);
+  });
+
+  it('keeps equal message ids of different workspaces apart', async () => {
+    const stored: string[] = [];
+    const writer = new GroupCommitWriter({ insert: async (rows) => void stored.push(...rows.map((r) => `${r.workspace_id}/${r.message_id}`)) });
+    await writer.write([row('m', 'w1'), row('m', 'w2'), row('m', 'w1')]);
+    expect(stored.sort()).toEqual(['w1/m', 'w2/m']);
+  });
+});

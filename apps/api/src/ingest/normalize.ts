@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingEvent } from './schema';
+import { isBotUserAgent } from './bots';
+import { enrichContext } from './enrich';
+
+/** One row of ClickHouse `events`, ready for JSONEachRow. */
+export interface EventRow {
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  event: string;
+  distinct_id: string;
+  anonymous_id: string;
+  user_id: string;
+  group_id: string;
+  previous_id: string;
+  timestamp: string;
+  sent_at: string | null;
+  received_at: string;
+  properties: string;
+  traits: string;
+  context: string;
+  is_bot: number;
+}
+
+export interface RequestFacts {
+  workspaceId: string;
+  receivedAt: number;
+  /** `sentAt` of the enclosing batch, when the client put it there. */
+  batchSentAt?: unknown;
+  batchContext?: Record<string, unknown> | undefined;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  /** Filled on first use: the same for every event of a request. */
+  receivedAtText?: string;
+}
+
+function toMillis(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** ClickHouse DateTime64(3) text, always UTC. */
+export function chTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+}
+
+/**
+ * Client clocks drift: like Segment, the event time is the client's time shifted by the
+ * difference between when we received the batch and when the client says it sent it.
+ */
+export function correctedTimestamp(eventTime: number | undefined, sentAt: number | undefined, receivedAt: number): number {
+  if (eventTime === undefined) return receivedAt;
+  if (sentAt === undefined) return eventTime;
+  return eventTime + (receivedAt - sentAt);
+}
+
+export function normalizeEvent(event: IncomingEvent, facts: RequestFacts): EventRow {
+  const sentAt = toMillis(event.sentAt ?? facts.batchSentAt);
+  const eventTime = toMillis(event.originalTimestamp ?? event.timestamp);
+  const context: Record<string, unknown> = { ...facts.batchContext, ...event.context };
+  if (facts.ip && context.ip === undefined) context.ip = facts.ip;
+  const userAgent = typeof context.userAgent === 'string' ? context.userAgent : facts.userAgent;
+  if (userAgent && context.userAgent === undefined) context.userAgent = userAgent;
+  enrichContext(context);
+  const automated = context.webdriver === true && context.allowAutomation !== true;
+
+  let name = '';
+  let properties = event.properties ?? {};
+  if (event.type === 'track') name = event.event;
+  else if (event.type === 'page' || event.type === 'screen') {
+    name = event.name ?? '';
+    if (event.category) properties = { category: event.category, ...properties };
+  }
+  const traits = event.traits ?? (event.type === 'identify' || event.type === 'group' ? {} : (context.traits as Record<string, unknown> | undefined) ?? {});
+  const userId = event.userId ?? '';
+  const anonymousId = event.anonymousId ?? '';
+  return {
+    workspace_id: facts.workspaceId,
+    message_id: event.messageId ?? randomUUID(),
+    type: event.type,
+    event: name,
+    distinct_id: userId || anonymousId,
+    anonymous_id: anonymousId,
+    user_id: userId,
+    group_id: event.type === 'group' ? event.groupId : '',
+    previous_id: event.type === 'alias' ? event.previousId : '',
+    timestamp: chTime(correctedTimestamp(eventTime, sentAt, facts.receivedAt)),
+    sent_at: sentAt === undefined ? null : chTime(sentAt),
+    received_at: (facts.receivedAtText ??= chTime(facts.receivedAt)),
+    properties: JSON.stringify(properties),
+    traits: JSON.stringify(traits),
+    context: JSON.stringify(context),
+    is_bot: automated || isBotUserAgent(userAgent) ? 1 : 0,
+  };
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
+import { ConfigError, loadConfig } from './env';
+import { createApp } from './app';
+import { createHttpServer, listen } from './http/server';
+import { extraRoutes } from './http/routes';
+import { startWorker, type RunningWorker } from './worker/worker';
+import { ensureRedis, RedisUnavailableError } from './stores/redis-launcher';
+import { ensureDemo } from './demo/seed';
+import { DataDirBusyError, lockDataDir } from './stores/data-lock';
+
+type Role = 'all' | 'api' | 'worker';
+
+async function main(role: Role): Promise<void> {
+  const config = loadConfig();
+  const embedded = !config.clickhouseUrl || !config.databaseUrl;
+  if (role !== 'all' && embedded) {
+    throw new ConfigError(
+      `start:${role} runs the ${role} alone, which needs CLICKHOUSE_URL and DATABASE_URL: the embedded stores allow one process per data dir. Use "pnpm start" to run the API and worker together.`,
+    );
+  }
+  if (embedded) lockDataDir(config.dataDir, `"pnpm start"`);
+  const redisChild: ChildProcess | null = await ensureRedis(config.redisUrl, config.dataDir);
+  const app = await createApp(config);
+  let server: Server | null = null;
+  let worker: RunningWorker | null = null;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info('shutting down', { signal });
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await worker?.close();
+    await app.close();
+    redisChild?.kill('SIGTERM');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (role !== 'worker') {
+    server = createHttpServer(app, extraRoutes);
+    const port = await listen(server, config.port, config.host);
+    console.log(`Overture API listening on http://localhost:${port} (ClickHouse: ${config.clickhouseUrl ? 'server' : 'chDB'}, PostgreSQL: ${app.postgres.kind}, Redis: ${redisChild ? 'started by Overture' : config.redisUrl})`);
+  }
+  if (role !== 'api') {
+    worker = startWorker(app);
+    console.log('Overture worker running');
+  }
+  if (role !== 'worker' && config.demo) {
+    const demo = await ensureDemo(app);
+    console.log(
+      `${demo.created ? `Demo workspace created (${demo.events} events from the UCI Online Retail sample).` : 'Demo workspace ready.'} ` +
+        `Sign in at ${config.publicUrl}/ as ${demo.email} / ${demo.password} — write key ${demo.writeKey}`,
+    );
+  }
+}
+
+const role = (process.argv[2] ?? 'all') as Role;
+if (!['all', 'api', 'worker'].includes(role)) {
+  console.error(`Unknown role "${role}": use all, api or worker`);
+  process.exit(2);
+}
+main(role).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DataDirBusyError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+export type { ClickHouseClient };
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+export interface ClickhouseOptions {
+  /** A ClickHouse server URL; when absent, chDB runs in-process on `dataDir`. */
+  url?: string | undefined;
+  /** Directory for the embedded engine; ':memory:' for an ephemeral one. */
+  dataDir?: string;
+}
+
+/**
+ * Settings every query runs with. `final` makes each read of a Replacing table
+ * collapse duplicates, so a retried event is never counted twice in any result.
+ */
+const settings = {
+  date_time_input_format: 'best_effort',
+  final: 1,
+} as const;
+
+export function createClickhouse(options: ClickhouseOptions): ClickHouseClient {
+  if (options.url) {
+    return createClient({ url: options.url, clickhouse_settings: settings, request_timeout: 30_000 });
+  }
+  const dir = options.dataDir ?? ':memory:';
+  let path = dir;
+  if (dir !== ':memory:') {
+    path = join(dir, 'clickhouse');
+    mkdirSync(path, { recursive: true });
+  }
+  // chdb types against its own copy of @clickhouse/client-common; the runtime contract is the same.
+  const chdb = createChdbConnection({ path });
+  const client = createClient({ connection: chdb as unknown as ClientConnection, clickhouse_settings: settings });
+  embedded.set(client, chdb);
+  return client;
+}
+
+const embedded = new WeakMap<ClickHouseClient, ReturnType<typeof createChdbConnection>>();
+
+/**
+ * Inserts rows already serialised in `format`. On chDB the bytes go to the engine's parser
+ * directly instead of being spliced into one giant SQL string; on a server they stream over HTTP.
+ */
+export async function insertRaw(
+  client: ClickHouseClient,
+  table: string,
+  columns: readonly string[],
+  format: 'JSONEachRow' | 'JSONCompactEachRow',
+  body: Buffer,
+): Promise<void> {
+  const chdb = embedded.get(client);
+  if (chdb) {
+    await chdb.chdb.rawInsert({ table, columns, values: body, format });
+    return;
+  }
+  await client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([body]), format });
+}
+
+export async function clickhouseHealth(client: ClickHouseClient): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const r = await client.ping();
+    return r.success ? { ok: true } : { ok: false, error: String(r.error?.message ?? 'ping failed') };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}

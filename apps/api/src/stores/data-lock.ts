@@ -1,0 +1,45 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class DataDirBusyError extends Error {}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * chDB and PGlite allow one process per data directory; two would corrupt it. The lock names the
+ * holder so the second process can say who to stop.
+ */
+export function lockDataDir(dataDir: string, holder: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'overture.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify({ pid: process.pid, holder }), { flag: 'wx' });
+      const release = () => rmSync(file, { force: true });
+      process.once('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let current: { pid: number; holder: string } | null = null;
+      try {
+        current = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; holder: string };
+      } catch {
+        current = null;
+      }
+      if (current && current.pid !== process.pid && alive(current.pid)) {
+        throw new DataDirBusyError(
+          `The embedded stores in ${dataDir} are in use by ${current.holder} (pid ${current.pid}); stop it first, or point OVERTURE_DATA_DIR elsewhere.`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataDirBusyError(`Could not lock ${dataDir}`);
+}

@@ -1,0 +1,82 @@
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
+import { KyselyPGlite } from 'kysely-pglite';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from './types';
+import { migrations } from './migrations';
+
+export interface PostgresOptions {
+  /** A PostgreSQL URL; when absent, PGlite runs in-process. */
+  url?: string | undefined;
+  /** Directory for the embedded engine; 'memory://' for an ephemeral one. */
+  dataDir?: string;
+  /** A schema to live in (tests isolate themselves this way on a shared server). */
+  schema?: string;
+}
+
+export interface PostgresStore {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const schemaName = /^[a-z_][a-z0-9_]*$/;
+
+export async function createPostgres(options: PostgresOptions): Promise<PostgresStore> {
+  if (options.schema && !schemaName.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
+  if (options.url) {
+    if (options.schema) {
+      const admin = new pg.Client({ connectionString: options.url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  let dir = options.dataDir ?? 'memory://';
+  if (!dir.startsWith('memory://')) {
+    dir = join(dir, 'postgres');
+    mkdirSync(dir, { recursive: true });
+  }
+  const pglite = await KyselyPGlite.create(dir);
+  const db = new Kysely<Database>({ dialect: pglite.dialect });
+  if (options.schema) {
+    await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`).execute(db);
+  }
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      if (!pglite.client.closed) await pglite.client.close();
+    },
+  };
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migratePostgres(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function postgresHealth(db: Kysely<Database>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await sql`select 1`.execute(db);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}

@@ -1,0 +1,2 @@
+export { createPostgres, migratePostgres, postgresHealth, type PostgresOptions, type PostgresStore } from './db';
+export type * from './types';

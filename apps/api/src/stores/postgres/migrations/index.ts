@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts';
+import * as m0010 from './0010_segments';
+import * as m0020 from './0020_journeys';
+import * as m0030 from './0030_channels';
+
+/** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+  '0010_segments': m0010,
+  '0020_journeys': m0020,
+  '0030_channels': m0030,
+};

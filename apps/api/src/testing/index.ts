@@ -1,0 +1,121 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { sql } from 'kysely';
+import { testServers, toConfig, parseEnv, type Config } from '../env';
+import { createApp, type App } from '../app';
+import { createClickhouse, type ClickHouseClient } from '../stores/clickhouse';
+import { createHttpServer, listen } from '../http/server';
+import { extraRoutes } from '../http/routes';
+import { startWorker, type RunningWorker } from '../worker/worker';
+import { createWorkspace, type CreatedWorkspace } from '../workspaces';
+import { createUser } from '../auth';
+import { createLogger } from '../logger';
+import { useJourneyRuntime, type JourneyRuntime } from '../journeys';
+
+export type { App } from '../app';
+export type { CreatedWorkspace } from '../workspaces';
+
+let sharedClickhouse: { client: ClickHouseClient; dir: string } | null = null;
+
+/** chDB allows one engine per process, so every test app of a test file shares one, isolated by workspace. */
+export function testClickhouse(): { client: ClickHouseClient; dir: string } {
+  if (!sharedClickhouse) {
+    const dir = mkdtempSync(join(tmpdir(), 'overture-ch-'));
+    sharedClickhouse = { client: createClickhouse({ dataDir: dir }), dir };
+  }
+  return sharedClickhouse;
+}
+
+export interface TestAppOptions {
+  /** Which PostgreSQL: embedded PGlite (in memory) or the machine's server in a fresh schema. */
+  postgres?: 'pglite' | 'postgres';
+  env?: Record<string, string>;
+}
+
+export interface TestApp extends App {
+  /** Redis key prefix of this app's queues. */
+  queuePrefix: string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const servers = testServers();
+  const id = randomBytes(6).toString('hex');
+  const dataDir = mkdtempSync(join(tmpdir(), 'overture-test-'));
+  const queuePrefix = `test-${id}`;
+  const config: Config = toConfig(
+    parseEnv({
+      OVERTURE_DATA_DIR: dataDir,
+      OVERTURE_SECRET: randomBytes(32).toString('hex'),
+      REDIS_URL: servers.redisUrl,
+      OVERTURE_QUEUE_PREFIX: queuePrefix,
+      OVERTURE_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      ...(options.postgres === 'postgres' ? { DATABASE_URL: servers.databaseUrl } : {}),
+      ...options.env,
+    }),
+  );
+  if (options.postgres !== 'postgres') config.dataDir = 'memory://';
+  const schema = options.postgres === 'postgres' ? `t_${id}` : undefined;
+  const app = await createApp(config, {
+    clickhouse: testClickhouse().client,
+    logger: createLogger(config.logLevel),
+    ...(schema ? { postgresSchema: schema } : {}),
+  });
+  const close = app.close;
+  return Object.assign(app, {
+    queuePrefix,
+    async close() {
+      if (schema) await sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).execute(app.postgres.db).catch(() => undefined);
+      const keys = await app.redis.keys(`${queuePrefix}:*`).catch(() => [] as string[]);
+      if (keys.length) await app.redis.del(...keys).catch(() => undefined);
+      await close();
+    },
+  });
+}
+
+export interface TestServer {
+  app: TestApp;
+  url: string;
+  server: Server;
+  workspace: CreatedWorkspace;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server on a random port, with a fresh workspace and (optionally) the worker. */
+export async function startTestServer(
+  options: TestAppOptions & { worker?: boolean; journeyChannels?: (app: App) => JourneyRuntime['deps']['channels'] } = {},
+): Promise<TestServer> {
+  const app = await createTestApp(options);
+  if (options.journeyChannels) useJourneyRuntime(app, { channels: options.journeyChannels(app) });
+  const server = createHttpServer(app, extraRoutes);
+  const port = await listen(server, 0, '127.0.0.1');
+  const workspace = await createWorkspace(app.postgres.db, `test-${randomBytes(3).toString('hex')}`);
+  const worker: RunningWorker | null = options.worker ? startWorker(app) : null;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    workspace,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await worker?.close();
+      await app.close();
+    },
+  };
+}
+
+/** A dashboard user who is a member of the given workspaces. */
+export async function createTestUser(app: App, workspaceIds: string[], email = `u-${randomBytes(4).toString('hex')}@example.com`) {
+  const password = 'correct horse battery';
+  const user = await createUser(app.postgres.db, email, password);
+  for (const id of workspaceIds) {
+    await app.postgres.db.insertInto('memberships').values({ user_id: user.id, workspace_id: id, role: 'owner' }).execute();
+  }
+  return { ...user, password };
+}
+
+export { createWorkspace };

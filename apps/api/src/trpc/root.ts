@@ -1,0 +1,24 @@
+import { router } from './trpc';
+import { authRouter } from './routers/auth';
+import { workspacesRouter } from './routers/workspaces';
+import { eventsRouter } from './routers/events';
+import { installRouter } from './routers/install';
+import { profilesRouter } from './routers/profiles';
+import { segmentsRouter } from './routers/segments';
+import { journeysRouter } from './routers/journeys';
+import { templatesRouter } from './routers/templates';
+import { channelsRouter } from './routers/channels';
+
+export const appRouter = router({
+  auth: authRouter,
+  workspaces: workspacesRouter,
+  events: eventsRouter,
+  install: installRouter,
+  profiles: profilesRouter,
+  segments: segmentsRouter,
+  journeys: journeysRouter,
+  templates: templatesRouter,
+  channels: channelsRouter,
+});
+
+export type AppRouter = typeof appRouter;

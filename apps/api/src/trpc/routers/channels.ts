@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { emailSettingsInput, getEmailSettings, messageHistory, saveEmailSettings, sendEmail, sendPush, setVapidSubject, vapidKeysOf } from '../../channels';
+import { router, workspaceProcedure } from '../trpc';
+
+export const channelsRouter = router({
+  emailSettings: workspaceProcedure.query(({ ctx }) => getEmailSettings(ctx.app, ctx.workspaceId)),
+
+  saveEmailSettings: workspaceProcedure.input(z.object({ settings: emailSettingsInput })).mutation(({ ctx, input }) => saveEmailSettings(ctx.app, ctx.workspaceId, input.settings)),
+
+  /** The workspace's VAPID public key (generated on first call) and contact subject. */
+  pushKeys: workspaceProcedure.query(async ({ ctx }) => {
+    const k = await vapidKeysOf(ctx.app, ctx.workspaceId);
+    return { publicKey: k.publicKey, subject: k.subject };
+  }),
+
+  setPushSubject: workspaceProcedure.input(z.object({ subject: z.string().min(1).max(500) })).mutation(async ({ ctx, input }) => {
+    try {
+      await setVapidSubject(ctx.app, ctx.workspaceId, input.subject);
+    } catch (err) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: (err as Error).message });
+    }
+  }),
+
+  /** A one-off send of a template to one profile, through the same checks as a journey's. */
+  send: workspaceProcedure
+    .input(z.object({ channel: z.enum(['email', 'web_push']), template: z.string().min(1).max(200), profileId: z.string().min(1).max(200) }))
+    .mutation(async ({ ctx, input }): Promise<{ status: string; messageId: string; reason?: string }> => {
+      const req = { workspaceId: ctx.workspaceId, profileId: input.profileId, template: input.template };
+      return input.channel === 'email' ? sendEmail(ctx.app, req) : sendPush(ctx.app, req);
+    }),
+
+  messages: workspaceProcedure
+    .input(z.object({ profileId: z.string().min(1).max(200), limit: z.number().int().min(1).max(500).default(100) }))
+    .query(({ ctx, input }) => messageHistory(ctx.app, ctx.workspaceId, input.profileId, input.limit)),
+});

@@ -1,0 +1,72 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { validateJourney } from '@overture/journeys';
+import {
+  createJourney,
+  getJourney,
+  getJourneySettings,
+  JourneyError,
+  journeyMetrics,
+  listJourneys,
+  publishJourney,
+  saveDraft,
+  saveJourneySettings,
+  setJourneyStatus,
+  webhookSecret,
+} from '../../journeys';
+import { router, workspaceProcedure } from '../trpc';
+
+/** Domain errors as tRPC errors; validation issues travel along so the builder can mark the nodes. */
+async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof JourneyError) throw new TRPCError({ code: err.code, message: err.message, cause: err });
+    if (err instanceof z.ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    throw err;
+  }
+}
+
+const journeyId = z.object({ journeyId: z.string().min(1) });
+
+export const journeysRouter = router({
+  list: workspaceProcedure.query(({ ctx }) => listJourneys(ctx.app.postgres.db, ctx.workspaceId)),
+
+  get: workspaceProcedure.input(journeyId).query(({ ctx, input }) => domain(() => getJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId))),
+
+  create: workspaceProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(200), draft: z.unknown().optional() }))
+    .mutation(({ ctx, input }) => createJourney(ctx.app.postgres.db, ctx.workspaceId, input.name, input.draft ?? {})),
+
+  /** Inline validation for the builder: issues name the node they are about. */
+  validate: workspaceProcedure.input(z.object({ definition: z.unknown() })).query(({ input }) => {
+    const r = validateJourney(input.definition);
+    return r.ok ? { ok: true as const, issues: [] } : { ok: false as const, issues: r.issues };
+  }),
+
+  saveDraft: workspaceProcedure
+    .input(journeyId.extend({ draft: z.unknown(), name: z.string().trim().min(1).max(200).optional() }))
+    .mutation(({ ctx, input }) => domain(() => saveDraft(ctx.app.postgres.db, ctx.workspaceId, input.journeyId, input.draft, input.name))),
+
+  publish: workspaceProcedure.input(journeyId).mutation(({ ctx, input }) => domain(() => publishJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId))),
+
+  setStatus: workspaceProcedure
+    .input(journeyId.extend({ action: z.enum(['pause', 'resume', 'archive']) }))
+    .mutation(({ ctx, input }) => domain(async () => ({ status: await setJourneyStatus(ctx.app.postgres.db, ctx.workspaceId, input.journeyId, input.action) }))),
+
+  metrics: workspaceProcedure.input(journeyId).query(({ ctx, input }) =>
+    domain(async () => {
+      await getJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId);
+      return journeyMetrics(ctx.app.postgres.db, ctx.app.clickhouse, ctx.workspaceId, input.journeyId);
+    }),
+  ),
+
+  settings: workspaceProcedure.query(({ ctx }) => getJourneySettings(ctx.app.postgres.db, ctx.workspaceId)),
+
+  saveSettings: workspaceProcedure
+    .input(z.object({ settings: z.unknown() }))
+    .mutation(({ ctx, input }) => domain(() => saveJourneySettings(ctx.app.postgres.db, ctx.workspaceId, input.settings))),
+
+  /** What webhook receivers verify `x-overture-signature` with. */
+  webhookSecret: workspaceProcedure.query(({ ctx }) => ({ secret: webhookSecret(ctx.app.config.secret, ctx.workspaceId) })),
+});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import {
+  conditionSchema,
+  createSegment,
+  deleteSegment,
+  estimateSize,
+  getSegment,
+  listSegments,
+  pieView,
+  refreshSegment,
+  SegmentError,
+  segmentInput,
+  segmentSize,
+  updateSegment,
+} from '../../segments';
+import { selectRows } from '../../profiles/sql';
+import { router, workspaceProcedure } from '../trpc';
+
+async function badRequest<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SegmentError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+    throw err;
+  }
+}
+
+const segmentId = z.object({ id: z.string().min(1).max(100) });
+
+export const segmentsRouter = router({
+  list: workspaceProcedure.query(async ({ ctx }) => {
+    const segments = await listSegments(ctx.app, ctx.workspaceId);
+    return Promise.all(segments.map(async (s) => ({ ...s, size: s.computedVersion === null ? null : await segmentSize(ctx.app, ctx.workspaceId, s.id) })));
+  }),
+
+  get: workspaceProcedure.input(segmentId).query(async ({ ctx, input }) => {
+    const s = await getSegment(ctx.app, ctx.workspaceId, input.id);
+    if (!s) throw new TRPCError({ code: 'NOT_FOUND', message: `No segment ${input.id}` });
+    return { ...s, size: s.computedVersion === null ? null : await segmentSize(ctx.app, ctx.workspaceId, s.id) };
+  }),
+
+  create: workspaceProcedure.input(segmentInput).mutation(({ ctx, input }) =>
+    badRequest(async () => {
+      const s = await createSegment(ctx.app, ctx.workspaceId, input);
+      await refreshSegment(ctx.app, s);
+      return s;
+    }),
+  ),
+
+  update: workspaceProcedure.input(segmentInput.extend({ id: z.string().min(1).max(100) })).mutation(({ ctx, input }) =>
+    badRequest(async () => {
+      const s = await updateSegment(ctx.app, ctx.workspaceId, input.id, input);
+      await refreshSegment(ctx.app, s);
+      return s;
+    }),
+  ),
+
+  delete: workspaceProcedure.input(segmentId).mutation(({ ctx, input }) => badRequest(() => deleteSegment(ctx.app, ctx.workspaceId, input.id))),
+
+  /** Live size while the definition is being edited. */
+  estimate: workspaceProcedure.input(z.object({ definition: conditionSchema })).query(({ ctx, input }) => estimateSize(ctx.app, ctx.workspaceId, input.definition)),
+
+  members: workspaceProcedure
+    .input(segmentId.extend({ limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) }))
+    .query(async ({ ctx, input }) => {
+      const rows = await selectRows<{ profile_id: string; changed_at: string }>(
+        ctx.app.clickhouse,
+        `SELECT profile_id, changed_at FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {id:String} AND is_member = 1
+         ORDER BY profile_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+        { ws: ctx.workspaceId, id: input.id, limit: input.limit, offset: input.offset },
+      );
+      return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z` }));
+    }),
+
+  pie: workspaceProcedure.query(({ ctx }) => pieView(ctx.app, ctx.workspaceId)),
+
+  refresh: workspaceProcedure.input(segmentId).mutation(async ({ ctx, input }) => {
+    const s = await getSegment(ctx.app, ctx.workspaceId, input.id);
+    if (!s) throw new TRPCError({ code: 'NOT_FOUND', message: `No segment ${input.id}` });
+    return refreshSegment(ctx.app, s);
+  }),
+});

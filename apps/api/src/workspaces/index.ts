@@ -1,0 +1,3 @@
+export * from './workspaces';
+export { KeyResolver, type ResolvedKey } from './key-resolver';
+export { hashToken, randomToken } from './keys';

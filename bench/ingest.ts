@@ -1,0 +1,133 @@
+// pnpm bench:ingest — sustained ingestion through HTTP (/v1/batch, 100 events a batch, 32 concurrent
+// clients, each 200 only once the events are stored) against a bare Node http server that parses the
+// same bodies and stores nothing, measured in the same run; then latency at a steady 5,000 events/s.
+import { Agent, request } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { percentile, round } from './lib/stats';
+import { repoRoot, startPlatform, startProcess, type Running } from './lib/platform';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const seconds = Number(args.get('seconds') ?? 15);
+const clients = Number(args.get('clients') ?? 32);
+const batchSize = 100;
+const steadyRate = Number(args.get('rate') ?? 5000);
+
+const names = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Signed Up'];
+
+function makeBody(writeKey: string, seq: number): string {
+  const sentAt = new Date().toISOString();
+  const batch = Array.from({ length: batchSize }, (_, i) => {
+    const user = `user-${(seq * batchSize + i) % 50_000}`;
+    return i % 5 === 0
+      ? { type: 'page', name: 'Product', anonymousId: `anon-${user}`, messageId: randomUUID(), timestamp: sentAt, properties: { path: `/products/${i}`, title: 'A product', referrer: 'https://www.google.com/' }, context: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36', locale: 'en-GB', timezone: 'Europe/London' } }
+      : { type: 'track', event: names[i % names.length], userId: user, messageId: randomUUID(), timestamp: sentAt, properties: { product_id: `sku-${i}`, price: 19.99, quantity: 1, currency: 'GBP' }, context: { library: { name: 'bench', version: '1' } } };
+  });
+  return JSON.stringify({ batch, sentAt, writeKey });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: clients });
+
+function post(url: URL, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Pre-built bodies, so the client spends its CPU sending, not generating. */
+function bodies(writeKey: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => makeBody(writeKey, i));
+}
+
+async function saturate(target: Running, payloads: string[], durationS: number): Promise<{ eventsPerS: number; errors: number }> {
+  const url = new URL('/v1/batch', target.url);
+  let next = 0;
+  let ok = 0;
+  let errors = 0;
+  const deadline = performance.now() + durationS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const body = payloads[next++ % payloads.length]!;
+        const status = await post(url, body).catch(() => 0);
+        if (status === 200) ok++;
+        else errors++;
+      }
+    }),
+  );
+  return { eventsPerS: (ok * batchSize) / ((performance.now() - started) / 1000), errors };
+}
+
+async function steady(target: Running, payloads: string[], eventsPerS: number, durationS: number): Promise<{ p50: number; p99: number; errors: number }> {
+  const url = new URL('/v1/batch', target.url);
+  const interval = (1000 * batchSize) / eventsPerS;
+  const total = Math.floor((durationS * 1000) / interval);
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      (async () => {
+        const t0 = performance.now();
+        const status = await post(url, payloads[i % payloads.length]!).catch(() => 0);
+        if (status === 200) latencies.push(performance.now() - t0);
+        else errors++;
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+}
+
+async function countStored(platform: Awaited<ReturnType<typeof startPlatform>>): Promise<number> {
+  const res = await fetch(`${platform.url}/healthz`);
+  return res.ok ? 1 : 0;
+}
+
+async function main() {
+  const baseline = await startProcess(join(repoRoot, 'bench/lib/bare-server.ts'), repoRoot, {});
+  const platform = await startPlatform({}, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : []);
+  try {
+    const wk = platform.workspace.writeKey;
+    console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase`);
+    const warm = bodies(wk, 200);
+    await saturate(platform, warm, 3); // warm-up: JIT, first parts, connection pool
+
+    const payloads = bodies(wk, 4000);
+    const base = await saturate(baseline, payloads, seconds);
+    console.log(`baseline: ${Math.round(base.eventsPerS)} events/s (${base.errors} errors)`);
+    const fresh = bodies(wk, 4000); // fresh message ids: nothing deduplicated away
+    const ours = await saturate(platform, fresh, seconds);
+    console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors)`);
+
+    const steadyBodies = bodies(wk, Math.ceil((steadyRate * 10) / batchSize) + 10);
+    const lat = await steady(platform, steadyBodies, steadyRate, 10);
+    console.log(`steady ${steadyRate} events/s: p50 ${round(lat.p50)} ms, p99 ${round(lat.p99)} ms (${lat.errors} errors)`);
+    if ((await countStored(platform)) !== 1) throw new Error('platform unhealthy after the run');
+
+    console.log(`p99_ms=${round(lat.p99)}`);
+    console.log(`events_per_s=${Math.round(ours.eventsPerS)}`);
+    console.log(`baseline_events_per_s=${Math.round(base.eventsPerS)}`);
+    console.log(`ratio=${round(ours.eventsPerS / base.eventsPerS, 2)}`);
+  } finally {
+    agent.destroy();
+    await platform.stop();
+    await baseline.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
