@@ -1,0 +1,17 @@
+// How the browser script is built, shared by the API (which serves it), the size budget test and the
+// bench. Node-side only: the browser code lives in src/.
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+export { version } from './src/version';
+
+/** The script build (IIFE exposing `window.overture`); the ESM package is `src/index.ts` itself. */
+export const browserBuildOptions: BuildOptions = {
+  entryPoints: [fileURLToPath(new URL('./src/browser.ts', import.meta.url))],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2020',
+  legalComments: 'none',
+  write: false,
+};
