@@ -1,0 +1,56 @@
+import type { App } from '../app';
+import type { LiveEvent } from '../events/queue';
+import { refreshProfilesSegments } from '../segments/refresh';
+import { refreshProfileFeatures } from './features';
+import { resolveLinks } from './identity';
+import { applyTraits, type TraitUpdate } from './traits';
+
+const chunk = 500;
+
+function parseTraits(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Real-time: identity links and traits from each batch, then fresh features and segments for the people it touched. */
+export async function consumeProfileEvents(app: App, events: LiveEvent[]): Promise<void> {
+  const byWorkspace = new Map<string, LiveEvent[]>();
+  for (const e of events) {
+    // Segment transitions are our own output; re-reading them would only recompute the same profile.
+    if (e.event.startsWith('$segment_')) continue;
+    const list = byWorkspace.get(e.workspaceId) ?? [];
+    list.push(e);
+    byWorkspace.set(e.workspaceId, list);
+  }
+  for (const [workspaceId, list] of byWorkspace) {
+    const { profileOf, merges } = await resolveLinks(
+      app,
+      workspaceId,
+      list.map((e) => ({
+        userId: e.userId || undefined,
+        anonymousId: e.anonymousId || undefined,
+        previousId: e.type === 'alias' ? e.previousId || undefined : undefined,
+        messageId: e.messageId,
+      })),
+    );
+    const traits: TraitUpdate[] = [];
+    const touched = new Set<string>(merges.map((m) => m.into));
+    for (const e of list) {
+      const profileId = profileOf.get(e.distinctId);
+      if (!profileId) continue;
+      touched.add(profileId);
+      if (e.type === 'identify') traits.push({ profileId, traits: parseTraits(e.traits), at: e.timestamp });
+    }
+    await applyTraits(app, workspaceId, traits);
+    const ids = [...touched];
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk);
+      await refreshProfileFeatures(app, workspaceId, part);
+      await refreshProfilesSegments(app, workspaceId, part);
+    }
+  }
+}

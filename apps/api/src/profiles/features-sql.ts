@@ -1,0 +1,197 @@
+/**
+ * The one SQL that folds events into profile features. `scoped` computes only the profiles whose
+ * distinct ids are `{ids}` (mapped to profiles by the parallel array `{idPids}`: the real-time path)
+ * and scores their RFM against the workspace's stored quintile cut points; otherwise every profile of
+ * the workspace is computed and scored with window functions.
+ *
+ * Event conventions read here (Segment spec plus Overture's `$` events):
+ * - pages: `page` events, `properties.path`, `properties.category`, `context.campaign.*`, `context.page.referrer`
+ * - deep: `$pageleave.properties.engaged_ms`, `$scroll.properties.depth` (0–100), `$rage_click`,
+ *   `$form_interaction` with `properties.action = 'abandon'`
+ * - commerce: `Order Completed` / `Order Refunded` with `properties.revenue` and `properties.products[]`
+ * - push: `$push_subscribed` / `$push_unsubscribed`
+ * Sessions: activity (page, screen, track) split where 30 minutes pass without an event.
+ * Top pages and categories (and per-page frequency) are read per profile on demand (see pages.ts).
+ *
+ * Cost: one pass over all events without JSON parsing, and one over the few events whose
+ * properties matter (orders, refunds, engagement), joined by profile.
+ * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.
+ */
+
+const activity = `e.type IN ('page', 'screen', 'track') AND NOT startsWith(e.event, '$segment_')`;
+const isOrder = `e.event = 'Order Completed'`;
+const isRefund = `e.event = 'Order Refunded'`;
+
+/** The RFM named segment of the standard R × F grid. */
+export const rfmSegmentSql = (r: string, f: string) => `multiIf(
+  ${r} = 0, '',
+  ${r} = 5 AND ${f} = 1, 'New Customers',
+  ${r} >= 4 AND ${f} IN (2, 3), 'Potential Loyalist',
+  ${r} = 5, 'Champions',
+  ${r} = 4 AND ${f} = 1, 'Promising',
+  ${r} >= 3 AND ${f} >= 4, 'Loyal',
+  ${r} = 3 AND ${f} = 3, 'Need Attention',
+  ${r} = 3, 'About to Sleep',
+  ${f} = 5, 'Can''t Lose',
+  ${f} >= 3, 'At Risk',
+  'Hibernating')`;
+
+export const rfmSegments = ['Champions', 'Loyal', 'Potential Loyalist', 'New Customers', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', "Can't Lose", 'Hibernating'] as const;
+export type RfmSegment = (typeof rfmSegments)[number];
+
+/**
+ * RFM. Customers are the workspace's profiles with at least one `Order Completed`. Each of R, F, M
+ * ranks them ascending on one value: R on the day (UTC) of the last order, F on the number of orders,
+ * M on net revenue (orders − refunds, rounded to cents). Ties share the lowest rank (SQL RANK()), and
+ * score = 1 + floor(5 · (rank − 1) / customers), so equal values always get equal scores and a score
+ * may be skipped when one value covers more than a fifth of the customers. The named segment comes
+ * from the standard R × F grid (rfmSegmentSql). Between full recomputes, one profile is scored
+ * against the stored cut points, which gives the same score as the rank rule on that distribution.
+ */
+/** Values ranked for R, F and M: the day of the last order, the number of orders, net revenue in cents. */
+const rfmValues = {
+  r: `toFloat64(toUInt32(toDate(assumeNotNull(last_order_at))))`,
+  f: `toFloat64(orders)`,
+  m: `round(net_revenue, 2)`,
+};
+
+export const featureColumns = [
+  'workspace_id', 'profile_id', 'computed_at', 'first_seen', 'last_seen', 'event_count', 'sessions', 'session_seconds',
+  'avg_session_seconds', 'days_since_last_visit', 'page_views', 'pages_per_session',
+  'engaged_seconds', 'avg_scroll_depth', 'rage_clicks', 'form_abandons', 'engagement_score', 'first_source', 'first_medium',
+  'first_campaign', 'last_source', 'last_medium', 'last_campaign', 'referrer_class', 'orders', 'revenue', 'refunds',
+  'net_revenue', 'avg_order_value', 'first_order_at', 'last_order_at', 'days_since_last_order', 'products_bought',
+  'categories_bought', 'email', 'email_consent', 'push_subscriptions', 'last_onsite_at', 'rfm_r', 'rfm_f', 'rfm_m',
+  'rfm_segment', 'churn_risk', 'cltv', 'traits',
+] as const;
+
+const baseColumns = featureColumns.filter((c) => !c.startsWith('rfm_'));
+
+function scoreSql(scoped: boolean, k: 'r' | 'f' | 'm'): string {
+  if (scoped) return `if(orders = 0, 0, toUInt8(1 + arrayCount(c -> ${rfmValues[k]} > c, th.${k})))`;
+  // Rank with ties sharing the lowest rank (RANK()); score = 1 + floor(5 · (rank − 1) / customers).
+  return `if(orders = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY orders > 0 ORDER BY ${rfmValues[k]}) - 1), count() OVER (PARTITION BY orders > 0))))`;
+}
+
+/** A campaign field from Segment's `context.campaign`, else from the SDK session's landing campaign. */
+const campaignField = (ctx: string, key: string) =>
+  `if(JSONExtractString(${ctx}, 'campaign', '${key}') != '', JSONExtractString(${ctx}, 'campaign', '${key}'), JSONExtractString(${ctx}, 'session', 'campaign', '${key}'))`;
+
+/**
+ * `FROM events AS e …` with `profile_id` resolved: through the identity map for a whole workspace,
+ * or from the caller's id → profile arrays for a few profiles (no join, primary-key lookups only).
+ */
+export function profileEventsSql(scoped: boolean): { profileId: string; from: string } {
+  if (scoped) {
+    return {
+      profileId: `transform(e.distinct_id, {ids:Array(String)}, {idPids:Array(String)}, '')`,
+      from: `events AS e WHERE e.workspace_id = {ws:String} AND e.distinct_id IN {ids:Array(String)}`,
+    };
+  }
+  return {
+    profileId: 'i.profile_id',
+    from: `events AS e INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
+    WHERE e.workspace_id = {ws:String}`,
+  };
+}
+
+const detailEvents = `'Order Completed', 'Order Refunded', '$pageleave', '$scroll', '$form_interaction'`;
+
+export function featuresInsertSql(scoped: boolean): string {
+  const src = profileEventsSql(scoped);
+  const traitsFilter = scoped ? ' AND profile_id IN {idPids:Array(String)}' : '';
+  const thresholds = scoped
+    ? `CROSS JOIN (SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS th`
+    : '';
+  return `
+INSERT INTO profile_features (${baseColumns.join(', ')}, rfm_r, rfm_f, rfm_m, rfm_segment)
+SELECT ${baseColumns.join(', ')}, ${scoreSql(scoped, 'r')} AS rfm_r, ${scoreSql(scoped, 'f')} AS rfm_f, ${scoreSql(scoped, 'm')} AS rfm_m,
+  ${rfmSegmentSql('rfm_r', 'rfm_f')} AS rfm_segment
+FROM (
+  SELECT
+    {ws:String} AS workspace_id, a.profile_id AS profile_id, {now:DateTime64(3)} AS computed_at,
+    first_seen, last_seen, event_count,
+    toUInt32(if(empty(ts), 0, 1 + arrayCount(g -> g > 1800, arrayDifference(ts)))) AS sessions,
+    toFloat64(arraySum(arrayFilter(g -> g <= 1800, arrayDifference(ts)))) AS session_seconds,
+    if(sessions = 0, 0, session_seconds / sessions) AS avg_session_seconds,
+    toInt32(dateDiff('day', last_seen, {now:DateTime64(3)})) AS days_since_last_visit,
+    page_views, if(sessions = 0, 0, page_views / sessions) AS pages_per_session,
+    d.engaged_seconds AS engaged_seconds, ifNotFinite(d.scroll_sum / d.scrolls, 0) AS avg_scroll_depth, rage_clicks, d.form_abandons AS form_abandons,
+    greatest(0, least(100, round(25 * log10(1 + sessions) + 25 * log10(1 + page_views) + 25 * log10(1 + engaged_seconds / 60)
+      + 0.15 * avg_scroll_depth - 2 * rage_clicks, 1))) AS engagement_score,
+    ${campaignField('first_ctx', 'source')} AS first_source,
+    ${campaignField('first_ctx', 'medium')} AS first_medium,
+    ${campaignField('first_ctx', 'name')} AS first_campaign,
+    ${campaignField('last_ctx', 'source')} AS last_source,
+    ${campaignField('last_ctx', 'medium')} AS last_medium,
+    ${campaignField('last_ctx', 'name')} AS last_campaign,
+    multiIf(JSONExtractString(first_ctx, 'session', 'channel') != '', JSONExtractString(first_ctx, 'session', 'channel'),
+      first_medium IN ('email', 'e-mail'), 'email', first_medium IN ('cpc', 'ppc', 'paid', 'paidsocial'), 'paid',
+      JSONExtractString(first_ctx, 'page', 'referrer') = '', 'direct',
+      match(JSONExtractString(first_ctx, 'page', 'referrer'), '(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex)\\\\.'), 'search',
+      match(JSONExtractString(first_ctx, 'page', 'referrer'), '(facebook|instagram|twitter|t\\\\.co|linkedin|tiktok|pinterest|reddit|youtube)'), 'social',
+      'referral') AS referrer_class,
+    orders, d.revenue AS revenue, d.refunds AS refunds, revenue - refunds AS net_revenue, if(orders = 0, 0, revenue / orders) AS avg_order_value,
+    if(orders = 0, NULL, first_order_raw) AS first_order_at, if(orders = 0, NULL, last_order_raw) AS last_order_at,
+    if(orders = 0, NULL, toInt32(dateDiff('day', last_order_raw, {now:DateTime64(3)}))) AS days_since_last_order,
+    d.products_bought AS products_bought, d.categories_bought AS categories_bought,
+    JSONExtractString(ifNull(t.traits['email'], '')) AS email,
+    toUInt8(email != '' AND ifNull(t.traits['unsubscribed'], '') != 'true' AND ifNull(t.traits['email_consent'], '') != 'false' AND email_unsubscribes = 0) AS email_consent,
+    toInt32(push_subscriptions) AS push_subscriptions,
+    if(page_views = 0, NULL, last_page_at) AS last_onsite_at,
+    -- churn risk: days since the last order against the profile's usual interval between orders (needs ≥ 2 orders)
+    if(orders < 2, NULL, days_since_last_order / greatest(1, dateDiff('day', first_order_raw, last_order_raw) / (orders - 1))) AS churn_risk,
+    -- CLTV: net revenue per active year (at least 90 days of history) over a 3-year horizon, discounted by churn risk
+    if(orders = 0, 0, round(greatest(0, net_revenue) * 365 / greatest(90, dateDiff('day', first_order_raw, last_order_raw)) * 3
+      / greatest(1, ifNull(churn_risk, 2)), 2)) AS cltv,
+    ifNull(t.traits, map()) AS traits
+  FROM (
+    SELECT
+      ${src.profileId} AS profile_id,
+      min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen, count() AS event_count,
+      arraySort(groupArrayIf(toUInt32(toUnixTimestamp(e.timestamp)), ${activity})) AS ts,
+      toUInt32(countIf(e.type = 'page')) AS page_views,
+      maxIf(e.timestamp, e.type = 'page') AS last_page_at,
+      toUInt32(countIf(e.event = '$rage_click')) AS rage_clicks,
+      argMinIf(e.context, e.timestamp, e.type = 'page') AS first_ctx,
+      argMaxIf(e.context, e.timestamp, e.type = 'page' AND position(e.context, '"campaign"') > 0) AS last_ctx,
+      toUInt32(countIf(${isOrder})) AS orders,
+      minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
+      countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
+      countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions
+    FROM ${src.from}
+    GROUP BY profile_id
+  ) AS a
+  LEFT JOIN (
+    SELECT
+      ${src.profileId} AS profile_id,
+      sumIf(JSONExtractFloat(e.properties, 'engaged_ms'), e.event = '$pageleave') / 1000 AS engaged_seconds,
+      sumIf(JSONExtractFloat(e.properties, 'depth'), e.event = '$scroll') AS scroll_sum, countIf(e.event = '$scroll') AS scrolls,
+      toUInt32(countIf(e.event = '$form_interaction' AND JSONExtractString(e.properties, 'action') = 'abandon')) AS form_abandons,
+      sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isOrder}) AS revenue,
+      sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isRefund}) AS refunds,
+      groupUniqArrayArrayIf(100)(arrayMap(p -> if(JSONExtractString(p, 'name') != '', JSONExtractString(p, 'name'), JSONExtractString(p, 'product_id')), JSONExtractArrayRaw(e.properties, 'products')), ${isOrder}) AS products_bought,
+      arrayFilter(x -> x != '', groupUniqArrayArrayIf(50)(arrayMap(p -> JSONExtractString(p, 'category'), JSONExtractArrayRaw(e.properties, 'products')), ${isOrder})) AS categories_bought
+    FROM ${src.from} AND e.event IN (${detailEvents})
+    GROUP BY profile_id
+  ) AS d ON d.profile_id = a.profile_id
+  LEFT JOIN (
+    SELECT profile_id, mapFromArrays(groupArray(key), groupArray(value)) AS traits
+    FROM profile_traits WHERE workspace_id = {ws:String}${traitsFilter} GROUP BY profile_id
+  ) AS t ON t.profile_id = a.profile_id
+) AS features
+${thresholds}`;
+}
+
+/** Quintile cut points from the current features: score ≥ k exactly when value > cut[k − 2]. */
+export const thresholdsInsertSql = `
+INSERT INTO rfm_thresholds (workspace_id, computed_at, customers, r, f, m)
+SELECT {ws:String}, {now:DateTime64(3)}, n,
+  arrayMap(k -> rs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
+  arrayMap(k -> fs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
+  arrayMap(k -> ms[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5])
+FROM (
+  SELECT count() AS n, arraySort(groupArray(${rfmValues.r})) AS rs, arraySort(groupArray(${rfmValues.f})) AS fs, arraySort(groupArray(${rfmValues.m})) AS ms
+  FROM profile_features WHERE workspace_id = {ws:String} AND orders > 0
+)
+WHERE n > 0`;

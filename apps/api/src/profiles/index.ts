@@ -1,0 +1,20 @@
+import type { App } from '../app';
+import { resolveLinks } from './identity';
+
+export type { ProfileView } from './profile';
+export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
+export { timeline, type TimelineItem, type TimelinePage } from './timeline';
+export { eraseProfile, exportProfile, profileErasers, type ProfileEraser } from './erase';
+export { recomputeFeatures, refreshProfileFeatures } from './features';
+export { consumeProfileEvents } from './consumer';
+export { profileRoutes } from './http';
+export { rfmSegments, type RfmSegment } from './features-sql';
+export { profileIdFor } from './ids';
+
+/** The profile a person's ids belong to (creating it on first sight). */
+export async function resolveProfileId(app: App, workspaceId: string, ids: { userId?: string; anonymousId?: string }): Promise<string> {
+  const id = ids.userId || ids.anonymousId;
+  if (!id) throw new Error('resolveProfileId needs a userId or an anonymousId');
+  const { profileOf } = await resolveLinks(app, workspaceId, [{ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined }]);
+  return profileOf.get(id)!;
+}

@@ -1,0 +1,27 @@
+import type { ClickHouseClient } from '../stores/clickhouse';
+
+export type Params = Record<string, unknown>;
+
+export async function selectRows<T>(ch: ClickHouseClient, query: string, params: Params = {}): Promise<T[]> {
+  const rs = await ch.query({ query, query_params: params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+export async function run(ch: ClickHouseClient, query: string, params: Params = {}): Promise<void> {
+  await ch.command({ query, query_params: params });
+}
+
+export async function insertRows(ch: ClickHouseClient, table: string, values: object[]): Promise<void> {
+  if (values.length === 0) return;
+  await ch.insert({ table, values, format: 'JSONEachRow' });
+}
+
+/** ClickHouse DateTime64(3) text ('YYYY-MM-DD hh:mm:ss.sss') to ISO 8601. */
+export const chToIso = (t: string | null | undefined): string | null => (t ? `${t.replace(' ', 'T')}Z` : null);
+
+let lastVersion = 0;
+/** Strictly increasing row versions for ReplacingMergeTree tables written from this process. */
+export function nextVersion(): number {
+  lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
+  return lastVersion;
+}

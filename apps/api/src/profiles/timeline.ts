@@ -1,0 +1,71 @@
+import type { App } from '../app';
+import { identitiesOf } from './identity';
+import { chToIso, selectRows } from './sql';
+
+export interface TimelineItem {
+  kind: 'event' | 'merge';
+  at: string;
+  type: string;
+  event: string;
+  messageId: string;
+  distinctId: string;
+  properties: Record<string, unknown>;
+}
+
+export interface TimelinePage {
+  items: TimelineItem[];
+  /** Pass back as `before` for the next (older) page; null at the end. */
+  next: string | null;
+}
+
+/**
+ * A profile's unified timeline, newest first: its events (including segment changes and, later,
+ * messages and journey steps, which are events too) and the identity merges that shaped it.
+ * Keyset-paged on (timestamp, message id) so a page costs the same deep into a long history.
+ */
+export async function timeline(app: App, workspaceId: string, profileId: string, opts: { limit?: number; before?: string | null } = {}): Promise<TimelinePage> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  const ids = (await identitiesOf(app, workspaceId, [profileId])).map((i) => i.distinct_id);
+  if (ids.length === 0) return { items: [], next: null };
+  const [beforeTs, beforeId] = opts.before ? (JSON.parse(Buffer.from(opts.before, 'base64url').toString()) as [string, string]) : ['9999-12-31 23:59:59.999', ''];
+  const rows = await selectRows<{ timestamp: string; message_id: string; type: string; event: string; distinct_id: string; properties: string }>(
+    app.clickhouse,
+    `SELECT timestamp, message_id, type, event, distinct_id, properties FROM events
+     WHERE workspace_id = {ws:String} AND distinct_id IN {ids:Array(String)}
+       AND (timestamp < {ts:DateTime64(3)} OR (timestamp = {ts:DateTime64(3)} AND message_id < {mid:String} AND {mid:String} != ''))
+     ORDER BY timestamp DESC, message_id DESC LIMIT {limit:UInt32}`,
+    { ws: workspaceId, ids, ts: beforeTs, mid: beforeId, limit: limit + 1 },
+  );
+  const page = rows.slice(0, limit);
+  const items: TimelineItem[] = page.map((r) => ({
+    kind: 'event',
+    at: chToIso(r.timestamp)!,
+    type: r.type,
+    event: r.event,
+    messageId: r.message_id,
+    distinctId: r.distinct_id,
+    properties: JSON.parse(r.properties) as Record<string, unknown>,
+  }));
+  const newest = opts.before ? beforeTs : '9999-12-31 23:59:59.999';
+  const oldest = rows.length > limit ? page.at(-1)!.timestamp : '1970-01-01 00:00:00.000';
+  const merges = await selectRows<{ from_profile_id: string; reason: string; message_id: string; merged_at: string; distinct_ids: string[] }>(
+    app.clickhouse,
+    `SELECT from_profile_id, reason, message_id, merged_at, distinct_ids FROM identity_merges
+     WHERE workspace_id = {ws:String} AND into_profile_id = {p:String} AND merged_at <= {newest:DateTime64(3)} AND merged_at > {oldest:DateTime64(3)}`,
+    { ws: workspaceId, p: profileId, newest, oldest },
+  );
+  for (const m of merges) {
+    items.push({
+      kind: 'merge',
+      at: chToIso(m.merged_at)!,
+      type: 'merge',
+      event: `merged ${m.from_profile_id} (${m.reason})`,
+      messageId: m.message_id,
+      distinctId: '',
+      properties: { from_profile_id: m.from_profile_id, reason: m.reason, distinct_ids: m.distinct_ids },
+    });
+  }
+  items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const last = page.at(-1);
+  return { items, next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.timestamp, last.message_id])).toString('base64url') : null };
+}

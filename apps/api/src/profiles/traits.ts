@@ -1,0 +1,89 @@
+import type { App } from '../app';
+import { chTime } from '../ingest/normalize';
+import { profileIdSql } from './ids';
+import { insertRows, run, selectRows } from './sql';
+
+export interface TraitUpdate {
+  profileId: string;
+  traits: Record<string, unknown>;
+  /** Event time (ClickHouse DateTime64 text); the newest value of a key wins. */
+  at: string;
+}
+
+export async function applyTraits(app: App, workspaceId: string, updates: TraitUpdate[]): Promise<void> {
+  const rows = updates.flatMap((u) =>
+    Object.entries(u.traits)
+      .filter(([k]) => k.length > 0 && k.length <= 255)
+      .map(([key, value]) => ({ workspace_id: workspaceId, profile_id: u.profileId, key, value: JSON.stringify(value ?? null), updated_at: u.at })),
+  );
+  await insertRows(app.clickhouse, 'profile_traits', rows);
+}
+
+export async function traitsOf(app: App, workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
+  const rows = await selectRows<{ key: string; value: string }>(
+    app.clickhouse,
+    `SELECT key, value FROM profile_traits WHERE workspace_id = {ws:String} AND profile_id = {p:String} ORDER BY key`,
+    { ws: workspaceId, p: profileId },
+  );
+  const traits: Record<string, unknown> = {};
+  for (const r of rows) traits[r.key] = JSON.parse(r.value) as unknown;
+  return traits;
+}
+
+// Events are stored within seconds of their received_at; the backfill re-reads this much before its
+// last run so that nothing inserted late is missed (re-reading is harmless: links and traits collapse).
+const overlapMs = 15 * 60_000;
+
+/** Where the last backfill of a workspace started reading (by receive time), minus the overlap. */
+export async function backfillStart(app: App, workspaceId: string): Promise<string> {
+  const rows = await selectRows<{ at: string }>(
+    app.clickhouse,
+    `SELECT received_at AS at FROM profile_watermarks WHERE workspace_id = {ws:String}`,
+    { ws: workspaceId },
+  );
+  return rows[0] ? chTime(Date.parse(`${rows[0].at.replace(' ', 'T')}Z`) - overlapMs) : chTime(0);
+}
+
+export async function saveBackfillMark(app: App, workspaceId: string, startedAt: number): Promise<void> {
+  await insertRows(app.clickhouse, 'profile_watermarks', [{ workspace_id: workspaceId, received_at: chTime(startedAt), updated_at: chTime(Date.now()) }]);
+}
+
+/**
+ * Links every id seen in events that has no profile yet (events loaded while no worker ran, e.g. an
+ * import): an anonymous id first seen beside a user id joins that user's profile.
+ */
+export async function backfillIdentities(app: App, workspaceId: string, version: number, since: string): Promise<void> {
+  await run(
+    app.clickhouse,
+    `INSERT INTO identities (workspace_id, distinct_id, profile_id, kind, version, linked_at)
+     SELECT {ws:String}, n.id,
+       if(n.user_hint = '', ${profileIdSql('{ws:String}', 'n.id')}, if(u.profile_id != '', u.profile_id, ${profileIdSql('{ws:String}', 'n.user_hint')})),
+       n.kind, {version:UInt64}, {now:DateTime64(3)}
+     FROM (
+       SELECT id, kind, user_hint FROM (
+         SELECT user_id AS id, 'user' AS kind, '' AS user_hint FROM events
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id
+         UNION ALL
+         SELECT anonymous_id AS id, 'anonymous' AS kind, argMinIf(user_id, timestamp, user_id != '') AS user_hint FROM events
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id
+       )
+       WHERE id NOT IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String})
+     ) AS n
+     LEFT JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS u ON u.distinct_id = n.user_hint`,
+    { ws: workspaceId, version, since, now: chTime(Date.now()) },
+  );
+}
+
+/** Trait rows from identify events received since `since` (idempotent: the same rows collapse). */
+export async function backfillTraits(app: App, workspaceId: string, since: string): Promise<void> {
+  await run(
+    app.clickhouse,
+    `INSERT INTO profile_traits (workspace_id, profile_id, key, value, updated_at)
+     SELECT {ws:String}, i.profile_id, kv.1, kv.2, e.timestamp
+     FROM events AS e
+     INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
+     ARRAY JOIN JSONExtractKeysAndValuesRaw(e.traits) AS kv
+     WHERE e.workspace_id = {ws:String} AND e.received_at >= {since:DateTime64(3)} AND e.type = 'identify' AND kv.1 != ''`,
+    { ws: workspaceId, since },
+  );
+}

@@ -1,0 +1,183 @@
+import type { App } from '../app';
+import { chTime, normalizeEvent } from '../ingest/normalize';
+import { identitiesOf } from '../profiles/identity';
+import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
+import { compileCondition, membersSql } from './compile';
+import { referencedSegments, type Condition } from './schema';
+import { listSegments, markComputed, refreshOrder, type Segment } from './store';
+
+export interface Transition {
+  profileId: string;
+  entered: boolean;
+}
+
+function compiled(definition: Condition, scoped: boolean, workspaceId: string, now: Date): { sql: string; params: Params } {
+  const c = compileCondition(definition, { scoped, now });
+  return { sql: membersSql(c.sql, scoped), params: { ...c.params, ws: workspaceId, now: chTime(now.getTime()) } };
+}
+
+/** Live size of a definition that is still being edited. */
+export async function estimateSize(app: App, workspaceId: string, definition: Condition): Promise<{ size: number; profiles: number }> {
+  const { sql, params } = compiled(definition, false, workspaceId, new Date());
+  const rows = await selectRows<{ size: string; profiles: string }>(
+    app.clickhouse,
+    `SELECT (SELECT count() FROM (${sql})) AS size, (SELECT count() FROM profile_features WHERE workspace_id = {ws:String}) AS profiles`,
+    params,
+  );
+  return { size: Number(rows[0]?.size ?? 0), profiles: Number(rows[0]?.profiles ?? 0) };
+}
+
+/** Profiles whose membership differs from what is materialised, with their new state. */
+async function diff(app: App, segment: Segment, now: Date): Promise<Transition[]> {
+  const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now);
+  const rows = await selectRows<{ profile_id: string; is_in: number }>(
+    app.clickhouse,
+    `SELECT profile_id, is_in FROM (
+       SELECT profile_id, max(src = 1) AS is_in, max(src = 2) AS was FROM (
+         SELECT profile_id, 1 AS src FROM (${sql})
+         UNION ALL
+         SELECT profile_id, 2 AS src FROM segment_members
+         WHERE workspace_id = {ws:String} AND segment_id = {sid:String} AND is_member = 1
+       ) GROUP BY profile_id
+     ) WHERE is_in != was`,
+    { ...params, sid: segment.id },
+  );
+  return rows.map((r) => ({ profileId: r.profile_id, entered: Number(r.is_in) === 1 }));
+}
+
+/** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
+async function applyTransitions(app: App, segment: Segment, transitions: Transition[], now: Date): Promise<void> {
+  if (transitions.length === 0) return;
+  const version = nextVersion();
+  const at = chTime(now.getTime());
+  await insertRows(
+    app.clickhouse,
+    'segment_members',
+    transitions.map((t) => ({ workspace_id: segment.workspaceId, segment_id: segment.id, profile_id: t.profileId, is_member: t.entered ? 1 : 0, version, changed_at: at })),
+  );
+  const ids = await identitiesOf(app, segment.workspaceId, transitions.map((t) => t.profileId));
+  const keyOf = new Map<string, { userId?: string; anonymousId?: string }>();
+  for (const i of ids) {
+    const current = keyOf.get(i.profile_id);
+    if (i.kind === 'user' && !current?.userId) keyOf.set(i.profile_id, { userId: i.distinct_id });
+    else if (!current) keyOf.set(i.profile_id, { anonymousId: i.distinct_id });
+  }
+  const rows = transitions
+    .filter((t) => keyOf.has(t.profileId))
+    .map((t) =>
+      normalizeEvent(
+        {
+          type: 'track',
+          event: t.entered ? '$segment_entered' : '$segment_exited',
+          messageId: `seg-${segment.id}-${t.profileId}-${version}`,
+          ...keyOf.get(t.profileId),
+          timestamp: now.toISOString(),
+          properties: { segment_id: segment.id, segment_name: segment.name, profile_id: t.profileId },
+        },
+        { workspaceId: segment.workspaceId, receivedAt: now.getTime() },
+      ),
+    );
+  await app.writer.write(rows);
+}
+
+/**
+ * Recomputes one segment over the whole workspace. The first computation of a segment sets its
+ * baseline silently (no events for people who were already in it); later ones emit transitions.
+ */
+export async function refreshSegment(app: App, segment: Segment, now = new Date()): Promise<{ size: number; entered: number; exited: number }> {
+  let entered = 0;
+  let exited = 0;
+  if (segment.computedVersion === null) {
+    const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now);
+    await run(
+      app.clickhouse,
+      `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
+       SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
+      { ...params, sid: segment.id, version: nextVersion() },
+    );
+  } else {
+    const transitions = await diff(app, segment, now);
+    await applyTransitions(app, segment, transitions, now);
+    entered = transitions.filter((t) => t.entered).length;
+    exited = transitions.length - entered;
+  }
+  const size = await segmentSize(app, segment.workspaceId, segment.id);
+  await markComputed(app, segment, size);
+  return { size, entered, exited };
+}
+
+export async function segmentSize(app: App, workspaceId: string, segmentId: string): Promise<number> {
+  const rows = await selectRows<{ n: string }>(
+    app.clickhouse,
+    `SELECT count() AS n FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {sid:String} AND is_member = 1`,
+    { ws: workspaceId, sid: segmentId },
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function refreshWorkspaceSegments(app: App, workspaceId: string): Promise<void> {
+  const now = new Date();
+  for (const s of refreshOrder(await listSegments(app, workspaceId))) await refreshSegment(app, s, now);
+}
+
+/** Segments grouped so that each group depends only on earlier groups. */
+function dependencyLevels(segments: Segment[]): Segment[][] {
+  const ids = new Set(segments.map((s) => s.id));
+  const level = new Map<string, number>();
+  const levels: Segment[][] = [];
+  for (const s of refreshOrder(segments)) {
+    const deps = referencedSegments(s.definition).filter((d) => ids.has(d));
+    const l = deps.length ? Math.max(...deps.map((d) => level.get(d) ?? 0)) + 1 : 0;
+    level.set(s.id, l);
+    (levels[l] ??= []).push(s);
+  }
+  return levels.filter(Boolean);
+}
+
+/**
+ * The real-time path: re-evaluates every materialised segment for a few profiles, all segments of a
+ * dependency level in one query, and writes and emits the transitions.
+ */
+export async function refreshProfilesSegments(app: App, workspaceId: string, profileIds: string[]): Promise<Transition[]> {
+  if (profileIds.length === 0) return [];
+  const segments = (await listSegments(app, workspaceId)).filter((s) => s.computedVersion !== null);
+  if (segments.length === 0) return [];
+  const now = new Date();
+  const ids = await identitiesOf(app, workspaceId, profileIds);
+  const shared = { ws: workspaceId, now: chTime(now.getTime()), pids: profileIds, ids: ids.map((i) => i.distinct_id), idPids: ids.map((i) => i.profile_id) };
+  const all: Transition[] = [];
+  for (const level of dependencyLevels(segments)) {
+    const params: Params = { ...shared, sids: level.map((s) => s.id) };
+    const flags = level.map((s, n) => {
+      const c = compileCondition(s.definition, { scoped: true, now, prefix: `s${n}_` });
+      Object.assign(params, c.params);
+      return `toUInt8(${c.sql})`;
+    });
+    const [evaluated, current] = await Promise.all([
+      selectRows<{ profile_id: string; flags: number[] }>(
+        app.clickhouse,
+        `SELECT f.profile_id AS profile_id, [${flags.join(', ')}] AS flags FROM profile_features AS f
+         WHERE f.workspace_id = {ws:String} AND f.profile_id IN {pids:Array(String)}`,
+        params,
+      ),
+      selectRows<{ segment_id: string; profile_id: string }>(
+        app.clickhouse,
+        `SELECT segment_id, profile_id FROM segment_members
+         WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND profile_id IN {pids:Array(String)} AND is_member = 1`,
+        params,
+      ),
+    ]);
+    const isIn = new Set(current.map((c) => `${c.segment_id}\u0000${c.profile_id}`));
+    const flagsOf = new Map(evaluated.map((e) => [e.profile_id, e.flags]));
+    for (const [n, s] of level.entries()) {
+      const transitions: Transition[] = [];
+      for (const pid of profileIds) {
+        const member = Number(flagsOf.get(pid)?.[n] ?? 0) === 1;
+        if (member !== isIn.has(`${s.id}\u0000${pid}`)) transitions.push({ profileId: pid, entered: member });
+      }
+      await applyTransitions(app, s, transitions, now);
+      all.push(...transitions);
+    }
+  }
+  return all;
+}
