@@ -1,0 +1,12 @@
+// Public surface of the journeys domain inside the API (the bench and the worker use it).
+export { createJourneyRuntime, type JourneyRuntime, type JourneyRuntimeOptions } from './runtime';
+export { journeyRuntimeOf, useJourneyRuntime, consumeEventsForJourneys, startJourneyServices } from './services';
+export { consumeJourneyEvents, convertRuns, resumeWaiting } from './consumer';
+export { runScheduledTriggers } from './scheduled';
+export { createJourney, getJourney, listJourneys, publishJourney, publishedJourneys, saveDraft, setJourneyStatus, JourneyError, type JourneySummary } from './journeys';
+export { journeyMetrics, journeyTimeline, type JourneyMetrics, type NodeMetrics, type TimelineEntry } from './metrics';
+export { getJourneySettings, saveJourneySettings, journeySettingsSchema, type JourneySettings } from './settings';
+export { TestSinkChannel, testSinkChannels, basicReachability } from './channels';
+export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './webhook';
+export { appProfiles, toProfileView, type ProfileDirectory, type ProfilesContract } from './profiles';
+export { PostgresRunStore } from './run-store';

@@ -1,0 +1,117 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../stores/postgres';
+import type { ClickHouseClient } from '../stores/clickhouse';
+
+export interface NodeMetrics {
+  nodeId: string;
+  entered: number;
+  waiting: number;
+  completed: number;
+  sent: number;
+  converted: number;
+  skipped: Record<string, number>;
+}
+
+export interface JourneyMetrics {
+  entered: number;
+  active: number;
+  treatment: { profiles: number; conversions: number; rate: number };
+  holdout: { profiles: number; conversions: number; rate: number };
+  conversions: number;
+  revenue: number;
+  /** Relative lift of the conversion rate against the holdout; null without a holdout conversion baseline. */
+  lift: number | null;
+  attributedToMessages: number;
+  nodes: NodeMetrics[];
+}
+
+/** Per-node counters come from journey_events (ClickHouse); waiting counts, conversions and lift from run state (PostgreSQL). */
+export async function journeyMetrics(db: Kysely<Database>, clickhouse: ClickHouseClient | null, workspaceId: string, journeyId: string): Promise<JourneyMetrics> {
+  const runs = await db
+    .selectFrom('journey_runs')
+    .select((eb) => [
+      'holdout',
+      eb.fn.countAll<string>().as('profiles'),
+      sql<string>`count(*) filter (where converted_at is not null)`.as('conversions'),
+      sql<string>`coalesce(sum(revenue) filter (where converted_at is not null), 0)`.as('revenue'),
+      sql<string>`count(*) filter (where status in ('active', 'waiting', 'waiting_event', 'holdout'))`.as('active'),
+      sql<string>`count(*) filter (where attributed_node is not null)`.as('attributed'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .groupBy('holdout')
+    .execute();
+  const group = (holdout: boolean) => {
+    const r = runs.find((x) => x.holdout === holdout);
+    const profiles = Number(r?.profiles ?? 0);
+    const conversions = Number(r?.conversions ?? 0);
+    return { profiles, conversions, rate: profiles ? conversions / profiles : 0 };
+  };
+  const treatment = group(false);
+  const holdout = group(true);
+  const waiting = await db
+    .selectFrom('journey_runs')
+    .select([sql<string>`coalesce(context->>'waitingAt', node_id)`.as('node'), (eb) => eb.fn.countAll<string>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .where('status', 'in', ['waiting', 'waiting_event'])
+    .groupBy(sql`coalesce(context->>'waitingAt', node_id)`)
+    .execute();
+  const nodes = new Map<string, NodeMetrics>();
+  const node = (id: string) => {
+    let m = nodes.get(id);
+    if (!m) nodes.set(id, (m = { nodeId: id, entered: 0, waiting: 0, completed: 0, sent: 0, converted: 0, skipped: {} }));
+    return m;
+  };
+  for (const w of waiting) if (w.node) node(w.node).waiting = Number(w.n);
+  if (clickhouse) {
+    const rs = await clickhouse.query({
+      query: `SELECT node_id, kind, reason, count() AS n FROM journey_events
+              WHERE workspace_id = {ws:String} AND journey_id = {j:String} AND node_id != ''
+              GROUP BY node_id, kind, reason`,
+      query_params: { ws: workspaceId, j: journeyId },
+      format: 'JSONEachRow',
+    });
+    for (const r of await rs.json<{ node_id: string; kind: string; reason: string; n: string }>()) {
+      const m = node(r.node_id);
+      const n = Number(r.n);
+      if (r.kind === 'entered') m.entered += n;
+      else if (r.kind === 'completed') m.completed += n;
+      else if (r.kind === 'sent') m.sent += n;
+      else if (r.kind === 'converted') m.converted += n;
+      else if (r.kind === 'skipped') m.skipped[r.reason || 'unknown'] = (m.skipped[r.reason || 'unknown'] ?? 0) + n;
+    }
+  }
+  return {
+    entered: treatment.profiles + holdout.profiles,
+    active: runs.reduce((s, r) => s + Number(r.active), 0),
+    treatment,
+    holdout,
+    conversions: treatment.conversions + holdout.conversions,
+    revenue: runs.filter((r) => !r.holdout).reduce((s, r) => s + Number(r.revenue), 0),
+    lift: holdout.profiles && holdout.rate > 0 ? (treatment.rate - holdout.rate) / holdout.rate : null,
+    attributedToMessages: runs.reduce((s, r) => s + Number(r.attributed), 0),
+    nodes: [...nodes.values()],
+  };
+}
+
+export interface TimelineEntry {
+  at: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  kind: string;
+  reason: string;
+  channel: string;
+}
+
+/** The journey steps of one profile, newest first, for the profile timeline. */
+export async function journeyTimeline(clickhouse: ClickHouseClient, workspaceId: string, profileId: string, limit = 200): Promise<TimelineEntry[]> {
+  const rs = await clickhouse.query({
+    query: `SELECT at, journey_id AS journeyId, version, node_id AS nodeId, kind, reason, channel FROM journey_events
+            WHERE workspace_id = {ws:String} AND profile_id = {p:String} ORDER BY at DESC LIMIT {limit:UInt32}`,
+    query_params: { ws: workspaceId, p: profileId, limit },
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<TimelineEntry>()).map((r) => ({ ...r, version: Number(r.version) }));
+}

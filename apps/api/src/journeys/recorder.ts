@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import type { AuditRow, Recorder, StepEvent } from '@overture/journeys';
+import type { ClickHouseClient } from '../stores/clickhouse';
+import type { Database } from '../stores/postgres';
+import type { Logger } from '../logger';
+import { normalizeEvent } from '../ingest/normalize';
+import { insertEvents } from '../events/store';
+
+/** Step events that also show in the profile timeline, as `$journey_step` events. */
+const timelineKinds = new Set<StepEvent['kind']>(['sent', 'skipped', 'deferred', 'converted', 'holdout', 'exited']);
+export const journeyStepEvent = '$journey_step';
+
+/** The audit actor of a journey action. */
+export const journeyActor = (journeyId: string, version: number) => `journey:${journeyId}@v${version}`;
+
+export const auditDetail = (row: AuditRow) =>
+  JSON.stringify({ journeyId: row.journeyId, version: row.version, nodeId: row.nodeId, runId: row.runId, decision: row.decision, outcome: row.outcome });
+
+/**
+ * Audit rows go to PostgreSQL with the action (they must not be lost); step events are counters
+ * batched into ClickHouse (journey_events) in the background.
+ */
+export class StoreRecorder implements Recorder {
+  private buffer: StepEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clickhouse: ClickHouseClient | null,
+    private readonly log: Logger | null,
+    private readonly maxBuffer = 5_000,
+  ) {}
+
+  async audit(row: AuditRow): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        workspace_id: row.workspaceId,
+        actor: journeyActor(row.journeyId, row.version),
+        action: row.action,
+        subject: row.profileId,
+        rule: row.rule,
+        detail: auditDetail(row),
+      })
+      .execute();
+  }
+
+  events(rows: StepEvent[]): void {
+    if (!this.clickhouse || !rows.length) return;
+    this.buffer.push(...rows);
+    if (this.buffer.length >= this.maxBuffer) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), 500);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rows = this.buffer;
+    this.buffer = [];
+    if (!rows.length || !this.clickhouse) return this.flushing;
+    const ch = this.clickhouse;
+    this.flushing = this.flushing.then(() => this.write(ch, rows));
+    return this.flushing;
+  }
+
+  private async write(ch: ClickHouseClient, rows: StepEvent[]): Promise<void> {
+    try {
+      await ch.insert({
+        table: 'journey_events',
+        values: rows.map((e) => ({
+          workspace_id: e.workspaceId,
+          journey_id: e.journeyId,
+          version: e.version,
+          node_id: e.nodeId,
+          run_id: e.runId,
+          profile_id: e.profileId,
+          kind: e.kind,
+          reason: e.reason,
+          channel: e.channel,
+          revenue: e.revenue,
+          at: new Date(e.at).toISOString().replace('T', ' ').replace('Z', ''),
+        })),
+        format: 'JSONEachRow',
+      });
+    } catch (err) {
+      this.log?.warn('journey events not recorded', { error: (err as Error).message, count: rows.length });
+    }
+    try {
+      await this.timeline(ch, rows.filter((r) => timelineKinds.has(r.kind)));
+    } catch (err) {
+      this.log?.warn('journey steps not added to timelines', { error: (err as Error).message });
+    }
+  }
+
+  /**
+   * The profile timeline reads the events of a profile's ids, so a step becomes an event of one of
+   * them (looked up once per flush). Message ids are deterministic: a repeated step collapses.
+   */
+  private async timeline(ch: ClickHouseClient, steps: StepEvent[]): Promise<void> {
+    if (!steps.length) return;
+    const rows = [];
+    const byWorkspace = new Map<string, StepEvent[]>();
+    for (const s of steps) {
+      const list = byWorkspace.get(s.workspaceId) ?? [];
+      list.push(s);
+      byWorkspace.set(s.workspaceId, list);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      const rs = await ch.query({
+        query: `SELECT profile_id, argMin(distinct_id, linked_at) AS distinct_id, argMin(kind, linked_at) AS kind FROM identities
+                WHERE workspace_id = {ws:String} AND profile_id IN {p:Array(String)} GROUP BY profile_id`,
+        query_params: { ws: workspaceId, p: [...new Set(list.map((s) => s.profileId))] },
+        format: 'JSONEachRow',
+      });
+      const ids = new Map((await rs.json<{ profile_id: string; distinct_id: string; kind: string }>()).map((r) => [r.profile_id, r]));
+      for (const s of list) {
+        const id = ids.get(s.profileId);
+        if (!id) continue;
+        rows.push(
+          normalizeEvent(
+            {
+              type: 'track',
+              event: journeyStepEvent,
+              messageId: `journey:${s.runId}:${s.nodeId}:${s.kind}:${s.at}`,
+              ...(id.kind === 'anonymous' ? { anonymousId: id.distinct_id } : { userId: id.distinct_id }),
+              timestamp: new Date(s.at).toISOString(),
+              properties: { journey_id: s.journeyId, version: s.version, node_id: s.nodeId, step: s.kind, reason: s.reason, channel: s.channel, revenue: s.revenue },
+            } as Parameters<typeof normalizeEvent>[0],
+            { workspaceId, receivedAt: Date.now() },
+          ),
+        );
+      }
+    }
+    await insertEvents(ch, rows);
+  }
+}

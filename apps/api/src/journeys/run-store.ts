@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import {
+  journeyDefinitionSchema,
+  type ActionClaim,
+  Batcher,
+  type ActionLedger,
+  type AuditRow,
+  type ChannelName,
+  type DueRuns,
+  type EntryCandidate,
+  type EntryStore,
+  type JourneyDefinition,
+  type PublishedJourney,
+  type RunContext,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type Scheduled,
+  type Transition,
+} from '@overture/journeys';
+import type { Database } from '../stores/postgres';
+import { auditDetail, journeyActor } from './recorder';
+
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+const unfinished = ['active', 'waiting', 'waiting_event', 'holdout'] as const;
+
+interface RunRow {
+  id: string;
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  node_id: string | null;
+  step: number;
+  status: string;
+  wake_at: string | number | null;
+  context: unknown;
+}
+
+export function toRunRecord(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    journeyId: r.journey_id,
+    version: r.version,
+    profileId: r.profile_id,
+    nodeId: r.node_id,
+    step: r.step,
+    status: r.status as RunStatus,
+    wakeAt: num(r.wake_at),
+    context: (typeof r.context === 'string' ? JSON.parse(r.context) : r.context) as RunContext,
+  };
+}
+
+const runColumns = ['id', 'workspace_id', 'journey_id', 'version', 'profile_id', 'node_id', 'step', 'status', 'wake_at', 'context'] as const;
+
+/** Run state, entries and the exactly-once action ledger, in PostgreSQL. */
+export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLedger {
+  private definitions = new Map<string, JourneyDefinition>();
+  private statuses = new Map<string, { status: string | null; at: number }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: { now(): number },
+  ) {}
+
+  async load(runId: string): Promise<RunRecord | null> {
+    return this.loads.call(runId);
+  }
+
+  /** Compare-and-set on the step, many runs per statement. */
+  async advance(run: RunRecord, to: Transition): Promise<boolean> {
+    return this.advances.call({ run, to });
+  }
+
+  /** Versions never change once published, so they are cached for good. */
+  async definition(journeyId: string, version: number): Promise<JourneyDefinition | null> {
+    const key = `${journeyId}@${version}`;
+    const cached = this.definitions.get(key);
+    if (cached) return cached;
+    const row = await this.db.selectFrom('journey_versions').select('definition').where('journey_id', '=', journeyId).where('version', '=', version).executeTakeFirst();
+    if (!row) return null;
+    const def = journeyDefinitionSchema.parse(row.definition);
+    this.definitions.set(key, def);
+    return def;
+  }
+
+  /** Cached briefly: archiving takes effect within seconds, without a query per step. */
+  async journeyStatus(journeyId: string): Promise<string | null> {
+    const now = Date.now();
+    const hit = this.statuses.get(journeyId);
+    if (hit && now - hit.at < 2_000) return hit.status;
+    const row = await this.db.selectFrom('journeys').select('status').where('id', '=', journeyId).executeTakeFirst();
+    const status = row?.status ?? null;
+    this.statuses.set(journeyId, { status, at: now });
+    return status;
+  }
+
+  async admit(journey: PublishedJourney, candidates: EntryCandidate[], now: number): Promise<RunRecord[]> {
+    const entry = journey.definition.entry;
+    const unique = [...new Map(candidates.map((c) => [`${c.profileId}\u0000${c.occurrence ?? ''}`, c])).values()];
+    return this.db.transaction().execute(async (trx) => {
+      // Frequency: the entries row is the memory of who entered and when.
+      const values = unique.map((c) => ({ journey_id: journey.id, profile_id: c.profileId, occurrence: c.occurrence ?? '', entries: 1, last_entered_at: now }));
+      const insert = trx.insertInto('journey_entries').values(values);
+      const admitted = await (entry.frequency === 'once'
+        ? insert.onConflict((oc) => oc.columns(['journey_id', 'profile_id', 'occurrence']).doNothing())
+        : insert.onConflict((oc) => {
+            const update = oc.columns(['journey_id', 'profile_id', 'occurrence']).doUpdateSet({ entries: sql`journey_entries.entries + 1`, last_entered_at: now });
+            return entry.frequency === 'every_time' ? update : update.where('journey_entries.last_entered_at', '<=', now - (entry.periodDays ?? 0) * 86_400_000);
+          })
+      )
+        .returning('profile_id')
+        .execute();
+      let ids = admitted.map((r) => r.profile_id);
+      if (!ids.length) return [];
+      // Cap: the journey row is locked for the rest of the transaction, so concurrent batches queue here
+      // (NO KEY UPDATE: the foreign keys of entries and runs take KEY SHARE locks, which must not deadlock with it).
+      const cap = entry.cap ?? null;
+      const row = await trx.selectFrom('journeys').select('entered').where('id', '=', journey.id).forNoKeyUpdate().executeTakeFirst();
+      const granted = cap === null ? ids.length : Math.max(0, Math.min(ids.length, cap - Number(row?.entered ?? 0)));
+      const refused = ids.slice(granted);
+      ids = ids.slice(0, granted);
+      if (refused.length) {
+        // Refused by the cap: they did not enter, so their entry memory goes back to what it was.
+        await trx.deleteFrom('journey_entries').where('journey_id', '=', journey.id).where('profile_id', 'in', refused).where('entries', '=', 1).execute();
+        await trx.updateTable('journey_entries').set({ entries: sql`entries - 1` }).where('journey_id', '=', journey.id).where('profile_id', 'in', refused).where('entries', '>', 1).execute();
+      }
+      if (granted) await trx.updateTable('journeys').set({ entered: sql`entered + ${granted}` }).where('id', '=', journey.id).execute();
+      if (!ids.length) return [];
+      const runs = ids.map((profileId) => ({
+        // Short ids: a run id is part of every job key, and Redis memory per waiting profile counts.
+        id: randomBytes(12).toString('base64url'),
+        workspace_id: journey.workspaceId,
+        journey_id: journey.id,
+        version: journey.version,
+        profile_id: profileId,
+        node_id: journey.definition.start,
+        step: 0,
+        status: 'active',
+        wake_at: now,
+        context: '{}',
+        entered_at: now,
+      }));
+      await trx.insertInto('journey_runs').values(runs).execute();
+      return runs.map((r) => toRunRecord({ ...r, context: {} }));
+    });
+  }
+
+  async dueRuns(cutoff: number, limit: number): Promise<Scheduled[]> {
+    const rows = await this.db
+      .selectFrom('journey_runs')
+      .select(['id', 'step', 'wake_at'])
+      .where('status', 'in', unfinished)
+      .where('wake_at', '<=', cutoff)
+      .orderBy('wake_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ runId: r.id, step: r.step, wakeAt: num(r.wake_at) }));
+  }
+
+  async claim(run: RunRecord, nodeId: string, channel: ChannelName | null): Promise<ActionClaim> {
+    return this.claims.call({ run, nodeId, channel });
+  }
+
+  async complete(run: RunRecord, nodeId: string, outcome: unknown, audit: AuditRow | null): Promise<void> {
+    await this.completions.call({ run, nodeId, outcome, audit });
+  }
+
+  private readonly loads = new Batcher<string, RunRecord | null>(async (ids) => {
+    const rows = await this.db.selectFrom('journey_runs').select(runColumns).where('id', 'in', [...new Set(ids)]).execute();
+    const byId = new Map(rows.map((r) => [r.id, toRunRecord(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
+  private readonly advances = new Batcher<{ run: RunRecord; to: Transition }, boolean>(async (items) => {
+    const now = this.clock.now();
+    const values = items.map(({ run, to }) => {
+      const finished = ['completed', 'exited', 'converted'].includes(to.status);
+      const last = to.context.lastMessage;
+      return sql`(${run.id}::text, ${run.step}::int, ${to.nodeId}::text, ${to.status}::text, ${to.wakeAt}::bigint, ${JSON.stringify(to.context)}::jsonb,
+        ${finished ? now : null}::bigint, ${to.status === 'holdout'}::boolean, ${last?.at ?? null}::bigint, ${last?.nodeId ?? null}::text)`;
+    });
+    const result = await sql<{ id: string; step: number }>`
+      update journey_runs as r set
+        node_id = v.node_id, step = v.step + 1, status = v.status, wake_at = v.wake_at, context = v.context,
+        finished_at = coalesce(v.finished_at, r.finished_at), holdout = r.holdout or v.holdout,
+        last_message_at = coalesce(v.last_at, r.last_message_at), last_message_node = coalesce(v.last_node, r.last_message_node)
+      from (values ${sql.join(values)}) as v(id, step, node_id, status, wake_at, context, finished_at, holdout, last_at, last_node)
+      where r.id = v.id and r.step = v.step and r.status in ('active', 'waiting', 'waiting_event', 'holdout')
+      returning r.id, v.step`.execute(this.db);
+    const moved = new Set(result.rows.map((r) => `${r.id}.${r.step}`));
+    return items.map(({ run }) => moved.has(`${run.id}.${run.step}`));
+  });
+
+  private readonly claims = new Batcher<{ run: RunRecord; nodeId: string; channel: ChannelName | null }, ActionClaim>(async (items) => {
+    const now = this.clock.now();
+    const inserted = await this.db
+      .insertInto('journey_actions')
+      .values(items.map(({ run, nodeId, channel }) => ({ run_id: run.id, node_id: nodeId, workspace_id: run.workspaceId, profile_id: run.profileId, channel, state: 'claimed' as const, claimed_at: now })))
+      .onConflict((oc) => oc.columns(['run_id', 'node_id']).doNothing())
+      .returning(['run_id', 'node_id'])
+      .execute();
+    const won = new Set(inserted.map((r) => `${r.run_id}\u0000${r.node_id}`));
+    const lost = items.filter((i) => !won.has(`${i.run.id}\u0000${i.nodeId}`));
+    const existing = new Map<string, ActionClaim>();
+    if (lost.length) {
+      const rows = await this.db
+        .selectFrom('journey_actions')
+        .select(['run_id', 'node_id', 'state', 'outcome'])
+        .where((eb) => eb.or(lost.map((l) => eb.and([eb('run_id', '=', l.run.id), eb('node_id', '=', l.nodeId)]))))
+        .execute();
+      for (const r of rows) existing.set(`${r.run_id}\u0000${r.node_id}`, r.state === 'done' ? { state: 'done', outcome: r.outcome } : { state: 'in_doubt' });
+    }
+    // Two claims of the same (run, node) in one batch: the first wins, the second sees it in flight.
+    const seen = new Set<string>();
+    return items.map((i) => {
+      const key = `${i.run.id}\u0000${i.nodeId}`;
+      if (won.has(key) && !seen.has(key)) {
+        seen.add(key);
+        return { state: 'claimed' };
+      }
+      return existing.get(key) ?? { state: 'in_doubt' };
+    });
+  });
+
+  private readonly completions = new Batcher<{ run: RunRecord; nodeId: string; outcome: unknown; audit: AuditRow | null }, void>(async (items) => {
+    const now = this.clock.now();
+    // Outcome and audit row commit together: neither exists without the other.
+    await this.db.transaction().execute(async (trx) => {
+      const values = items.map((i) => sql`(${i.run.id}::text, ${i.nodeId}::text, ${JSON.stringify(i.outcome)}::jsonb)`);
+      await sql`update journey_actions as a set state = 'done', outcome = v.outcome, done_at = ${now}::bigint
+        from (values ${sql.join(values)}) as v(run_id, node_id, outcome)
+        where a.run_id = v.run_id and a.node_id = v.node_id`.execute(trx);
+      const audits = items.flatMap((i) => (i.audit ? [i.audit] : []));
+      if (audits.length) {
+        await trx
+          .insertInto('audit_log')
+          .values(audits.map((a) => ({ workspace_id: a.workspaceId, actor: journeyActor(a.journeyId, a.version), action: a.action, subject: a.profileId, rule: a.rule, detail: auditDetail(a) })))
+          .execute();
+      }
+    });
+    return items.map(() => undefined);
+  });
+}

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
+import {
+  createStepsQueue,
+  reconcile,
+  startStepWorker,
+  StepScheduler,
+  systemClock,
+  type Channel,
+  type ChannelName,
+  type Clock,
+  type EngineDeps,
+  type ReconcileReport,
+  type StepJob,
+} from '@overture/journeys';
+import type { Database } from '../stores/postgres';
+import { createWorkerRedis } from '../stores/redis';
+import type { ClickHouseClient } from '../stores/clickhouse';
+import type { Logger } from '../logger';
+import { PostgresRunStore } from './run-store';
+import { StoreGuardrails } from './guardrails';
+import { StoreRecorder } from './recorder';
+import { SignedWebhookCaller } from './webhook';
+import { webhookHostsOf } from './settings';
+import type { ProfileDirectory } from './profiles';
+
+export interface JourneyRuntimeOptions {
+  db: Kysely<Database>;
+  /** Absent in processes without ClickHouse (crash-test workers): no engagement history, no step counters. */
+  clickhouse: ClickHouseClient | null;
+  /** Connection for adding jobs. */
+  redis: Redis;
+  /** URL for the blocking connections of step workers. */
+  redisUrl: string;
+  prefix: string;
+  appSecret: string;
+  profiles: ProfileDirectory;
+  channels: Partial<Record<ChannelName, Channel>>;
+  clock?: Clock;
+  log?: Logger | null;
+}
+
+export interface JourneyRuntime {
+  deps: EngineDeps;
+  store: PostgresRunStore;
+  profiles: ProfileDirectory;
+  scheduler: StepScheduler;
+  queue: Queue<StepJob>;
+  recorder: StoreRecorder;
+  clock: Clock;
+  startWorker(options?: { concurrency?: number; lockDurationMs?: number; onNodes?: (n: number) => void }): Worker<StepJob>;
+  reconcile(options?: { graceMs?: number; limit?: number }): Promise<ReconcileReport>;
+  close(): Promise<void>;
+}
+
+export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
+  const clock = o.clock ?? systemClock;
+  const store = new PostgresRunStore(o.db, clock);
+  const recorder = new StoreRecorder(o.db, o.clickhouse, o.log ?? null);
+  const queue = createStepsQueue(o.redis, o.prefix);
+  queue.on('error', () => undefined);
+  const scheduler = new StepScheduler(queue, clock);
+  const deps: EngineDeps = {
+    clock,
+    runs: store,
+    profiles: o.profiles,
+    guardrails: new StoreGuardrails(o.db, o.clickhouse, clock),
+    channels: o.channels,
+    ledger: store,
+    recorder,
+    traits: o.profiles,
+    webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), clock }),
+  };
+  const workers: Array<{ worker: Worker<StepJob>; connection: Redis }> = [];
+  return {
+    deps,
+    store,
+    profiles: o.profiles,
+    scheduler,
+    queue,
+    recorder,
+    clock,
+    startWorker(options = {}) {
+      const connection = createWorkerRedis(o.redisUrl);
+      connection.on('error', () => undefined);
+      const worker = startStepWorker(deps, scheduler, { connection, prefix: o.prefix, ...options });
+      worker.on('failed', (job, err) => o.log?.warn('journey step failed', { id: job?.id, error: err.message }));
+      workers.push({ worker, connection });
+      return worker;
+    },
+    reconcile: (options = {}) => reconcile(store, queue, scheduler, clock.now(), { graceMs: 30_000, ...options }),
+    async close() {
+      for (const w of workers.splice(0)) {
+        await w.worker.close();
+        w.connection.disconnect();
+      }
+      await recorder.flush();
+      await queue.close().catch(() => undefined);
+    },
+  };
+}

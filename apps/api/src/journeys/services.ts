@@ -1,0 +1,95 @@
+import { Queue, Worker } from 'bullmq';
+import type { Clock } from '@overture/journeys';
+import type { App } from '../app';
+import type { LiveEvent } from '../events/queue';
+import { createWorkerRedis } from '../stores/redis';
+import { getProfile, isInSegment, profileErasers, resolveProfileId } from '../profiles';
+import { createJourneyRuntime, type JourneyRuntime } from './runtime';
+import { appProfiles } from './profiles';
+import { channelsFor } from '../channels';
+import { consumeJourneyEvents } from './consumer';
+import { runScheduledTriggers } from './scheduled';
+import { eraseJourneyData } from './erase';
+
+if (!profileErasers.some((e) => e.name === 'journeys')) profileErasers.push({ name: 'journeys', erase: eraseJourneyData });
+
+const runtimes = new WeakMap<App, JourneyRuntime>();
+
+/** The app's journey runtime, created on first use with the real channel senders and the system clock. */
+export function journeyRuntimeOf(app: App): JourneyRuntime {
+  let rt = runtimes.get(app);
+  if (!rt) {
+    rt = createJourneyRuntime({
+      db: app.postgres.db,
+      clickhouse: app.clickhouse,
+      redis: app.redis,
+      redisUrl: app.config.redisUrl,
+      prefix: app.config.queuePrefix,
+      appSecret: app.config.secret,
+      profiles: appProfiles(app, { resolveProfileId, getProfile, isInSegment }),
+      channels: channelsFor(app),
+      log: app.log,
+    });
+    runtimes.set(app, rt);
+  }
+  return rt;
+}
+
+/** Tests (and embedders) choose channels and the clock by installing their own runtime. */
+export function useJourneyRuntime(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
+  const existing = runtimes.get(app);
+  if (existing) void existing.close();
+  const rt = createJourneyRuntime({
+    db: app.postgres.db,
+    clickhouse: app.clickhouse,
+    redis: app.redis,
+    redisUrl: app.config.redisUrl,
+    prefix: app.config.queuePrefix,
+    appSecret: app.config.secret,
+    profiles: appProfiles(app, { resolveProfileId, getProfile, isInSegment }),
+    channels: overrides.channels ?? channelsFor(app),
+    log: app.log,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  runtimes.set(app, rt);
+  return rt;
+}
+
+export function consumeEventsForJourneys(app: App, events: LiveEvent[]): Promise<void> {
+  return consumeJourneyEvents(journeyRuntimeOf(app), app.postgres.db, events);
+}
+
+const maintenanceQueueName = 'journey-maintenance';
+
+/**
+ * The worker side of journeys: step processing, and every minute (a BullMQ job scheduler, so one
+ * run per minute across all workers) the reconciler and the time-driven triggers.
+ */
+export function startJourneyServices(app: App): { close(): Promise<void> } {
+  const rt = journeyRuntimeOf(app);
+  rt.startWorker();
+  const queue = new Queue(maintenanceQueueName, { connection: app.redis, prefix: app.config.queuePrefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 } });
+  queue.on('error', () => undefined);
+  void queue.upsertJobScheduler('journeys-every-minute', { every: 60_000 }, { name: 'maintenance' }).catch((err: unknown) => app.log.warn('journey maintenance not scheduled', { error: (err as Error).message }));
+  const connection = createWorkerRedis(app.config.redisUrl);
+  connection.on('error', () => undefined);
+  const worker = new Worker(
+    maintenanceQueueName,
+    async () => {
+      await rt.reconcile();
+      await runScheduledTriggers(rt, app.postgres.db);
+    },
+    { connection, prefix: app.config.queuePrefix, concurrency: 1 },
+  );
+  worker.on('error', () => undefined);
+  worker.on('failed', (_job, err) => app.log.warn('journey maintenance failed', { error: err.message }));
+  return {
+    async close() {
+      await worker.close();
+      connection.disconnect();
+      await queue.close().catch(() => undefined);
+      await rt.close();
+      runtimes.delete(app);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookCaller } from '@overture/journeys';
+
+export class WebhookRefusedError extends Error {}
+
+/** The secret a receiver checks signatures with; one per workspace, derived from the app secret. */
+export function webhookSecret(appSecret: string, workspaceId: string): string {
+  return createHmac('sha256', appSecret).update(`webhook:${workspaceId}`).digest('hex');
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as receivers verify it. */
+export function signWebhook(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+export function hostAllowed(url: string, allowed: string[]): boolean {
+  const host = new URL(url).host.toLowerCase();
+  const hostname = new URL(url).hostname.toLowerCase();
+  return allowed.some((a) => {
+    const rule = a.toLowerCase();
+    if (rule.startsWith('*.')) return hostname.endsWith(rule.slice(1));
+    return rule === host || rule === hostname;
+  });
+}
+
+const retryable = (status: number) => status === 429 || status >= 500;
+
+export interface SignedWebhookOptions {
+  appSecret: string;
+  /** Hosts a workspace may call (`api.example.com`, `*.example.com`, `127.0.0.1:8080`). */
+  allowedHosts(workspaceId: string): Promise<string[]>;
+  backoffMs?: number;
+  clock?: { now(): number };
+}
+
+/** Signed POSTs to allow-listed hosts with a timeout per attempt and retries on network errors, 429 and 5xx. */
+export class SignedWebhookCaller implements WebhookCaller {
+  constructor(private readonly options: SignedWebhookOptions) {}
+
+  async call(req: { workspaceId: string; url: string; body: unknown; timeoutMs: number; retries: number; idempotencyKey: string }): Promise<{ status: number; attempts: number }> {
+    const allowed = await this.options.allowedHosts(req.workspaceId);
+    if (!hostAllowed(req.url, allowed)) throw new WebhookRefusedError(`host of ${req.url} is not on the workspace's webhook allow-list`);
+    const body = JSON.stringify(req.body);
+    const secret = webhookSecret(this.options.appSecret, req.workspaceId);
+    let lastError = '';
+    for (let attempt = 1; attempt <= req.retries + 1; attempt++) {
+      const now = Math.floor((this.options.clock?.now() ?? Date.now()) / 1000);
+      try {
+        const res = await fetch(req.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) },
+          body,
+          redirect: 'error',
+          signal: AbortSignal.timeout(req.timeoutMs),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (!retryable(res.status) || attempt > req.retries) return { status: res.status, attempts: attempt };
+        lastError = `HTTP ${res.status}`;
+      } catch (err) {
+        lastError = (err as Error).name === 'TimeoutError' ? `timed out after ${req.timeoutMs} ms` : (err as Error).message;
+        if (attempt > req.retries) break;
+      }
+      await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 200) * 2 ** (attempt - 1)));
+    }
+    throw new Error(`webhook failed after ${req.retries + 1} attempts: ${lastError}`);
+  }
+}

@@ -1,0 +1,278 @@
+import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './definition';
+import { nodeById } from './definition';
+import type { AuditRow, EngineDeps, ProfileView, RunContext, RunRecord, StepEvent, Transition } from './ports';
+import { matchesFilter } from './filters';
+import { hashUnit } from './hash';
+import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
+import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time';
+
+/** What one node decided. */
+type Outcome =
+  | { kind: 'go'; next: string | null }
+  | { kind: 'wait'; next: string | null; until: number; context?: Partial<RunContext> }
+  | { kind: 'wait_event'; until: number; event: string }
+  | { kind: 'holdout'; until: number }
+  | { kind: 'exit'; reason: string };
+
+export interface StepResult {
+  transition: Transition;
+  /** Nodes executed in this step (the bench counts them). */
+  nodes: number;
+}
+
+/** Safety net against a definition that slipped past validation. */
+const maxNodesPerStep = 100;
+
+/** Lazily loaded per step: most nodes never need the profile. */
+class ProfileCache {
+  private value: ProfileView | null | undefined;
+  constructor(
+    private deps: EngineDeps,
+    private run: RunRecord,
+  ) {}
+  async get(): Promise<ProfileView> {
+    if (this.value === undefined) this.value = await this.deps.profiles.getProfile(this.run.workspaceId, this.run.profileId);
+    return this.value ?? { id: this.run.profileId, traits: {} };
+  }
+}
+
+export async function evaluateCondition(deps: EngineDeps, workspaceId: string, profile: ProfileView, c: Condition, now: number): Promise<boolean> {
+  switch (c.kind) {
+    case 'segment': {
+      const member = profile.segments ? profile.segments.includes(c.segmentId) : await deps.profiles.isInSegment(workspaceId, c.segmentId, profile.id);
+      return member === c.in;
+    }
+    case 'trait':
+      return matchesFilter(profile.traits, c.filter);
+    case 'feature':
+      return matchesFilter(profile.features ?? {}, c.filter);
+    case 'event_performed':
+      return (await deps.profiles.hasPerformed(workspaceId, profile.id, c.event, now - c.withinDays * 86_400_000)) === c.performed;
+  }
+}
+
+export async function evaluateAll(deps: EngineDeps, workspaceId: string, profile: ProfileView, conditions: Condition[], now: number): Promise<boolean> {
+  for (const c of conditions) if (!(await evaluateCondition(deps, workspaceId, profile, c, now))) return false;
+  return true;
+}
+
+export class StepRunner {
+  private events: StepEvent[] = [];
+  private readonly profile: ProfileCache;
+  private context: RunContext;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly run: RunRecord,
+    private readonly def: JourneyDefinition,
+  ) {
+    this.profile = new ProfileCache(deps, run);
+    this.context = { ...run.context };
+  }
+
+  private event(nodeId: string, kind: StepEvent['kind'], reason = '', channel = '') {
+    const r = this.run;
+    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
+  }
+
+  private auditRow(nodeId: string, action: string, rule: string | null, decision: Record<string, unknown>, outcome: Record<string, unknown>): AuditRow {
+    const r = this.run;
+    return { workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, action, rule, decision, outcome };
+  }
+
+  private async audit(nodeId: string, action: string, rule: string | null, decision: Record<string, unknown>, outcome: Record<string, unknown>) {
+    await this.deps.recorder.audit(this.auditRow(nodeId, action, rule, decision, outcome));
+  }
+
+  /** Runs nodes from the run's current node until one waits or the journey ends. */
+  async execute(): Promise<StepResult> {
+    const run = this.run;
+    let nodeId = run.nodeId;
+    let nodes = 0;
+    // A run that wakes from a timed wait resumes where it was told to.
+    delete this.context.waitingAt;
+    if (run.status === 'waiting_event' && nodeId) {
+      const node = nodeById(this.def, nodeId);
+      delete this.context.waitingFor;
+      this.event(nodeId, 'completed', 'timeout');
+      nodeId = node?.type === 'wait_for_event' ? node.onTimeout : null;
+    } else if (run.status === 'holdout') {
+      return this.finish({ nodeId: null, status: 'exited', wakeAt: null, context: this.context }, nodes, 'holdout_window_end');
+    }
+    while (nodeId !== null) {
+      if (++nodes > maxNodesPerStep) return this.finish({ nodeId: null, status: 'exited', wakeAt: null, context: this.context }, nodes, 'too_many_nodes');
+      const node = nodeById(this.def, nodeId);
+      if (!node) return this.finish({ nodeId: null, status: 'exited', wakeAt: null, context: this.context }, nodes, `missing_node:${nodeId}`);
+      if (this.context.deferred !== node.id) this.event(node.id, 'entered');
+      const out = await this.node(node);
+      switch (out.kind) {
+        case 'go':
+          this.event(node.id, 'completed');
+          nodeId = out.next;
+          continue;
+        case 'wait':
+          Object.assign(this.context, out.context ?? {}, { waitingAt: node.id });
+          if (out.next !== node.id) this.event(node.id, 'completed');
+          return this.finish({ nodeId: out.next, status: 'waiting', wakeAt: out.until, context: this.context }, nodes);
+        case 'wait_event':
+          this.context.waitingFor = out.event;
+          return this.finish({ nodeId: node.id, status: 'waiting_event', wakeAt: out.until, context: this.context }, nodes);
+        case 'holdout':
+          this.event(node.id, 'holdout', 'holdout');
+          return this.finish({ nodeId: null, status: 'holdout', wakeAt: out.until, context: this.context }, nodes);
+        case 'exit':
+          this.event(node.id, 'exited', out.reason);
+          return this.finish({ nodeId: null, status: 'exited', wakeAt: null, context: this.context }, nodes, out.reason);
+      }
+    }
+    return this.finish({ nodeId: null, status: 'completed', wakeAt: null, context: this.context }, nodes);
+  }
+
+  private finish(transition: Transition, nodes: number, reason?: string): StepResult {
+    if (reason && transition.status === 'exited' && !this.events.some((e) => e.kind === 'exited')) this.event(this.run.nodeId ?? '', 'exited', reason);
+    this.deps.recorder.events(this.events);
+    this.events = [];
+    return { transition, nodes };
+  }
+
+  private async node(node: JourneyNode): Promise<Outcome> {
+    const now = this.deps.clock.now();
+    switch (node.type) {
+      case 'wait':
+        return { kind: 'wait', next: node.next, until: now + node.seconds * 1000 };
+      case 'wait_until': {
+        const tz = await this.timeZone();
+        return { kind: 'wait', next: node.next, until: nextLocalTime(now, tz, node.hour, node.minute, node.weekdays) };
+      }
+      case 'wait_for_event':
+        return { kind: 'wait_event', until: now + node.timeoutSeconds * 1000, event: node.event };
+      case 'condition': {
+        const profile = await this.profile.get();
+        for (const b of node.branches) {
+          if (await evaluateAll(this.deps, this.run.workspaceId, profile, b.when, now)) return { kind: 'go', next: b.next };
+        }
+        return { kind: 'go', next: node.otherwise };
+      }
+      case 'split':
+        return this.split(node);
+      case 'message':
+        return this.message(node, now);
+      case 'update_trait':
+        return this.updateTrait(node);
+      case 'webhook':
+        return this.webhook(node);
+      case 'exit':
+        return { kind: 'exit', reason: 'exit_node' };
+    }
+  }
+
+  private async timeZone(): Promise<string> {
+    const settings = await this.deps.guardrails.settings(this.run.workspaceId);
+    const p = await this.profile.get();
+    return safeTimeZone(p.timezone ?? (typeof p.traits.timezone === 'string' ? p.traits.timezone : null), settings.defaultTimezone);
+  }
+
+  private split(node: NodeOf<'split'>): Outcome {
+    // Deterministic: the same profile and journey always fall in the same bucket, retries included.
+    const u = hashUnit(this.run.profileId, this.run.journeyId, node.id);
+    const holdout = node.holdoutPercent / 100;
+    if (u < holdout) {
+      this.context.split = `${node.id}:holdout`;
+      const hours = this.def.goal?.attributionWindowHours ?? 0;
+      return { kind: 'holdout', until: this.deps.clock.now() + hours * 3_600_000 };
+    }
+    const v = (u - holdout) / (1 - holdout);
+    const total = node.branches.reduce((s, b) => s + b.weight, 0);
+    let acc = 0;
+    for (const b of node.branches) {
+      acc += b.weight / total;
+      if (v < acc) {
+        this.context.split = `${node.id}:${b.name}`;
+        return { kind: 'go', next: b.next };
+      }
+    }
+    const last = node.branches[node.branches.length - 1]!;
+    this.context.split = `${node.id}:${last.name}`;
+    return { kind: 'go', next: last.next };
+  }
+
+  private async message(node: NodeOf<'message'>, now: number): Promise<Outcome> {
+    const { workspaceId } = this.run;
+    const settings = await this.deps.guardrails.settings(workspaceId);
+    const profile = await this.profile.get();
+    const caps = effectiveCaps(settings.caps, this.def.caps);
+    const choice = await chooseChannel(node, this.deps, { workspaceId, profile, settings, caps, now });
+    const skips = choice.checks.filter((c) => !c.ok).map((c) => `${c.channel}:${c.reason}`);
+    if (!choice.channel) {
+      this.event(node.id, 'skipped', choice.checks.map((c) => c.reason).join(',') || 'no_channel', node.channel);
+      await this.audit(node.id, 'message.skipped', choice.checks[0]?.reason ?? 'no_channel', { requested: node.channel, checks: choice.checks }, { status: 'skipped' });
+      delete this.context.deferred;
+      return { kind: 'go', next: node.next };
+    }
+    const tz = await this.timeZone();
+    let timing: Record<string, unknown> = { mode: 'now' };
+    if (this.context.deferred !== node.id) {
+      if (node.sendAt.mode === 'best_time') {
+        const engagement = await this.deps.guardrails.engagement(workspaceId, profile.id);
+        const t = chooseSendTime(now, tz, engagement.engagementTimes, node.sendAt.withinHours, settings.bestHour);
+        if (t.at > now + 60_000) {
+          this.event(node.id, 'deferred', `best_time:${t.rule}`, choice.channel);
+          return { kind: 'wait', next: node.id, until: t.at, context: { deferred: node.id } };
+        }
+        timing = { mode: 'best_time', rule: t.rule, hour: t.hour, samples: t.samples };
+      }
+    } else {
+      timing = { mode: 'deferred' };
+    }
+    if (settings.quietHours && inQuietHours(now, tz, settings.quietHours)) {
+      const until = quietHoursEnd(now, tz, settings.quietHours);
+      this.event(node.id, 'deferred', 'quiet_hours', choice.channel);
+      return { kind: 'wait', next: node.id, until, context: { deferred: node.id } };
+    }
+    delete this.context.deferred;
+    const decision = { requested: node.channel, channel: choice.channel, channelRule: choice.rule, ratios: choice.ratios ?? null, skipped: skips, timing, timeZone: tz, template: node.template };
+    const sender = this.deps.channels[choice.channel]!;
+    const claim = await this.deps.ledger.claim(this.run, node.id, choice.channel);
+    if (claim.state === 'done') return { kind: 'go', next: node.next };
+    if (claim.state === 'in_doubt' && !sender.idempotent) {
+      // The earlier attempt may have sent: never risk a second message.
+      await this.deps.ledger.complete(this.run, node.id, { status: 'unknown' }, this.auditRow(node.id, 'message.unknown', 'crash_recovery', decision, { status: 'unknown' }));
+      return { kind: 'go', next: node.next };
+    }
+    const r = this.run;
+    const outcome = await sender
+      .send({ idempotencyKey: `${r.id}:${node.id}`, workspaceId, journeyId: r.journeyId, version: r.version, nodeId: node.id, runId: r.id, profile, channel: choice.channel, template: node.template })
+      .catch((err: unknown) => ({ status: 'failed' as const, error: (err as Error).message }));
+    const rule = choice.rule === 'fallback' ? `fallback:${skips.join(';')}` : choice.rule === 'requested' ? null : `best_channel:${choice.rule}`;
+    await this.deps.ledger.complete(this.run, node.id, outcome, this.auditRow(node.id, outcome.status === 'sent' ? 'message.sent' : 'message.failed', rule, decision, { ...outcome }));
+    this.event(node.id, outcome.status === 'sent' ? 'sent' : 'skipped', outcome.status === 'sent' ? choice.rule : `failed:${outcome.error ?? ''}`, choice.channel);
+    if (outcome.status === 'sent') this.context.lastMessage = { nodeId: node.id, channel: choice.channel, at: now };
+    return { kind: 'go', next: node.next };
+  }
+
+  private async updateTrait(node: NodeOf<'update_trait'>): Promise<Outcome> {
+    if (!this.deps.traits) throw new Error('update_trait needs a trait writer');
+    const claim = await this.deps.ledger.claim(this.run, node.id, null);
+    if (claim.state === 'done') return { kind: 'go', next: node.next };
+    // Setting a trait to a value is idempotent, so an in-doubt attempt simply runs again.
+    await this.deps.traits.setTrait(this.run.workspaceId, this.run.profileId, node.trait, node.value);
+    await this.deps.ledger.complete(this.run, node.id, { status: 'done' }, this.auditRow(node.id, 'trait.updated', null, { trait: node.trait, value: node.value }, { status: 'done' }));
+    return { kind: 'go', next: node.next };
+  }
+
+  private async webhook(node: NodeOf<'webhook'>): Promise<Outcome> {
+    if (!this.deps.webhooks) throw new Error('webhook needs a webhook caller');
+    const claim = await this.deps.ledger.claim(this.run, node.id, null);
+    if (claim.state === 'done') return { kind: 'go', next: node.next };
+    const r = this.run;
+    const body = { ...node.body, journey_id: r.journeyId, version: r.version, node_id: node.id, profile_id: r.profileId };
+    // Receivers get the idempotency key in a header, so an in-doubt retry is safe to repeat.
+    const outcome = await this.deps.webhooks
+      .call({ workspaceId: r.workspaceId, url: node.url, body, timeoutMs: node.timeoutMs, retries: node.retries, idempotencyKey: `${r.id}:${node.id}` })
+      .then((res) => ({ status: res.status >= 200 && res.status < 300 ? 'ok' : 'failed', httpStatus: res.status, attempts: res.attempts }))
+      .catch((err: unknown) => ({ status: 'failed', error: (err as Error).message }));
+    await this.deps.ledger.complete(this.run, node.id, outcome, this.auditRow(node.id, 'webhook.called', outcome.status === 'ok' ? null : 'webhook_failed', { url: node.url }, outcome));
+    if (outcome.status !== 'ok') this.event(node.id, 'skipped', 'webhook_failed');
+    return { kind: 'go', next: node.next };
+  }
+}

@@ -1,0 +1,46 @@
+// Public surface of the journey engine.
+export {
+  channelNames,
+  journeyDefinitionSchema,
+  nodeSchema,
+  triggerSchema,
+  conditionSchema,
+  validateJourney,
+  edgesOf,
+  nodeById,
+  type ChannelName,
+  type Condition,
+  type FrequencyCap,
+  type Goal,
+  type JourneyDefinition,
+  type JourneyDefinitionInput,
+  type JourneyNode,
+  type NodeOf,
+  type PropertyFilter,
+  type Trigger,
+  type ValidationIssue,
+  type ValidationResult,
+} from './definition';
+export * from './ports';
+export { matchesAll, matchesFilter } from './filters';
+export { hashUnit } from './hash';
+export { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone, zonedParts, zonedTimeToUtc, type QuietHours } from './time';
+export { checkChannel, chooseChannel, chooseSendTime, effectiveCaps, engagementRatios, minTimeSamples, type ChannelChoice, type TimeChoice } from './choice';
+export { StepRunner, evaluateAll, evaluateCondition, type StepResult } from './engine';
+export {
+  advanceRun,
+  createStepsQueue,
+  processStep,
+  startStepWorker,
+  stepJobId,
+  stepsQueueName,
+  StepScheduler,
+  terminalStatuses,
+  type Scheduled,
+  type StepJob,
+  type StepWorkerOptions,
+} from './runner';
+export { reconcile, type DueRuns, type ReconcileReport } from './reconciler';
+export { enterJourney, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
+export { broadcastDue, calendarDate, dateTriggerOccurrence, eventIsGoal, eventStartsJourney, goalRevenue, type TriggerEvent } from './triggers';
+export { Batcher } from './batcher';

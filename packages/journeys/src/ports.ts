@@ -1,0 +1,195 @@
+// What the engine needs from the outside world. The API implements these over its stores;
+// tests and benches may implement them over whatever real store they run on.
+import type { ChannelName, FrequencyCap, JourneyDefinition } from './definition';
+import type { QuietHours } from './time';
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface ProfileView {
+  id: string;
+  traits: Record<string, unknown>;
+  features?: Record<string, unknown>;
+  segments?: string[];
+  timezone?: string | null;
+}
+
+export interface ProfileSource {
+  getProfile(workspaceId: string, profileId: string): Promise<ProfileView | null>;
+  isInSegment(workspaceId: string, segmentId: string, profileId: string): Promise<boolean>;
+  hasPerformed(workspaceId: string, profileId: string, event: string, sinceMs: number): Promise<boolean>;
+}
+
+export interface OutgoingMessage {
+  /** The same for every attempt of one (run, node): channels dedupe on it. */
+  idempotencyKey: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  runId: string;
+  profile: ProfileView;
+  channel: ChannelName;
+  template: string;
+}
+
+export interface SendOutcome {
+  status: 'sent' | 'failed';
+  providerId?: string;
+  error?: string;
+}
+
+export interface Channel {
+  name: ChannelName;
+  /** Whether `send` with the same idempotency key twice delivers once (then a crash after claiming may retry). */
+  idempotent: boolean;
+  /** true, or why the profile cannot be reached on this channel (no email address, no push subscription...). */
+  reachable(profile: ProfileView): true | string;
+  send(message: OutgoingMessage): Promise<SendOutcome>;
+}
+
+export interface WorkspaceSettings {
+  /** Preferred order of channels for `best` without enough history and for fallbacks. */
+  channelOrder: ChannelName[];
+  caps: FrequencyCap[];
+  quietHours: QuietHours | null;
+  /** Local hour most of the workspace engages, used for best time with too little history. */
+  bestHour: number;
+  defaultTimezone: string;
+}
+
+export const defaultSettings: WorkspaceSettings = {
+  channelOrder: ['email', 'web_push', 'onsite'],
+  caps: [],
+  quietHours: { start: 21, end: 8 },
+  bestHour: 10,
+  defaultTimezone: 'UTC',
+};
+
+export interface Engagement {
+  /** Messages received and opened or clicked over the last 180 days, per channel. */
+  perChannel: Partial<Record<ChannelName, { received: number; engaged: number }>>;
+  /** Opens, clicks and sessions per UTC hour-of-day instant, as epoch ms samples bucketed by the caller. */
+  engagementTimes: number[];
+}
+
+export interface Guardrails {
+  settings(workspaceId: string): Promise<WorkspaceSettings>;
+  /**
+   * Why the profile may not get this channel, or null: `consent` (opted out of the channel),
+   * `consent:<group>` (out of the node's subscription group), `suppressed` (suppression list).
+   * No answer on record means consent is granted.
+   */
+  blocker(workspaceId: string, profile: ProfileView, channel: ChannelName, group: string | undefined): Promise<string | null>;
+  /** Messages sent to the profile since `sinceMs`, on one channel or on all. */
+  sentSince(workspaceId: string, profileId: string, channel: ChannelName | 'all', sinceMs: number): Promise<number>;
+  engagement(workspaceId: string, profileId: string): Promise<Engagement>;
+}
+
+export type ActionClaim = { state: 'claimed' } | { state: 'done'; outcome: unknown } | { state: 'in_doubt' };
+
+/** Exactly-once per (run, node): claimed before the side effect, completed after. */
+export interface ActionLedger {
+  /** `in_doubt`: an earlier attempt claimed and never completed (it crashed mid-way). */
+  claim(run: RunRecord, nodeId: string, channel: ChannelName | null): Promise<ActionClaim>;
+  /** Records the outcome, and the action's audit row with it (one write, so neither exists without the other). */
+  complete(run: RunRecord, nodeId: string, outcome: unknown, audit: AuditRow | null): Promise<void>;
+}
+
+export interface AuditRow {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  runId: string;
+  profileId: string;
+  action: string;
+  rule: string | null;
+  decision: Record<string, unknown>;
+  outcome: Record<string, unknown>;
+}
+
+export interface StepEvent {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  runId: string;
+  profileId: string;
+  kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout';
+  reason: string;
+  channel: string;
+  revenue: number;
+  at: number;
+}
+
+export interface Recorder {
+  audit(row: AuditRow): Promise<void>;
+  /** Fire-and-forget step counters (metrics, timeline); losing one on a crash is acceptable. */
+  events(rows: StepEvent[]): void;
+}
+
+export type RunStatus = 'active' | 'waiting' | 'waiting_event' | 'holdout' | 'completed' | 'exited' | 'converted';
+
+export interface RunRecord {
+  id: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  profileId: string;
+  nodeId: string | null;
+  /** Bumped on every transition; a job carries the step it was made for, so stale jobs are ignored. */
+  step: number;
+  status: RunStatus;
+  wakeAt: number | null;
+  context: RunContext;
+}
+
+export interface RunContext {
+  /** A message node whose best-time or quiet-hours deferral already happened. */
+  deferred?: string;
+  /** The wait node a waiting run sits in (its node_id already points past it). */
+  waitingAt?: string;
+  /** Event a wait_for_event node waits for. */
+  waitingFor?: string;
+  split?: string;
+  lastMessage?: { nodeId: string; channel: string; at: number };
+}
+
+export interface Transition {
+  nodeId: string | null;
+  status: RunStatus;
+  wakeAt: number | null;
+  context: RunContext;
+}
+
+export interface RunStore {
+  load(runId: string): Promise<RunRecord | null>;
+  /** Compare-and-set on `step`: false when another worker got there first. */
+  advance(run: RunRecord, to: Transition): Promise<boolean>;
+  definition(journeyId: string, version: number): Promise<JourneyDefinition | null>;
+  /** Whether the journey still runs (archived journeys end their runs at the next step). */
+  journeyStatus(journeyId: string): Promise<string | null>;
+}
+
+export interface TraitWriter {
+  setTrait(workspaceId: string, profileId: string, trait: string, value: unknown): Promise<void>;
+}
+
+export interface WebhookCaller {
+  call(request: { workspaceId: string; url: string; body: unknown; timeoutMs: number; retries: number; idempotencyKey: string }): Promise<{ status: number; attempts: number }>;
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  runs: RunStore;
+  profiles: ProfileSource;
+  guardrails: Guardrails;
+  channels: Partial<Record<ChannelName, Channel>>;
+  ledger: ActionLedger;
+  recorder: Recorder;
+  traits?: TraitWriter;
+  webhooks?: WebhookCaller;
+}
