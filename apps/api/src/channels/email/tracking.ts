@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { App } from '../../app';
+import { readBody, readJson } from '../../http/body';
+import { HttpError } from '../../http/errors';
+import { requireSecretKey } from '../../http/auth';
+import { sendJson } from '../../http/respond';
+import { selectRows } from '../../profiles/sql';
+import { subscriptionGroups, verifyClaims, type TrackingClaims } from '../../templates';
+import { consentsOf, setConsent, suppress } from '../consent';
+import { outcomeOfClaims, recordOutcomes } from '../outcomes';
+
+const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+function claimsOf(app: App, url: URL, prefix: string): TrackingClaims {
+  const token = decodeURIComponent(url.pathname.slice(prefix.length)).replace(/\.gif$/, '');
+  const claims = verifyClaims(app.config.secret, token);
+  if (!claims) throw new HttpError(400, 'token: this link is invalid or was altered');
+  return claims;
+}
+
+/** GET /t/o/<token>.gif — the open pixel. */
+export async function handleOpen(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const claims = claimsOf(app, url, '/t/o/');
+  await recordOutcomes(app, [outcomeOfClaims(claims, 'open')]);
+  res.writeHead(200, { 'content-type': 'image/gif', 'content-length': gif.length, 'cache-control': 'no-store, max-age=0' });
+  res.end(gif);
+}
+
+/** GET /t/c/<token> — records the click, then redirects to the signed destination. */
+export async function handleClick(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const claims = claimsOf(app, url, '/t/c/');
+  if (!claims.u || !/^https?:\/\//i.test(claims.u)) throw new HttpError(400, 'token: the link has no web destination');
+  await recordOutcomes(app, [outcomeOfClaims(claims, 'click', { detail: { url: claims.u } })]);
+  res.writeHead(302, { location: claims.u, 'cache-control': 'no-store' });
+  res.end();
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(res: ServerResponse, status: number, title: string, inner: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}label{display:block;margin:.5rem 0}button{margin-top:1rem;padding:.5rem 1rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${inner}</body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
+  res.end(html);
+}
+
+/** GET /t/u/<token> — the hosted preferences page: one box per subscription group, and "all email". */
+export async function handlePreferencesPage(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const claims = claimsOf(app, url, '/t/u/');
+  const [groups, consents] = await Promise.all([subscriptionGroups(app, claims.w, 'email'), consentsOf(app, claims.w, claims.p, 'email')]);
+  const boxes = groups
+    .map((g) => `<label><input type="checkbox" name="group" value="${escapeHtml(g)}"${consents.get(g) === false ? '' : ' checked'}> ${escapeHtml(g)}</label>`)
+    .join('');
+  const all = consents.get('') === false;
+  page(
+    res,
+    200,
+    'Email preferences',
+    `<form method="post">${groups.length ? `<p>Keep receiving:</p>${boxes}` : ''}
+<label><input type="checkbox" name="all" value="1"${all ? ' checked' : ''}> Unsubscribe from all email</label>
+<button type="submit">Save</button></form>`,
+  );
+}
+
+/**
+ * POST /t/u/<token> — either the RFC 8058 one-click unsubscribe a mailbox provider posts
+ * (`List-Unsubscribe=One-Click`: leaves the message's group, or all email when it has none), or
+ * the preferences form.
+ */
+export async function handleUnsubscribePost(app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const claims = claimsOf(app, url, '/t/u/');
+  const form = new URLSearchParams((await readBody(req, 16 * 1024)).toString('utf8'));
+  const turnedOff: string[] = [];
+  if (form.get('List-Unsubscribe') === 'One-Click') {
+    await setConsent(app, claims.w, claims.p, 'email', claims.g ?? '', false);
+    turnedOff.push(claims.g ?? '');
+  } else {
+    const groups = await subscriptionGroups(app, claims.w, 'email');
+    const kept = new Set(form.getAll('group'));
+    for (const g of groups) {
+      await setConsent(app, claims.w, claims.p, 'email', g, kept.has(g));
+      if (!kept.has(g)) turnedOff.push(g);
+    }
+    const all = form.get('all') === '1';
+    await setConsent(app, claims.w, claims.p, 'email', '', !all);
+    if (all) turnedOff.push('');
+  }
+  if (turnedOff.length) await recordOutcomes(app, [outcomeOfClaims(claims, 'unsubscribe', { reason: turnedOff.map((g) => g || 'all').join(',') })]);
+  if (form.get('List-Unsubscribe') === 'One-Click') {
+    sendJson(res, 200, { success: true });
+    return;
+  }
+  page(res, 200, 'Preferences saved', turnedOff.length ? '<p>You will no longer receive the emails you unchecked.</p>' : '<p>Your preferences are saved.</p>');
+}
+
+const complaintInput = z.object({
+  email: z.email(),
+  type: z.enum(['complaint', 'bounce']).default('complaint'),
+  /** The X-Overture-Message-Id of the message complained about, when the provider passes it on. */
+  messageId: z.string().max(100).optional(),
+});
+
+/** POST /v1/email/feedback — bounces and spam complaints from the provider (secret key) → suppression. */
+export async function handleFeedback(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const key = await requireSecretKey(app, req);
+  const parsed = complaintInput.safeParse(await readJson(req, 64 * 1024));
+  if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  const { email, type, messageId } = parsed.data;
+  await suppress(app, key.workspaceId, email, 'email', type);
+  if (messageId) {
+    const rows = await selectRows<{ profile_id: string; template_id: string; journey_id: string; node_id: string }>(
+      app.clickhouse,
+      `SELECT profile_id, template_id, journey_id, node_id FROM message_events WHERE workspace_id = {ws:String} AND message_id = {m:String} AND kind = 'sent' LIMIT 1`,
+      { ws: key.workspaceId, m: messageId },
+    );
+    const sent = rows[0];
+    if (sent) {
+      await recordOutcomes(app, [
+        { workspaceId: key.workspaceId, messageId, profileId: sent.profile_id, channel: 'email', kind: type, templateId: sent.template_id, journeyId: sent.journey_id, nodeId: sent.node_id, reason: 'provider_feedback' },
+      ]);
+    }
+  }
+  sendJson(res, 200, { success: true, suppressed: email.toLowerCase() });
+}

@@ -1,0 +1,11 @@
+// Public surface of the channel senders (email, web push) and their tracking.
+export { sendEmail, sendTestEmail, messageIdFor, ChannelError, type EmailRequest, type EmailResult } from './email/send';
+export { saveEmailSettings, getEmailSettings, emailSettingsInput, type EmailSettings, type EmailSettingsInput } from './email/settings';
+export { closeTransports } from './email/transport';
+export { sendPush, type PushRequest, type PushResult, type PushPayload, type Urgency } from './push/send';
+export { vapidKeysOf, setVapidSubject } from './push/vapid';
+export { saveSubscription, removeSubscription, subscriptionsOf, pushSubscriptionInput } from './push/subscriptions';
+export { blockedReason, setConsent, consentsOf, suppress } from './consent';
+export { recordOutcomes, messageHistory, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
+export { channelsFor, EmailChannel, WebPushChannel } from './journey-channels';
+export { channelRoutes } from './routes';

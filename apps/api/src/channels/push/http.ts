@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { App } from '../../app';
+import { bearerOrBasicKey } from '../../http/auth';
+import { readJson } from '../../http/body';
+import { HttpError } from '../../http/errors';
+import { sendJson } from '../../http/respond';
+import { resolveProfileId } from '../../profiles';
+import { verifyClaims } from '../../templates';
+import { outcomeOfClaims, recordOutcomes } from '../outcomes';
+import { endpointAllowed, pushSubscriptionInput, removeSubscription, saveSubscription } from './subscriptions';
+import { vapidKeysOf } from './vapid';
+
+/** Browsers send the public write key as a header or, like Segment's `writeKey`, in the body or query. */
+async function workspaceOfWriteKey(app: App, req: IncomingMessage, fromBody?: unknown): Promise<string> {
+  const key = bearerOrBasicKey(req) ?? (typeof fromBody === 'string' ? fromBody : undefined);
+  if (!key) throw new HttpError(401, 'writeKey: missing; send it as "Authorization: Basic base64(key:)" or as writeKey');
+  const resolved = await app.keys.resolve(key);
+  if (!resolved) throw new HttpError(401, 'writeKey: unknown or revoked key');
+  return resolved.workspaceId;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+const subscribeBody = z
+  .object({
+    writeKey: z.string().optional(),
+    subscription: pushSubscriptionInput,
+    userId: z.string().max(200).optional(),
+    anonymousId: z.string().max(200).optional(),
+  })
+  .refine((b) => !!(b.userId || b.anonymousId), { message: 'userId or anonymousId is required', path: ['userId'] });
+
+/** POST /v1/push/subscribe — stores the browser's PushSubscription for the visitor's profile. */
+export async function handleSubscribe(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = (await readJson(req, 16 * 1024)) as { writeKey?: unknown };
+  const workspaceId = await workspaceOfWriteKey(app, req, raw?.writeKey);
+  const body = parse(subscribeBody, raw);
+  if (!endpointAllowed(app, body.subscription.endpoint)) throw new HttpError(400, 'subscription.endpoint: must be an https push service URL');
+  const profileId = await resolveProfileId(app, workspaceId, { ...(body.userId ? { userId: body.userId } : {}), ...(body.anonymousId ? { anonymousId: body.anonymousId } : {}) });
+  const id = await saveSubscription(app, workspaceId, profileId, body.subscription, String(req.headers['user-agent'] ?? ''));
+  sendJson(res, 200, { success: true, id, profileId });
+}
+
+const unsubscribeBody = z.object({ writeKey: z.string().optional(), endpoint: z.url() });
+
+/** POST /v1/push/unsubscribe — the browser gave the subscription up. */
+export async function handlePushUnsubscribe(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = (await readJson(req, 16 * 1024)) as { writeKey?: unknown };
+  const workspaceId = await workspaceOfWriteKey(app, req, raw?.writeKey);
+  const body = parse(unsubscribeBody, raw);
+  sendJson(res, 200, { success: true, removed: await removeSubscription(app, workspaceId, body.endpoint) });
+}
+
+/** GET /v1/push/vapid-key — the application server key `pushManager.subscribe` needs. */
+export async function handleVapidKey(app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const workspaceId = await workspaceOfWriteKey(app, req, url.searchParams.get('writeKey') ?? undefined);
+  sendJson(res, 200, { publicKey: (await vapidKeysOf(app, workspaceId)).publicKey });
+}
+
+/** POST /v1/push/click — a notification click the service worker reports before opening the destination. */
+export async function handlePushClick(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = parse(z.object({ track: z.string().min(1).max(4_000) }), await readJson(req, 8 * 1024));
+  const claims = verifyClaims(app.config.secret, body.track);
+  if (!claims || claims.c !== 'web_push') throw new HttpError(400, 'track: this token is invalid or was altered');
+  await recordOutcomes(app, [outcomeOfClaims(claims, 'click')]);
+  sendJson(res, 200, { success: true });
+}

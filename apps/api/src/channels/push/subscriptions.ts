@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { App } from '../../app';
+
+const b64urlBytes = (n: number, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+=*$/, `${what} must be base64url`)
+    .refine((s) => Buffer.from(s, 'base64url').length === n, `${what} must be ${n} bytes`);
+
+export const pushSubscriptionInput = z.object({
+  endpoint: z.url().max(2_000),
+  keys: z.object({
+    p256dh: b64urlBytes(65, 'an uncompressed P-256 public key'),
+    auth: b64urlBytes(16, 'the auth secret'),
+  }),
+});
+export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;
+
+const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Push services are https; plain http is accepted only for a loopback endpoint while the API
+ * itself runs on http (local development and tests), so a public write key cannot aim sends at
+ * internal services of a production install.
+ */
+export function endpointAllowed(app: App, endpoint: string): boolean {
+  const url = new URL(endpoint);
+  if (url.protocol === 'https:') return !loopback.has(url.hostname);
+  return url.protocol === 'http:' && loopback.has(url.hostname) && app.config.publicUrl.startsWith('http://');
+}
+
+export const subscriptionId = (workspaceId: string, endpoint: string) => createHash('sha256').update(`${workspaceId}\n${endpoint}`).digest('hex').slice(0, 32);
+
+export async function saveSubscription(app: App, workspaceId: string, profileId: string, sub: PushSubscriptionInput, userAgent = ''): Promise<string> {
+  const id = subscriptionId(workspaceId, sub.endpoint);
+  const values = { profile_id: profileId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, user_agent: userAgent.slice(0, 500) };
+  await app.postgres.db
+    .insertInto('push_subscriptions')
+    .values({ id, workspace_id: workspaceId, endpoint: sub.endpoint, ...values })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .execute();
+  return id;
+}
+
+export async function removeSubscription(app: App, workspaceId: string, endpoint: string): Promise<boolean> {
+  const r = await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, endpoint)).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function subscriptionsOf(app: App, workspaceId: string, profileId: string) {
+  return app.postgres.db.selectFrom('push_subscriptions').select(['id', 'endpoint', 'p256dh', 'auth']).where('workspace_id', '=', workspaceId).where('profile_id', '=', profileId).execute();
+}

@@ -1,0 +1,59 @@
+import type { ColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface MessageTemplatesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  channel: 'email' | 'web_push' | 'onsite';
+  /** Email subject or push title (liquid). */
+  subject: string;
+  /** Email: MJML with liquid; push and onsite: liquid text. */
+  body: string;
+  /** Push: where a click on the notification leads (liquid). */
+  url: string;
+  /** Unsubscribing from this group stops this template's sends; '' is the channel as a whole. */
+  subscription_group: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface EmailSettingsTable {
+  workspace_id: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  username: string;
+  password_enc: string;
+  from_address: string;
+  from_name: string;
+  updated_at: UpdatedAt;
+}
+
+export interface PushVapidKeysTable {
+  workspace_id: string;
+  public_key: string;
+  private_key_enc: string;
+  subject: string;
+  created_at: CreatedAt;
+}
+
+export interface PushSubscriptionsTable {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  user_agent: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface ChannelTables {
+  message_templates: MessageTemplatesTable;
+  email_settings: EmailSettingsTable;
+  push_vapid_keys: PushVapidKeysTable;
+  push_subscriptions: PushSubscriptionsTable;
+}

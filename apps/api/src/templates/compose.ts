@@ -1,0 +1,99 @@
+import type { App } from '../app';
+import { getProfile } from '../profiles';
+import { bestSellersInterim, type RecommendedProduct } from './recommendations';
+import { renderEmailHtml, renderLiquid } from './render';
+import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
+import type { Template } from './store';
+
+export interface TriggerEventInput {
+  name: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface RecipientProfile {
+  id: string;
+  email: string | null;
+  timezone: string | null;
+  traits: Record<string, unknown>;
+  features: Record<string, unknown> | null;
+  segments: string[];
+}
+
+export async function loadRecipient(app: App, workspaceId: string, profileId: string): Promise<RecipientProfile | null> {
+  const p = await getProfile(app, workspaceId, profileId);
+  if (!p) return null;
+  return { id: p.id, email: p.email, timezone: p.timezone, traits: p.traits, features: p.features, segments: p.segments.map((s) => s.name) };
+}
+
+const bestSellersCache = new WeakMap<App, Map<string, { at: number; value: Promise<RecommendedProduct[]> }>>();
+
+/** The interim list is the same for every recipient: one query a minute per workspace, not one per send. */
+function cachedBestSellers(app: App, workspaceId: string): Promise<RecommendedProduct[]> {
+  let byWs = bestSellersCache.get(app);
+  if (!byWs) bestSellersCache.set(app, (byWs = new Map()));
+  const hit = byWs.get(workspaceId);
+  if (hit && Date.now() - hit.at < 60_000) return hit.value;
+  const value = bestSellersInterim(app, workspaceId);
+  value.catch(() => byWs.delete(workspaceId));
+  byWs.set(workspaceId, { at: Date.now(), value });
+  return value;
+}
+
+/** A recipient from a profile view the caller already holds (the journey engine passes one with every message). */
+export function recipientFromView(view: { id: string; traits: Record<string, unknown>; features?: Record<string, unknown> | null; segments?: string[]; timezone?: string | null }): RecipientProfile {
+  const email = view.traits.email;
+  return {
+    id: view.id,
+    email: typeof email === 'string' && email.includes('@') ? email : null,
+    timezone: view.timezone ?? (typeof view.traits.timezone === 'string' ? view.traits.timezone : null),
+    traits: view.traits,
+    features: view.features ?? null,
+    segments: view.segments ?? [],
+  };
+}
+
+/** What a template sees: `profile` (with `traits` and `features`), `event`, `recommendations`. */
+export async function templateContext(app: App, workspaceId: string, profile: RecipientProfile, event?: TriggerEventInput): Promise<Record<string, unknown>> {
+  return {
+    profile: { ...profile, traits: profile.traits, features: profile.features ?? {} },
+    traits: profile.traits,
+    features: profile.features ?? {},
+    event: event ? { name: event.name, properties: event.properties ?? {} } : null,
+    recommendations: await cachedBestSellers(app, workspaceId),
+  };
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  /** Present when tracking is on (real sends, test sends); absent in a plain preview. */
+  unsubscribeUrl: string | null;
+}
+
+/** Subject and HTML of an email; with `links`, every link is tracked and an open pixel is appended. */
+export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
+  const unsubscribe = links ? unsubscribeUrl(links) : null;
+  const ctx = { ...context, unsubscribe_url: unsubscribe ?? '#unsubscribe' };
+  const subject = (await renderLiquid('subject', template.subject, ctx)).replace(/\s+/g, ' ').trim();
+  let html = await renderEmailHtml(template.body, ctx);
+  if (links) {
+    html = rewriteLinks(html, links);
+    const pixel = `<img src="${openPixelUrl(links)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`;
+    html = html.includes('</body>') ? html.replace('</body>', `${pixel}</body>`) : html + pixel;
+  }
+  return { subject, html, unsubscribeUrl: unsubscribe };
+}
+
+export interface RenderedPush {
+  title: string;
+  body: string;
+  url: string;
+}
+
+export async function composePush(template: Template, context: Record<string, unknown>): Promise<RenderedPush> {
+  return {
+    title: (await renderLiquid('subject', template.subject, context)).trim(),
+    body: (await renderLiquid('body', template.body, context)).trim(),
+    url: (await renderLiquid('url', template.url, context)).trim(),
+  };
+}

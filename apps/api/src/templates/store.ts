@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { App } from '../app';
+import { validateTemplate, TemplateError } from './render';
+
+export const templateChannels = ['email', 'web_push', 'onsite'] as const;
+
+export const templateInput = z.object({
+  id: z.string().min(1).max(100).optional(),
+  name: z.string().trim().min(1).max(200),
+  channel: z.enum(templateChannels),
+  subject: z.string().max(2_000).default(''),
+  body: z.string().min(1).max(500_000),
+  url: z.string().max(4_000).default(''),
+  subscriptionGroup: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[\w -]*$/, 'letters, digits, spaces, - and _ only')
+    .default(''),
+});
+export type TemplateInput = z.input<typeof templateInput>;
+
+export interface Template {
+  id: string;
+  workspaceId: string;
+  name: string;
+  channel: (typeof templateChannels)[number];
+  subject: string;
+  body: string;
+  url: string;
+  subscriptionGroup: string;
+  updatedAt: string;
+}
+
+type Row = { id: string; workspace_id: string; name: string; channel: Template['channel']; subject: string; body: string; url: string; subscription_group: string; updated_at: Date };
+
+const toTemplate = (r: Row): Template => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  name: r.name,
+  channel: r.channel,
+  subject: r.subject,
+  body: r.body,
+  url: r.url,
+  subscriptionGroup: r.subscription_group,
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+export async function listTemplates(app: App, workspaceId: string): Promise<Omit<Template, 'body'>[]> {
+  const rows = await app.postgres.db
+    .selectFrom('message_templates')
+    .select(['id', 'workspace_id', 'name', 'channel', 'subject', 'url', 'subscription_group', 'updated_at'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => {
+    const { body: _body, ...rest } = toTemplate({ ...r, body: '' });
+    return rest;
+  });
+}
+
+/** By id, or by name (journey nodes may name their template). */
+export async function getTemplate(app: App, workspaceId: string, idOrName: string): Promise<Template | null> {
+  const row = await app.postgres.db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .orderBy(({ eb }) => eb.case().when('id', '=', idOrName).then(0).else(1).end())
+    .executeTakeFirst();
+  return row ? toTemplate(row) : null;
+}
+
+/** Validates (liquid and MJML, with line numbers) before anything is stored. */
+export async function saveTemplate(app: App, workspaceId: string, raw: TemplateInput): Promise<Template> {
+  const input = templateInput.parse(raw);
+  const issues = await validateTemplate(input);
+  if (issues.length) throw new TemplateError(issues);
+  const values = {
+    name: input.name,
+    channel: input.channel,
+    subject: input.subject,
+    body: input.body,
+    url: input.url,
+    subscription_group: input.subscriptionGroup,
+  };
+  const db = app.postgres.db;
+  const clash = await db
+    .selectFrom('message_templates')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', input.name)
+    .$if(!!input.id, (q) => q.where('id', '!=', input.id!))
+    .executeTakeFirst();
+  if (clash) throw new TemplateError([{ field: 'name', line: null, column: null, message: `a template named "${input.name}" already exists` }]);
+  if (input.id) {
+    const row = await db
+      .updateTable('message_templates')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', input.id)
+      .where('workspace_id', '=', workspaceId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new TemplateNotFound(input.id);
+    return toTemplate(row);
+  }
+  const row = await db
+    .insertInto('message_templates')
+    .values({ id: `tpl_${randomUUID().replace(/-/g, '').slice(0, 20)}`, workspace_id: workspaceId, ...values })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTemplate(row);
+}
+
+export class TemplateNotFound extends Error {
+  constructor(readonly id: string) {
+    super(`No template ${id}`);
+  }
+}
+
+/** The subscription groups a workspace's templates use: what the preferences page offers. */
+export async function subscriptionGroups(app: App, workspaceId: string, channel: Template['channel']): Promise<string[]> {
+  const rows = await app.postgres.db
+    .selectFrom('message_templates')
+    .select('subscription_group')
+    .distinct()
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('subscription_group', '!=', '')
+    .orderBy('subscription_group')
+    .execute();
+  return rows.map((r) => r.subscription_group);
+}
