@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { App } from '../app';
 import { getWorkspace } from '../workspaces';
 import { loadRetailCsv, type RetailLoadOptions } from '../demo/load-retail';
+import { recomputeWorkspace } from '../segments';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
 
 const width = 30;
@@ -30,10 +31,12 @@ export async function importOrdersCommand(app: App, args: ParsedArgs): Promise<v
   const result = await loadRetailCsv(app, workspaceId, file, { onProgress: process.stderr.isTTY ? progressBar() : undefined });
   await app.writer.drain();
   if (process.stderr.isTTY) process.stderr.write('\n');
+  // Profiles, RFM and segments would otherwise wait for the next scheduled refresh.
+  const recomputed = await recomputeWorkspace(app, workspaceId);
   for (const e of result.errors.slice(0, 50)) console.error(`  line ${e.line}: ${e.message} (skipped)`);
   if (result.errors.length > 50) console.error(`  … and ${result.errors.length - 50} more bad lines`);
   console.log(
     `Imported ${result.invoices} invoices (${result.refunds} refunds) of ${result.customers} customers and ${result.products} products ` +
-      `(${result.events} events) from ${result.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.errors.length} bad lines skipped`,
+      `(${result.events} events) from ${result.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s (profiles and segments recomputed in ${((recomputed.featuresMs + recomputed.segmentsMs) / 1000).toFixed(1)} s); ${result.errors.length} bad lines skipped`,
   );
 }

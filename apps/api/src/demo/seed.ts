@@ -3,6 +3,7 @@ import type { App } from '../app';
 import { createUser, findUserByEmail } from '../auth';
 import { addMember, createWorkspace, findWorkspaceByName, writeKeyOf } from '../workspaces';
 import { latestInvoiceDate, loadRetailCsv } from './load-retail';
+import { seedDemoSegments } from './demo-segments';
 
 export const demoSamplePath = join(import.meta.dirname, 'online-retail-sample.csv.gz');
 export const demoWorkspaceName = 'Demo Store';
@@ -35,5 +36,7 @@ export async function ensureDemo(app: App): Promise<DemoInfo> {
   const latest = await latestInvoiceDate(demoSamplePath);
   const shiftMs = latest ? Math.floor((Date.now() - latest.getTime()) / dayMs) * dayMs : 0;
   const loaded = await loadRetailCsv(app, ws.id, demoSamplePath, { shiftMs });
+  await app.writer.drain();
+  await seedDemoSegments(app, ws.id);
   return { created: true, workspaceId: ws.id, writeKey: ws.writeKey, ...demoUser, events: loaded.events };
 }

@@ -25,6 +25,8 @@ export async function createContext(app: App, cookieHeader: string | undefined, 
 }
 
 const t = initTRPC.context<Context>().create({
+  // Stack traces stay in the server's log; a browser never sees our source paths.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '@overture/api/testing';
+import { rfmGrid } from '../profiles/rfm';
+import { listSegments, segmentSize } from '../segments';
+import { demoSegments } from './demo-segments';
+import { ensureDemo, type DemoInfo } from './seed';
+
+describe('the demo workspace of the first start', () => {
+  let app: TestApp;
+  let demo: DemoInfo;
+  beforeAll(async () => {
+    app = await createTestApp();
+    demo = await ensureDemo(app);
+  }, 180_000);
+  afterAll(() => app?.close());
+
+  it('is created once, with the sample loaded', async () => {
+    expect(demo.created).toBe(true);
+    expect(demo.events).toBeGreaterThan(2000);
+    expect((await ensureDemo(app)).created).toBe(false);
+  });
+
+  it('has profiles spread over the RFM grid at once, not after the next scheduled refresh', async () => {
+    const grid = await rfmGrid(app, demo.workspaceId);
+    const profiles = grid.cells.reduce((n, c) => n + c.profiles, 0);
+    expect(profiles).toBeGreaterThan(400);
+    expect(grid.cells.length).toBeGreaterThan(10);
+    expect(new Set(grid.segments.map((s) => s.segment)).size).toBeGreaterThan(4);
+  });
+
+  it('has the starter segments with their members computed', async () => {
+    const segments = await listSegments(app, demo.workspaceId);
+    expect(segments.map((s) => s.name).sort()).toEqual(demoSegments.map((s) => s.name).sort());
+    for (const s of segments) expect(await segmentSize(app, demo.workspaceId, s.id), s.name).toBeGreaterThan(0);
+  });
+});
