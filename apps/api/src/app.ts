@@ -7,6 +7,8 @@ import { GroupCommitWriter } from './ingest/group-commit';
 import { insertEvents } from './events/store';
 import { createEventsQueue, publishEvents, type EventsJob } from './events/queue';
 import { KeyResolver } from './workspaces';
+import { openGeoIp } from './ingest/geoip';
+import type { GeoLookup } from './ingest/enrich';
 import { createLogger, type Logger } from './logger';
 
 /** Everything a request handler or a job needs: the stores and the services over them. */
@@ -19,6 +21,8 @@ export interface App {
   eventsQueue: Queue<EventsJob>;
   writer: GroupCommitWriter;
   keys: KeyResolver;
+  /** City-level location of an IP, when GEOIP_DATABASE is set. */
+  geo: GeoLookup | undefined;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.logLevel);
+  const geo = config.geoipDatabase ? await openGeoIp(config.geoipDatabase) : undefined;
   const ownsClickhouse = !options.clickhouse;
   const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
   const postgres = await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
@@ -69,6 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     eventsQueue,
     writer,
     keys,
+    geo,
     async close() {
       await writer.drain();
       await eventsQueue.close().catch(() => undefined);

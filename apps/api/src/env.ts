@@ -21,6 +21,7 @@ const schema = z.object({
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  GEOIP_DATABASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -41,6 +42,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Built dashboard (Vite output) served at `/`. */
   dashboardDir: string;
+  /** A MaxMind City database (.mmdb) for city-level location; without it, the country comes from the time zone. */
+  geoipDatabase: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +83,7 @@ export function toConfig(env: Env): Config {
     maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
     dashboardDir: resolve(env.DASHBOARD_DIR ?? join(import.meta.dirname, '../../dashboard/dist')),
+    geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,
   };
 }
 

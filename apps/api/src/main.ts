@@ -8,6 +8,7 @@ import { startWorker, type RunningWorker } from './worker/worker';
 import { ensureRedis, RedisUnavailableError } from './stores/redis-launcher';
 import { ensureDemo } from './demo/seed';
 import { DataDirBusyError, lockDataDir } from './stores/data-lock';
+import { GeoIpError } from './ingest/geoip';
 
 type Role = 'all' | 'api' | 'worker';
 
@@ -63,7 +64,7 @@ if (!['all', 'api', 'worker'].includes(role)) {
   process.exit(2);
 }
 main(role).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DataDirBusyError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DataDirBusyError || err instanceof GeoIpError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });

@@ -65,6 +65,7 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
     batchContext,
     ip: clientIp(req),
     userAgent: typeof ua === 'string' ? ua : undefined,
+    geo: app.geo,
   };
   const rows: EventRow[] = [];
   const rejected: Array<{ index: number; errors: FieldError[] }> = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingEvent } from './schema';
 import { isBotUserAgent } from './bots';
-import { enrichContext } from './enrich';
+import { enrichContext, type GeoLookup } from './enrich';
 
 /** One row of ClickHouse `events`, ready for JSONEachRow. */
 export interface EventRow {
@@ -31,6 +31,7 @@ export interface RequestFacts {
   batchContext?: Record<string, unknown> | undefined;
   ip?: string | undefined;
   userAgent?: string | undefined;
+  geo?: GeoLookup | undefined;
   /** Filled on first use: the same for every event of a request. */
   receivedAtText?: string;
 }
@@ -63,7 +64,7 @@ export function normalizeEvent(event: IncomingEvent, facts: RequestFacts): Event
   if (facts.ip && context.ip === undefined) context.ip = facts.ip;
   const userAgent = typeof context.userAgent === 'string' ? context.userAgent : facts.userAgent;
   if (userAgent && context.userAgent === undefined) context.userAgent = userAgent;
-  enrichContext(context);
+  enrichContext(context, facts.geo);
   const automated = context.webdriver === true && context.allowAutomation !== true;
 
   let name = '';
