@@ -4,7 +4,10 @@
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { percentile, round } from './lib/stats';
+import { rmSync } from 'node:fs';
+import { createClickhouse } from '@overture/api';
 import { repoRoot, startPlatform, startProcess, type Running } from './lib/platform';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -44,7 +47,10 @@ function bodies(writeKey: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => makeBody(writeKey, i));
 }
 
-async function saturate(target: Running, payloads: string[], durationS: number): Promise<{ eventsPerS: number; errors: number }> {
+/** Bodies whose batch got a 200 (each body's 100 message ids are distinct from every other body's). */
+const acked = new Set<string>();
+
+async function saturate(target: Running, payloads: string[], durationS: number, stores = true): Promise<{ eventsPerS: number; errors: number }> {
   const url = new URL('/v1/batch', target.url);
   let next = 0;
   let ok = 0;
@@ -56,8 +62,10 @@ async function saturate(target: Running, payloads: string[], durationS: number):
       while (performance.now() < deadline) {
         const body = payloads[next++ % payloads.length]!;
         const status = await post(url, body).catch(() => 0);
-        if (status === 200) ok++;
-        else errors++;
+        if (status === 200) {
+          ok++;
+          if (stores) acked.add(body);
+        } else errors++;
       }
     }),
   );
@@ -79,9 +87,12 @@ async function steady(target: Running, payloads: string[], eventsPerS: number, d
     inFlight.push(
       (async () => {
         const t0 = performance.now();
-        const status = await post(url, payloads[i % payloads.length]!).catch(() => 0);
-        if (status === 200) latencies.push(performance.now() - t0);
-        else errors++;
+        const body = payloads[i % payloads.length]!;
+        const status = await post(url, body).catch(() => 0);
+        if (status === 200) {
+          latencies.push(performance.now() - t0);
+          acked.add(body);
+        } else errors++;
       })(),
     );
   }
@@ -90,9 +101,16 @@ async function steady(target: Running, payloads: string[], eventsPerS: number, d
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
-async function countStored(platform: Awaited<ReturnType<typeof startPlatform>>): Promise<number> {
-  const res = await fetch(`${platform.url}/healthz`);
-  return res.ok ? 1 : 0;
+/** Opens the stopped platform's chDB and counts the workspace's distinct events: every acknowledged one must be there. */
+async function countStored(dataDir: string, workspaceId: string): Promise<number> {
+  const ch = createClickhouse({ dataDir });
+  try {
+    const rs = await ch.query({ query: 'SELECT uniqExact(message_id) AS n FROM events WHERE workspace_id = {ws:String}', query_params: { ws: workspaceId }, format: 'JSONEachRow' });
+    const [row] = await rs.json<{ n: string }>();
+    return Number(row?.n ?? 0);
+  } finally {
+    await ch.close();
+  }
 }
 
 async function main() {
@@ -104,18 +122,25 @@ async function main() {
     const warm = bodies(wk, 200);
     await saturate(platform, warm, 3); // warm-up: JIT, first parts, connection pool
 
-    const payloads = bodies(wk, 4000);
-    const base = await saturate(baseline, payloads, seconds);
+    // Enough distinct bodies that even 40,000 events/s never resends one (a resent id is deduplicated, not stored).
+    const perPhase = Math.ceil((seconds * 40_000) / batchSize);
+    const payloads = bodies(wk, perPhase);
+    const base = await saturate(baseline, payloads, seconds, false);
     console.log(`baseline: ${Math.round(base.eventsPerS)} events/s (${base.errors} errors)`);
-    const fresh = bodies(wk, 4000); // fresh message ids: nothing deduplicated away
+    const fresh = bodies(wk, perPhase); // fresh message ids: nothing deduplicated away
     const ours = await saturate(platform, fresh, seconds);
     console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors)`);
 
     const steadyBodies = bodies(wk, Math.ceil((steadyRate * 10) / batchSize) + 10);
     const lat = await steady(platform, steadyBodies, steadyRate, 10);
     console.log(`steady ${steadyRate} events/s: p50 ${round(lat.p50)} ms, p99 ${round(lat.p99)} ms (${lat.errors} errors)`);
-    if ((await countStored(platform)) !== 1) throw new Error('platform unhealthy after the run');
+    await platform.stopKeepingData();
+    const stored = await countStored(platform.dataDir, platform.workspace.id);
+    rmSync(platform.dataDir, { recursive: true, force: true });
+    console.log(`acknowledged_events=${acked.size * batchSize} stored_events=${stored}`);
+    if (stored < acked.size * batchSize) throw new Error(`${acked.size * batchSize - stored} acknowledged events are missing from ClickHouse`);
 
+    console.log(`load_average_1m=${round(loadavg()[0]!, 2)}`);
     console.log(`p99_ms=${round(lat.p99)}`);
     console.log(`events_per_s=${Math.round(ours.eventsPerS)}`);
     console.log(`baseline_events_per_s=${Math.round(base.eventsPerS)}`);

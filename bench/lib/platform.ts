@@ -44,6 +44,8 @@ export function startProcess(entry: string, cwd: string, env: Record<string, str
 export interface Platform extends Running {
   workspace: { id: string; writeKey: string; secretKey: string };
   dataDir: string;
+  /** Stops the process but leaves its data dir, so the caller can open the stores afterwards. */
+  stopKeepingData(): Promise<void>;
 }
 
 /** The real platform (embedded stores, API + worker in one process) in a fresh data dir. */
@@ -62,5 +64,6 @@ export async function startPlatform(extraEnv: Record<string, string> = {}, nodeA
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
+    stopKeepingData: () => running.stop(),
   };
 }

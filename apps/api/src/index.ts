@@ -3,6 +3,7 @@ export type { AppRouter } from './trpc/root';
 // Runtime entry points for benches and tools that drive the app in-process.
 export { createApp, type App } from './app';
 export { parseEnv, toConfig } from './env';
+export { createClickhouse } from './stores/clickhouse';
 export { createWorkspace } from './workspaces';
 export { recomputeWorkspace, createSegment, refreshProfilesSegments, type SegmentDraft } from './segments';
 export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from './profiles';
