@@ -15,31 +15,8 @@ if (!profileErasers.some((e) => e.name === 'journeys')) profileErasers.push({ na
 
 const runtimes = new WeakMap<App, JourneyRuntime>();
 
-/** The app's journey runtime, created on first use with the real channel senders and the system clock. */
-export function journeyRuntimeOf(app: App): JourneyRuntime {
-  let rt = runtimes.get(app);
-  if (!rt) {
-    rt = createJourneyRuntime({
-      db: app.postgres.db,
-      clickhouse: app.clickhouse,
-      redis: app.redis,
-      redisUrl: app.config.redisUrl,
-      prefix: app.config.queuePrefix,
-      appSecret: app.config.secret,
-      profiles: appProfiles(app, { resolveProfileId, getProfile, isInSegment }),
-      channels: channelsFor(app),
-      log: app.log,
-    });
-    runtimes.set(app, rt);
-  }
-  return rt;
-}
-
-/** Tests (and embedders) choose channels and the clock by installing their own runtime. */
-export function useJourneyRuntime(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
-  const existing = runtimes.get(app);
-  if (existing) void existing.close();
-  const rt = createJourneyRuntime({
+function runtimeFor(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
+  return createJourneyRuntime({
     db: app.postgres.db,
     clickhouse: app.clickhouse,
     redis: app.redis,
@@ -51,6 +28,23 @@ export function useJourneyRuntime(app: App, overrides: { channels?: JourneyRunti
     log: app.log,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
+}
+
+/** The app's journey runtime, created on first use with the real channel senders and the system clock. */
+export function journeyRuntimeOf(app: App): JourneyRuntime {
+  let rt = runtimes.get(app);
+  if (!rt) {
+    rt = runtimeFor(app);
+    runtimes.set(app, rt);
+  }
+  return rt;
+}
+
+/** Tests (and embedders) choose channels and the clock by installing their own runtime. */
+export function useJourneyRuntime(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
+  const existing = runtimes.get(app);
+  if (existing) void existing.close();
+  const rt = runtimeFor(app, overrides);
   runtimes.set(app, rt);
   return rt;
 }

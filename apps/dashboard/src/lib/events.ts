@@ -1,17 +1,8 @@
-/** The fields of a stored event the dashboard shows (the shape `events.latest` returns). */
-export interface EventView {
-  messageId: string;
-  type: string;
-  event: string;
-  anonymousId: string;
-  userId: string;
-  timestamp: string;
-  receivedAt: string;
-  properties: Record<string, unknown>;
-  traits: Record<string, unknown>;
-  context: Record<string, unknown>;
-  isBot: boolean;
-}
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@overture/api';
+
+/** A stored event as the dashboard gets it (the shape `events.latest` returns). */
+export type EventView = inferRouterOutputs<AppRouter>['events']['latest'][number];
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
