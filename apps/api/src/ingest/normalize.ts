@@ -42,9 +42,18 @@ function toMillis(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** ClickHouse DateTime64(3) text, always UTC. */
+const timeTexts = new Map<number, string>();
+
+/** ClickHouse DateTime64(3) text, always UTC. Events of a batch share few distinct times, so texts are kept a while. */
 export function chTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+  let text = timeTexts.get(ms);
+  if (text === undefined) {
+    const iso = new Date(ms).toISOString();
+    text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    if (timeTexts.size >= 4096) timeTexts.clear();
+    timeTexts.set(ms, text);
+  }
+  return text;
 }
 
 /**

@@ -50,7 +50,7 @@ export async function insertRaw(
   client: ClickHouseClient,
   table: string,
   columns: readonly string[],
-  format: 'JSONEachRow' | 'JSONCompactEachRow',
+  format: 'JSONEachRow' | 'JSONCompactEachRow' | 'TabSeparated',
   body: Buffer,
 ): Promise<void> {
   const chdb = embedded.get(client);

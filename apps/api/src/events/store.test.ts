@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { testClickhouse } from '@overture/api/testing';
+import { migrateClickhouse } from '../stores/clickhouse';
+import { normalizeEvent } from '../ingest/normalize';
+import { insertEvents } from './store';
+
+describe('writing events to ClickHouse', () => {
+  it('stores every character of names, ids and JSON exactly (tabs, newlines, backslashes, quotes, NUL, emoji)', async () => {
+    const ch = testClickhouse().client;
+    await migrateClickhouse(ch);
+    const ws = `ws-${randomUUID()}`;
+    const nasty = 'a\tb\nc\r\\d "e" \0 \\N 😀 \\t';
+    const event = {
+      type: 'track' as const,
+      event: `Clicked ${nasty}`,
+      userId: `user ${nasty}`,
+      messageId: `m-${nasty}`,
+      properties: { text: nasty, path: 'C:\\temp\\x', nested: { list: [nasty, 1, null, true] } },
+      context: { page: { title: nasty } },
+    };
+    const row = normalizeEvent(event, { workspaceId: ws, receivedAt: Date.now() });
+    const plain = normalizeEvent({ type: 'identify', anonymousId: 'anon', messageId: randomUUID(), traits: { email: 'x@y.z' } }, { workspaceId: ws, receivedAt: Date.now() });
+    await insertEvents(ch, [row, plain]);
+    const rs = await ch.query({
+      query: 'SELECT event, user_id, message_id, properties, traits, context, sent_at, timestamp FROM events WHERE workspace_id = {ws:String} ORDER BY type DESC',
+      query_params: { ws },
+      format: 'JSONEachRow',
+    });
+    const [stored, other] = await rs.json<Record<string, string | null>>();
+    expect(stored!.event).toBe(event.event);
+    expect(stored!.user_id).toBe(event.userId);
+    expect(stored!.message_id).toBe(event.messageId);
+    expect(JSON.parse(stored!.properties!)).toEqual(event.properties);
+    expect(JSON.parse(stored!.context!).page).toEqual(event.context.page);
+    expect(stored!.sent_at).toBeNull();
+    expect(stored!.timestamp).toBe(row.timestamp);
+    expect(JSON.parse(other!.traits!)).toEqual({ email: 'x@y.z' });
+  });
+});
