@@ -41,7 +41,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
   const postgres = await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
   try {
-    await migratePostgres(postgres.db);
+    await migratePostgres(postgres.db, postgres.schema);
     await migrateClickhouse(clickhouse);
   } catch (err) {
     await postgres.close();

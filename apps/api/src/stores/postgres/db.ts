@@ -18,6 +18,8 @@ export interface PostgresOptions {
 export interface PostgresStore {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /** The schema the tables live in, when not the default one. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
   }
   let dir = options.dataDir ?? 'memory://';
   if (!dir.startsWith('memory://')) {
@@ -56,6 +58,7 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
   return {
     db,
     kind: 'pglite',
+    ...(options.schema ? { schema: options.schema } : {}),
     close: async () => {
       await db.destroy();
       if (!pglite.client.closed) await pglite.client.close();
@@ -65,8 +68,12 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migratePostgres(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * `schema` matters on a shared server: without it Kysely's migrator takes another schema's
+ * migration tables for its own and never creates them in this one.
+ */
+export async function migratePostgres(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
