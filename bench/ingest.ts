@@ -15,6 +15,8 @@ const seconds = Number(args.get('seconds') ?? 15);
 const clients = Number(args.get('clients') ?? 32);
 const batchSize = 100;
 const steadyRate = Number(args.get('rate') ?? 5000);
+// `--worker=off`: the API alone, as `start:api` runs in production; real-time processing waits in Redis.
+const worker = args.get('worker') !== 'off';
 
 const names = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Signed Up'];
 
@@ -115,10 +117,10 @@ async function countStored(dataDir: string, workspaceId: string): Promise<number
 
 async function main() {
   const baseline = await startProcess(join(repoRoot, 'bench/lib/bare-server.ts'), repoRoot, {});
-  const platform = await startPlatform({}, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : []);
+  const platform = await startPlatform({ OVERTURE_WORKER: String(worker) }, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : []);
   try {
     const wk = platform.workspace.writeKey;
-    console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase`);
+    console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase, worker ${worker ? 'on (real-time profiles, segments, journeys in the same process)' : 'off'}`);
     const warm = bodies(wk, 200);
     await saturate(platform, warm, 3); // warm-up: JIT, first parts, connection pool
 

@@ -17,6 +17,7 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   OVERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   OVERTURE_DEMO: bool.default(true),
+  OVERTURE_WORKER: bool.default(true),
   OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('overture'),
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   DASHBOARD_DIR: z.string().optional(),
@@ -37,6 +38,8 @@ export interface Config {
   /** Signs session cookies and tracked links; persisted under the data dir when not given. */
   secret: string;
   demo: boolean;
+  /** Whether `pnpm start` runs the background worker beside the API (off: events wait in Redis for a worker). */
+  worker: boolean;
   queuePrefix: string;
   maxBodyBytes: number;
   logLevel: Env['LOG_LEVEL'];
@@ -79,6 +82,7 @@ export function toConfig(env: Env): Config {
     redisUrl: env.REDIS_URL,
     secret: env.OVERTURE_SECRET ?? persistentSecret(dataDir),
     demo: env.OVERTURE_DEMO,
+    worker: env.OVERTURE_WORKER,
     queuePrefix: env.OVERTURE_QUEUE_PREFIX,
     maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,

@@ -45,7 +45,7 @@ async function main(role: Role): Promise<void> {
     const port = await listen(server, config.port, config.host);
     console.log(`Overture API listening on http://localhost:${port} (ClickHouse: ${config.clickhouseUrl ? 'server' : 'chDB'}, PostgreSQL: ${app.postgres.kind}, Redis: ${redisChild ? 'started by Overture' : config.redisUrl})`);
   }
-  if (role !== 'api') {
+  if (role === 'worker' || (role === 'all' && config.worker)) {
     worker = startWorker(app);
     console.log('Overture worker running');
   }
