@@ -15,3 +15,11 @@ export const browserBuildOptions: BuildOptions = {
   legalComments: 'none',
   write: false,
 };
+export { pushModuleBuildOptions, pushWorkerBuildOptions } from './src/push/build';
+
+/** The onsite renderer (`/sdk/onsite.js`, an ES module the core imports only on pages that turn onsite on). */
+export const onsiteBuildOptions: BuildOptions = {
+  ...browserBuildOptions,
+  format: 'esm',
+  entryPoints: [fileURLToPath(new URL('./src/onsite/onsite.ts', import.meta.url))],
+};

@@ -10,3 +10,4 @@ export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from 
 export { createJourneyRuntime, consumeJourneyEvents, createJourney, publishJourney, testSinkChannels, type JourneyRuntime, type ProfileDirectory } from './journeys';
 export { sendEmail, saveEmailSettings, closeTransports } from './channels';
 export { saveTemplate } from './templates';
+export { savePlacement } from './onsite';

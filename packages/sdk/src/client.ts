@@ -6,6 +6,8 @@ import { touchSession, type Session } from './core/session';
 import { createQueue, type Queue } from './delivery/queue';
 import { createDelivery, type Delivery } from './delivery/deliver';
 import { startCapture } from './capture';
+import type { OnsiteStart } from './onsite/types';
+import { pushApi, type PushApi } from './push/hook';
 
 type Listener = (event: Props) => void;
 export interface Overture {
@@ -19,6 +21,8 @@ export interface Overture {
   consent(c?: Consent): Consent;
   flush(): Promise<void>;
   on(event: string, fn: Listener): () => void;
+  /** Web push: `subscribe()` (soft ask, then the browser's prompt), `unsubscribe()`, `state()`; loaded on first use. */
+  push: PushApi;
   initialized?: boolean;
 }
 
@@ -43,6 +47,7 @@ export function createOverture(): Overture {
   let pageUrl = '';
   let lastUrl = '';
   let captured = false;
+  let key = '';
   const listeners: Record<string, Listener[]> = {};
   const pending: unknown[][] = [];
 
@@ -123,6 +128,7 @@ export function createOverture(): Overture {
     init(writeKey, options = {}) {
       if (sdk.initialized) return;
       sdk.initialized = true;
+      key = writeKey;
       o = core.o = { flushAt: 20, flushInterval: 1000, maxQueue: 500, ...options };
       const host = (o.host ?? '').replace(/\/$/, '');
       queue = createQueue(o.maxQueue!);
@@ -147,6 +153,8 @@ export function createOverture(): Overture {
         allowAutomation: o.allowAutomation,
       };
       startCaptureOnce();
+      // Onsite personalisation lives in its own module (/sdk/onsite.js), fetched only by pages that ask for it.
+      if (o.onsite) import(/* webpackIgnore: true */ /* @vite-ignore */ host + '/sdk/onsite.js').then((m: { start: OnsiteStart }) => m.start(sdk, writeKey, host, () => [ids, consent, o.requireConsent])).catch(() => 0);
       // Off the page's critical path: take over what earlier pages left unsent.
       setTimeout(() => {
         try {
@@ -215,6 +223,7 @@ export function createOverture(): Overture {
       return consent;
     },
     flush: () => (delivery ? delivery.flush() : Promise.resolve()),
+    push: pushApi(() => ({ h: (o.host ?? '').replace(/\/$/, ''), k: key, a: ids.a, u: ids.u, track: sdk.track })),
     on(event, fn) {
       (listeners[event] ??= []).push(fn);
       return () => listeners[event]!.splice(listeners[event]!.indexOf(fn) >>> 0, 1);

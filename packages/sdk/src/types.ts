@@ -29,6 +29,8 @@ export interface Options {
   hoverDwellMs?: number;
   /** Keep events of automated browsers (navigator.webdriver) out of the server's bot flag. */
   allowAutomation?: boolean;
+  /** Load the onsite renderer (/sdk/onsite.js): placements, inline slots, CTA swaps, journey messages. */
+  onsite?: boolean;
 }
 
 /** What capture modules get from the client. */

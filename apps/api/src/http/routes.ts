@@ -2,6 +2,8 @@ import type { ExtraRoute } from './server';
 import { serveSdk } from '../sdk/serve';
 import { profileRoutes } from '../profiles/http';
 import { channelRoutes } from '../channels/routes';
+import { onsiteRoutes } from '../onsite/http';
+import { serviceMessageRoutes } from '../service-messages/http';
 
 /** Raw HTTP routes of the domains beside ingestion and tRPC (SDK files, decide, tracking links...). */
-export const extraRoutes: ExtraRoute[] = [...profileRoutes, ...channelRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];
+export const extraRoutes: ExtraRoute[] = [...profileRoutes, ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];

@@ -3,7 +3,7 @@ import { identitiesOf } from './identity';
 import { chToIso, selectRows } from './sql';
 
 export interface TimelineItem {
-  kind: 'event' | 'merge';
+  kind: 'event' | 'merge' | 'message';
   at: string;
   type: string;
   event: string;
@@ -19,8 +19,9 @@ export interface TimelinePage {
 }
 
 /**
- * A profile's unified timeline, newest first: its events (including segment changes and, later,
- * messages and journey steps, which are events too) and the identity merges that shaped it.
+ * A profile's unified timeline, newest first: its events (including segment changes and journey
+ * steps, which are events too), the identity merges that shaped it and its message outcomes
+ * (sent, delivered, opened, clicked… from `message_events`).
  * Keyset-paged on (timestamp, message id) so a page costs the same deep into a long history.
  */
 export async function timeline(app: App, workspaceId: string, profileId: string, opts: { limit?: number; before?: string | null } = {}): Promise<TimelinePage> {
@@ -48,12 +49,22 @@ export async function timeline(app: App, workspaceId: string, profileId: string,
   }));
   const newest = opts.before ? beforeTs : '9999-12-31 23:59:59.999';
   const oldest = rows.length > limit ? page.at(-1)!.timestamp : '1970-01-01 00:00:00.000';
-  const merges = await selectRows<{ from_profile_id: string; reason: string; message_id: string; merged_at: string; distinct_ids: string[] }>(
-    app.clickhouse,
-    `SELECT from_profile_id, reason, message_id, merged_at, distinct_ids FROM identity_merges
-     WHERE workspace_id = {ws:String} AND into_profile_id = {p:String} AND merged_at <= {newest:DateTime64(3)} AND merged_at > {oldest:DateTime64(3)}`,
-    { ws: workspaceId, p: profileId, newest, oldest },
-  );
+  const [merges, messages] = await Promise.all([
+    selectRows<{ from_profile_id: string; reason: string; message_id: string; merged_at: string; distinct_ids: string[] }>(
+      app.clickhouse,
+      `SELECT from_profile_id, reason, message_id, merged_at, distinct_ids FROM identity_merges
+       WHERE workspace_id = {ws:String} AND into_profile_id = {p:String} AND merged_at <= {newest:DateTime64(3)} AND merged_at > {oldest:DateTime64(3)}`,
+      { ws: workspaceId, p: profileId, newest, oldest },
+    ),
+    // Message outcomes in the same time window as this page of events, so paging stays keyset-exact.
+    selectRows<{ message_id: string; channel: string; kind: string; journey_id: string; node_id: string; template_id: string; reason: string; at: string }>(
+      app.clickhouse,
+      `SELECT message_id, channel, kind, journey_id, node_id, template_id, reason, at FROM message_events FINAL
+       WHERE workspace_id = {ws:String} AND profile_id = {p:String} AND at <= {newest:DateTime64(3)} AND at > {oldest:DateTime64(3)}
+       ORDER BY at DESC LIMIT 500`,
+      { ws: workspaceId, p: profileId, newest, oldest },
+    ),
+  ]);
   for (const m of merges) {
     items.push({
       kind: 'merge',
@@ -63,6 +74,17 @@ export async function timeline(app: App, workspaceId: string, profileId: string,
       messageId: m.message_id,
       distinctId: '',
       properties: { from_profile_id: m.from_profile_id, reason: m.reason, distinct_ids: m.distinct_ids },
+    });
+  }
+  for (const m of messages) {
+    items.push({
+      kind: 'message',
+      at: chToIso(m.at)!,
+      type: 'message',
+      event: `${m.channel} ${m.kind}`,
+      messageId: `${m.message_id}:${m.kind}`,
+      distinctId: '',
+      properties: { message_id: m.message_id, channel: m.channel, outcome: m.kind, journey_id: m.journey_id, node_id: m.node_id, template_id: m.template_id, reason: m.reason },
     });
   }
   items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -17,19 +17,27 @@ const scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean()])
 /** A point in time: an ISO date(-time) or a number of days before now. */
 const when = z.union([z.object({ at: z.iso.datetime({ offset: true }).or(z.iso.date()) }), z.object({ daysAgo: z.number().int().min(0).max(36500) })]);
 
-const propertyFilter = z.object({
-  property: z.string().min(1).max(255),
-  op: z.enum(['eq', 'neq', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists']),
-  value: scalar.optional(),
-});
+/** Every comparison but (not_)exists needs a value; say so here rather than fail in the compiler. */
+const needsValue = (c: { op: string; value?: unknown }) => c.op === 'exists' || c.op === 'not_exists' || c.value !== undefined;
+const valueRequired = { message: 'a value is required for this operator', path: ['value'] };
+
+const propertyFilter = z
+  .object({
+    property: z.string().min(1).max(255),
+    op: z.enum(['eq', 'neq', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists']),
+    value: scalar.optional(),
+  })
+  .refine(needsValue, valueRequired);
 
 const leaf = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('trait'),
-    trait: z.string().min(1).max(255),
-    op: z.enum(['eq', 'neq', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists', 'not_exists']),
-    value: scalar.optional(),
-  }),
+  z
+    .object({
+      type: z.literal('trait'),
+      trait: z.string().min(1).max(255),
+      op: z.enum(['eq', 'neq', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists', 'not_exists']),
+      value: scalar.optional(),
+    })
+    .refine(needsValue, valueRequired),
   z.object({ type: z.literal('feature'), feature: z.enum(numericFeatures), op: numberOp, value: z.number().finite() }),
   z.object({ type: z.literal('feature_text'), feature: z.enum(stringFeatures), op: stringOp, value: z.string().max(1000) }),
   z.object({ type: z.literal('feature_date'), feature: z.enum(dateFeatures), op: z.enum(['before', 'after']), value: when }),

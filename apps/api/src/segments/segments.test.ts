@@ -190,5 +190,11 @@ describe.each(['pglite', 'postgres'] as const)('segments, with %s', (postgres) =
     expect(page.items).toHaveLength(2);
     const next = await caller.profiles.timeline({ workspaceId: ws.id, id: 'alice', limit: 2, before: page.next });
     expect(next.items[0]!.at <= page.items[1]!.at).toBe(true);
+    // `cursor` (what tRPC infinite queries send) pages exactly like `before`.
+    expect(await caller.profiles.timeline({ workspaceId: ws.id, id: 'alice', limit: 2, cursor: page.next })).toEqual(next);
+    // A comparison without a value is a 400 naming the field, not a compiler failure.
+    const noValue = { type: 'and' as const, conditions: [{ type: 'trait' as const, trait: 'plan', op: 'eq' as const }] };
+    await expect(caller.segments.estimate({ workspaceId: ws.id, definition: noValue })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('value is required') });
+    await expect(caller.segments.estimate({ workspaceId: ws.id, definition: { ...noValue, conditions: [{ ...noValue.conditions[0], op: 'exists' as const }] } })).resolves.toMatchObject({ size: 3 });
   });
 });

@@ -8,6 +8,9 @@ import { segmentsRouter } from './routers/segments';
 import { journeysRouter } from './routers/journeys';
 import { templatesRouter } from './routers/templates';
 import { channelsRouter } from './routers/channels';
+import { onsiteRouter } from './routers/onsite';
+import { serviceMessagesRouter } from './routers/serviceMessages';
+import { messagesRouter } from './routers/messages';
 
 export const appRouter = router({
   auth: authRouter,
@@ -19,6 +22,9 @@ export const appRouter = router({
   journeys: journeysRouter,
   templates: templatesRouter,
   channels: channelsRouter,
+  onsite: onsiteRouter,
+  serviceMessages: serviceMessagesRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

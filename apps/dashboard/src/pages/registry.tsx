@@ -1,6 +1,13 @@
 import type { ReactNode } from 'react';
 import { EventsPage } from './events/EventsPage';
 import { InstallPage } from './install/InstallPage';
+import { JourneysPage } from './journeys/JourneysPage';
+import { ProfilesPage } from './profiles/ProfilesPage';
+import { SegmentsPage } from './segments/SegmentsPage';
+import { RfmPage } from './rfm/RfmPage';
+import { MessagesPage } from './messages/MessagesPage';
+import { ChannelsPage } from './channels/ChannelsPage';
+import { OnsitePage } from './onsite/OnsitePage';
 
 export interface PageProps {
   workspaceId: string;
@@ -18,6 +25,13 @@ export interface WorkspacePage {
 export const workspacePages: WorkspacePage[] = [
   { id: 'events', label: 'Events', render: ({ workspaceId }) => <EventsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'install', label: 'Install', render: ({ workspaceId }) => <InstallPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'journeys', label: 'Journeys', render: ({ workspaceId, rest }) => <JourneysPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'profiles', label: 'Profiles', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'segments', label: 'Segments', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'rfm', label: 'RFM', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'messages', label: 'Messages', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'channels', label: 'Channels', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'onsite', label: 'Onsite', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
 ];
 
 export const findPage = (id: string): WorkspacePage | undefined => workspacePages.find((p) => p.id === id);

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { JourneyTables } from '../../journeys/tables';
 import type { ChannelTables } from '../../channels/tables';
+import type { OnsiteTables } from '../../onsite/tables';
+import type { ServiceTables } from '../../service-messages/tables';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
@@ -70,7 +72,7 @@ export interface SegmentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface Database extends JourneyTables, ChannelTables {
+export interface Database extends JourneyTables, ChannelTables, OnsiteTables, ServiceTables {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
   users: UsersTable;

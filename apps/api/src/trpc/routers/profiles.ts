@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { getProfile, searchProfiles, timeline } from '../../profiles';
+import { findProfileId, getProfile, searchProfiles, timeline } from '../../profiles';
 import { rfmCellProfiles, rfmGrid } from '../../profiles/rfm';
 import { recomputeWorkspace } from '../../segments';
 import { router, workspaceProcedure } from '../trpc';
@@ -29,11 +29,13 @@ export const profilesRouter = router({
   }),
 
   timeline: workspaceProcedure
-    .input(z.object({ id: z.string().min(1).max(255), limit: z.number().int().min(1).max(500).default(50), before: cursor.nullish() }))
+    // `cursor` is `before` under the name tRPC's infinite queries pass the next page's token as.
+    .input(z.object({ id: z.string().min(1).max(255), limit: z.number().int().min(1).max(500).default(50), before: cursor.nullish(), cursor: cursor.nullish() }))
     .query(async ({ ctx, input }) => {
-      const profile = await getProfile(ctx.app, ctx.workspaceId, input.id);
-      if (!profile) throw new TRPCError({ code: 'NOT_FOUND', message: `No profile with id ${input.id}` });
-      return timeline(ctx.app, ctx.workspaceId, profile.id, { limit: input.limit, before: input.before ?? null });
+      // Only the profile id is needed here, not the whole profile view (traits, features, pages).
+      const profileId = await findProfileId(ctx.app, ctx.workspaceId, input.id);
+      if (!profileId) throw new TRPCError({ code: 'NOT_FOUND', message: `No profile with id ${input.id}` });
+      return timeline(ctx.app, ctx.workspaceId, profileId, { limit: input.limit, before: input.before ?? input.cursor ?? null });
     }),
 
   rfmGrid: workspaceProcedure.query(({ ctx }) => rfmGrid(ctx.app, ctx.workspaceId)),

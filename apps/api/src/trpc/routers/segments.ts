@@ -59,7 +59,7 @@ export const segmentsRouter = router({
   delete: workspaceProcedure.input(segmentId).mutation(({ ctx, input }) => badRequest(() => deleteSegment(ctx.app, ctx.workspaceId, input.id))),
 
   /** Live size while the definition is being edited. */
-  estimate: workspaceProcedure.input(z.object({ definition: conditionSchema })).query(({ ctx, input }) => estimateSize(ctx.app, ctx.workspaceId, input.definition)),
+  estimate: workspaceProcedure.input(z.object({ definition: conditionSchema })).query(({ ctx, input }) => badRequest(() => estimateSize(ctx.app, ctx.workspaceId, input.definition))),
 
   members: workspaceProcedure
     .input(segmentId.extend({ limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) }))

@@ -3,6 +3,8 @@ import * as m0001 from './0001_accounts';
 import * as m0010 from './0010_segments';
 import * as m0020 from './0020_journeys';
 import * as m0030 from './0030_channels';
+import * as m0040 from './0040_onsite';
+import * as m0050 from './0050_service_messages';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0010_segments': m0010,
   '0020_journeys': m0020,
   '0030_channels': m0030,
+  '0040_onsite': m0040,
+  '0050_service_messages': m0050,
 };

@@ -1,0 +1,272 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestUser, startTestServer, type TestServer } from '../testing';
+import { findProfileId } from '../profiles';
+import { selectRows } from '../profiles/sql';
+import { recomputeWorkspace } from '../segments';
+import { recordOutcomes } from '../channels/outcomes';
+
+// Profiles, segments and RFM in the built dashboard, in real Chromium, over data ingested through
+// the HTTP API and processed by the real worker. Run `pnpm --filter @overture/dashboard build` first
+// when running alone (the test command does).
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const day = 86_400_000;
+
+/** The fixture: who bought when (days ago), with which traits. */
+const customers = [
+  { id: 'c-alice', email: 'alice@example.com', plan: 'gold', orders: [5, 40, 80] },
+  { id: 'c-bob', email: 'bob@example.com', plan: 'basic', orders: [100] },
+  { id: 'c-carol', email: 'carol@example.com', plan: 'basic', orders: [2, 30] },
+  { id: 'c-dan', email: 'dan@example.com', plan: 'gold', orders: [200] },
+  { id: 'c-erin', email: 'erin@example.com', plan: 'gold', orders: [1, 10, 20, 60] },
+  { id: 'c-frank', email: 'frank@example.com', plan: 'basic', orders: [] as number[] },
+];
+/** Alice browsed anonymously before signing in: enough page views for the timeline to need several pages. */
+const anonymousPages = 70;
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let ws: string;
+let aliceProfile: string;
+
+async function sendBatch(batch: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${server.url}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}` },
+    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), ...e })) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ago = (days: number, minutes = 0) => new Date(Date.now() - days * day - minutes * 60_000).toISOString();
+const wsPath = (...parts: string[]) => `${server.url}/w/${ws}/${parts.join('/')}`;
+
+beforeAll(async () => {
+  server = await startTestServer({ worker: true });
+  ws = server.workspace.id;
+  const index = join(server.app.config.dashboardDir, 'index.html');
+  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
+
+  // Known customers and their orders, and Alice's anonymous browsing: two separate profiles at first.
+  await sendBatch([
+    ...customers.map((c) => ({ type: 'identify', userId: c.id, timestamp: ago(300), traits: { email: c.email, plan: c.plan } })),
+    ...customers.flatMap((c) =>
+      c.orders.map((d, i) => ({ type: 'track', event: 'Order Completed', userId: c.id, timestamp: ago(d), properties: { order_id: `${c.id}-${i}`, revenue: 40 + 10 * i } })),
+    ),
+    ...Array.from({ length: anonymousPages }, (_, i) => ({ type: 'page', anonymousId: 'anon-alice', timestamp: ago(3, i), properties: { path: `/products/${i % 7}` } })),
+  ]);
+  await waitFor('profiles', async () => (await Promise.all(['anon-alice', ...customers.map((c) => c.id)].map((id) => findProfileId(server.app, ws, id)))).every(Boolean));
+  // Signing in links the anonymous history to Alice: a merge the timeline must show.
+  await sendBatch([{ type: 'identify', userId: 'c-alice', anonymousId: 'anon-alice', timestamp: ago(0, 5) }]);
+  aliceProfile = await waitFor('merge', async () => {
+    const [a, b] = await Promise.all([findProfileId(server.app, ws, 'anon-alice'), findProfileId(server.app, ws, 'c-alice')]);
+    return a && a === b ? a : null;
+  });
+  // A message outcome of Alice's: part of the unified timeline too.
+  await recordOutcomes(server.app, [{ workspaceId: ws, messageId: 'msg-1', profileId: aliceProfile, channel: 'email', kind: 'open', at: new Date(Date.now() - 60_000) }]);
+  await recomputeWorkspace(server.app, ws);
+
+  const user = await createTestUser(server.app, [ws]);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**/w/${ws}/**`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('profiles, segments and RFM in Chromium', () => {
+  it('searches a profile by trait value and by user id', async () => {
+    await page.getByRole('link', { name: 'Profiles', exact: true }).click();
+    await page.getByLabel('Search profiles').fill('alice@example');
+    await page.getByLabel('Search profiles').press('Enter');
+    const results = page.locator('table.search-results tbody tr');
+    await results.first().waitFor();
+    expect(await results.count()).toBe(1);
+    expect(await results.first().locator('a').textContent()).toBe(aliceProfile);
+    expect(await results.first().textContent()).toContain('alice@example.com');
+
+    // `plan` is gold for three customers: a trait-value search lists each once.
+    await page.getByLabel('Search profiles').fill('gold');
+    await page.getByLabel('Search profiles').press('Enter');
+    await page.getByText('3 profiles matching “gold”').waitFor();
+
+    await page.getByLabel('Search profiles').fill('c-bob');
+    await page.getByLabel('Search profiles').press('Enter');
+    await page.getByText('1 profile matching “c-bob”').waitFor();
+    expect(await results.first().textContent()).toContain('bob@example.com');
+  });
+
+  it('opens a profile with its traits, features, RFM and the whole timeline, page by page', async () => {
+    await page.goto(wsPath('profiles') + '?q=alice%40example.com');
+    await page.locator('table.search-results a').first().click();
+    await page.waitForURL(`**/profiles/${aliceProfile}`);
+    expect(await page.getByTestId('profile-title').textContent()).toBe('alice@example.com');
+    expect(await page.getByTestId('traits').textContent()).toContain('gold');
+    const features = page.getByRole('region', { name: 'Features' });
+    for (const group of ['Site-wide', 'Page visits', 'Deep engagement', 'Acquisition', 'Commerce', 'Reachability']) await features.getByRole('heading', { name: group }).waitFor();
+    const [stored] = await selectRows<{ rfm_segment: string; orders: number }>(
+      server.app.clickhouse,
+      `SELECT rfm_segment, orders FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {p:String}`,
+      { ws, p: aliceProfile },
+    );
+    expect(await page.getByTestId('rfm-segment').textContent()).toBe(stored!.rfm_segment);
+    expect(await features.locator('.kv-row', { hasText: 'Orders' }).first().locator('dd').textContent()).toBe(String(stored!.orders));
+
+    const timeline = page.getByTestId('timeline');
+    await timeline.locator('.timeline-item').first().waitFor();
+    // The newest items: the message opened a minute ago, then the sign-in that merged the anonymous profile.
+    expect(await timeline.locator('.tl-message .tl-title').allTextContents()).toEqual(['email message open']);
+    expect(await timeline.locator('.tl-merge').count()).toBe(1);
+    expect(await timeline.locator('.tl-event, .tl-page, .tl-identify').count()).toBe(50);
+
+    const [{ n }] = (await selectRows<{ n: string }>(
+      server.app.clickhouse,
+      `SELECT count() AS n FROM events WHERE workspace_id = {ws:String} AND distinct_id IN ('anon-alice', 'c-alice')`,
+      { ws },
+    )) as [{ n: string }];
+    const started = Date.now();
+    while (await page.getByRole('button', { name: 'Load more' }).isVisible()) {
+      const before = await timeline.locator('.timeline-item').count();
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await waitFor('next page', async () => (await timeline.locator('.timeline-item').count()) > before);
+    }
+    const pagingMs = Date.now() - started;
+    await page.getByText('Beginning of the history.').waitFor();
+    expect(await timeline.locator('.tl-event, .tl-page, .tl-identify, .tl-segment').count()).toBe(Number(n));
+    expect(await timeline.locator('.tl-page').count()).toBe(anonymousPages);
+    expect(await timeline.locator('.tl-event .tl-title', { hasText: 'Order Completed' }).count()).toBe(3);
+    expect(pagingMs).toBeLessThan(10_000);
+    console.log(`timeline: ${n} events in ${Math.ceil(Number(n) / 50)} pages, loaded in ${pagingMs} ms`);
+    await page.screenshot({ path: '/tmp/overture-dashboard-profile.png', fullPage: true });
+  });
+
+  it('builds a segment with a live size estimate equal to the matching profiles, then saves it', async () => {
+    const buyersWith = async (minOrders: number) =>
+      Number(
+        (
+          await selectRows<{ n: string }>(
+            server.app.clickhouse,
+            `SELECT count() AS n FROM (SELECT user_id FROM events WHERE workspace_id = {ws:String} AND event = 'Order Completed' GROUP BY user_id HAVING count() >= {min:UInt32})`,
+            { ws, min: minOrders },
+          )
+        )[0]!.n,
+      );
+    const estimate = () => page.getByTestId('estimate-size').textContent();
+
+    await page.goto(wsPath('segments'));
+    await page.getByRole('link', { name: 'New segment' }).click();
+    await page.waitForURL('**/segments/new');
+    // The new segment starts with an empty event condition: flagged inline, no estimate asked.
+    const leaf = page.locator('.cond-leaf').first();
+    await leaf.getByRole('alert').getByText('name the event').waitFor();
+    await page.getByText('Fix the error below to see the size.').waitFor();
+
+    await page.getByLabel('Event name').fill('Order Completed');
+    await expect.poll(estimate, { timeout: 10_000 }).toBe(String(await buyersWith(1)));
+    await page.getByLabel('Count', { exact: true }).fill('2');
+    await expect.poll(estimate, { timeout: 10_000 }).toBe(String(await buyersWith(2)));
+
+    await page.getByLabel('Add condition').first().selectOption('trait');
+    await page.getByLabel('Trait name').fill('plan');
+    await page.getByText('enter a value').waitFor();
+    await page.getByLabel('Trait value').fill('gold');
+    const goldRepeat = customers.filter((c) => c.plan === 'gold' && c.orders.length >= 2);
+    await expect.poll(estimate, { timeout: 10_000 }).toBe(String(goldRepeat.length));
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    await page.getByLabel('Name', { exact: true }).fill('Gold repeat buyers');
+    await page.screenshot({ path: '/tmp/overture-dashboard-builder.png', fullPage: true });
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.waitForURL(/\/segments\/seg_[0-9a-f]+$/);
+    const members = page.locator('.members-table tbody a');
+    await members.first().waitFor();
+    const expectedIds = await Promise.all(goldRepeat.map((c) => findProfileId(server.app, ws, c.id)));
+    expect((await members.allTextContents()).sort()).toEqual(expectedIds.sort());
+
+    // The server has the last word: a second segment of the same name is refused, naming the field.
+    await page.goto(wsPath('segments', 'new'));
+    await page.getByLabel('Event name').fill('Order Completed');
+    await page.getByLabel('Name', { exact: true }).fill('Gold repeat buyers');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByText('Could not save: name: a segment named "Gold repeat buyers" already exists').waitFor();
+    // Under another name it saves; then delete it again.
+    await page.getByLabel('Name', { exact: true }).fill('Throwaway');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByRole('heading', { name: 'Segment: Throwaway' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/segments$/);
+    await page.locator('table.segments-table').getByText('Gold repeat buyers').waitFor();
+    expect(await page.locator('table.segments-table').getByText('Throwaway').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Segments', exact: true }).click();
+    const row = page.locator('table.segments-table tr', { hasText: 'Gold repeat buyers' });
+    expect(await row.getByTestId('segment-size').textContent()).toBe(String(goldRepeat.length));
+    await page.locator('table.pie-table tr', { hasText: 'Gold repeat buyers' }).waitFor();
+    await page.locator('[data-testid=pie-chart] .recharts-bar-rectangle').first().waitFor();
+    await page.screenshot({ path: '/tmp/overture-dashboard-segments.png', fullPage: true });
+  });
+
+  it('shows the RFM grid and lists the profiles of a clicked cell', async () => {
+    const [cell] = await selectRows<{ r: number; f: number }>(
+      server.app.clickhouse,
+      `SELECT rfm_r AS r, rfm_f AS f FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {p:String}`,
+      { ws, p: aliceProfile },
+    );
+    const { r, f } = { r: Number(cell!.r), f: Number(cell!.f) };
+    const inCell = await selectRows<{ profile_id: string }>(
+      server.app.clickhouse,
+      `SELECT profile_id FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r = {r:UInt8} AND rfm_f = {f:UInt8}`,
+      { ws, r, f },
+    );
+    const buyers = customers.filter((c) => c.orders.length > 0).length;
+
+    await page.getByRole('link', { name: 'RFM', exact: true }).click();
+    await page.getByText(`${buyers} customers ·`).waitFor();
+    expect(await page.getByTestId(`rfm-cell-${r}-${f}`).textContent()).toBe(String(inCell.length));
+    await page.getByRole('button', { name: new RegExp(`^R ${r} F ${f}:`) }).click();
+    await page.waitForURL(new RegExp(`cell=${r}-${f}`));
+    const links = page.locator('table.rfm-cell-table tbody a');
+    await links.first().waitFor();
+    expect((await links.allTextContents()).sort()).toEqual(inCell.map((x) => x.profile_id).sort());
+
+    // Revenue view: the same grid, by net revenue.
+    await page.getByRole('button', { name: 'Revenue', exact: true }).click();
+    await page.waitForURL(/metric=revenue/);
+    const [revenue] = await selectRows<{ v: number }>(
+      server.app.clickhouse,
+      `SELECT round(sum(net_revenue), 2) AS v FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r = {r:UInt8} AND rfm_f = {f:UInt8}`,
+      { ws, r, f },
+    );
+    expect(await page.getByTestId(`rfm-cell-${r}-${f}`).textContent()).toBe(Number(revenue!.v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    await page.screenshot({ path: '/tmp/overture-dashboard-rfm.png', fullPage: true });
+
+    await links.filter({ hasText: aliceProfile }).click();
+    await page.waitForURL(`**/profiles/${aliceProfile}`);
+    expect(await page.getByTestId('profile-title').textContent()).toBe('alice@example.com');
+    // Her segment membership, from the segment built above.
+    await page.getByRole('region', { name: 'Segments' }).getByRole('link', { name: 'Gold repeat buyers' }).waitFor();
+  });
+});
