@@ -137,6 +137,8 @@ const definitionObject = z.object({
   caps: z.array(capSchema).optional(),
   start: id,
   nodes: z.array(nodeSchema).min(1),
+  /** Where the dashboard's builder drew each node (node id, or `$trigger`); the engine ignores it. */
+  layout: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).optional(),
 });
 
 /** Edges of a node, with the field that holds each (for errors that point at it). */

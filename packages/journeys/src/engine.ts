@@ -241,7 +241,7 @@ export class StepRunner {
     }
     const r = this.run;
     const outcome = await sender
-      .send({ idempotencyKey: `${r.id}:${node.id}`, workspaceId, journeyId: r.journeyId, version: r.version, nodeId: node.id, runId: r.id, profile, channel: choice.channel, template: node.template })
+      .send({ idempotencyKey: `${r.id}:${node.id}`, workspaceId, journeyId: r.journeyId, version: r.version, nodeId: node.id, runId: r.id, profile, channel: choice.channel, template: node.template, ...(this.context.trigger ? { event: this.context.trigger } : {}) })
       .catch((err: unknown) => ({ status: 'failed' as const, error: (err as Error).message }));
     const rule = choice.rule === 'fallback' ? `fallback:${skips.join(';')}` : choice.rule === 'requested' ? null : `best_channel:${choice.rule}`;
     await this.deps.ledger.complete(this.run, node.id, outcome, this.auditRow(node.id, outcome.status === 'sent' ? 'message.sent' : 'message.failed', rule, decision, { ...outcome }));
@@ -265,7 +265,7 @@ export class StepRunner {
     const claim = await this.deps.ledger.claim(this.run, node.id, null);
     if (claim.state === 'done') return { kind: 'go', next: node.next };
     const r = this.run;
-    const body = { ...node.body, journey_id: r.journeyId, version: r.version, node_id: node.id, profile_id: r.profileId };
+    const body = { ...node.body, journey_id: r.journeyId, version: r.version, node_id: node.id, profile_id: r.profileId, ...(this.context.trigger ? { trigger_event: this.context.trigger } : {}) };
     // Receivers get the idempotency key in a header, so an in-doubt retry is safe to repeat.
     const outcome = await this.deps.webhooks
       .call({ workspaceId: r.workspaceId, url: node.url, body, timeoutMs: node.timeoutMs, retries: node.retries, idempotencyKey: `${r.id}:${node.id}` })

@@ -1,5 +1,5 @@
 import type { JourneyDefinition } from './definition';
-import type { EngineDeps, RunRecord } from './ports';
+import type { EngineDeps, RunEvent, RunRecord } from './ports';
 import { evaluateAll } from './engine';
 import type { StepScheduler } from './runner';
 
@@ -14,6 +14,8 @@ export interface EntryCandidate {
   profileId: string;
   /** Distinguishes occurrences for date triggers (the year of a birthday); empty otherwise. */
   occurrence?: string;
+  /** The event that made the profile a candidate (event triggers). */
+  event?: RunEvent;
 }
 
 export interface EntryStore {

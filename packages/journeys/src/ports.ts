@@ -22,6 +22,14 @@ export interface ProfileSource {
   hasPerformed(workspaceId: string, profileId: string, event: string, sinceMs: number): Promise<boolean>;
 }
 
+/** The event that started a run (what a template's `event` refers to, e.g. the delayed order). */
+export interface RunEvent {
+  name: string;
+  properties: Record<string, unknown>;
+  timestamp?: string;
+  messageId?: string;
+}
+
 export interface OutgoingMessage {
   /** The same for every attempt of one (run, node): channels dedupe on it. */
   idempotencyKey: string;
@@ -33,6 +41,8 @@ export interface OutgoingMessage {
   profile: ProfileView;
   channel: ChannelName;
   template: string;
+  /** The run's trigger event, when an event started it. */
+  event?: RunEvent;
 }
 
 export interface SendOutcome {
@@ -156,6 +166,8 @@ export interface RunContext {
   waitingFor?: string;
   split?: string;
   lastMessage?: { nodeId: string; channel: string; at: number };
+  /** The event the profile entered on, kept for the run's messages and webhooks. */
+  trigger?: RunEvent;
 }
 
 export interface Transition {

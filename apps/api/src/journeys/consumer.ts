@@ -56,7 +56,7 @@ async function consumeWorkspace(rt: JourneyRuntime, db: Kysely<Database>, worksp
     for (const j of live) {
       if (!eventStartsJourney(j.definition, { event: e.event, properties })) continue;
       const list = candidates.get(j.id) ?? [];
-      list.push({ profileId });
+      list.push({ profileId, event: { name: e.event, properties, timestamp: e.timestamp, messageId: e.messageId } });
       candidates.set(j.id, list);
     }
   }

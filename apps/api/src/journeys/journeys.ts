@@ -35,8 +35,10 @@ const summary = (r: { id: string; name: string; status: JourneyStatus; published
 
 const cols = ['id', 'name', 'status', 'published_version', 'entered', 'updated_at'] as const;
 
-export async function listJourneys(db: Kysely<Database>, workspaceId: string): Promise<JourneySummary[]> {
-  const rows = await db.selectFrom('journeys').select(cols).where('workspace_id', '=', workspaceId).where('status', '!=', 'archived').orderBy('updated_at', 'desc').execute();
+export async function listJourneys(db: Kysely<Database>, workspaceId: string, options: { includeArchived?: boolean } = {}): Promise<JourneySummary[]> {
+  let q = db.selectFrom('journeys').select(cols).where('workspace_id', '=', workspaceId);
+  if (!options.includeArchived) q = q.where('status', '!=', 'archived');
+  const rows = await q.orderBy('updated_at', 'desc').execute();
   return rows.map(summary);
 }
 
@@ -60,7 +62,17 @@ export async function getJourney(db: Kysely<Database>, workspaceId: string, jour
   const row = await owned(db, workspaceId, journeyId);
   const versions = await db.selectFrom('journey_versions').select(['version', 'created_at']).where('journey_id', '=', journeyId).orderBy('version').execute();
   const validation = validateJourney(row.draft);
-  return { ...summary(row), draft: row.draft, issues: validation.ok ? [] : validation.issues, versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at })) };
+  // The live version, so the builder can tell whether the draft has changes to publish.
+  const live = row.published_version
+    ? await db.selectFrom('journey_versions').select('definition').where('journey_id', '=', journeyId).where('version', '=', row.published_version).executeTakeFirst()
+    : undefined;
+  return {
+    ...summary(row),
+    draft: row.draft,
+    live: (live?.definition ?? null) as JourneyDefinition | null,
+    issues: validation.ok ? [] : validation.issues,
+    versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at })),
+  };
 }
 
 /** Editing never touches a published version: the draft becomes version n+1 when published. */

@@ -101,6 +101,8 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
   async admit(journey: PublishedJourney, candidates: EntryCandidate[], now: number): Promise<RunRecord[]> {
     const entry = journey.definition.entry;
     const unique = [...new Map(candidates.map((c) => [`${c.profileId}\u0000${c.occurrence ?? ''}`, c])).values()];
+    // A profile entering twice in one batch keeps the last event it entered on.
+    const events = new Map(unique.flatMap((c) => (c.event ? [[c.profileId, c.event] as const] : [])));
     return this.db.transaction().execute(async (trx) => {
       // Frequency: the entries row is the memory of who entered and when.
       const values = unique.map((c) => ({ journey_id: journey.id, profile_id: c.profileId, occurrence: c.occurrence ?? '', entries: 1, last_entered_at: now }));
@@ -141,11 +143,11 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
         step: 0,
         status: 'active',
         wake_at: now,
-        context: '{}',
+        context: JSON.stringify(events.get(profileId) ? { trigger: events.get(profileId) } : {}),
         entered_at: now,
       }));
       await trx.insertInto('journey_runs').values(runs).execute();
-      return runs.map((r) => toRunRecord({ ...r, context: {} }));
+      return runs.map((r) => toRunRecord(r));
     });
   }
 

@@ -6,8 +6,8 @@ import {
   getJourney,
   getJourneySettings,
   JourneyError,
+  journeyOverview,
   journeyMetrics,
-  listJourneys,
   publishJourney,
   saveDraft,
   saveJourneySettings,
@@ -30,7 +30,10 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
 const journeyId = z.object({ journeyId: z.string().min(1) });
 
 export const journeysRouter = router({
-  list: workspaceProcedure.query(({ ctx }) => listJourneys(ctx.app.postgres.db, ctx.workspaceId)),
+  /** The journey list with status, trigger and headline numbers (entered, in flight, conversions, revenue, lift). */
+  list: workspaceProcedure
+    .input(z.object({ includeArchived: z.boolean().optional() }))
+    .query(({ ctx, input }) => journeyOverview(ctx.app.postgres.db, ctx.workspaceId, { includeArchived: input.includeArchived === true })),
 
   get: workspaceProcedure.input(journeyId).query(({ ctx, input }) => domain(() => getJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId))),
 

@@ -1,0 +1,204 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { createTestUser, startTestServer, type TestServer } from '../testing';
+import { saveJourneySettings, testSinkChannels } from '../journeys';
+import { publishedJourney, runsOf, sinkMessages, until } from '../journeys/testing';
+
+// The journey builder of the built dashboard, served by the real API with the real worker (ingest →
+// event queue → journey triggers → BullMQ steps → test sink), driven in real Chromium.
+// The test command builds apps/dashboard first; run `pnpm --filter @overture/dashboard build` when running alone.
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let journeyId = '';
+
+async function sendBatch(batch: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${server.url}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}` },
+    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), timestamp: new Date().toISOString(), ...e })) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Drags a connection from one handle to another with real mouse events, as a person would. */
+async function dragConnect(from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+const node = (id: string) => page.getByTestId(`journey-node-${id}`);
+const handle = (nodeId: string, kind: 'source' | 'target', handleId?: string) =>
+  page.locator(`.react-flow__handle.${kind}[data-nodeid="${nodeId}"]${handleId ? `[data-handleid="${handleId}"]` : ''}`);
+
+beforeAll(async () => {
+  server = await startTestServer({ worker: true, journeyChannels: (app) => testSinkChannels(app.postgres.db) });
+  const index = join(server.app.config.dashboardDir, 'index.html');
+  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
+  // No quiet hours: the messages go out whatever the hour the test runs at.
+  await saveJourneySettings(server.app.postgres.db, server.workspace.id, { quietHours: null });
+  const user = await createTestUser(server.app, [server.workspace.id]);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**/w/${server.workspace.id}/events`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('journey builder in Chromium', () => {
+  it('creates a journey, builds it on the canvas with inline validation, publishes, pauses and resumes it', async () => {
+    await page.getByRole('link', { name: 'Journeys' }).click();
+    await page.waitForURL(`**/w/${server.workspace.id}/journeys`);
+    await page.getByRole('button', { name: 'New journey' }).click();
+    await page.getByLabel('Journey name').fill('Cart rescue');
+    await page.getByLabel('Trigger event').fill('Checkout Started');
+    await page.getByRole('button', { name: 'Create journey' }).click();
+    await page.waitForURL(new RegExp(`/w/${server.workspace.id}/journeys/j_[a-z0-9]+$`));
+    journeyId = /\/journeys\/(j_[a-z0-9]+)$/.exec(page.url())![1]!;
+
+    // A new journey is only a trigger; the schema says what is missing, on the trigger.
+    await node('$trigger').getByText('Event Checkout Started').waitFor();
+    expect(await node('$trigger').getByTestId('node-problems').allTextContents()).toEqual([expect.stringContaining('connect the trigger to the first step')]);
+    expect(await page.getByTestId('journey-status').textContent()).toBe('draft');
+
+    // Add a message from the palette and connect the trigger to it on the canvas.
+    await page.getByRole('complementary', { name: 'Add a step' }).getByRole('button', { name: 'Message' }).click();
+    await node('message_1').waitFor();
+    await dragConnect(handle('$trigger', 'source', 'start'), handle('message_1', 'target'));
+    await page.getByTestId('rf__edge-$trigger->start').waitFor({ state: 'attached' });
+
+    // The unconfigured message is flagged on its own node (no template), and publishing is blocked.
+    await node('message_1').getByTestId('node-problems').waitFor();
+    expect(await node('message_1').getByTestId('node-problems').textContent()).toContain('template');
+    expect(await node('$trigger').getByTestId('node-problems').count()).toBe(0);
+    expect(await page.getByTestId('problem-list').textContent()).toContain('node "message_1": template');
+    expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+
+    // Configure it in the side panel: the problem goes away.
+    await node('message_1').click();
+    await page.getByTestId('node-form').getByLabel('Template').fill('cart-reminder');
+    await node('message_1').getByTestId('node-problems').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+    await page.screenshot({ path: '/tmp/overture-journey-builder.png' });
+
+    // A node the user drags stays where it was put: its position goes into the draft's layout.
+    const box = (await node('message_1').boundingBox())!;
+    await page.mouse.move(box.x + 40, box.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 190, box.y + 42, { steps: 10 });
+    await page.mouse.up();
+    const moved = (await node('message_1').boundingBox())!;
+    expect(moved.x - box.x).toBeGreaterThan(100); // 150 px of screen, at the zoom fitView chose
+    const triggerBefore = (await node('$trigger').boundingBox())!;
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByTestId('journey-status').getByText('published v1').waitFor();
+    await page.getByText('Published version 1.').waitFor();
+    const version = await server.app.postgres.db.selectFrom('journey_versions').select('definition').where('journey_id', '=', journeyId).executeTakeFirstOrThrow();
+    expect(version.definition).toMatchObject({
+      trigger: { type: 'event', event: 'Checkout Started' },
+      start: 'message_1',
+      nodes: [{ id: 'message_1', type: 'message', channel: 'email', template: 'cart-reminder', next: null }],
+    });
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByTestId('journey-status').getByText('paused (v1)').waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByTestId('journey-status').getByText('published v1').waitFor();
+    const row = await server.app.postgres.db.selectFrom('journeys').select(['status', 'name', 'draft']).where('id', '=', journeyId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'published', name: 'Cart rescue' });
+    const layout = (row.draft as { layout: Record<string, { x: number; y: number }> }).layout;
+    expect(Object.keys(layout)).toEqual(['message_1']);
+
+    // Reopened, the builder draws the node where it was left.
+    await page.reload();
+    await node('message_1').waitFor();
+    // Polled: the canvas settles its viewport (fitView) just after the nodes are measured.
+    const offset = async () => {
+      const [m, t] = [(await node('message_1').boundingBox())!, (await node('$trigger').boundingBox())!];
+      return [Math.round(m.x - t.x), Math.round(m.y - t.y)];
+    };
+    await expect.poll(offset, { timeout: 5000 }).toEqual([Math.round(moved.x - triggerBefore.x), Math.round(moved.y - triggerBefore.y)]);
+  });
+
+  it('shows live per-node counts on the canvas once profiles have run through', async () => {
+    // A second journey with a wait-for-event: one profile orders (event branch → exit), the others wait.
+    const waiting = await publishedJourney(
+      server.app,
+      server.workspace.id,
+      {
+        trigger: { type: 'event', event: 'Checkout Started' },
+        entry: { frequency: 'once' },
+        start: 'ordered',
+        nodes: [
+          { id: 'ordered', type: 'wait_for_event', event: 'Order Completed', timeoutSeconds: 86_400, onEvent: 'done', onTimeout: 'nudge' },
+          { id: 'nudge', type: 'message', channel: 'email', template: 'nudge', next: null },
+          { id: 'done', type: 'exit' },
+        ],
+      },
+      'Order follow-up',
+    );
+    const people = ['ann', 'bo', 'cy'];
+    await sendBatch(people.flatMap((p) => [
+      { type: 'identify', userId: p, traits: { email: `${p}@example.com` } },
+      { type: 'track', userId: p, event: 'Checkout Started', properties: { cart_value: 80 } },
+    ]));
+    await until(() => sinkMessages(server.app, server.workspace.id), (m) => m.length === 3, 20_000, 'three cart reminders');
+    await until(() => runsOf(server.app, waiting.id), (r) => r.length === 3 && r.every((x) => x.status === 'waiting_event'), 20_000, 'three waiting runs');
+    await sendBatch([{ type: 'track', userId: 'ann', event: 'Order Completed', properties: { revenue: 42 } }]);
+    await until(() => runsOf(server.app, waiting.id), (r) => r.filter((x) => x.status === 'waiting_event').length === 2, 20_000, 'ann to leave the wait');
+
+    // The canvas of the first journey counts the three profiles on the message node, refreshed while open.
+    const counts = node('message_1').getByTestId('node-counts');
+    await counts.filter({ hasText: 'sent 3' }).waitFor({ timeout: 20_000 });
+    expect(await counts.textContent()).toContain('entered 3');
+    expect(await page.getByRole('region', { name: 'Journey metrics' }).textContent()).toContain('Entered3');
+    expect(await node('$trigger').getByTestId('node-counts').textContent()).toBe('entered 3');
+
+    // The second: two profiles still waiting, one went down the event branch to the exit.
+    await page.goto(`${server.url}/w/${server.workspace.id}/journeys/${waiting.id}`);
+    await page.getByTestId('journey-status').getByText('published v1').waitFor();
+    await node('ordered').getByTestId('node-counts').filter({ hasText: 'waiting 2' }).waitFor({ timeout: 20_000 });
+    expect(await node('ordered').getByTestId('node-counts').textContent()).toContain('entered 3');
+    await node('done').getByTestId('node-counts').filter({ hasText: 'entered 1' }).waitFor({ timeout: 20_000 });
+    expect(await node('nudge').getByTestId('node-counts').textContent()).toContain('entered 0');
+    await page.screenshot({ path: '/tmp/overture-journey-counts.png' });
+
+    // The list shows both, with their status, trigger and numbers.
+    await page.getByRole('link', { name: '← Journeys' }).click();
+    // Polled: the list may first show what was cached before these journeys ran.
+    const cells = (id: string) => () => page.getByTestId(`journey-row-${id}`).locator('td').allTextContents();
+    await expect.poll(cells(journeyId), { timeout: 15_000 }).toEqual(['Cart rescue', 'published v1', 'Event Checkout Started', '3', '0', '0', '0.00', '—']);
+    await expect.poll(cells(waiting.id), { timeout: 15_000 }).toEqual(['Order follow-up', 'published v1', 'Event Checkout Started', '3', '2', '0', '0.00', '—']);
+    await page.screenshot({ path: '/tmp/overture-journey-list.png' });
+
+    // Archiving asks first, then takes the journey off the list.
+    await page.getByRole('link', { name: 'Cart rescue' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.getByTestId('journey-status').getByText('archived').waitFor();
+    expect(await page.getByRole('button', { name: /^Publish/ }).isDisabled()).toBe(true);
+    await page.getByRole('link', { name: '← Journeys' }).click();
+    await page.getByTestId(`journey-row-${waiting.id}`).waitFor();
+    expect(await page.getByTestId(`journey-row-${journeyId}`).count()).toBe(0);
+    await page.getByLabel('Show archived').check();
+    await page.getByTestId(`journey-row-${journeyId}`).locator('td', { hasText: 'archived' }).waitFor();
+  });
+});
