@@ -1,6 +1,7 @@
 import type { ExtraRoute } from '../http/server';
 import { handleClick, handleFeedback, handleOpen, handlePreferencesPage, handleUnsubscribePost } from './email/tracking';
 import { handlePushClick, handlePushUnsubscribe, handleSubscribe, handleVapidKey } from './push/http';
+import { servePushModule, servePushWorker } from './push/assets';
 
 /** Tracking links (`/t/...`), provider feedback and push subscriptions (`/v1/...` get CORS from the server). */
 export const channelRoutes: ExtraRoute[] = [
@@ -14,4 +15,7 @@ export const channelRoutes: ExtraRoute[] = [
   { method: 'POST', path: '/v1/push/unsubscribe', handler: handlePushUnsubscribe, cors: true },
   { method: 'GET', path: '/v1/push/vapid-key', handler: handleVapidKey, cors: true },
   { method: 'POST', path: '/v1/push/click', handler: handlePushClick, cors: true },
+  // Listed before the SDK's `/sdk/` prefix route (http/routes.ts), which would answer 404.
+  { method: 'GET', path: '/sdk/push.js', handler: servePushModule },
+  { method: 'GET', path: '/sdk/push-sw.js', handler: servePushWorker },
 ];

@@ -3,6 +3,7 @@ import { getProfile } from '../profiles';
 import { bestSellersInterim, type RecommendedProduct } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';
 import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
+import { actionLinks } from '../service-messages/links';
 import type { Template } from './store';
 
 export interface TriggerEventInput {
@@ -73,7 +74,8 @@ export interface RenderedEmail {
 /** Subject and HTML of an email; with `links`, every link is tracked and an open pixel is appended. */
 export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
   const unsubscribe = links ? unsubscribeUrl(links) : null;
-  const ctx = { ...context, unsubscribe_url: unsubscribe ?? '#unsubscribe' };
+  // `actions.reship`, `actions.refund`...: signed one-click links (service-messages/links.ts).
+  const ctx = { ...context, unsubscribe_url: unsubscribe ?? '#unsubscribe', actions: actionLinks(links, context) };
   const subject = (await renderLiquid('subject', template.subject, ctx)).replace(/\s+/g, ' ').trim();
   let html = await renderEmailHtml(template.body, ctx);
   if (links) {

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing';
+import { createWorkspace } from '../testing';
+import { createJourney } from '../journeys';
+import { saveTemplate } from '../templates';
+import { recordOutcomes, type OutcomeKind } from './index';
+import { messageStats } from './analytics';
+
+describe('message analytics per template and per journey', () => {
+  let app: TestApp;
+  let ws: string;
+  beforeAll(async () => {
+    app = await createTestApp();
+    ws = (await createWorkspace(app.postgres.db, 'analytics')).id;
+  });
+  afterAll(() => app?.close());
+
+  it('counts distinct messages per outcome and attributed conversions, excluding the holdout and other workspaces', async () => {
+    const tpl = await saveTemplate(app, ws, { name: 'Welcome', channel: 'web_push', subject: 'Hi', body: 'Welcome' });
+    const journey = await createJourney(app.postgres.db, ws, 'Onboarding', {});
+    const out = (m: string, kinds: OutcomeKind[], workspaceId = ws) =>
+      recordOutcomes(app, kinds.map((kind) => ({ workspaceId, messageId: m, profileId: `p-${m}`, channel: 'web_push', kind, templateId: tpl.id, journeyId: journey.id, nodeId: 'welcome' })));
+    await out('m1', ['sent', 'delivered', 'open', 'click']);
+    await out('m2', ['sent', 'delivered', 'open']);
+    await out('m2', ['open']); // a second open of one message counts once
+    await out('m3', ['sent', 'bounce']);
+    await out('m4', ['sent', 'unsubscribe']);
+    await out('m5', ['skipped']);
+    await out('mx', ['sent'], 'another-workspace');
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    const conv = (reason: string, node = 'welcome') => ({ workspace_id: ws, journey_id: journey.id, version: 1, node_id: node, run_id: `r-${Math.random()}`, profile_id: 'p-m1', kind: 'converted', reason, channel: '', revenue: 10, at: now });
+    await app.clickhouse.insert({ table: 'journey_events', format: 'JSONEachRow', values: [conv('journey'), conv('holdout'), conv('journey', '')] });
+
+    const since = new Date(Date.now() - 86_400_000);
+    const expected = { sent: 4, delivered: 2, opened: 2, clicked: 1, bounced: 1, unsubscribed: 1 };
+    expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1 }]);
+    // The journey view counts every goal reached in the journey, attributed to a message or not.
+    expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2 }]);
+    expect(await messageStats(app, ws, 'template', new Date(Date.now() + 60_000))).toEqual([]);
+  });
+});

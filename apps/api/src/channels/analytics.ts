@@ -1,0 +1,67 @@
+import type { App } from '../app';
+import { listJourneys } from '../journeys';
+import { selectRows } from '../profiles/sql';
+import { listTemplates } from '../templates';
+
+export interface MessageStats {
+  id: string;
+  name: string;
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  bounced: number;
+  unsubscribed: number;
+  /** Journey goals reached and attributed to these messages (journey view: to the journey), holdout excluded. */
+  converted: number;
+}
+
+// The grouping column comes from this fixed map, never from input; values are query parameters.
+const groupColumn = { template: 'template_id', journey: 'journey_id' } as const;
+
+/**
+ * Outcomes per template or per journey since a date: distinct messages per kind from
+ * `message_events` (deduplicated per message and kind), conversions from `journey_events`.
+ */
+export async function messageStats(app: App, workspaceId: string, by: keyof typeof groupColumn, since: Date): Promise<MessageStats[]> {
+  const col = groupColumn[by];
+  const params = { ws: workspaceId, since: since.toISOString().replace('T', ' ').replace('Z', '') };
+  const counts = await selectRows<Record<string, string>>(
+    app.clickhouse,
+    `SELECT ${col} AS key,
+            uniqExactIf(message_id, kind = 'sent') AS sent, uniqExactIf(message_id, kind = 'delivered') AS delivered,
+            uniqExactIf(message_id, kind = 'open') AS opened, uniqExactIf(message_id, kind = 'click') AS clicked,
+            uniqExactIf(message_id, kind = 'bounce') AS bounced, uniqExactIf(message_id, kind = 'unsubscribe') AS unsubscribed
+     FROM message_events FINAL
+     WHERE workspace_id = {ws:String} AND at >= {since:DateTime64(3)} AND ${col} != ''
+     GROUP BY key`,
+    params,
+  );
+  const conversions = await selectRows<{ key: string; converted: string }>(
+    app.clickhouse,
+    by === 'journey'
+      ? `SELECT journey_id AS key, count() AS converted FROM journey_events
+         WHERE workspace_id = {ws:String} AND kind = 'converted' AND reason = 'journey' AND at >= {since:DateTime64(3)} GROUP BY key`
+      : `SELECT m.template_id AS key, count() AS converted
+         FROM journey_events AS e
+         INNER JOIN (SELECT DISTINCT journey_id, node_id, template_id FROM message_events
+                     WHERE workspace_id = {ws:String} AND template_id != '' AND node_id != '') AS m
+           ON e.journey_id = m.journey_id AND e.node_id = m.node_id
+         WHERE e.workspace_id = {ws:String} AND e.kind = 'converted' AND e.reason = 'journey' AND e.at >= {since:DateTime64(3)}
+         GROUP BY key`,
+    params,
+  );
+  const names = new Map(
+    by === 'template' ? (await listTemplates(app, workspaceId)).map((t) => [t.id, t.name] as const) : (await listJourneys(app.postgres.db, workspaceId)).map((j) => [j.id, j.name] as const),
+  );
+  const converted = new Map(conversions.map((c) => [c.key, Number(c.converted)]));
+  const keys = new Set([...counts.map((c) => c.key!), ...converted.keys()]);
+  const byKey = new Map(counts.map((c) => [c.key!, c]));
+  return [...keys]
+    .map((key) => {
+      const c = byKey.get(key) ?? {};
+      const n = (k: string) => Number(c[k] ?? 0);
+      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), converted: converted.get(key) ?? 0 };
+    })
+    .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createTestUser, startTestServer, type TestServer } from '../testing';
+import { launchChromium } from '../sdk/browser-harness';
+import { ingest } from '../profiles/test-helpers';
+import { resolveProfileId } from '../profiles';
+import { getTemplate } from '../templates';
+import { recordOutcomes, vapidKeysOf } from './index';
+
+// The Messages and Channels pages of the built dashboard, served by the real API, in Chromium.
+// Build the dashboard first when running alone: pnpm --filter @overture/dashboard build
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let ws: string;
+
+const broken = `<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text>Hi {{ profile.traits.first_name }},</mj-text>
+        <mj-text>{% if profile.traits.vip %}Thanks for being a VIP.</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+const fixed = broken.replace('Thanks for being a VIP.', 'Thanks for being a VIP.{% endif %}');
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ws = server.workspace.id;
+  if (!existsSync(join(server.app.config.dashboardDir, 'index.html'))) throw new Error('No built dashboard: run "pnpm --filter @overture/dashboard build" first (the test command does).');
+  const user = await createTestUser(server.app, [ws]);
+  await ingest(server.app, ws, [{ type: 'identify', userId: 'ada', traits: { first_name: 'Ada', vip: true, email: 'ada@example.com' } }]);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**/w/${ws}/events`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('messages dashboard in Chromium', () => {
+  it('edits a template: a problem with its line number, then fixed, previewed and saved', async () => {
+    await page.goto(`${server.url}/w/${ws}/messages/new`);
+    await page.getByLabel('Name').fill('Welcome');
+    await page.getByLabel('Body (MJML with liquid)').fill(broken);
+    await page.getByLabel('Profile id').fill('ada');
+
+    const problems = page.getByRole('alert', { name: 'Template problems' });
+    await problems.getByText('body line 6').waitFor();
+    expect(await problems.textContent()).toMatch(/body line 6(:\d+)? .*not closed/);
+    expect(await page.locator('.code-gutter .marked').allTextContents()).toEqual(['6\n']);
+    expect(await page.getByText('Fix the problems to see the preview.').count()).toBe(1);
+    await page.screenshot({ path: '/tmp/overture-template-error.png', fullPage: true });
+
+    await page.getByLabel('Body (MJML with liquid)').fill(fixed);
+    await problems.getByText('No problems found.').waitFor();
+    const preview = page.frameLocator('iframe[title="Email preview"]');
+    await preview.getByText('Hi Ada,').waitFor();
+    await preview.getByText('Thanks for being a VIP.').waitFor();
+    expect(await page.locator('.preview-subject').textContent()).toContain('Hello Ada');
+    await page.screenshot({ path: '/tmp/overture-template-preview.png', fullPage: true });
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(new RegExp(`/w/${ws}/messages/(?!new)[^/]+$`));
+    const saved = await getTemplate(server.app, ws, 'Welcome');
+    expect(saved?.body).toBe(fixed);
+    expect(page.url()).toContain(`/messages/${saved!.id}`);
+  });
+
+  it('shows analytics per template from the message outcomes', async () => {
+    const t = (await getTemplate(server.app, ws, 'Welcome'))!;
+    const ada = await resolveProfileId(server.app, ws, { userId: 'ada' });
+    const kinds = { m1: ['sent', 'delivered', 'open', 'click'], m2: ['sent', 'delivered', 'open'], m3: ['sent', 'bounce'] } as const;
+    await recordOutcomes(
+      server.app,
+      Object.entries(kinds).flatMap(([m, ks]) => ks.map((kind) => ({ workspaceId: ws, messageId: `${m}-${t.id}`, profileId: ada, channel: 'email', kind, templateId: t.id }))),
+    );
+    await page.goto(`${server.url}/w/${ws}/messages`);
+    const row = page.getByRole('region', { name: 'Message analytics' }).locator('tr', { hasText: 'Welcome' });
+    await row.waitFor();
+    const metric = async (k: string) => row.locator(`td[data-metric=${k}] .count`).textContent();
+    expect([await metric('sent'), await metric('delivered'), await metric('opened'), await metric('clicked'), await metric('bounced')]).toEqual(['3', '2', '2', '1', '1']);
+    expect(await row.locator('td[data-metric=clicked] .rate').textContent()).toBe('33.3 %');
+  });
+
+  it('shows the workspace VAPID public key on the Channels page', async () => {
+    await page.goto(`${server.url}/w/${ws}/channels`);
+    await page.getByTestId('vapid-key').getByText(/^B/).waitFor();
+    expect(await page.getByTestId('vapid-key').textContent()).toBe((await vapidKeysOf(server.app, ws)).publicKey);
+    await page.screenshot({ path: '/tmp/overture-channels.png', fullPage: true });
+  });
+});
