@@ -1,9 +1,13 @@
-// pnpm bench:channels [--emails=2000] [--concurrency=32]
+// pnpm bench:channels [--emails=2000] [--concurrency=32] [--rate=1000] [--seconds=10]
 // Email throughput of the real sender (template lookup, consent and suppression checks, liquid over
 // a compiled MJML layout, signed tracking links, pooled SMTP, outcome rows into ClickHouse) into a
 // local SMTP sink, against bare pooled nodemailer into the same sink in the same run.
 // Profiles are passed in as the journey engine passes them: the profile store is not what this measures.
-// (The onsite `decide_p99_ms` half of this bench arrives with POST /v1/decide.)
+// Then onsite decide: POST /v1/decide on the real HTTP server at a steady --rate (default 1,000/s)
+// for --seconds (default 10), sent by an open-loop client in its own process, against a bare Node
+// http handler that parses the same bodies and answers an empty decision, at the same rate in the
+// same run (`decide_p99_ms`, `baseline_p99_ms`). The visitors are a mix of known profiles (half in
+// the segment a placement targets) and never-seen anonymous ids, so most look-ups miss the caches.
 // Uses PostgreSQL (DATABASE_URL, default the local `test` db) in a fresh schema, removed at the end.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +19,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { closeTransports, createApp, createWorkspace, parseEnv, saveEmailSettings, saveTemplate, sendEmail, toConfig } from '@overture/api';
 import { round } from './lib/stats';
+import { runDecideBench } from './lib/decide';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const emails = Number(args.get('emails') ?? 2_000);
@@ -82,6 +87,7 @@ async function main() {
     console.log(`emails_per_s=${round(rate, 0)}`);
     console.log(`baseline_emails_per_s=${round(baseline, 0)}`);
     console.log(`ratio=${round(rate / baseline, 2)}`);
+    await runDecideBench({ databaseUrl, log, rate: Number(args.get('rate') ?? 1_000), seconds: Number(args.get('seconds') ?? 10) });
   } finally {
     closeTransports(app);
     await new Promise<void>((r) => sink.close(() => r()));

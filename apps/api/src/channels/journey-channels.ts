@@ -2,6 +2,7 @@ import type { Channel, ChannelName, OutgoingMessage, ProfileView, SendOutcome } 
 import type { App } from '../app';
 import { sendEmail } from './email/send';
 import { sendPush } from './push/send';
+import { OnsiteChannel } from '../onsite/queue';
 
 const outcomeOf = (r: { status: string; messageId: string; reason?: string }): SendOutcome =>
   r.status === 'sent' ? { status: 'sent', providerId: r.messageId } : { status: 'failed', error: `${r.status}: ${r.reason ?? ''}` };
@@ -19,7 +20,7 @@ export class EmailChannel implements Channel {
   }
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
-    return outcomeOf(await sendEmail(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId }));
+    return outcomeOf(await sendEmail(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}) }));
   }
 }
 
@@ -35,10 +36,10 @@ export class WebPushChannel implements Channel {
   }
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
-    return outcomeOf(await sendPush(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId }));
+    return outcomeOf(await sendPush(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}) }));
   }
 }
 
 export function channelsFor(app: App): Partial<Record<ChannelName, Channel>> {
-  return { email: new EmailChannel(app), web_push: new WebPushChannel(app) };
+  return { email: new EmailChannel(app), web_push: new WebPushChannel(app), onsite: new OnsiteChannel(app) };
 }

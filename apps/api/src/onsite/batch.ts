@@ -1,0 +1,87 @@
+/**
+ * Look-ups that concurrent requests share: while one query for a workspace runs, the keys asked
+ * for meanwhile gather into the next one (like the event writer's group commit), and answers are
+ * cached per key for a TTL that depends on the answer. No timer delays a lone request.
+ */
+const maxEntries = 200_000;
+
+interface Entry<V> {
+  at: number;
+  ttl: number;
+  value: Promise<V>;
+}
+
+export class BatchLoader<V> {
+  #cache = new Map<string, Entry<V>>();
+  #pending = new Map<string, Map<string, Array<{ resolve: (v: V) => void; reject: (e: unknown) => void }>>>();
+  #running = new Set<string>();
+
+  constructor(
+    private readonly fetch: (workspaceId: string, keys: string[]) => Promise<Map<string, V>>,
+    private readonly missing: (workspaceId: string, key: string) => V,
+    private readonly ttlOf: (v: V) => number,
+    private readonly defaultTtlMs = 15_000,
+  ) {}
+
+  /** The cached answer, if any and still fresh (to update it in place after a local write). */
+  peek(workspaceId: string, key: string): Promise<V> | undefined {
+    const hit = this.#cache.get(`${workspaceId}\u0000${key}`);
+    return hit && Date.now() - hit.at < hit.ttl ? hit.value : undefined;
+  }
+
+  /** Drops one cached answer. */
+  forgetKey(workspaceId: string, key: string): void {
+    this.#cache.delete(`${workspaceId}\u0000${key}`);
+  }
+
+  load(workspaceId: string, key: string): Promise<V> {
+    const k = `${workspaceId}\u0000${key}`;
+    const hit = this.#cache.get(k);
+    const now = Date.now();
+    if (hit && now - hit.at < hit.ttl) return hit.value;
+    const entry: Entry<V> = { at: now, ttl: this.defaultTtlMs, value: new Promise<V>((resolve, reject) => this.#enqueue(workspaceId, key, { resolve, reject })) };
+    entry.value.then(
+      (v) => (entry.ttl = this.ttlOf(v)),
+      () => this.#cache.get(k) === entry && this.#cache.delete(k),
+    );
+    if (this.#cache.size >= maxEntries) this.#cache.clear();
+    this.#cache.set(k, entry);
+    return entry.value;
+  }
+
+  /** Drops cached answers of one workspace (tests, and after a change this process made). */
+  forget(workspaceId: string): void {
+    for (const k of this.#cache.keys()) if (k.startsWith(`${workspaceId}\u0000`)) this.#cache.delete(k);
+  }
+
+  #enqueue(workspaceId: string, key: string, waiter: { resolve: (v: V) => void; reject: (e: unknown) => void }): void {
+    let byKey = this.#pending.get(workspaceId);
+    if (!byKey) this.#pending.set(workspaceId, (byKey = new Map()));
+    const list = byKey.get(key);
+    if (list) list.push(waiter);
+    else byKey.set(key, [waiter]);
+    if (!this.#running.has(workspaceId)) {
+      this.#running.add(workspaceId);
+      setImmediate(() => void this.#drain(workspaceId));
+    }
+  }
+
+  async #drain(workspaceId: string): Promise<void> {
+    for (;;) {
+      const batch = this.#pending.get(workspaceId);
+      if (!batch || batch.size === 0) break;
+      this.#pending.delete(workspaceId);
+      try {
+        const found = await this.fetch(workspaceId, [...batch.keys()]);
+        for (const [key, waiters] of batch) {
+          const v = found.get(key) ?? this.missing(workspaceId, key);
+          for (const w of waiters) w.resolve(v);
+        }
+      } catch (err) {
+        for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+      }
+    }
+    this.#running.delete(workspaceId);
+  }
+}
+

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { App } from '../app';
+import { signShows, type Show } from './tokens';
+import { identityOf } from './facts';
+import { anyUrlMatches } from './match';
+import { activePlacements, type Placement } from './placements';
+import { expireMessages } from './queue';
+import { onsiteState, type OnsiteState, type PendingMessage } from './state';
+import { contextFor, renderPlacement } from './render';
+import type { PlacementKind } from './tables';
+// Registers the onsite part of GDPR erasure wherever decide is served.
+import './erase';
+
+export interface DecideRequest {
+  workspaceId: string;
+  anonymousId?: string | undefined;
+  userId?: string | undefined;
+  url: URL;
+  now?: Date;
+}
+
+export interface Triggers {
+  scrollPercent?: number;
+  delaySeconds?: number;
+  exitIntent?: boolean;
+}
+
+/** One thing for the SDK to show: an overlay, an inline slot's content or a CTA swap. */
+export interface Decision {
+  /** Placement id, or the queued journey message's id. */
+  id: string;
+  kind: PlacementKind;
+  /** Sanitised HTML (overlays and inline slots). */
+  html?: string;
+  /** Slot name (inline) or CSS selector (cta). */
+  target?: string;
+  /** CTA swap: new text (set as textContent) and link. */
+  text?: string;
+  href?: string;
+  /** Show when any of these fires; none = at once. */
+  triggers: Triggers;
+  /** Signed claims the SDK hands back with impression, click and dismiss. */
+  token: string;
+}
+
+export interface DecideResult {
+  profileId: string;
+  placements: Decision[];
+}
+
+const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
+
+/** Placement shows carry `os_` ids (each its own impression), journey messages their `msg_` id. */
+export const isPlacementShow = (messageId: string) => messageId.startsWith('os_');
+
+function triggersOf(p: Placement): Triggers {
+  const t: Triggers = {};
+  if (p.rules.scrollPercent) t.scrollPercent = p.rules.scrollPercent;
+  if (p.rules.delaySeconds) t.delaySeconds = p.rules.delaySeconds;
+  if (p.rules.exitIntent) t.exitIntent = true;
+  return t;
+}
+
+/** Placements whose frequency cap the profile has reached. */
+function cappedOut(state: OnsiteState, capped: Placement[], now: number): Set<string> {
+  const out = new Set<string>();
+  for (const p of capped) {
+    const since = now - p.rules.frequency!.days * 86_400_000;
+    let n = 0;
+    for (const i of state.impressions) if (i.placementId === p.id && i.at > since) n++;
+    if (n >= p.rules.frequency!.max) out.add(p.id);
+  }
+  return out;
+}
+
+// Ids of placement shows: unique per process start and counter, cheaper than random bytes per show.
+const showPrefix = `os_${randomBytes(6).toString('hex')}`;
+let showCounter = 0;
+
+/**
+ * What to show one visitor on one page now. Server-side: page, segment and frequency rules, queued
+ * journey messages first (they are personal), then placements by priority; one overlay per kind
+ * (top bar, modal, slide-in), one placement per inline slot and per CTA selector. The client-side
+ * triggers travel with each decision.
+ */
+export async function decide(app: App, req: DecideRequest): Promise<DecideResult> {
+  const now = req.now ?? new Date();
+  const [placements, identity] = await Promise.all([activePlacements(app, req.workspaceId), identityOf(app, req.workspaceId, req)]);
+  const onPage = placements.filter((p) => anyUrlMatches(p.rules.urls, req.url) && (p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
+  const state: OnsiteState = identity.known || onPage.some((p) => p.rules.frequency) ? await onsiteState(app, req.workspaceId, identity.profileId) : { queued: [], impressions: [] };
+  const nowMs = now.getTime();
+  const queued = state.queued.filter((m) => m.expiresAt > nowMs);
+  const expired = state.queued.filter((m) => m.expiresAt <= nowMs).map((m) => m.messageId);
+  if (expired.length) void expireMessages(app, req.workspaceId, identity.profileId, expired, now).catch((err: unknown) => app.log.warn('onsite expiry not recorded', { error: (err as Error).message }));
+  const capped = cappedOut(state, onPage.filter((p) => p.rules.frequency), nowMs);
+
+  const taken = new Set<string>();
+  const slotOf = (kind: PlacementKind, target: string) => (overlayKinds.has(kind) ? kind : `${kind}:${target}`);
+  const messages: PendingMessage[] = [];
+  for (const m of queued) {
+    const slot = slotOf(m.kind, '');
+    if (taken.has(slot)) continue;
+    taken.add(slot);
+    messages.push(m);
+  }
+  const chosen: Placement[] = [];
+  for (const p of onPage) {
+    if (capped.has(p.id)) continue;
+    const slot = slotOf(p.kind, p.target);
+    if (taken.has(slot)) continue;
+    taken.add(slot);
+    chosen.push(p);
+  }
+
+  const shows: Show[] = [];
+  const out: Decision[] = messages.map((m) => {
+    shows.push({ m: m.messageId, t: m.templateId, ...(m.journeyId ? { j: m.journeyId } : {}), ...(m.nodeId ? { n: m.nodeId } : {}) });
+    return { id: m.messageId, kind: m.kind, html: m.html, triggers: {}, token: '' };
+  });
+  if (chosen.length > 0) {
+    const sources = chosen.flatMap((p) => [p.content, p.href]);
+    const context = await contextFor(app, req.workspaceId, sources, { profileId: identity.profileId, traits: identity.traits, segments: [...identity.segments], url: req.url });
+    for (const p of chosen) {
+      shows.push({ m: `${showPrefix}${(showCounter++).toString(36)}`, t: p.id });
+      out.push({ id: p.id, kind: p.kind, triggers: triggersOf(p), token: '', ...(await renderPlacement(p, identity.profileId, req.url, context)) });
+    }
+  }
+  signShows(app.config.secret, req.workspaceId, identity.profileId, shows).forEach((token, i) => (out[i]!.token = token));
+  return { profileId: identity.profileId, placements: out };
+}

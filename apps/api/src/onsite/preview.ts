@@ -1,0 +1,36 @@
+import type { App } from '../app';
+import { getProfile } from '../profiles';
+import { checkPlacement, PlacementError } from './placements';
+import { contextFor, renderHtml, renderText, safeHref } from './render';
+import type { PlacementKind } from './tables';
+
+export interface PlacementPreview {
+  kind: PlacementKind;
+  html: string;
+  text: string | null;
+  href: string | null;
+  target: string;
+}
+
+/** A draft placement rendered (and sanitised) exactly as decide would for one profile on one page. */
+export async function previewPlacement(app: App, workspaceId: string, draft: unknown, options: { profileId?: string | undefined; url?: string | undefined } = {}): Promise<PlacementPreview> {
+  const p = await checkPlacement(app, workspaceId, draft);
+  let profile: { id: string; traits: Record<string, unknown>; segments: string[] } = { id: 'preview', traits: {}, segments: [] };
+  if (options.profileId) {
+    const found = await getProfile(app, workspaceId, options.profileId);
+    if (!found) throw new PlacementError('profileId', `no profile ${options.profileId} in this workspace`);
+    profile = { id: found.id, traits: found.traits, segments: found.segments.map((s) => s.id) };
+  }
+  let url: URL;
+  try {
+    url = new URL(options.url ?? 'https://example.com/');
+  } catch {
+    throw new PlacementError('url', 'must be an absolute URL');
+  }
+  const context = await contextFor(app, workspaceId, [p.content, p.href], { profileId: profile.id, traits: profile.traits, segments: profile.segments, url });
+  if (p.kind === 'cta') {
+    const href = p.href ? safeHref(await renderText(p.href, context)) : '';
+    return { kind: p.kind, html: '', text: p.content.trim() ? await renderText(p.content, context) : null, href: href || null, target: p.target };
+  }
+  return { kind: p.kind, html: await renderHtml(p.content, context), text: null, href: null, target: p.target };
+}

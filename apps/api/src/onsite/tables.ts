@@ -1,0 +1,57 @@
+import type { ColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type PlacementKind = 'top_bar' | 'modal' | 'slide_in' | 'inline' | 'cta';
+
+export interface OnsitePlacementsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: PlacementKind;
+  active: boolean;
+  priority: number;
+  content: string;
+  target: string;
+  href: string;
+  rules: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OnsiteQueueTable {
+  workspace_id: string;
+  message_id: string;
+  profile_id: string;
+  template_id: string;
+  journey_id: string;
+  node_id: string;
+  kind: PlacementKind;
+  html: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  shown_at: Date | null;
+  expired_at: Date | null;
+}
+
+export interface OnsiteImpressionsTable {
+  workspace_id: string;
+  message_id: string;
+  profile_id: string;
+  placement_id: string;
+  shown_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface OnsiteSettingsTable {
+  workspace_id: string;
+  queue_ttl_days: number;
+  updated_at: UpdatedAt;
+}
+
+export interface OnsiteTables {
+  onsite_placements: OnsitePlacementsTable;
+  onsite_queue: OnsiteQueueTable;
+  onsite_impressions: OnsiteImpressionsTable;
+  onsite_settings: OnsiteSettingsTable;
+}

@@ -1,0 +1,117 @@
+// The decide half of `pnpm bench:channels` (see channels.ts for what it measures).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './platform';
+import { round } from './stats';
+
+/** Profiles the server seeds: the first half serves the warm-up, the second the measured run. */
+export const knownProfiles = 4_000;
+
+interface LoadResult {
+  ok: number;
+  errors: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function tsxChild(entry: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, entry), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        child.stdout!.off('data', onData);
+        resolve(m);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}:\n${out}`)));
+  });
+}
+
+async function load(url: string, rate: number, seconds: number, bodiesFile: string): Promise<LoadResult> {
+  const child = tsxChild('bench/lib/open-loop.ts', [url, String(rate), String(seconds), bodiesFile]);
+  const m = await waitForLine(child, /^(\{.*\})$/m);
+  return JSON.parse(m[1]!) as LoadResult;
+}
+
+/**
+ * Page views of a visitor population: half known profiles (user id + their anonymous id, each seen
+ * about every 4 s), half anonymous ids nobody has seen (so never cached for long).
+ */
+function decideBodies(writeKey: string, count: number, known: [number, number], anonPrefix: string): string[] {
+  const paths = ['/products/mug', '/products/tee', '/products/cap/reviews', '/', '/cart', '/sale'];
+  const width = known[1] - known[0];
+  return Array.from({ length: count }, (_, n) => {
+    const i = (n * 7919) % (width * 2);
+    const ids = i < width ? { userId: `u${known[0] + i}`, anonymousId: `a${known[0] + i}` } : { anonymousId: `${anonPrefix}-${i}` };
+    return JSON.stringify({ writeKey, ...ids, url: `https://shop.example${paths[n % paths.length]}?n=${n}` });
+  });
+}
+
+export async function runDecideBench(opts: { databaseUrl: string; log: (m: string) => void; rate: number; seconds: number }): Promise<void> {
+  const { log, rate, seconds } = opts;
+  const dir = mkdtempSync(join(tmpdir(), 'overture-bench-decide-'));
+  const bare = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { url?: string };
+      const text = JSON.stringify({ placements: [], url: body.url });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+  bare.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/v1/decide`;
+  log(`decide: seeding ${knownProfiles} profiles, a segment and 5 placements`);
+  const server = tsxChild('bench/lib/decide-server.ts', [], { DATABASE_URL: opts.databaseUrl });
+  try {
+    const ready = JSON.parse((await waitForLine(server, /^ready (\{.*\})$/m))[1]!) as { url: string; writeKey: string };
+    const decideUrl = `${ready.url}/v1/decide`;
+    const warm = join(dir, 'warm.json');
+    writeFileSync(warm, JSON.stringify(decideBodies(ready.writeKey, 2_000, [0, knownProfiles / 2], 'warm')));
+    const main = join(dir, 'main.json');
+    writeFileSync(main, JSON.stringify(decideBodies(ready.writeKey, rate * seconds, [knownProfiles / 2, knownProfiles], 'anon')));
+
+    log('decide: warm-up (JIT, pools, placement cache) at half the rate for 3 s');
+    await load(decideUrl, Math.round(rate / 2), 3, warm);
+    await load(bareUrl, Math.round(rate / 2), 2, warm);
+
+    const before = loadavg()[0]!;
+    log(`baseline: bare Node http handler, ${rate} requests/s for ${seconds} s`);
+    const base = await load(bareUrl, rate, seconds, main);
+    log(`decide: POST /v1/decide, ${rate} requests/s for ${seconds} s`);
+    const ours = await load(decideUrl, rate, seconds, main);
+    log(`decide: p50 ${round(ours.p50, 2)} ms, p99 ${round(ours.p99, 2)} ms, max ${round(ours.max, 1)} ms, ${round(ours.rate, 0)} req/s, ${ours.errors} errors; baseline p50 ${round(base.p50, 2)} ms, p99 ${round(base.p99, 2)} ms (${base.errors} errors); load average ${round(before, 2)} → ${round(loadavg()[0]!, 2)}`);
+    // A few resets under an overloaded machine are reported, not hidden; more than 1% fails the run.
+    if (ours.errors > rate * seconds * 0.01 || base.errors > rate * seconds * 0.01) throw new Error(`decide bench had errors: decide ${ours.errors}, baseline ${base.errors}`);
+    console.log(`decide_p99_ms=${round(ours.p99, 2)}`);
+    console.log(`baseline_p99_ms=${round(base.p99, 2)}`);
+    console.log(`decide_p50_ms=${round(ours.p50, 2)}`);
+    console.log(`decide_rate=${round(ours.rate, 0)}`);
+    console.log(`decide_errors=${ours.errors}`);
+    console.log(`baseline_errors=${base.errors}`);
+  } finally {
+    await new Promise<void>((r) => {
+      if (server.exitCode !== null) return r();
+      server.once('exit', () => r());
+      server.kill('SIGTERM');
+    });
+    bare.closeAllConnections();
+    await new Promise<void>((r) => bare.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
