@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import { createSegment, recomputeWorkspace, type SegmentDraft } from '../segments';
+import { seedDemoJourneys } from './demo-journeys';
 
 /** Audiences a DTC marketer starts from, so the demo's segment, RFM and PIE pages have something to show. */
 export const demoSegments: SegmentDraft[] = [
@@ -14,8 +15,13 @@ export const demoSegments: SegmentDraft[] = [
   { name: 'Holdout 10 %', description: 'A stable random 10 % to keep out of campaigns and measure lift.', definition: { type: 'random_bucket', salt: 'demo-holdout', from: 0, to: 9 } },
 ];
 
-/** Creates the demo segments, then computes features, RFM and memberships at once rather than at the next scheduled refresh. */
+/**
+ * Creates the demo segments and journeys, then computes features, RFM and memberships at once rather
+ * than at the next scheduled refresh.
+ */
 export async function seedDemoSegments(app: App, workspaceId: string): Promise<void> {
-  for (const s of demoSegments) await createSegment(app, workspaceId, s);
+  const created = [];
+  for (const s of demoSegments) created.push(await createSegment(app, workspaceId, s));
+  await seedDemoJourneys(app, workspaceId, created.find((s) => s.name === 'At risk, high value')!.id);
   await recomputeWorkspace(app, workspaceId);
 }

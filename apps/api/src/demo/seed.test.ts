@@ -4,6 +4,8 @@ import { rfmGrid } from '../profiles/rfm';
 import { listSegments, segmentSize } from '../segments';
 import { demoSegments } from './demo-segments';
 import { ensureDemo, type DemoInfo } from './seed';
+import { listJourneys } from '../journeys';
+import { listTemplates } from '../templates';
 
 describe('the demo workspace of the first start', () => {
   let app: TestApp;
@@ -32,5 +34,14 @@ describe('the demo workspace of the first start', () => {
     const segments = await listSegments(app, demo.workspaceId);
     expect(segments.map((s) => s.name).sort()).toEqual(demoSegments.map((s) => s.name).sort());
     for (const s of segments) expect(await segmentSize(app, demo.workspaceId, s.id), s.name).toBeGreaterThan(0);
+  });
+
+  it('has a published win-back journey on the at-risk segment and a draft service journey', async () => {
+    const journeys = await listJourneys(app.postgres.db, demo.workspaceId);
+    expect(journeys.map((j) => [j.name, j.status]).sort()).toEqual([
+      ['Order delayed', 'draft'],
+      ['Win back at-risk customers', 'published'],
+    ]);
+    expect((await listTemplates(app, demo.workspaceId)).map((t) => t.name).sort()).toEqual(['Order delayed', 'Still thinking?', 'We miss you']);
   });
 });
