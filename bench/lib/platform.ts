@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { deleteQueueKeys } from '@overture/api/testing';
 
 export const repoRoot = join(import.meta.dirname, '../..');
 const apiRoot = join(repoRoot, 'apps/api');
@@ -51,7 +52,7 @@ export interface Platform extends Running {
 /** The real platform (embedded stores, API + worker in one process) in a fresh data dir. */
 export async function startPlatform(extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'overture-bench-'));
-  const env = { OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, ...extraEnv };
+  const env: Record<string, string> = { OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, ...extraEnv };
   const created = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', 'workspace', 'create', '--name', 'Bench', '--json'], { cwd: apiRoot, env: { ...process.env, ...env }, encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`workspace create failed: ${created.stderr}`);
   const workspace = JSON.parse(created.stdout) as Platform['workspace'];
@@ -63,6 +64,8 @@ export async function startPlatform(extraEnv: Record<string, string> = {}, nodeA
     stop: async () => {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      // With the worker off, the events queue still holds every batch.
+      await deleteQueueKeys(env.OVERTURE_QUEUE_PREFIX!, env.REDIS_URL ?? process.env.REDIS_URL);
     },
     stopKeepingData: () => running.stop(),
   };

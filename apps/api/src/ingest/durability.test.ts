@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClickhouse } from '../stores/clickhouse';
+import { deleteQueueKeys } from '../testing';
 
 const apiRoot = join(import.meta.dirname, '../..');
 // One node process (no tsx wrapper), so SIGKILL hits the process that holds the stores.
 const node = (args: string[]) => [process.execPath, ['--import', 'tsx', ...args]] as const;
 
+const queuePrefix = `dur-${randomUUID().slice(0, 8)}`;
+
 function env(dataDir: string) {
-  return { ...process.env, OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', OVERTURE_QUEUE_PREFIX: `dur-${randomUUID().slice(0, 8)}` };
+  return { ...process.env, OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', OVERTURE_QUEUE_PREFIX: queuePrefix };
 }
 
 function startPlatform(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -33,7 +36,10 @@ function startPlatform(dataDir: string): Promise<{ child: ChildProcess; url: str
 }
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(async () => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  await deleteQueueKeys(queuePrefix);
+});
 
 describe('acknowledged means durable', () => {
   it('keeps every acknowledged event when the process holding the embedded stores is killed mid-ingest', async () => {

@@ -14,6 +14,7 @@ import { createWorkspace, type CreatedWorkspace } from '../workspaces';
 import { createUser } from '../auth';
 import { createLogger } from '../logger';
 import { useJourneyRuntime, type JourneyRuntime } from '../journeys';
+import { createRedis, waitReady } from '../stores/redis';
 
 export type { App } from '../app';
 export type { CreatedWorkspace } from '../workspaces';
@@ -106,6 +107,18 @@ export async function startTestServer(
       await app.close();
     },
   };
+}
+
+/** Removes the queue keys a process left under `prefix` (runs whose worker never drained them). */
+export async function deleteQueueKeys(prefix: string, redisUrl = testServers().redisUrl): Promise<void> {
+  const redis = createRedis(redisUrl);
+  try {
+    await waitReady(redis);
+    const keys = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A dashboard user who is a member of the given workspaces. */
