@@ -13,6 +13,7 @@ export const knownProfiles = 4_000;
 interface LoadResult {
   ok: number;
   errors: number;
+  partial: number;
   rate: number;
   p50: number;
   p99: number;
@@ -103,6 +104,8 @@ export async function runDecideBench(opts: { databaseUrl: string; log: (m: strin
     console.log(`decide_p50_ms=${round(ours.p50, 2)}`);
     console.log(`decide_rate=${round(ours.rate, 0)}`);
     console.log(`decide_errors=${ours.errors}`);
+    // Answers given before the visitor's profile facts arrived (DECIDE_BUDGET_MS): only placements needing none.
+    console.log(`decide_partial_share=${round(ours.partial / Math.max(1, ours.ok), 3)}`);
     console.log(`baseline_errors=${base.errors}`);
   } finally {
     await new Promise<void>((r) => {

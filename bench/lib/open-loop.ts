@@ -15,13 +15,16 @@ const bodies = JSON.parse(readFileSync(bodiesFile!, 'utf8')) as string[];
 const agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'fifo' });
 const target = new URL(url!);
 
-function post(body: string): Promise<number> {
+/** Status and whether the answer said `partial` (decide answered before the profile's facts arrived). */
+function post(body: string): Promise<{ status: number; partial: boolean }> {
   return new Promise((resolve) => {
     const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, partial: text.includes('"partial":true') }));
     });
-    req.on('error', () => resolve(0));
+    req.on('error', () => resolve({ status: 0, partial: false }));
     req.end(body);
   });
 }
@@ -31,6 +34,7 @@ async function main() {
   const interval = 1000 / rate;
   const latencies: number[] = [];
   let errors = 0;
+  let partial = 0;
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   let sent = 0;
@@ -42,9 +46,10 @@ async function main() {
       inFlight.push(
         (async () => {
           const t0 = performance.now();
-          const status = await post(body);
-          if (status === 200) latencies.push(performance.now() - t0);
+          const answer = await post(body);
+          if (answer.status === 200) latencies.push(performance.now() - t0);
           else errors++;
+          if (answer.partial) partial++;
         })(),
       );
     }
@@ -53,7 +58,7 @@ async function main() {
   await Promise.all(inFlight);
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  console.log(JSON.stringify({ ok: latencies.length, errors, rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN }));
+  console.log(JSON.stringify({ ok: latencies.length, errors, partial, rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN }));
   agent.destroy();
 }
 

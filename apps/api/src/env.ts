@@ -23,6 +23,7 @@ const schema = z.object({
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GEOIP_DATABASE: z.string().optional(),
+  DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(15),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -47,6 +48,8 @@ export interface Config {
   dashboardDir: string;
   /** A MaxMind City database (.mmdb) for city-level location; without it, the country comes from the time zone. */
   geoipDatabase: string | undefined;
+  /** How long `POST /v1/decide` waits for a visitor's profile facts before answering without them. */
+  decideBudgetMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +91,7 @@ export function toConfig(env: Env): Config {
     logLevel: env.LOG_LEVEL,
     dashboardDir: resolve(env.DASHBOARD_DIR ?? join(import.meta.dirname, '../../dashboard/dist')),
     geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,
+    decideBudgetMs: env.DECIDE_BUDGET_MS,
   };
 }
 

@@ -7,7 +7,7 @@ import { createSegment, refreshSegment } from '../segments';
 import { saveTemplate } from '../templates';
 import { selectRows } from '../profiles/sql';
 import { OnsiteChannel, queueOnsiteMessage, savePlacement, type PlacementInput } from './index';
-import type { Decision } from './decide';
+import { decide, type Decision } from './decide';
 
 let server: TestServer;
 let ws: CreatedWorkspace;
@@ -151,6 +151,25 @@ describe('POST /v1/decide', () => {
     expect(byMessage(queued[0]!.id)).toEqual(['impression', 'sent']);
     expect(byMessage(old.messageId)).toEqual(['expired', 'sent']);
     expect(kinds.find((k) => k.message_id === queued[0]!.id)?.journey_id).toBe('j1');
+  });
+
+  it('answers within its budget: without the profile facts it shows what needs none, with them everything', async () => {
+    const w = await createWorkspace(server.app.postgres.db, 'onsite-budget');
+    await ingest(server.app, w.id, [{ type: 'identify', userId: 'kim', traits: { plan: 'pro' } }]);
+    const pro = await createSegment(server.app, w.id, { name: 'Pro', definition: { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' } });
+    await refreshSegment(server.app, pro);
+    await place(w, { name: 'Everyone', kind: 'top_bar', content: 'Free delivery today' });
+    await place(w, { name: 'Pro only', kind: 'slide_in', content: 'Your pro offer', rules: { segments: [pro.id] } });
+    const url = new URL('https://shop.example/');
+    const kim = await resolveProfileId(server.app, w.id, { userId: 'kim' });
+
+    const hurried = await decide(server.app, { workspaceId: w.id, userId: 'kim', url, budgetMs: 0 });
+    expect(hurried.partial).toBe(true);
+    expect(hurried.placements.map((d) => d.kind)).toEqual(['top_bar']);
+    const patient = await decide(server.app, { workspaceId: w.id, userId: 'kim', url, budgetMs: 10_000 });
+    expect(patient.partial).toBeUndefined();
+    expect(patient.profileId).toBe(kim);
+    expect(patient.placements.map((d) => d.kind).sort()).toEqual(['slide_in', 'top_bar']);
   });
 
   it('refuses an invalid placement naming the field', async () => {

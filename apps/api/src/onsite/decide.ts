@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app';
 import { signShows, type Show } from './tokens';
-import { identityOf } from './facts';
+import { identityOf, type Identity } from './facts';
+import { profileIdFor } from '../profiles';
 import { anyUrlMatches } from './match';
 import { activePlacements, type Placement } from './placements';
 import { expireMessages } from './queue';
@@ -17,6 +18,8 @@ export interface DecideRequest {
   userId?: string | undefined;
   url: URL;
   now?: Date;
+  /** Milliseconds to wait for the visitor's profile facts (default: the configured DECIDE_BUDGET_MS). */
+  budgetMs?: number;
 }
 
 export interface Triggers {
@@ -46,6 +49,21 @@ export interface Decision {
 export interface DecideResult {
   profileId: string;
   placements: Decision[];
+  /** The profile's facts did not arrive within the budget: only placements that need none were considered. */
+  partial?: boolean;
+}
+
+/** `p`'s value if it settles within `ms`, else undefined; `p` goes on and fills the caches for the next page view. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  p.catch(() => undefined); // a look-up that ends after the answer must not go unhandled
+  if (ms <= 0) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((r) => (timer = setTimeout(r, ms, undefined)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
@@ -85,7 +103,10 @@ let showCounter = 0;
  */
 export async function decide(app: App, req: DecideRequest): Promise<DecideResult> {
   const now = req.now ?? new Date();
-  const [placements, identity] = await Promise.all([activePlacements(app, req.workspaceId), identityOf(app, req.workspaceId, req)]);
+  // Page speed first: a visitor whose facts are not cached and do not arrive within the budget gets
+  // the placements that need no profile now, and everything once the look-up has landed.
+  const [placements, found] = await Promise.all([activePlacements(app, req.workspaceId), within(identityOf(app, req.workspaceId, req), req.budgetMs ?? app.config.decideBudgetMs)]);
+  const identity: Identity = found ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
   const onPage = placements.filter((p) => anyUrlMatches(p.rules.urls, req.url) && (p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
   const state: OnsiteState = identity.known || onPage.some((p) => p.rules.frequency) ? await onsiteState(app, req.workspaceId, identity.profileId) : { queued: [], impressions: [] };
   const nowMs = now.getTime();
@@ -126,5 +147,5 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     }
   }
   signShows(app.config.secret, req.workspaceId, identity.profileId, shows).forEach((token, i) => (out[i]!.token = token));
-  return { profileId: identity.profileId, placements: out };
+  return { profileId: identity.profileId, placements: out, ...(found ? {} : { partial: true }) };
 }

@@ -58,7 +58,7 @@ async function handleDecide(app: App, req: IncomingMessage, res: ServerResponse)
   // Onsite content is marketing: a visitor who declined it gets nothing (the SDK does not even ask).
   if ((consent as { marketing?: unknown } | undefined)?.marketing === false) return sendJson(res, 200, { placements: [] }, { 'cache-control': 'no-store' });
   const result = await decide(app, { workspaceId, anonymousId, userId, url });
-  sendJson(res, 200, { placements: result.placements }, { 'cache-control': 'no-store' });
+  sendJson(res, 200, { placements: result.placements, ...(result.partial ? { partial: true } : {}) }, { 'cache-control': 'no-store' });
 }
 
 /** `POST /v1/decide/events` {events: [{token, kind, href?}]} or one event's fields at the top level. */

@@ -54,6 +54,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       OVERTURE_QUEUE_PREFIX: queuePrefix,
       OVERTURE_DEMO: 'false',
       LOG_LEVEL: 'error',
+      // Tests assert what a profile sees; under CI load a look-up may take longer than production's budget.
+      DECIDE_BUDGET_MS: '10000',
       ...(options.postgres === 'postgres' ? { DATABASE_URL: servers.databaseUrl } : {}),
       ...options.env,
     }),
