@@ -3,11 +3,13 @@
 // (PostgreSQL in a fresh schema, chDB), a workspace with profiles, a segment and placements.
 // Prints `ready {"url", "writeKey"}` when seeded; SIGTERM removes everything it made.
 import { startTestServer } from '@overture/api/testing';
-import { createSegment, recomputeWorkspace, savePlacement } from '@overture/api';
+import { createSegment, parseEnv, recomputeWorkspace, savePlacement } from '@overture/api';
 import { knownProfiles } from './decide';
 
 async function main() {
-  const server = await startTestServer({ postgres: 'postgres', env: { DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', LOG_LEVEL: 'warn' } });
+  // Production's decide budget, not the test servers' patient one.
+  const budget = String(parseEnv({}).DECIDE_BUDGET_MS);
+  const server = await startTestServer({ postgres: 'postgres', env: { DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', LOG_LEVEL: 'warn', DECIDE_BUDGET_MS: budget } });
   const { app, workspace: ws } = server;
   const stop = async () => {
     await server.close().catch(() => undefined);
