@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '@overture/api/testing';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { saveTemplate } from '../templates';
 import { closeTransports, saveEmailSettings } from '../channels';
 import { publishedJourney, runsOf, until } from './testing';
@@ -11,28 +9,13 @@ import { publishedJourney, runsOf, until } from './testing';
 // reach the email a real SMTP server receives, sent by the real worker.
 describe('the trigger event in journey messages', () => {
   let t: TestServer;
-  let smtp: SMTPServer;
-  const received: ParsedMail[] = [];
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      logger: false,
-      onAuth: (_auth, _session, cb) => cb(null, { user: 'mailer' }),
-      onData(stream, _session, cb) {
-        simpleParser(stream)
-          .then((m) => {
-            received.push(m);
-            cb();
-          })
-          .catch(cb);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    smtp = await startSmtpSink({ password: 'pw' });
     t = await startTestServer({ worker: true });
     const ws = t.workspace.id;
-    await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, username: 'mailer', password: 'pw', fromAddress: 'care@shop.example', fromName: 'Shop' });
+    await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, username: 'mailer', password: 'pw', fromAddress: 'care@shop.example', fromName: 'Shop' });
     await saveTemplate(t.app, ws, {
       name: 'Order late',
       channel: 'email',
@@ -49,7 +32,7 @@ describe('the trigger event in journey messages', () => {
   afterAll(async () => {
     if (t) closeTransports(t.app);
     await t?.close();
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await smtp?.close();
   });
 
   it('renders the triggering event in the email and keeps it on the run', async () => {
@@ -63,7 +46,7 @@ describe('the trigger event in journey messages', () => {
     await new Promise((r) => setTimeout(r, 500)); // the identify's profile first
     expect((await post([{ type: 'track', event: 'Order Delayed', userId: 'grace', properties: { order_id: 'A-1001', new_eta: '2 December' } }])).status).toBe(200);
 
-    const [mail] = await until(async () => received, (r) => r.length >= 1, 30_000, 'the apology email');
+    const [mail] = await until(async () => smtp.received, (r) => r.length >= 1, 30_000, 'the apology email');
     expect(mail!.subject).toBe('Order A-1001 is running late');
     expect(mail!.text).toContain('Sorry Grace: it now arrives on 2 December.');
     expect(mail!.to && 'text' in mail!.to ? mail!.to.text : '').toContain('grace@example.com');

@@ -1,11 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys';
 import { startTestServer, type TestServer } from '../testing';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { ingest } from '../profiles/test-helpers';
 import { resolveProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
@@ -41,30 +40,13 @@ async function startReceiver(secret: () => string) {
   return { server, calls, port: (server.address() as AddressInfo).port };
 }
 
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _s, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, received, port: (server.server.address() as AddressInfo).port };
-}
 
 describe('proactive service messages', () => {
   let t: TestServer;
   let ws: string;
   let ada: string;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpSink;
   const follow = (link: string, method = 'GET') => fetch(`${t.url}${new URL(link).pathname}`, { method, redirect: 'manual' });
   const page = async (res: Response) => ({ status: res.status, text: (await res.text()).replace(/<style>.*<\/style>/s, '').replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\s+/g, ' ') });
 
@@ -72,7 +54,7 @@ describe('proactive service messages', () => {
     t = await startTestServer();
     ws = t.workspace.id;
     receiver = await startReceiver(() => webhookSecret(t.app.config.secret, ws));
-    smtp = await startSmtp();
+    smtp = await startSmtpSink();
     await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, fromAddress: 'shop@example.com', fromName: 'Shop' });
     await saveJourneySettings(t.app.postgres.db, ws, { webhookHosts: [`127.0.0.1:${receiver.port}`] });
     await ingest(t.app, ws, [{ type: 'identify', userId: 'ada', traits: { email: 'ada@example.com', first_name: 'Ada' } }]);
@@ -82,7 +64,7 @@ describe('proactive service messages', () => {
     if (t) closeTransports(t.app);
     await t?.close();
     await new Promise<void>((r) => (receiver ? receiver.server.close(() => r()) : r()));
-    await new Promise<void>((r) => (smtp ? smtp.server.close(() => r()) : r()));
+    await smtp?.close();
   });
 
   it('has a valid ready journey for each documented event, and instantiates it with its templates', async () => {

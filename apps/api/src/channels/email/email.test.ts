@@ -1,41 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '@overture/api/testing';
+import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
 import { ingest } from '../../profiles/test-helpers';
 import { resolveProfileId } from '../../profiles';
 import { selectRows } from '../../profiles/sql';
 import { saveTemplate } from '../../templates';
 import { closeTransports, EmailChannel, getEmailSettings, saveEmailSettings, sendEmail } from '../index';
 
-/** A real SMTP server: requires the stored password, rejects `bounce@` recipients with 550. */
-async function startSmtp(password: string) {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'mailer' && auth.password === password) cb(null, { user: auth.username });
-      else cb(new Error('Invalid username or password'));
-    },
-    onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('bounce@')) cb(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
-      else cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, received, port: (server.server.address() as AddressInfo).port };
-}
 
 const body = `<mjml>
   <mj-body>
@@ -53,7 +24,7 @@ type Row = { message_id: string; kind: string; reason: string; template_id: stri
 
 describe('email channel, end to end through a real SMTP server', () => {
   let t: TestServer;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpSink;
   let ws: string;
   let adaId: string;
   const kindsOf = async (messageId: string) =>
@@ -64,7 +35,7 @@ describe('email channel, end to end through a real SMTP server', () => {
   beforeAll(async () => {
     t = await startTestServer({ postgres: 'pglite' });
     ws = t.workspace.id;
-    smtp = await startSmtp('s3cret-smtp');
+    smtp = await startSmtpSink({ password: 's3cret-smtp' });
     await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, username: 'mailer', password: 's3cret-smtp', fromAddress: 'shop@example.com', fromName: 'Shop' });
     await saveTemplate(t.app, ws, { name: 'Sale', channel: 'email', subject: 'Sale for {{ profile.traits.first_name }}', body, subscriptionGroup: 'promotions' });
     await ingest(t.app, ws, [
@@ -76,7 +47,7 @@ describe('email channel, end to end through a real SMTP server', () => {
   afterAll(async () => {
     closeTransports(t.app);
     await t?.close();
-    await new Promise<void>((r) => smtp?.server.close(() => r()));
+    await smtp?.close();
   });
 
   it('stores the SMTP password encrypted and never shows it', async () => {

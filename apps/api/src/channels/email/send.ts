@@ -6,7 +6,8 @@ import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { getSmtpSettings } from './settings';
 import { transportFor } from './transport';
 
-export interface EmailRequest {
+/** What every channel's send gets: who, which template, why (the journey's event and node). */
+export interface MessageRequest {
   workspaceId: string;
   profileId: string;
   /** Template id or name. */
@@ -19,6 +20,8 @@ export interface EmailRequest {
   journeyId?: string;
   nodeId?: string;
 }
+
+export type EmailRequest = MessageRequest;
 
 export type EmailResult =
   | { status: 'sent'; messageId: string; providerId: string }

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import type { App } from '../../app';
-import { composePush, getTemplate, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
+import { composePush, getTemplate, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
 import { clickUrl } from '../../templates/links';
 import { blockedReason } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
-import { messageIdFor } from '../email/send';
+import { messageIdFor, type MessageRequest } from '../email/send';
 import { subscriptionsOf } from './subscriptions';
 import { vapidKeysOf } from './vapid';
 
 export type Urgency = 'very-low' | 'low' | 'normal' | 'high';
 
-export interface PushRequest {
-  workspaceId: string;
-  profileId: string;
-  template: string;
-  event?: TriggerEventInput;
-  idempotencyKey?: string;
-  /** The profile as the caller already has it (journeys do); else it is loaded. */
-  profile?: { id: string; traits: Record<string, unknown>; features?: Record<string, unknown> | null; segments?: string[]; timezone?: string | null };
-  journeyId?: string;
-  nodeId?: string;
+export interface PushRequest extends MessageRequest {
   /** Seconds the push service keeps the message for an offline device. */
   ttl?: number;
   urgency?: Urgency;
