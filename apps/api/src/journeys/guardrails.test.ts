@@ -66,7 +66,8 @@ describe('guardrails, right channel and right time (PostgreSQL, Redis, chDB)', (
     await rt.reconcile({ graceMs: 0 });
     const msgs = await until(() => sinkMessages(app, ws.id), (m) => m.length === 3, 15_000, 'New York’s message');
     expect(msgs.map((m) => m.profile_id)).toEqual([ids.tokyo, ids.berlin, ids.ny]);
-    const audit = await auditRows(app, ws.id);
+    // The audit row is written once the send returned: it may land just after the sink saw the message.
+    const audit = await until(() => auditRows(app, ws.id), (a) => a.length >= 3, 15_000, 'three audit rows');
     expect(audit.map((a) => a.detail.decision.timeZone)).toEqual(['Asia/Tokyo', 'Europe/Berlin', 'America/New_York']);
   });
 
@@ -187,7 +188,7 @@ describe('guardrails, right channel and right time (PostgreSQL, Redis, chDB)', (
     clock.set('2026-01-16T00:00:01Z');
     await rt.reconcile({ graceMs: 0 });
     await until(() => sinkMessages(app, ws.id), (m) => m.length === 2, 15_000, 'both messages');
-    const audit = await auditRows(app, ws.id);
+    const audit = await until(() => auditRows(app, ws.id), (a) => a.some((x) => x.subject === evening), 15_000, 'the deferred send’s audit row');
     expect(audit.find((a) => a.subject === evening)!.detail.decision.timing).toEqual({ mode: 'deferred' });
     await rt.recorder.flush();
     const deferred = await app.clickhouse.query({
