@@ -6,6 +6,7 @@ import { rangeByKey, ranges } from '../../lib/chart';
 import { sortTypes } from '../../lib/events';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { EventsTable } from './EventsTable';
+import { Stat } from '../../components/Stat';
 
 const liveIntervalMs = 3000;
 
@@ -112,15 +113,6 @@ export function EventsPage({ workspaceId }: { workspaceId: string }) {
           <p className="muted">Loading…</p>
         )}
       </section>
-    </div>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="stat card">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
     </div>
   );
 }

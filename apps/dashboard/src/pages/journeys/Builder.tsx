@@ -13,6 +13,7 @@ import { differsFromLive, problemsOf } from './problems';
 import { nodeTypes, type NodeMetrics } from './FlowNodes';
 import { NodeForm } from './NodeForm';
 import { TriggerForm } from './TriggerForm';
+import { Stat } from '../../components/Stat';
 
 const metricsIntervalMs = 3000;
 
@@ -323,14 +324,5 @@ function SkipReasons({ m }: { m: NodeMetrics }) {
         ))}
       </ul>
     </section>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="stat card">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
-    </div>
   );
 }
