@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { createTestUser, startTestServer, type TestServer } from '../testing';
+import { createTestUser, postBatch, startTestServer, type TestServer } from '../testing';
 import { saveJourneySettings, testSinkChannels } from '../journeys';
 import { publishedJourney, runsOf, sinkMessages, until } from '../journeys/testing';
 
@@ -19,12 +18,7 @@ let page: Page;
 let journeyId = '';
 
 async function sendBatch(batch: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), timestamp: new Date().toISOString(), ...e })) }),
-  });
-  expect(res.status).toBe(200);
+  expect((await postBatch(server, batch.map((e) => ({ timestamp: new Date().toISOString(), ...e })))).status).toBe(200);
 }
 
 /** Drags a connection from one handle to another with real mouse events, as a person would. */

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestUser, startTestServer, type TestServer } from '../testing';
+import { createTestUser, postBatch, startTestServer, type TestServer } from '../testing';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { recomputeWorkspace } from '../segments';
@@ -35,12 +34,7 @@ let ws: string;
 let aliceProfile: string;
 
 async function sendBatch(batch: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), ...e })) }),
-  });
-  expect(res.status).toBe(200);
+  expect((await postBatch(server, batch)).status).toBe(200);
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestUser, createWorkspace, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
+import { createTestUser, createWorkspace, postBatch, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
 
 // The built dashboard served by the real API, driven in real Chromium. The test command builds
 // apps/dashboard before vitest runs; run `pnpm --filter @overture/dashboard build` when running alone.
@@ -17,12 +16,7 @@ let user: { email: string; password: string };
 let otherWorkspace: CreatedWorkspace;
 
 async function sendBatch(batch: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${server.url}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), timestamp: new Date().toISOString(), ...e })) }),
-  });
-  expect(res.status).toBe(200);
+  expect((await postBatch(server, batch.map((e) => ({ timestamp: new Date().toISOString(), ...e })))).status).toBe(200);
 }
 
 const texts = (selector: string) => page.locator(selector).allTextContents();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@overture/api/testing';
+import { postBatch, startTestServer, type TestServer } from '@overture/api/testing';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { saveTemplate } from '../templates';
 import { closeTransports, saveEmailSettings } from '../channels';
@@ -36,12 +36,7 @@ describe('the trigger event in journey messages', () => {
   });
 
   it('renders the triggering event in the email and keeps it on the run', async () => {
-    const post = (batch: unknown[]) =>
-      fetch(`${t.url}/v1/batch`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${t.workspace.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ batch }),
-      });
+    const post = (batch: Array<Record<string, unknown>>) => postBatch(t, batch);
     expect((await post([{ type: 'identify', userId: 'grace', traits: { email: 'grace@example.com', first_name: 'Grace' } }])).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500)); // the identify's profile first
     expect((await post([{ type: 'track', event: 'Order Delayed', userId: 'grace', properties: { order_id: 'A-1001', new_eta: '2 December' } }])).status).toBe(200);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { startTestServer, type TestServer } from '@overture/api/testing';
+import { postBatch, startTestServer, type TestServer } from '@overture/api/testing';
 import { TestSinkChannel } from './channels';
 import { publishedJourney, sinkMessages, until } from './testing';
 
@@ -19,16 +18,10 @@ describe('journeys wired into the app: ingestion → events queue → worker →
       start: 'sorry',
       nodes: [{ id: 'sorry', type: 'message', channel: 'onsite', template: 'delay-apology', next: null }],
     });
-    const res = await fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${t.workspace.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        batch: [
-          { type: 'track', event: 'Order Delayed', userId: 'late-customer', messageId: randomUUID(), properties: { days: 3 } },
-          { type: 'track', event: 'Order Delayed', userId: 'on-time', messageId: randomUUID(), properties: { days: 1 } },
-        ],
-      }),
-    });
+    const res = await postBatch(t, [
+      { type: 'track', event: 'Order Delayed', userId: 'late-customer', properties: { days: 3 } },
+      { type: 'track', event: 'Order Delayed', userId: 'on-time', properties: { days: 1 } },
+    ]);
     expect(res.status).toBe(200);
     const msgs = await until(() => sinkMessages(t.app, t.workspace.id), (m) => m.length >= 1, 20_000, 'the apology');
     await new Promise((r) => setTimeout(r, 500));

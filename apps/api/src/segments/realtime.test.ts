@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { startTestServer, type TestServer } from '@overture/api/testing';
+import { postBatch, startTestServer, type TestServer } from '@overture/api/testing';
 import { getProfile, isInSegment, resolveProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { createSegment } from './store';
@@ -13,12 +12,7 @@ describe('real-time segment entry with the worker running', () => {
   });
   afterAll(() => t?.close());
 
-  const send = (batch: object[]) =>
-    fetch(`${t.url}/v1/batch`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${t.workspace.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), ...e })) }),
-    });
+  const send = (batch: Array<Record<string, unknown>>) => postBatch(t, batch);
 
   async function waitFor<T>(what: string, fn: () => Promise<T | null | false>, ms: number): Promise<T> {
     const deadline = Date.now() + ms;

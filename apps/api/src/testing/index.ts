@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { testServers, toConfig, parseEnv, type Config } from '../env';
@@ -121,6 +121,18 @@ export async function deleteQueueKeys(prefix: string, redisUrl = testServers().r
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Posts events to the server's `/v1/batch` with its workspace's write key (HTTP Basic, as Segment
+ * clients send it); an event without a `messageId` gets one.
+ */
+export function postBatch(server: Pick<TestServer, 'url' | 'workspace'>, batch: Array<Record<string, unknown>>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${server.workspace.writeKey}:`).toString('base64')}`, ...headers },
+    body: JSON.stringify({ batch: batch.map((e) => ({ messageId: randomUUID(), ...e })) }),
+  });
 }
 
 /** A dashboard user who is a member of the given workspaces. */
