@@ -1,7 +1,7 @@
 // Test support for the SDK's browser tests: the real API, a site on another origin that embeds the
 // snippet, Debian's Chromium, and reads of what landed in ClickHouse.
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import { createWorkspace, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
 import { listen } from '../http/server';
 import { installSnippet } from './snippet';
@@ -10,6 +10,15 @@ export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+}
+
+/**
+ * Chromium on a regular profile in `userDataDir`. `Browser.newContext()` contexts are off the
+ * record, and Chromium refuses `PushManager.subscribe` in those outright ("Registration failed -
+ * permission denied", notifications granted or not), so push subscriptions need this one.
+ */
+export function launchChromiumProfile(userDataDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: [...chromiumArgs, ...extraArgs] });
 }
 
 export interface LandedEvent {
@@ -44,8 +53,8 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(): Promise<Site> {
-  const api = await startTestServer();
+export async function startSite(options: Parameters<typeof startTestServer>[0] = {}): Promise<Site> {
+  const api = await startTestServer(options);
   const pages = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;

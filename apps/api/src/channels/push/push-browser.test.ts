@@ -1,14 +1,20 @@
 // The SDK's web push in real Chromium: the service worker served by the API (through a copy at the
-// site root), the soft ask, the subscription attempt, and the worker's notification and click report.
+// site root), the soft ask, the subscription (Chromium registering with a local stand-in for its
+// vendor's push registration service, fake-gcm.ts), and the worker's notification and click report.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../testing';
-import { launchChromium } from '../../sdk/browser-harness';
+import { launchChromium, launchChromiumProfile } from '../../sdk/browser-harness';
 import { installSnippet } from '../../sdk/snippet';
 import { selectRows } from '../../profiles/sql';
 import { signClaims } from '../../templates';
+import { vapidKeysOf } from './vapid';
+import { startFakeGcm } from './fake-gcm';
 
 let api: TestServer;
 let site: Server;
@@ -36,8 +42,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function open(granted: boolean): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
-  const context = await browser.newContext();
+async function open(granted: boolean, inContext?: BrowserContext): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
+  const context = inContext ?? (await browser.newContext());
   if (granted) await context.grantPermissions(['notifications'], { origin: siteUrl });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -103,31 +109,53 @@ describe('web push in the SDK (Chromium)', () => {
     await context.close();
   });
 
-  it('registers the service worker, fetches the VAPID key and subscribes (or reports why the browser could not)', async () => {
-    const { context, page, requests } = await open(true);
-    const outcome = (await page.evaluate(`overture.push.subscribe().then((state) => ({ state, error: '' }), (err) => ({ state: '', error: err.name + ': ' + err.message }))`)) as { state: string; error: string };
-    // Already granted: no soft ask.
-    expect(await page.locator('[data-overture-push-ask]').count()).toBe(0);
-    const reg = (await page.evaluate(`navigator.serviceWorker.getRegistration('/').then((r) => ({ scope: r && r.scope, active: r && r.active && r.active.state, script: r && r.active && r.active.scriptURL }))`)) as Record<string, string>;
-    expect(reg.scope).toBe(`${siteUrl}/`);
-    expect(reg.active).toBe('activated');
-    expect(reg.script).toBe(`${siteUrl}/overture-sw.js?h=${encodeURIComponent(api.url)}`);
-    expect(requests).toContain('/v1/push/vapid-key');
-    const stored = await api.app.postgres.db.selectFrom('push_subscriptions').select(['endpoint']).where('workspace_id', '=', api.workspace.id).execute();
-    if (outcome.state === 'subscribed') {
-      // A browser that reaches its push service: the subscription is stored for the visitor.
+  it('registers the service worker, fetches the VAPID key, and Chromium subscribes through its push registration service; the subscription is stored', async () => {
+    // Chromium on a regular profile (push is refused off the record) whose GCM client registers
+    // with a local stand-in for Google's service: offline, the real one never answers.
+    const gcm = await startFakeGcm();
+    const profileDir = await mkdtemp(join(tmpdir(), 'overture-push-'));
+    const pushBrowser = await launchChromiumProfile(profileDir, gcm.args);
+    try {
+      const { page, requests } = await open(true, pushBrowser);
+      const answers: Array<Promise<{ profileId: string }>> = [];
+      page.on('response', (r) => void (r.url() === `${api.url}/v1/push/subscribe` && answers.push(r.json() as Promise<{ profileId: string }>)));
+      const state = await page.evaluate(`overture.push.subscribe().catch((err) => err.name + ': ' + err.message)`);
+      expect(state).toBe('subscribed');
+      expect(answers).toHaveLength(1);
+      const answer = await answers[0]!;
+      // Already granted: no soft ask.
+      expect(await page.locator('[data-overture-push-ask]').count()).toBe(0);
+      const reg = (await page.evaluate(`navigator.serviceWorker.getRegistration('/').then((r) => ({ scope: r && r.scope, active: r && r.active && r.active.state, script: r && r.active && r.active.scriptURL }))`)) as Record<string, string>;
+      expect(reg.scope).toBe(`${siteUrl}/`);
+      expect(reg.active).toBe('activated');
+      expect(reg.script).toBe(`${siteUrl}/overture-sw.js?h=${encodeURIComponent(api.url)}`);
+      expect(requests).toContain('/v1/push/vapid-key');
       expect(requests).toContain('/v1/push/subscribe');
-      expect(stored).toHaveLength(1);
-      expect(stored[0]!.endpoint).toMatch(/^https:\/\//);
-    } else {
-      // Headless Chromium without its vendor's push service (no network here) refuses the
-      // subscription itself: the SDK passes the browser's error on and stores nothing.
-      expect(outcome.error).toMatch(/^AbortError: Registration failed/);
-      expect(requests).not.toContain('/v1/push/subscribe');
-      expect(stored).toHaveLength(0);
+
+      // Chromium checked in and registered for this origin with the workspace's VAPID key as sender.
+      const { publicKey } = await vapidKeysOf(api.app, api.workspace.id);
+      expect(gcm.checkins).toBeGreaterThanOrEqual(1);
+      const registrations = gcm.registrations.filter((r) => r.params['X-subtype']?.startsWith(`wp:${siteUrl}/#`));
+      expect(registrations).toHaveLength(1);
+      const registration = registrations[0]!;
+      expect(registration.params.sender).toBe(publicKey);
+      expect(registration.params.device).toBe(String(gcm.androidId));
+      expect(registration.authorization).toBe(`AidLogin ${gcm.androidId}:${gcm.securityToken}`);
+
+      // The browser's subscription (endpoint built from the issued token, its keys) is the row stored for the visitor.
+      const sub = (await page.evaluate(`navigator.serviceWorker.ready.then((r) => r.pushManager.getSubscription()).then((s) => s && s.toJSON())`)) as { endpoint: string; keys: { p256dh: string; auth: string } } | null;
+      expect(sub?.endpoint).toMatch(/^https:\/\/[^/]+\/.+/);
+      expect(sub?.endpoint.endsWith(`/${registration.token}`)).toBe(true);
+      const rows = await api.app.postgres.db.selectFrom('push_subscriptions').select(['endpoint', 'p256dh', 'auth', 'profile_id']).where('workspace_id', '=', api.workspace.id).execute();
+      expect(rows).toEqual([{ endpoint: sub!.endpoint, p256dh: sub!.keys.p256dh, auth: sub!.keys.auth, profile_id: answer.profileId }]);
+      expect(Buffer.from(rows[0]!.p256dh, 'base64url')).toHaveLength(65);
+      expect(Buffer.from(rows[0]!.auth, 'base64url')).toHaveLength(16);
+      console.log(`PushManager.subscribe in Chromium with a local GCM: ${sub!.endpoint}`);
+    } finally {
+      await pushBrowser.close();
+      await gcm.close();
+      await rm(profileDir, { recursive: true, force: true });
     }
-    console.log(`PushManager.subscribe in this Chromium: ${outcome.state || outcome.error}`);
-    await context.close();
   });
 
   it('the worker shows a pushed notification and reports its click to the API', async () => {
