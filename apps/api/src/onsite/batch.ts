@@ -2,6 +2,8 @@
  * Look-ups that concurrent requests share: while one query for a workspace runs, the keys asked
  * for meanwhile gather into the next one (like the event writer's group commit), and answers are
  * cached per key for a TTL that depends on the answer. No timer delays a lone request.
+ * Past its TTL an answer is still served for up to `staleMs` while a fresh one is fetched in the
+ * background (stale-while-revalidate), so a visitor's later page views never wait on a store.
  */
 const maxEntries = 200_000;
 
@@ -9,6 +11,8 @@ interface Entry<V> {
   at: number;
   ttl: number;
   value: Promise<V>;
+  settled: boolean;
+  refreshing?: boolean;
 }
 
 export class BatchLoader<V> {
@@ -21,12 +25,13 @@ export class BatchLoader<V> {
     private readonly missing: (workspaceId: string, key: string) => V,
     private readonly ttlOf: (v: V) => number,
     private readonly defaultTtlMs = 15_000,
+    private readonly staleMs = 0,
   ) {}
 
-  /** The cached answer, if any and still fresh (to update it in place after a local write). */
+  /** The cached answer, if any is still served (to update it in place after a local write). */
   peek(workspaceId: string, key: string): Promise<V> | undefined {
     const hit = this.#cache.get(`${workspaceId}\u0000${key}`);
-    return hit && Date.now() - hit.at < hit.ttl ? hit.value : undefined;
+    return hit && Date.now() - hit.at < hit.ttl + (hit.settled ? this.staleMs : 0) ? hit.value : undefined;
   }
 
   /** Drops one cached answer. */
@@ -39,14 +44,34 @@ export class BatchLoader<V> {
     const hit = this.#cache.get(k);
     const now = Date.now();
     if (hit && now - hit.at < hit.ttl) return hit.value;
-    const entry: Entry<V> = { at: now, ttl: this.defaultTtlMs, value: new Promise<V>((resolve, reject) => this.#enqueue(workspaceId, key, { resolve, reject })) };
-    entry.value.then(
-      (v) => (entry.ttl = this.ttlOf(v)),
-      () => this.#cache.get(k) === entry && this.#cache.delete(k),
-    );
+    if (hit?.settled && now - hit.at < hit.ttl + this.staleMs) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        // The fresh answer replaces this one once it lands; a failed refresh keeps serving the stale one.
+        const next = this.#fetchEntry(workspaceId, key, k, now);
+        next.value.then(
+          () => this.#cache.get(k) === hit && this.#cache.set(k, next),
+          () => (hit.refreshing = false),
+        );
+      }
+      return hit.value;
+    }
+    const entry = this.#fetchEntry(workspaceId, key, k, now);
     if (this.#cache.size >= maxEntries) this.#cache.clear();
     this.#cache.set(k, entry);
     return entry.value;
+  }
+
+  #fetchEntry(workspaceId: string, key: string, k: string, now: number): Entry<V> {
+    const entry: Entry<V> = { at: now, ttl: this.defaultTtlMs, settled: false, value: new Promise<V>((resolve, reject) => this.#enqueue(workspaceId, key, { resolve, reject })) };
+    entry.value.then(
+      (v) => {
+        entry.ttl = this.ttlOf(v);
+        entry.settled = true;
+      },
+      () => this.#cache.get(k) === entry && this.#cache.delete(k),
+    );
+    return entry;
   }
 
   /** Drops cached answers of one workspace (tests, and after a change this process made). */

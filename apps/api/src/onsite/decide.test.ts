@@ -170,6 +170,13 @@ describe('POST /v1/decide', () => {
     expect(patient.partial).toBeUndefined();
     expect(patient.profileId).toBe(kim);
     expect(patient.placements.map((d) => d.kind).sort()).toEqual(['slide_in', 'top_bar']);
+    // Asked again (as the SDK does after a partial answer), the facts are cached: a full answer at once.
+    const again = await decide(server.app, { workspaceId: w.id, userId: 'kim', url, budgetMs: 1 });
+    expect(again.partial).toBeUndefined();
+    expect(again.placements).toHaveLength(2);
+    // A first page view (an id nobody has linked) needs no look-up once the workspace's known ids are loaded.
+    let n = 0;
+    await expect.poll(async () => (await decide(server.app, { workspaceId: w.id, anonymousId: `first-visit-${n++}`, url, budgetMs: 1 })).partial, { timeout: 10_000 }).toBeUndefined();
   });
 
   it('refuses an invalid placement naming the field', async () => {

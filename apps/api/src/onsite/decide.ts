@@ -49,14 +49,19 @@ export interface Decision {
 export interface DecideResult {
   profileId: string;
   placements: Decision[];
-  /** The profile's facts did not arrive within the budget: only placements that need none were considered. */
+  /**
+   * The visitor's facts (who they are, their segments and traits, their queued messages and
+   * impressions) did not all arrive within the budget: only placements that need none of them
+   * were considered. The look-ups go on, so asking again a moment later gets the full answer.
+   */
   partial?: boolean;
 }
 
-/** `p`'s value if it settles within `ms`, else undefined; `p` goes on and fills the caches for the next page view. */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+/** `p`'s value if it settles by `deadline` (a `performance.now()` time), else undefined; `p` goes on and fills the caches. */
+async function by<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
   p.catch(() => undefined); // a look-up that ends after the answer must not go unhandled
-  if (ms <= 0) return undefined;
+  const ms = deadline - performance.now();
+  if (ms <= 0) return Promise.race([p, Promise.resolve(undefined)]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<undefined>((r) => (timer = setTimeout(r, ms, undefined)));
   try {
@@ -65,6 +70,8 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
     clearTimeout(timer);
   }
 }
+
+const noState: OnsiteState = { queued: [], impressions: [] };
 
 const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
 
@@ -103,17 +110,24 @@ let showCounter = 0;
  */
 export async function decide(app: App, req: DecideRequest): Promise<DecideResult> {
   const now = req.now ?? new Date();
-  // Page speed first: a visitor whose facts are not cached and do not arrive within the budget gets
-  // the placements that need no profile now, and everything once the look-up has landed.
-  const [placements, found] = await Promise.all([activePlacements(app, req.workspaceId), within(identityOf(app, req.workspaceId, req), req.budgetMs ?? app.config.decideBudgetMs)]);
+  // Page speed first: one deadline for every look-up about the visitor. Answers cached for a
+  // returning visitor come at once; a first page view whose facts are late gets the placements
+  // that need nothing about the visitor now, and everything when it asks again.
+  const deadline = performance.now() + (req.budgetMs ?? app.config.decideBudgetMs);
+  const identityLookup = identityOf(app, req.workspaceId, req);
+  const placements = (await activePlacements(app, req.workspaceId)).filter((p) => anyUrlMatches(p.rules.urls, req.url));
+  const needsState = (identity: Identity) => identity.known || placements.some((p) => p.rules.frequency);
+  const stateLookup = identityLookup.then((identity) => (needsState(identity) ? onsiteState(app, req.workspaceId, identity.profileId) : noState));
+  const found = await by(identityLookup, deadline);
+  const state = found ? await by(stateLookup, deadline) : undefined;
+  const partial = !found || !state;
   const identity: Identity = found ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
-  const onPage = placements.filter((p) => anyUrlMatches(p.rules.urls, req.url) && (p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
-  const state: OnsiteState = identity.known || onPage.some((p) => p.rules.frequency) ? await onsiteState(app, req.workspaceId, identity.profileId) : { queued: [], impressions: [] };
+  const onPage = placements.filter((p) => (partial ? p.rules.segments.length === 0 && !p.rules.frequency : p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
   const nowMs = now.getTime();
-  const queued = state.queued.filter((m) => m.expiresAt > nowMs);
-  const expired = state.queued.filter((m) => m.expiresAt <= nowMs).map((m) => m.messageId);
+  const queued = state ? state.queued.filter((m) => m.expiresAt > nowMs) : [];
+  const expired = state ? state.queued.filter((m) => m.expiresAt <= nowMs).map((m) => m.messageId) : [];
   if (expired.length) void expireMessages(app, req.workspaceId, identity.profileId, expired, now).catch((err: unknown) => app.log.warn('onsite expiry not recorded', { error: (err as Error).message }));
-  const capped = cappedOut(state, onPage.filter((p) => p.rules.frequency), nowMs);
+  const capped = state ? cappedOut(state, onPage.filter((p) => p.rules.frequency), nowMs) : new Set<string>();
 
   const taken = new Set<string>();
   const slotOf = (kind: PlacementKind, target: string) => (overlayKinds.has(kind) ? kind : `${kind}:${target}`);
@@ -147,5 +161,5 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     }
   }
   signShows(app.config.secret, req.workspaceId, identity.profileId, shows).forEach((token, i) => (out[i]!.token = token));
-  return { profileId: identity.profileId, placements: out, ...(found ? {} : { partial: true }) };
+  return { profileId: identity.profileId, placements: out, ...(partial ? { partial: true } : {}) };
 }

@@ -2,6 +2,7 @@ import type { App } from '../app';
 import { profileIdFor } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { BatchLoader } from './batch';
+import { mayBeKnown } from './known-ids';
 
 /**
  * Who a visitor is and which segments they belong to, for decide's hot path.
@@ -10,11 +11,14 @@ import { BatchLoader } from './batch';
  * ClickHouse query; on the embedded engine a query costs ~3 ms and queries run one at a time, so at
  * 1,000 decides a second a query per request cannot keep up. Here concurrent look-ups of a workspace
  * share one query (while one runs, the next batch gathers, as the event writer's group commit does),
- * and answers are cached briefly: a segment entered is seen by decide within `factsTtlMs`.
+ * and answers are cached briefly: a segment entered is seen by decide within `factsTtlMs`, or, for a
+ * visitor already cached, on the page view after the one that finds the answer older than that.
  * The SQL reads the profiles domain's tables (`identities`, `segment_members`, `profile_traits`) the
  * way its own queries do (FINAL, as every query of the client); it belongs in that contract as a batch call once a second caller needs it.
  */
 export const factsTtlMs = 15_000;
+/** How long an older answer is still served (while a fresh one is fetched) to a returning visitor. */
+export const factsStaleMs = 30 * 60_000;
 
 export interface Identity {
   profileId: string;
@@ -24,48 +28,46 @@ export interface Identity {
   traits: Record<string, unknown>;
 }
 
-// Per batch: which profiles the ids belong to (the identities key, cheap), then, only for ids that
-// are known, their segments and traits together (one query joining all three cost about a third
-// more, and most of a busy site's unknown visitors need no second query at all).
+// Per batch, one query: the ids' profiles, those profiles' memberships and their traits. The
+// embedded engine runs one query at a time, so a second round trip would queue behind everything
+// else; ids nobody has linked rarely get here (see known-ids.ts), so the join is seldom wasted.
 async function fetchIdentities(app: App, workspaceId: string, ids: string[]): Promise<Map<string, Identity>> {
-  const links = await selectRows<{ distinct_id: string; profile_id: string }>(
+  const rows = await selectRows<{ t: 'i' | 'm' | 't'; a: string; b: string; c: string }>(
     app.clickhouse,
-    `SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String} AND distinct_id IN {ids:Array(String)}`,
+    `WITH links AS (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String} AND distinct_id IN {ids:Array(String)})
+     SELECT 'i' AS t, distinct_id AS a, profile_id AS b, '' AS c FROM links
+     UNION ALL
+     SELECT 'm', profile_id, segment_id, toString(is_member) FROM segment_members
+     WHERE workspace_id = {ws:String} AND profile_id IN (SELECT profile_id FROM links)
+     UNION ALL
+     SELECT 't', profile_id, key, value FROM profile_traits
+     WHERE workspace_id = {ws:String} AND profile_id IN (SELECT profile_id FROM links)`,
     { ws: workspaceId, ids },
   );
-  const out = new Map<string, Identity>();
-  if (links.length === 0) return out;
-  const profileIds = [...new Set(links.map((l) => l.profile_id))];
-  const [memberships, traitRows] = await Promise.all([
+  const byProfile = new Map<string, { segments: Set<string>; traits: Record<string, unknown> }>();
+  const of = (profileId: string) => {
+    let p = byProfile.get(profileId);
+    if (!p) byProfile.set(profileId, (p = { segments: new Set(), traits: {} }));
+    return p;
+  };
+  for (const r of rows) {
     // is_member is read, not filtered on: the latest row of a membership decides (as isInSegment reads it).
-    selectRows<{ profile_id: string; segment_id: string; is_member: number }>(
-      app.clickhouse,
-      `SELECT profile_id, segment_id, is_member FROM segment_members WHERE workspace_id = {ws:String} AND profile_id IN {p:Array(String)}`,
-      { ws: workspaceId, p: profileIds },
-    ),
-    selectRows<{ profile_id: string; key: string; value: string }>(
-      app.clickhouse,
-      `SELECT profile_id, key, value FROM profile_traits WHERE workspace_id = {ws:String} AND profile_id IN {p:Array(String)}`,
-      { ws: workspaceId, p: profileIds },
-    ),
-  ]);
-  const byProfile = new Map(profileIds.map((id) => [id, { segments: new Set<string>(), traits: {} as Record<string, unknown> }]));
-  for (const m of memberships) if (Number(m.is_member) === 1) byProfile.get(m.profile_id)?.segments.add(m.segment_id);
-  for (const t of traitRows) {
-    const traits = byProfile.get(t.profile_id)?.traits;
-    if (!traits) continue;
-    try {
-      traits[t.key] = JSON.parse(t.value) as unknown;
-    } catch {
-      traits[t.key] = t.value;
+    if (r.t === 'm' && r.c === '1') of(r.a).segments.add(r.b);
+    else if (r.t === 't') {
+      try {
+        of(r.a).traits[r.b] = JSON.parse(r.c) as unknown;
+      } catch {
+        of(r.a).traits[r.b] = r.c;
+      }
     }
   }
-  for (const l of links) {
-    const p = byProfile.get(l.profile_id)!;
-    out.set(l.distinct_id, { profileId: l.profile_id, known: true, segments: p.segments, traits: p.traits });
-  }
+  const out = new Map<string, Identity>();
+  for (const r of rows) if (r.t === 'i') out.set(r.a, { profileId: r.b, known: true, ...of(r.b) });
   return out;
 }
+
+// Not linked yet: the profile this id will create is derived from it (see profileIdFor).
+const unlinked = (workspaceId: string, id: string): Identity => ({ profileId: profileIdFor(workspaceId, id), known: false, segments: new Set(), traits: {} });
 
 const loaders = new WeakMap<App, BatchLoader<Identity>>();
 
@@ -74,11 +76,11 @@ function loaderOf(app: App): BatchLoader<Identity> {
   if (!l) {
     l = new BatchLoader<Identity>(
       (ws, ids) => fetchIdentities(app, ws, ids),
-      // Not linked yet: the profile this id will create is derived from it (see profileIdFor).
-      (ws, id) => ({ profileId: profileIdFor(ws, id), known: false, segments: new Set(), traits: {} }),
+      unlinked,
       // An id not linked yet keeps its derived profile id once linked, so its answer ages like the others.
       () => factsTtlMs,
       factsTtlMs,
+      factsStaleMs,
     );
     loaders.set(app, l);
   }
@@ -88,7 +90,9 @@ function loaderOf(app: App): BatchLoader<Identity> {
 /** The visitor's profile: the user id's when it is linked, else the anonymous id's. */
 export async function identityOf(app: App, workspaceId: string, ids: { userId?: string | undefined; anonymousId?: string | undefined }): Promise<Identity> {
   const l = loaderOf(app);
-  const [byUser, byAnon] = await Promise.all([ids.userId ? l.load(workspaceId, ids.userId) : null, ids.anonymousId ? l.load(workspaceId, ids.anonymousId) : null]);
+  // An id nobody has linked yet (a first page view) needs no look-up: its answer is known.
+  const of = (id: string) => (mayBeKnown(app, workspaceId, id) ? l.load(workspaceId, id) : unlinked(workspaceId, id));
+  const [byUser, byAnon] = await Promise.all([ids.userId ? of(ids.userId) : null, ids.anonymousId ? of(ids.anonymousId) : null]);
   if (byUser?.known) return byUser;
   if (byAnon?.known) return byAnon;
   return byUser ?? byAnon!;

@@ -24,9 +24,12 @@ export interface OnsiteState {
  * and cached for `stateTtlMs`. Impressions and consumptions recorded by this process update the
  * cached copy at once; another API process sees them within the TTL, so across processes a cap may
  * be passed, or a seen message shown again, within those seconds. A message queued by a separate
- * worker process appears within the TTL.
+ * worker process appears within the TTL (for a visitor whose state is cached: on the page view after
+ * the one that finds it older than that).
  */
 export const stateTtlMs = 15_000;
+/** Past the TTL the cached state still answers (and is refreshed in the background) for this long. */
+export const stateStaleMs = 30 * 60_000;
 
 async function fetchStates(app: App, workspaceId: string, profileIds: string[]): Promise<Map<string, OnsiteState>> {
   const placements = await activePlacements(app, workspaceId);
@@ -69,7 +72,7 @@ const loaders = new WeakMap<App, BatchLoader<OnsiteState>>();
 
 function loaderOf(app: App): BatchLoader<OnsiteState> {
   let l = loaders.get(app);
-  if (!l) loaders.set(app, (l = new BatchLoader<OnsiteState>((ws, ids) => fetchStates(app, ws, ids), () => ({ queued: [], impressions: [] }), () => stateTtlMs, stateTtlMs)));
+  if (!l) loaders.set(app, (l = new BatchLoader<OnsiteState>((ws, ids) => fetchStates(app, ws, ids), () => ({ queued: [], impressions: [] }), () => stateTtlMs, stateTtlMs, stateStaleMs)));
   return l;
 }
 

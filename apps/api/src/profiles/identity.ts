@@ -32,6 +32,15 @@ interface IdentityRow {
   linked_at: string;
 }
 
+const linkListeners = new WeakMap<App, Set<(workspaceId: string, distinctIds: string[]) => void>>();
+
+/** Calls `fn` with the ids this process links to profiles, as soon as they are stored (in-process caches of who is known). */
+export function onIdentitiesLinked(app: App, fn: (workspaceId: string, distinctIds: string[]) => void): void {
+  let set = linkListeners.get(app);
+  if (!set) linkListeners.set(app, (set = new Set()));
+  set.add(fn);
+}
+
 // Identity changes of one workspace are applied one batch at a time in this process, so two
 // batches never both create or merge the same person. (Across processes the deterministic profile
 // ids keep creation idempotent; concurrent merges of one person are the remaining, rare, race.)
@@ -94,6 +103,7 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[]):
   };
   const flush = async () => {
     await insertRows(app.clickhouse, 'identities', pending);
+    if (pending.length) for (const fn of linkListeners.get(app) ?? []) fn(workspaceId, pending.map((r) => r.distinct_id));
     pending = [];
   };
   const merge = async (from: string, into: string, reason: ProfileMerge['reason'], messageId: string) => {

@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import { resolveLinks } from './identity';
+export { onIdentitiesLinked } from './identity';
 
 export type { ProfileView } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';

@@ -2,7 +2,7 @@
 // `init(key, { onsite: true })`: asks POST /v1/decide what to show on this page, arms each
 // placement's triggers, renders overlays and inline slots in shadow roots, swaps CTAs, and reports
 // impressions, clicks and dismissals. No dependencies.
-import type { OnsiteStart } from './types';
+import type { OnsiteStart, OnsiteState } from './types';
 import { clean } from './clean';
 import { css } from './styles';
 
@@ -129,29 +129,43 @@ export const start: OnsiteStart = (sdk, writeKey, host, state) => {
     });
   }
 
+  // Placements armed on this page: a second answer (after a partial one) adds, never repeats.
+  const armed = new Set<string>();
+
+  async function ask([ids, consent]: ReturnType<OnsiteState>, again: boolean) {
+    const res = await fetch(host + '/v1/decide', {
+      method: 'POST',
+      credentials: 'omit',
+      body: JSON.stringify({ writeKey, anonymousId: ids.a, userId: ids.u, url: location.href, consent }),
+    });
+    if (!res.ok) return;
+    const { placements, partial } = (await res.json()) as { placements: Decision[]; partial?: boolean };
+    if (location.href != shownFor) return; // the visitor moved on while we asked
+    for (const d of placements) {
+      if (armed.has(d.id)) continue;
+      armed.add(d.id);
+      try {
+        arm(d);
+      } catch {
+        // one broken placement must not keep the others away
+      }
+    }
+    // The server answered before it knew the visitor (a first page view): it is looking them up
+    // now, so asking once more shortly gets the personal placements on this same page.
+    if (partial && again) setTimeout(() => location.href == shownFor && void ask([ids, consent, undefined], false).catch(() => undefined), 400);
+  }
+
   async function run() {
-    const [ids, consent, requireConsent] = state();
+    const current = state();
+    const [, consent, requireConsent] = current;
     // Onsite content is marketing: it needs marketing consent where consent is asked for.
     if (consent.analytics === false || !(consent.marketing ?? !requireConsent)) return clear();
     if (location.href == shownFor) return;
     shownFor = location.href;
     clear();
+    armed.clear();
     try {
-      const res = await fetch(host + '/v1/decide', {
-        method: 'POST',
-        credentials: 'omit',
-        body: JSON.stringify({ writeKey, anonymousId: ids.a, userId: ids.u, url: location.href, consent }),
-      });
-      if (!res.ok) return;
-      const { placements } = (await res.json()) as { placements: Decision[] };
-      if (location.href != shownFor) return; // the visitor moved on while we asked
-      for (const d of placements) {
-        try {
-          arm(d);
-        } catch {
-          // one broken placement must not keep the others away
-        }
-      }
+      await ask(current, true);
     } catch {
       shownFor = ''; // offline or blocked: try again on the next page view
     }

@@ -1,0 +1,148 @@
+import type { App } from '../app';
+import { onIdentitiesLinked } from '../profiles';
+
+/**
+ * Which distinct ids the identity map holds, per workspace, as a Bloom filter in memory (about 10
+ * bits per id, 1 % false positives), so decide can tell a visitor nobody has linked yet (a first
+ * page view) without asking ClickHouse. "Not in the filter" is definite for every id stored before
+ * the last refresh; ids this process links are added at once, and ids other processes link appear
+ * at the next refresh (every `refreshMs` while decide is busy). A false positive only costs the
+ * look-up it would have cost anyway.
+ */
+export const refreshMs = 2_000;
+const reloadMs = 10 * 60_000;
+const pageSize = 100_000;
+// Versions are microsecond clocks of the writing process: re-read a minute back, so a row whose
+// version was taken just before the last refresh but stored after it is not missed.
+const versionOverlap = 60_000_000n;
+
+export class BloomFilter {
+  readonly bits: Uint32Array;
+  readonly size: number;
+  count = 0;
+  constructor(readonly capacity: number) {
+    this.size = Math.max(1024, Math.ceil(capacity * 9.6));
+    this.bits = new Uint32Array(Math.ceil(this.size / 32));
+  }
+
+  #positions(id: string): number[] {
+    // Two FNV-1a hashes combined (Kirsch–Mitzenmacher): 7 probes for 1 % at full capacity.
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ id.length;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    h2 = (h2 ^ (h2 >>> 15)) | 1;
+    const out: number[] = [];
+    for (let k = 0; k < 7; k++) out.push(((h1 + Math.imul(k, h2)) >>> 0) % this.size);
+    return out;
+  }
+
+  add(id: string): void {
+    for (const p of this.#positions(id)) this.bits[p >>> 5]! |= 1 << (p & 31);
+    this.count++;
+  }
+
+  has(id: string): boolean {
+    for (const p of this.#positions(id)) if ((this.bits[p >>> 5]! & (1 << (p & 31))) === 0) return false;
+    return true;
+  }
+}
+
+interface WorkspaceIds {
+  filter?: BloomFilter;
+  maxVersion: bigint;
+  refreshedAt: number;
+  loadedAt: number;
+  busy: boolean;
+  /** Ids this process linked while a (re)load was reading: added to the new filter when it is ready. */
+  linkedMeanwhile: string[];
+}
+
+const byApp = new WeakMap<App, Map<string, WorkspaceIds>>();
+
+interface IdRow {
+  distinct_id: string;
+  version: string;
+}
+
+async function rows<T>(app: App, query: string, params: Record<string, unknown>): Promise<T[]> {
+  // Duplicates are harmless here, so no FINAL (which every other read uses).
+  const rs = await app.clickhouse.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { final: 0 } });
+  return rs.json();
+}
+
+async function load(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
+  const counted = await rows<{ n: string }>(app, 'SELECT count() AS n FROM identities WHERE workspace_id = {ws:String}', { ws: workspaceId });
+  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(10_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
+  let after = '';
+  for (;;) {
+    // Key-ordered pages: each one a range of the table's primary key.
+    const page = await rows<IdRow>(app, `SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND distinct_id > {after:String} ORDER BY distinct_id LIMIT ${pageSize}`, { ws: workspaceId, after });
+    add(next, page);
+    if (page.length < pageSize) break;
+    after = page.at(-1)!.distinct_id;
+  }
+  await refresh(app, workspaceId, next);
+  for (const id of entry.linkedMeanwhile.splice(0)) next.filter!.add(id);
+  entry.filter = next.filter;
+  entry.maxVersion = next.maxVersion;
+  entry.loadedAt = next.loadedAt;
+  entry.refreshedAt = next.refreshedAt;
+}
+
+function add(entry: WorkspaceIds, page: IdRow[]): void {
+  for (const r of page) {
+    if (!entry.filter!.has(r.distinct_id)) entry.filter!.add(r.distinct_id);
+    const v = BigInt(r.version);
+    if (v > entry.maxVersion) entry.maxVersion = v;
+  }
+}
+
+async function refresh(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
+  const startedAt = Date.now();
+  const since = entry.maxVersion > versionOverlap ? entry.maxVersion - versionOverlap : 0n;
+  add(entry, await rows<IdRow>(app, 'SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND version > {since:UInt64}', { ws: workspaceId, since: since.toString() }));
+  entry.refreshedAt = startedAt;
+}
+
+function entryOf(app: App, workspaceId: string): WorkspaceIds {
+  let map = byApp.get(app);
+  if (!map) {
+    byApp.set(app, (map = new Map()));
+    onIdentitiesLinked(app, (ws, ids) => {
+      const entry = map!.get(ws);
+      if (!entry) return;
+      if (entry.busy) entry.linkedMeanwhile.push(...ids);
+      if (entry.filter) for (const id of ids) if (!entry.filter.has(id)) entry.filter.add(id);
+    });
+  }
+  let entry = map.get(workspaceId);
+  if (!entry) map.set(workspaceId, (entry = { maxVersion: 0n, refreshedAt: 0, loadedAt: 0, busy: false, linkedMeanwhile: [] }));
+  return entry;
+}
+
+/**
+ * False when the id is certainly not linked to any profile of the workspace; true when it may be
+ * (or while the filter is still loading). Keeps the filter fresh in the background.
+ */
+export function mayBeKnown(app: App, workspaceId: string, distinctId: string): boolean {
+  const entry = entryOf(app, workspaceId);
+  const now = Date.now();
+  if (!entry.busy) {
+    const filter = entry.filter;
+    const work = !filter || now - entry.loadedAt > reloadMs || filter.count > filter.capacity ? load : now - entry.refreshedAt > refreshMs ? refresh : null;
+    if (work) {
+      entry.busy = true;
+      work(app, workspaceId, entry)
+        .catch((err: unknown) => app.log.warn('known-ids filter not refreshed', { workspaceId, error: (err as Error).message }))
+        .finally(() => {
+          entry.busy = false;
+          entry.linkedMeanwhile.length = 0;
+        });
+    }
+  }
+  return !entry.filter || entry.filter.has(distinctId);
+}
