@@ -14,13 +14,19 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
   return `t=${unixSeconds},v1=${mac}`;
 }
 
+/** `host` (any port), `host:port`, `*.domain` (its subdomains, any port) or `*.domain:port`. */
 export function hostAllowed(url: string, allowed: string[]): boolean {
-  const host = new URL(url).host.toLowerCase();
-  const hostname = new URL(url).hostname.toLowerCase();
+  const u = new URL(url);
+  const host = u.host.toLowerCase();
+  const hostname = u.hostname.toLowerCase();
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
   return allowed.some((a) => {
     const rule = a.toLowerCase();
-    if (rule.startsWith('*.')) return hostname.endsWith(rule.slice(1));
-    return rule === host || rule === hostname;
+    if (rule.startsWith('*.')) {
+      const [domain, rulePort] = rule.slice(1).split(':') as [string, string | undefined];
+      return hostname.endsWith(domain) && (rulePort === undefined || rulePort === port);
+    }
+    return rule === host || rule === hostname || rule === `${hostname}:${port}`;
   });
 }
 

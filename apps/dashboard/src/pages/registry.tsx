@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { EventsPage } from './events/EventsPage';
 import { InstallPage } from './install/InstallPage';
 import { JourneysPage } from './journeys/JourneysPage';
+import { JourneySettingsPage } from './journeys/JourneySettingsPage';
 import { ProfilesPage } from './profiles/ProfilesPage';
 import { SegmentsPage } from './segments/SegmentsPage';
 import { RfmPage } from './rfm/RfmPage';
@@ -26,6 +27,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'events', label: 'Events', render: ({ workspaceId }) => <EventsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'install', label: 'Install', render: ({ workspaceId }) => <InstallPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'journeys', label: 'Journeys', render: ({ workspaceId, rest }) => <JourneysPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'journey-settings', label: 'Journey settings', render: ({ workspaceId }) => <JourneySettingsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'profiles', label: 'Profiles', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'segments', label: 'Segments', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'rfm', label: 'RFM', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
