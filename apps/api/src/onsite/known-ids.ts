@@ -6,8 +6,9 @@ import { onIdentitiesLinked } from '../profiles';
  * bits per id, 1 % false positives), so decide can tell a visitor nobody has linked yet (a first
  * page view) without asking ClickHouse. "Not in the filter" is definite for every id stored before
  * the last refresh; ids this process links are added at once, and ids other processes link appear
- * at the next refresh (every `refreshMs` while decide is busy). A false positive only costs the
- * look-up it would have cost anyway.
+ * at the next refresh (every `refreshMs` while decide is busy, or less often when a refresh is slow:
+ * it scans the workspace's identities, and must not take more than 1/20 of the engine's time).
+ * A false positive only costs the look-up it would have cost anyway.
  */
 export const refreshMs = 2_000;
 const reloadMs = 10 * 60_000;
@@ -55,6 +56,8 @@ interface WorkspaceIds {
   filter?: BloomFilter;
   maxVersion: bigint;
   refreshedAt: number;
+  /** How long the last refresh took: the next one waits at least 20 times that. */
+  refreshTookMs: number;
   loadedAt: number;
   busy: boolean;
   /** Ids this process linked while a (re)load was reading: added to the new filter when it is ready. */
@@ -76,7 +79,7 @@ async function rows<T>(app: App, query: string, params: Record<string, unknown>)
 
 async function load(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
   const counted = await rows<{ n: string }>(app, 'SELECT count() AS n FROM identities WHERE workspace_id = {ws:String}', { ws: workspaceId });
-  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(10_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
+  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(10_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
   let after = '';
   for (;;) {
     // Key-ordered pages: each one a range of the table's primary key.
@@ -91,6 +94,7 @@ async function load(app: App, workspaceId: string, entry: WorkspaceIds): Promise
   entry.maxVersion = next.maxVersion;
   entry.loadedAt = next.loadedAt;
   entry.refreshedAt = next.refreshedAt;
+  entry.refreshTookMs = next.refreshTookMs;
 }
 
 function add(entry: WorkspaceIds, page: IdRow[]): void {
@@ -106,6 +110,7 @@ async function refresh(app: App, workspaceId: string, entry: WorkspaceIds): Prom
   const since = entry.maxVersion > versionOverlap ? entry.maxVersion - versionOverlap : 0n;
   add(entry, await rows<IdRow>(app, 'SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND version > {since:UInt64}', { ws: workspaceId, since: since.toString() }));
   entry.refreshedAt = startedAt;
+  entry.refreshTookMs = Date.now() - startedAt;
 }
 
 function entryOf(app: App, workspaceId: string): WorkspaceIds {
@@ -120,7 +125,7 @@ function entryOf(app: App, workspaceId: string): WorkspaceIds {
     });
   }
   let entry = map.get(workspaceId);
-  if (!entry) map.set(workspaceId, (entry = { maxVersion: 0n, refreshedAt: 0, loadedAt: 0, busy: false, linkedMeanwhile: [] }));
+  if (!entry) map.set(workspaceId, (entry = { maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: 0, busy: false, linkedMeanwhile: [] }));
   return entry;
 }
 
@@ -133,7 +138,7 @@ export function mayBeKnown(app: App, workspaceId: string, distinctId: string): b
   const now = Date.now();
   if (!entry.busy) {
     const filter = entry.filter;
-    const work = !filter || now - entry.loadedAt > reloadMs || filter.count > filter.capacity ? load : now - entry.refreshedAt > refreshMs ? refresh : null;
+    const work = !filter || now - entry.loadedAt > reloadMs || filter.count > filter.capacity ? load : now - entry.refreshedAt > Math.max(refreshMs, 20 * entry.refreshTookMs) ? refresh : null;
     if (work) {
       entry.busy = true;
       work(app, workspaceId, entry)
