@@ -1,4 +1,4 @@
-// pnpm bench:channels [--emails=2000] [--concurrency=32] [--rate=1000] [--seconds=10]
+// pnpm bench:channels [--emails=2000] [--concurrency=32] [--rate=1000] [--seconds=10] [--skip-decide]
 // Email throughput of the real sender (template lookup, consent and suppression checks, liquid over
 // a compiled MJML layout, signed tracking links, pooled SMTP, outcome rows into ClickHouse) into a
 // local SMTP sink, against bare pooled nodemailer into the same sink in the same run.
@@ -8,6 +8,7 @@
 // http handler that parses the same bodies and answers an empty decision, at the same rate in the
 // same run (`decide_p99_ms`, `baseline_p99_ms`). The visitors are a mix of known profiles (half in
 // the segment a placement targets) and never-seen anonymous ids, so most look-ups miss the caches.
+// --skip-decide (or --only=email) runs the email part alone, to iterate on it.
 // Uses PostgreSQL (DATABASE_URL, default the local `test` db) in a fresh schema, removed at the end.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { runDecideBench } from './lib/decide';
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const emails = Number(args.get('emails') ?? 2_000);
 const concurrency = Number(args.get('concurrency') ?? 32);
+const skipDecide = args.has('skip-decide') || args.get('only') === 'email';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
@@ -87,6 +89,7 @@ async function main() {
     console.log(`emails_per_s=${round(rate, 0)}`);
     console.log(`baseline_emails_per_s=${round(baseline, 0)}`);
     console.log(`ratio=${round(rate / baseline, 2)}`);
+    if (skipDecide) return;
     await runDecideBench({ databaseUrl, log, rate: Number(args.get('rate') ?? 1_000), seconds: Number(args.get('seconds') ?? 10) });
   } finally {
     closeTransports(app);

@@ -74,8 +74,16 @@ export interface RenderedEmail {
 /** Subject and HTML of an email; with `links`, every link is tracked and an open pixel is appended. */
 export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
   const unsubscribe = links ? unsubscribeUrl(links) : null;
-  // `actions.reship`, `actions.refund`...: signed one-click links (service-messages/links.ts).
-  const ctx = { ...context, unsubscribe_url: unsubscribe ?? '#unsubscribe', actions: actionLinks(links, context) };
+  // `actions.reship`, `actions.refund`...: signed one-click links (service-messages/links.ts), signed
+  // only when the template reads them (most do not, and each costs an HMAC per send).
+  let actions: Record<string, string> | undefined;
+  const ctx = {
+    ...context,
+    unsubscribe_url: unsubscribe ?? '#unsubscribe',
+    get actions() {
+      return (actions ??= actionLinks(links, context));
+    },
+  };
   const subject = (await renderLiquid('subject', template.subject, ctx)).replace(/\s+/g, ' ').trim();
   let html = await renderEmailHtml(template.body, ctx);
   if (links) {

@@ -72,6 +72,37 @@ export async function getTemplate(app: App, workspaceId: string, idOrName: strin
   return row ? toTemplate(row) : null;
 }
 
+// Sends look the template up for every message: a short per-workspace cache spares the database a
+// query per send. A save in this process drops the workspace's entries at once; other processes
+// (API and workers scaled out) see an edit within `templateCacheMs`.
+export const templateCacheMs = 5_000;
+const sendCache = new WeakMap<App, Map<string, Map<string, { at: number; value: Promise<Template | null> }>>>();
+
+/** `getTemplate` for senders: the same answer, at most `templateCacheMs` old, never older than this process's last save. */
+export function getTemplateForSend(app: App, workspaceId: string, idOrName: string): Promise<Template | null> {
+  let byWs = sendCache.get(app);
+  if (!byWs) sendCache.set(app, (byWs = new Map()));
+  let entries = byWs.get(workspaceId);
+  if (!entries) byWs.set(workspaceId, (entries = new Map()));
+  const hit = entries.get(idOrName);
+  if (hit && Date.now() - hit.at < templateCacheMs) return hit.value;
+  if (entries.size >= 1_000) entries.clear();
+  const value = getTemplate(app, workspaceId, idOrName);
+  const own = entries;
+  // A miss is not kept: a template just created (here or elsewhere) must not be skipped as missing.
+  value.then(
+    (t) => t === null && own.get(idOrName)?.value === value && own.delete(idOrName),
+    () => own.get(idOrName)?.value === value && own.delete(idOrName),
+  );
+  entries.set(idOrName, { at: Date.now(), value });
+  return value;
+}
+
+/** By id or by name, every cached look-up of the workspace may be stale after a save (a rename moves a name). */
+function forgetTemplates(app: App, workspaceId: string): void {
+  sendCache.get(app)?.delete(workspaceId);
+}
+
 /** Validates (liquid and MJML, with line numbers) before anything is stored. */
 export async function saveTemplate(app: App, workspaceId: string, raw: TemplateInput): Promise<Template> {
   const input = templateInput.parse(raw);
@@ -102,6 +133,7 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
       .where('workspace_id', '=', workspaceId)
       .returningAll()
       .executeTakeFirst();
+    forgetTemplates(app, workspaceId);
     if (!row) throw new TemplateNotFound(input.id);
     return toTemplate(row);
   }
@@ -110,6 +142,7 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
     .values({ id: `tpl_${randomUUID().replace(/-/g, '').slice(0, 20)}`, workspace_id: workspaceId, ...values })
     .returningAll()
     .executeTakeFirstOrThrow();
+  forgetTemplates(app, workspaceId);
   return toTemplate(row);
 }
 

@@ -153,6 +153,28 @@ describe('email channel, end to end through a real SMTP server', () => {
     expect(await (await fetch(`${t.url}${path}`)).text()).not.toMatch(/value="promotions" checked/);
   });
 
+  it('sends an edited template at once: the next send after a save uses the new version', async () => {
+    const saved = await saveTemplate(t.app, ws, { name: 'Edited', channel: 'email', subject: 'First {{ profile.traits.first_name }}', body });
+    const ada = { id: 'p-edit', traits: { email: 'ada-edit@example.com', first_name: 'Ada' } };
+    expect((await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Edited', profile: ada })).status).toBe('sent');
+    expect(smtp.received.at(-1)!.subject).toBe('First Ada');
+    // Well within the sender's cache lifetime: the save itself must make the edit visible.
+    await saveTemplate(t.app, ws, { id: saved.id, name: 'Edited', channel: 'email', subject: 'Second {{ profile.traits.first_name }}', body: body.replace('Hello', 'Welcome back') });
+    expect((await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Edited', profile: ada })).status).toBe('sent');
+    expect(smtp.received.at(-1)!.subject).toBe('Second Ada');
+    expect(String(smtp.received.at(-1)!.html)).toContain('Welcome back Ada');
+    // A rename: the new name finds it by the next send, the old one no longer does.
+    await saveTemplate(t.app, ws, { id: saved.id, name: 'Renamed', channel: 'email', subject: 'Third', body });
+    expect(await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Edited', profile: ada })).toMatchObject({ status: 'skipped', reason: 'no_template' });
+    expect((await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Renamed', profile: ada })).status).toBe('sent');
+    expect(smtp.received.at(-1)!.subject).toBe('Third');
+    // A template created after a send asked for it in vain is found by the next send.
+    expect(await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Edited', profile: ada })).toMatchObject({ status: 'skipped', reason: 'no_template' });
+    await saveTemplate(t.app, ws, { name: 'Edited', channel: 'email', subject: 'Fourth', body });
+    expect((await sendEmail(t.app, { workspaceId: ws, profileId: 'p-edit', template: 'Edited', profile: ada })).status).toBe('sent');
+    expect(smtp.received.at(-1)!.subject).toBe('Fourth');
+  });
+
   it('serves the journey engine through its channel interface, with a message id from the idempotency key', async () => {
     await ingest(t.app, ws, [{ type: 'identify', userId: 'dee', traits: { email: 'dee@example.com' } }]);
     const dee = await resolveProfileId(t.app, ws, { userId: 'dee' });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { App } from '../../app';
-import { composeEmail, getTemplate, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
+import { composeEmail, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
 import { blockedReason, suppress } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { getSmtpSettings } from './settings';
@@ -43,7 +43,7 @@ function isHardBounce(err: unknown): boolean {
  */
 export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResult> {
   const messageId = req.idempotencyKey ? messageIdFor(req.idempotencyKey) : messageIdFor(randomUUID());
-  const template = await getTemplate(app, req.workspaceId, req.template);
+  const template = await getTemplateForSend(app, req.workspaceId, req.template);
   const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'email', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}) };
   const finish = async (result: EmailResult, outcomes: Array<Omit<MessageOutcome, keyof typeof base>>): Promise<EmailResult> => {
     await recordOutcomes(app, outcomes.map((o) => ({ ...base, ...(template ? { templateId: template.id } : {}), ...o })));
