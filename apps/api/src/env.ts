@@ -23,7 +23,7 @@ const schema = z.object({
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GEOIP_DATABASE: z.string().optional(),
-  DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

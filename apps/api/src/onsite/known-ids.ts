@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import { onIdentitiesLinked } from '../profiles';
+import { lookupSettings } from './facts';
 
 /**
  * Which distinct ids the identity map holds, per workspace, as a Bloom filter in memory (about 10
@@ -73,7 +74,7 @@ interface IdRow {
 
 async function rows<T>(app: App, query: string, params: Record<string, unknown>): Promise<T[]> {
   // Duplicates are harmless here, so no FINAL (which every other read uses).
-  const rs = await app.clickhouse.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { final: 0 } });
+  const rs = await app.clickhouse.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { final: 0, ...lookupSettings } });
   return rs.json();
 }
 
