@@ -5,6 +5,7 @@ import { createJourney } from '../journeys';
 import { saveTemplate } from '../templates';
 import { recordOutcomes, type OutcomeKind } from './index';
 import { messageStats } from './analytics';
+import { savePlacement } from '../onsite';
 
 describe('message analytics per template and per journey', () => {
   let app: TestApp;
@@ -32,10 +33,22 @@ describe('message analytics per template and per journey', () => {
     await app.clickhouse.insert({ table: 'journey_events', format: 'JSONEachRow', values: [conv('journey'), conv('holdout'), conv('journey', '')] });
 
     const since = new Date(Date.now() - 86_400_000);
-    const expected = { sent: 4, delivered: 2, opened: 2, clicked: 1, bounced: 1, unsubscribed: 1 };
+    const expected = { sent: 4, delivered: 2, opened: 2, clicked: 1, bounced: 1, unsubscribed: 1, impressions: 0, dismissed: 0 };
     expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1 }]);
     // The journey view counts every goal reached in the journey, attributed to a message or not.
     expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2 }]);
     expect(await messageStats(app, ws, 'template', new Date(Date.now() + 60_000))).toEqual([]);
+  });
+
+  it('counts onsite impressions, clicks and dismissals per placement, under its name', async () => {
+    const w = (await createWorkspace(app.postgres.db, 'analytics-onsite')).id;
+    const bar = await savePlacement(app, w, { name: 'Sale bar', kind: 'top_bar', content: 'Sale' });
+    const show = (m: string, kinds: OutcomeKind[]) => recordOutcomes(app, kinds.map((kind) => ({ workspaceId: w, messageId: m, profileId: `p-${m}`, channel: 'onsite', kind, templateId: bar.id })));
+    await show('os_1', ['impression', 'click']);
+    await show('os_2', ['impression', 'dismiss']);
+    await show('os_3', ['impression']);
+    await show('os_3', ['impression']); // one show reported twice counts once
+    const [row] = await messageStats(app, w, 'template', new Date(Date.now() - 86_400_000));
+    expect(row).toEqual({ id: bar.id, name: 'Sale bar (onsite placement)', sent: 0, delivered: 0, opened: 0, clicked: 1, bounced: 0, unsubscribed: 0, impressions: 3, dismissed: 1, converted: 0 });
   });
 });

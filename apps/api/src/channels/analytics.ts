@@ -2,6 +2,7 @@ import type { App } from '../app';
 import { listJourneys } from '../journeys';
 import { selectRows } from '../profiles/sql';
 import { listTemplates } from '../templates';
+import { listPlacements } from '../onsite';
 
 export interface MessageStats {
   id: string;
@@ -12,6 +13,9 @@ export interface MessageStats {
   clicked: number;
   bounced: number;
   unsubscribed: number;
+  /** Onsite: shown, and closed by the visitor. */
+  impressions: number;
+  dismissed: number;
   /** Journey goals reached and attributed to these messages (journey view: to the journey), holdout excluded. */
   converted: number;
 }
@@ -31,7 +35,8 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
     `SELECT ${col} AS key,
             uniqExactIf(message_id, kind = 'sent') AS sent, uniqExactIf(message_id, kind = 'delivered') AS delivered,
             uniqExactIf(message_id, kind = 'open') AS opened, uniqExactIf(message_id, kind = 'click') AS clicked,
-            uniqExactIf(message_id, kind = 'bounce') AS bounced, uniqExactIf(message_id, kind = 'unsubscribe') AS unsubscribed
+            uniqExactIf(message_id, kind = 'bounce') AS bounced, uniqExactIf(message_id, kind = 'unsubscribe') AS unsubscribed,
+            uniqExactIf(message_id, kind = 'impression') AS impressions, uniqExactIf(message_id, kind = 'dismiss') AS dismissed
      FROM message_events FINAL
      WHERE workspace_id = {ws:String} AND at >= {since:DateTime64(3)} AND ${col} != ''
      GROUP BY key`,
@@ -52,7 +57,10 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
     params,
   );
   const names = new Map(
-    by === 'template' ? (await listTemplates(app, workspaceId)).map((t) => [t.id, t.name] as const) : (await listJourneys(app.postgres.db, workspaceId)).map((j) => [j.id, j.name] as const),
+    // Onsite placements stand where a template would: their shows carry the placement's id.
+    by === 'template'
+      ? [...(await listTemplates(app, workspaceId)).map((t) => [t.id, t.name] as const), ...(await listPlacements(app, workspaceId)).map((p) => [p.id, `${p.name} (onsite placement)`] as const)]
+      : (await listJourneys(app.postgres.db, workspaceId)).map((j) => [j.id, j.name] as const),
   );
   const converted = new Map(conversions.map((c) => [c.key, Number(c.converted)]));
   const keys = new Set([...counts.map((c) => c.key!), ...converted.keys()]);
@@ -61,7 +69,7 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
     .map((key) => {
       const c = byKey.get(key) ?? {};
       const n = (k: string) => Number(c[k] ?? 0);
-      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), converted: converted.get(key) ?? 0 };
+      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), impressions: n('impressions'), dismissed: n('dismissed'), converted: converted.get(key) ?? 0 };
     })
     .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
 }

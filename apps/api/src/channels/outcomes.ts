@@ -4,7 +4,8 @@ import { insertRaw } from '../stores/clickhouse';
 import type { TrackingClaims } from '../templates';
 
 /** Kinds as the journey engine reads them (`sent`, `open`, `click` feed best channel and best time). */
-export type OutcomeKind = 'sent' | 'delivered' | 'open' | 'click' | 'bounce' | 'complaint' | 'unsubscribe' | 'skipped' | 'failed' | 'expired';
+/** `impression` and `dismiss` are onsite's: the content was shown, or closed by the visitor. */
+export type OutcomeKind = 'sent' | 'delivered' | 'open' | 'click' | 'bounce' | 'complaint' | 'unsubscribe' | 'skipped' | 'failed' | 'expired' | 'impression' | 'dismiss';
 
 export interface MessageOutcome {
   workspaceId: string;

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { verifyShow } from './tokens';
-import { recordOutcomes, type MessageOutcome, type OutcomeKind } from '../channels/outcomes';
+import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { isPlacementShow } from './decide';
 import { consumeMessage } from './queue';
 import { updateState } from './state';
@@ -24,10 +24,6 @@ export class OnsiteEventError extends Error {
   }
 }
 
-// `message_events.kind` is a free LowCardinality(String); the channels' OutcomeKind union predates
-// onsite and lacks its two own kinds, which are recorded under their plain names.
-const outcomeKind = (k: OnsiteEventKind): OutcomeKind => (k === 'click' ? 'click' : (k as unknown as OutcomeKind));
-
 /**
  * Records what a visitor did with onsite content: one `message_events` row per (message, kind), so it
  * shows in the profile's timeline and the message analytics; an impression also counts towards the
@@ -47,7 +43,7 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       messageId: show.m,
       profileId: claims.p,
       channel: 'onsite',
-      kind: outcomeKind(e.kind),
+      kind: e.kind,
       templateId: show.t,
       ...(show.j ? { journeyId: show.j } : {}),
       ...(show.n ? { nodeId: show.n } : {}),

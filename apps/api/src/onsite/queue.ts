@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, OutgoingMessage, SendOutcome } from '@overture/journeys';
 import type { App } from '../app';
-import { getTemplate, recipientFromView, templateContext } from '../templates';
+import { getTemplateForSend, recipientFromView, templateContext } from '../templates';
 import { renderLiquid } from '../templates/render';
 import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { blockedReason } from '../channels/consent';
@@ -66,7 +66,7 @@ export const onsiteMessageId = (key: string) => `msg_${createHash('sha256').upda
 
 export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<QueueResult> {
   const messageId = onsiteMessageId(req.idempotencyKey);
-  const template = await getTemplate(app, req.workspaceId, req.template);
+  const template = await getTemplateForSend(app, req.workspaceId, req.template);
   const base = { workspaceId: req.workspaceId, messageId, profileId: req.profile.id, channel: 'onsite', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}), ...(template ? { templateId: template.id } : {}) };
   const skip = async (reason: string): Promise<QueueResult> => {
     await recordOutcomes(app, [{ ...base, kind: 'skipped', reason }]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import type { App } from '../../app';
-import { composePush, getTemplate, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
+import { composePush, getTemplateForSend, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
 import { clickUrl } from '../../templates/links';
 import { blockedReason } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
@@ -38,7 +38,7 @@ const defaultTtl = 24 * 3600;
 
 export async function sendPush(app: App, req: PushRequest): Promise<PushResult> {
   const messageId = messageIdFor(req.idempotencyKey ?? randomUUID());
-  const template = await getTemplate(app, req.workspaceId, req.template);
+  const template = await getTemplateForSend(app, req.workspaceId, req.template);
   const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'web_push', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}) };
   const record = (outcomes: Array<Omit<MessageOutcome, keyof typeof base>>) => recordOutcomes(app, outcomes.map((o) => ({ ...base, ...(template ? { templateId: template.id } : {}), ...o })));
   const skip = async (reason: string): Promise<PushResult> => {

@@ -10,12 +10,14 @@ const columns = [
   ['clicked', 'Clicked'],
   ['bounced', 'Bounced'],
   ['unsubscribed', 'Unsubscribed'],
+  ['impressions', 'Shown'],
+  ['dismissed', 'Dismissed'],
   ['converted', 'Converted'],
 ] as const;
 
 const rate = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(1)} %` : '');
 
-/** Outcomes per template or per journey; rates are of messages sent. */
+/** Outcomes per template (or onsite placement) or per journey; rates are of messages sent, for onsite of shows. */
 export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
   const [by, setBy] = useState<'template' | 'journey'>('template');
@@ -69,7 +71,7 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
                 {columns.map(([k]) => (
                   <td key={k} className="num" data-metric={k}>
                     <span className="count">{formatCount(row[k])}</span>
-                    {k !== 'sent' && <span className="rate small muted">{rate(row[k], row.sent)}</span>}
+                    {k !== 'sent' && k !== 'impressions' && <span className="rate small muted">{rate(row[k], row.sent || row.impressions)}</span>}
                   </td>
                 ))}
               </tr>
@@ -77,7 +79,7 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
           </tbody>
         </table>
       )}
-      <p className="muted small">Counts are distinct messages; converted counts journey goals reached and attributed to the message (holdout excluded).</p>
+      <p className="muted small">Counts are distinct messages (for onsite placements, distinct shows); converted counts journey goals reached and attributed to the message (holdout excluded).</p>
     </section>
   );
 }
