@@ -1,6 +1,6 @@
 import type { ExtraRoute } from '../http/server';
 import { handleClick, handleFeedback, handleOpen, handlePreferencesPage, handleUnsubscribePost } from './email/tracking';
-import { handlePushClick, handlePushUnsubscribe, handleSubscribe, handleVapidKey } from './push/http';
+import { handlePushClick, handlePushResubscribe, handlePushUnsubscribe, handleSubscribe, handleVapidKey } from './push/http';
 import { servePushModule, servePushWorker } from './push/assets';
 
 /** Tracking links (`/t/...`), provider feedback and push subscriptions (`/v1/...` get CORS from the server). */
@@ -13,6 +13,7 @@ export const channelRoutes: ExtraRoute[] = [
   { method: 'POST', path: '/v1/email/feedback', handler: handleFeedback },
   { method: 'POST', path: '/v1/push/subscribe', handler: handleSubscribe, cors: true },
   { method: 'POST', path: '/v1/push/unsubscribe', handler: handlePushUnsubscribe, cors: true },
+  { method: 'POST', path: '/v1/push/resubscribe', handler: handlePushResubscribe, cors: true },
   { method: 'GET', path: '/v1/push/vapid-key', handler: handleVapidKey, cors: true },
   { method: 'POST', path: '/v1/push/click', handler: handlePushClick, cors: true },
   // Listed before the SDK's `/sdk/` prefix route (http/routes.ts), which would answer 404.

@@ -9,6 +9,8 @@ function workerUrl(c: PushContext, o: PushOptions): string {
   const url = new URL(o.serviceWorker ?? (apiBase.origin === location.origin ? `${c.h}/sdk/push-sw.js` : '/overture-sw.js'), location.href);
   // The worker reports clicks to the API; a copy at the site root learns where that is from its URL.
   url.searchParams.set('h', apiBase.href.replace(/\/$/, ''));
+  // …and the (public) write key, to report a subscription the browser renewed while no page was open.
+  url.searchParams.set('k', c.k);
   return url.href;
 }
 

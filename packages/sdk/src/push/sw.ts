@@ -22,6 +22,10 @@ interface PushEvt extends WaitUntil {
 interface ClickEvt extends WaitUntil {
   notification: Notification & { data: Payload | null };
 }
+interface SubscriptionChangeEvt extends WaitUntil {
+  oldSubscription: PushSubscription | null;
+  newSubscription: PushSubscription | null;
+}
 interface Worker {
   location: Location;
   registration: ServiceWorkerRegistration;
@@ -33,6 +37,7 @@ interface Worker {
 const sw = self as unknown as Worker;
 /** The API's base URL, from `?h=` on the worker's URL (set by the SDK when it registers it). */
 const api = new URL(sw.location.href).searchParams.get('h') ?? '';
+const writeKey = new URL(sw.location.href).searchParams.get('k') ?? '';
 
 sw.addEventListener('install', () => void sw.skipWaiting());
 sw.addEventListener('activate', (e: WaitUntil) => e.waitUntil(sw.clients.claim()));
@@ -64,4 +69,21 @@ sw.addEventListener('notificationclick', (e: ClickEvt) => {
       p.url ? sw.clients.openWindow(p.url).catch(() => undefined) : undefined,
     ]),
   );
+});
+
+// The push service replaced the subscription (expiry, key rotation): the API moves the old one's
+// profile to the new one, so sends keep reaching this browser. Browsers that give no old
+// subscription leave nothing to match; the next `push.subscribe()` on a page stores the new one.
+sw.addEventListener('pushsubscriptionchange', (e: SubscriptionChangeEvt) => {
+  const old = e.oldSubscription;
+  const work = (async () => {
+    const next = e.newSubscription ?? (old ? await sw.registration.pushManager.subscribe(old.options) : null);
+    if (!next || !old || !api || !writeKey) return;
+    await fetch(`${api}/v1/push/resubscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey, oldEndpoint: old.endpoint, subscription: next.toJSON() }) });
+  })().catch(() => undefined);
+  try {
+    e.waitUntil(work);
+  } catch {
+    // a synthetic event (tests) has no lifetime to extend; the work runs all the same
+  }
 });

@@ -8,7 +8,7 @@ import { sendJson } from '../../http/respond';
 import { resolveProfileId } from '../../profiles';
 import { verifyClaims } from '../../templates';
 import { outcomeOfClaims, recordOutcomes } from '../outcomes';
-import { endpointAllowed, pushSubscriptionInput, removeSubscription, saveSubscription } from './subscriptions';
+import { endpointAllowed, pushSubscriptionInput, removeSubscription, replaceSubscription, saveSubscription } from './subscriptions';
 import { vapidKeysOf } from './vapid';
 
 /** Browsers send the public write key as a header or, like Segment's `writeKey`, in the body or query. */
@@ -44,6 +44,19 @@ export async function handleSubscribe(app: App, req: IncomingMessage, res: Serve
   const profileId = await resolveProfileId(app, workspaceId, { ...(body.userId ? { userId: body.userId } : {}), ...(body.anonymousId ? { anonymousId: body.anonymousId } : {}) });
   const id = await saveSubscription(app, workspaceId, profileId, body.subscription, String(req.headers['user-agent'] ?? ''));
   sendJson(res, 200, { success: true, id, profileId });
+}
+
+const resubscribeBody = z.object({ writeKey: z.string().optional(), oldEndpoint: z.url().max(2_000), subscription: pushSubscriptionInput });
+
+/** POST /v1/push/resubscribe — the service worker reports a subscription the push service renewed. */
+export async function handlePushResubscribe(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = (await readJson(req, 16 * 1024)) as { writeKey?: unknown };
+  const workspaceId = await workspaceOfWriteKey(app, req, raw?.writeKey);
+  const body = parse(resubscribeBody, raw);
+  if (!endpointAllowed(app, body.subscription.endpoint)) throw new HttpError(400, 'subscription.endpoint: must be an https push service URL');
+  const moved = await replaceSubscription(app, workspaceId, body.oldEndpoint, body.subscription, String(req.headers['user-agent'] ?? ''));
+  if (!moved) throw new HttpError(404, 'oldEndpoint: no subscription with this endpoint in the workspace');
+  sendJson(res, 200, { success: true, ...moved });
 }
 
 const unsubscribeBody = z.object({ writeKey: z.string().optional(), endpoint: z.url() });

@@ -15,6 +15,7 @@ import { selectRows } from '../../profiles/sql';
 import { signClaims } from '../../templates';
 import { vapidKeysOf } from './vapid';
 import { startFakeGcm } from './fake-gcm';
+import { subscriptionId } from './subscriptions';
 
 let api: TestServer;
 let site: Server;
@@ -128,7 +129,7 @@ describe('web push in the SDK (Chromium)', () => {
       const reg = (await page.evaluate(`navigator.serviceWorker.getRegistration('/').then((r) => ({ scope: r && r.scope, active: r && r.active && r.active.state, script: r && r.active && r.active.scriptURL }))`)) as Record<string, string>;
       expect(reg.scope).toBe(`${siteUrl}/`);
       expect(reg.active).toBe('activated');
-      expect(reg.script).toBe(`${siteUrl}/overture-sw.js?h=${encodeURIComponent(api.url)}`);
+      expect(reg.script).toBe(`${siteUrl}/overture-sw.js?h=${encodeURIComponent(api.url)}&k=${api.workspace.writeKey}`);
       expect(requests).toContain('/v1/push/vapid-key');
       expect(requests).toContain('/v1/push/subscribe');
 
@@ -151,6 +152,20 @@ describe('web push in the SDK (Chromium)', () => {
       expect(Buffer.from(rows[0]!.p256dh, 'base64url')).toHaveLength(65);
       expect(Buffer.from(rows[0]!.auth, 'base64url')).toHaveLength(16);
       console.log(`PushManager.subscribe in Chromium with a local GCM: ${sub!.endpoint}`);
+
+      // The push service renews a subscription while no page is open: the worker reports the new one,
+      // which takes over the old one's profile. (Chromium cannot be made to renew on cue: the event is dispatched.)
+      const oldEndpoint = `${sub!.endpoint}-expired`;
+      await api.app.postgres.db.updateTable('push_subscriptions').set({ endpoint: oldEndpoint, id: subscriptionId(api.workspace.id, oldEndpoint) }).where('workspace_id', '=', api.workspace.id).execute();
+      const worker = pushBrowser.serviceWorkers().find((w) => w.url().startsWith(`${siteUrl}/overture-sw.js`))!;
+      await worker.evaluate(`self.registration.pushManager.getSubscription().then((current) => {
+        const e = new ExtendableEvent('pushsubscriptionchange');
+        Object.defineProperty(e, 'oldSubscription', { value: { endpoint: ${JSON.stringify(oldEndpoint)}, options: current.options } });
+        Object.defineProperty(e, 'newSubscription', { value: current });
+        self.dispatchEvent(e);
+      })`);
+      const renewed = () => api.app.postgres.db.selectFrom('push_subscriptions').select(['endpoint', 'profile_id']).where('workspace_id', '=', api.workspace.id).execute();
+      await expect.poll(renewed, { timeout: 10_000 }).toEqual([{ endpoint: sub!.endpoint, profile_id: answer.profileId }]);
     } finally {
       await pushBrowser.close();
       await gcm.close();

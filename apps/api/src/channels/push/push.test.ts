@@ -109,4 +109,22 @@ describe('web push to a local push service', () => {
     expect(await sendPush(t.app, { workspaceId: ws, profileId: ada, template: 'Back in stock' })).toMatchObject({ status: 'skipped', reason: 'no_push_subscription' });
     expect(push.state.requests).toHaveLength(2);
   });
+
+  it('moves a renewed subscription to the old one\'s profile, and refuses an unknown old endpoint or a bad new one', async () => {
+    const resubscribe = (body: unknown) => fetch(`${t.url}/v1/push/resubscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey: t.workspace.writeKey, ...(body as object) }) });
+    expect((await subscribe({ userId: 'ada', subscription: { ...subscription(), endpoint: `${push.base}/push/old` } })).status).toBe(200);
+    const ada = await resolveProfileId(t.app, ws, { userId: 'ada' });
+    const renewed = { ...subscription(), endpoint: `${push.base}/push/renewed` };
+    const moved = await resubscribe({ oldEndpoint: `${push.base}/push/old`, subscription: renewed });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ success: true, profileId: ada });
+    expect((await subscriptionsOf(t.app, ws, ada)).map((s) => s.endpoint)).toEqual([renewed.endpoint]);
+    const unknown = await resubscribe({ oldEndpoint: `${push.base}/push/never`, subscription: renewed });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/^oldEndpoint:/);
+    const bad = await resubscribe({ oldEndpoint: renewed.endpoint, subscription: { ...renewed, keys: { ...renewed.keys, auth: 'short' } } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/subscription\.keys\.auth/);
+    expect((await subscriptionsOf(t.app, ws, ada)).map((s) => s.endpoint)).toEqual([renewed.endpoint]);
+  });
 });

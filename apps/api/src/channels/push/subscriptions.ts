@@ -43,6 +43,22 @@ export async function saveSubscription(app: App, workspaceId: string, profileId:
   return id;
 }
 
+/** The push service renewed a subscription: the new one takes the old one's profile. False if the old one is unknown. */
+export async function replaceSubscription(app: App, workspaceId: string, oldEndpoint: string, sub: PushSubscriptionInput, userAgent = ''): Promise<{ id: string; profileId: string } | null> {
+  return app.postgres.db.transaction().execute(async (tx) => {
+    const old = await tx.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, oldEndpoint)).returning(['profile_id']).executeTakeFirst();
+    if (!old) return null;
+    const id = subscriptionId(workspaceId, sub.endpoint);
+    const values = { profile_id: old.profile_id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, user_agent: userAgent.slice(0, 500) };
+    await tx
+      .insertInto('push_subscriptions')
+      .values({ id, workspace_id: workspaceId, endpoint: sub.endpoint, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
+    return { id, profileId: old.profile_id };
+  });
+}
+
 export async function removeSubscription(app: App, workspaceId: string, endpoint: string): Promise<boolean> {
   const r = await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, endpoint)).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
