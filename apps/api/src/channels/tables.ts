@@ -16,6 +16,8 @@ export interface MessageTemplatesTable {
   url: string;
   /** Unsubscribing from this group stops this template's sends; '' is the channel as a whole. */
   subscription_group: string;
+  /** Email: the sender identity it goes out as; null is the workspace's default sender. */
+  sender_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -29,6 +31,22 @@ export interface EmailSettingsTable {
   password_enc: string;
   from_address: string;
   from_name: string;
+  updated_at: UpdatedAt;
+}
+
+/**
+ * An email sender identity (From, Reply-To). A send uses the template's sender, else the row with
+ * `is_default` (at most one per workspace), else `email_settings.from_address`/`from_name`.
+ */
+export interface EmailSendersTable {
+  id: string;
+  workspace_id: string;
+  /** Display name of the From. */
+  name: string;
+  address: string;
+  reply_to: string | null;
+  is_default: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
 
@@ -54,6 +72,7 @@ export interface PushSubscriptionsTable {
 export interface ChannelTables {
   message_templates: MessageTemplatesTable;
   email_settings: EmailSettingsTable;
+  email_senders: EmailSendersTable;
   push_vapid_keys: PushVapidKeysTable;
   push_subscriptions: PushSubscriptionsTable;
 }

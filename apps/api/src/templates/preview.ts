@@ -12,7 +12,7 @@ export async function previewTemplate(app: App, workspaceId: string, draft: Temp
   if (issues.length) throw new TemplateError(issues);
   const profile = await loadRecipient(app, workspaceId, profileId);
   if (!profile) throw new TemplateError([{ field: 'body', line: null, column: null, message: `profileId: no profile ${profileId} in this workspace` }]);
-  const template: Template = { ...input, id: input.id ?? 'draft', workspaceId, updatedAt: new Date().toISOString() };
+  const template: Template = { ...input, id: input.id ?? 'draft', workspaceId, senderId: input.senderId ?? null, updatedAt: new Date().toISOString() };
   const context = await templateContext(app, workspaceId, profile, event);
   if (template.channel === 'email') {
     const e = await composeEmail(template, context, null);

@@ -18,7 +18,7 @@ const liquid = new Liquid(limits);
 const htmlLiquid = new Liquid({ ...limits, outputEscape: 'escape' });
 
 export interface TemplateIssue {
-  field: 'name' | 'subject' | 'body' | 'url';
+  field: 'name' | 'subject' | 'body' | 'url' | 'senderId';
   line: number | null;
   column: number | null;
   message: string;

@@ -18,6 +18,12 @@ export const templateInput = z.object({
     .max(100)
     .regex(/^[\w -]*$/, 'letters, digits, spaces, - and _ only')
     .default(''),
+  /**
+   * Email: the sender identity (channels/email/senders.ts) it goes out as. Null or omitted: the
+   * workspace's default sender. A save stores the whole template, so omitting it on an update
+   * also resets it to the default, like every other optional field.
+   */
+  senderId: z.string().min(1).max(100).nullable().optional(),
 });
 export type TemplateInput = z.input<typeof templateInput>;
 
@@ -30,10 +36,11 @@ export interface Template {
   body: string;
   url: string;
   subscriptionGroup: string;
+  senderId: string | null;
   updatedAt: string;
 }
 
-type Row = { id: string; workspace_id: string; name: string; channel: Template['channel']; subject: string; body: string; url: string; subscription_group: string; updated_at: Date };
+type Row = { id: string; workspace_id: string; name: string; channel: Template['channel']; subject: string; body: string; url: string; subscription_group: string; sender_id: string | null; updated_at: Date };
 
 const toTemplate = (r: Row): Template => ({
   id: r.id,
@@ -44,13 +51,14 @@ const toTemplate = (r: Row): Template => ({
   body: r.body,
   url: r.url,
   subscriptionGroup: r.subscription_group,
+  senderId: r.sender_id,
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
 export async function listTemplates(app: App, workspaceId: string): Promise<Omit<Template, 'body'>[]> {
   const rows = await app.postgres.db
     .selectFrom('message_templates')
-    .select(['id', 'workspace_id', 'name', 'channel', 'subject', 'url', 'subscription_group', 'updated_at'])
+    .select(['id', 'workspace_id', 'name', 'channel', 'subject', 'url', 'subscription_group', 'sender_id', 'updated_at'])
     .where('workspace_id', '=', workspaceId)
     .orderBy('name')
     .execute();
@@ -115,8 +123,19 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
     body: input.body,
     url: input.url,
     subscription_group: input.subscriptionGroup,
+    sender_id: input.senderId ?? null,
   };
   const db = app.postgres.db;
+  if (input.senderId) {
+    if (input.channel !== 'email') throw new TemplateError([{ field: 'senderId', line: null, column: null, message: 'only email templates have a sender' }]);
+    const sender = await db.selectFrom('email_senders').select('id').where('workspace_id', '=', workspaceId).where('id', '=', input.senderId).executeTakeFirst();
+    if (!sender) throw new TemplateError([{ field: 'senderId', line: null, column: null, message: `no sender ${input.senderId} in this workspace` }]);
+  }
+  // The sender deleted between the check and the write: the foreign key refuses it.
+  const senderGone = (err: unknown): never => {
+    if ((err as { code?: unknown }).code === '23503') throw new TemplateError([{ field: 'senderId', line: null, column: null, message: `no sender ${input.senderId} in this workspace` }]);
+    throw err;
+  };
   const clash = await db
     .selectFrom('message_templates')
     .select('id')
@@ -132,7 +151,8 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
       .where('id', '=', input.id)
       .where('workspace_id', '=', workspaceId)
       .returningAll()
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch(senderGone);
     forgetTemplates(app, workspaceId);
     if (!row) throw new TemplateNotFound(input.id);
     return toTemplate(row);
@@ -141,7 +161,8 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
     .insertInto('message_templates')
     .values({ id: `tpl_${randomUUID().replace(/-/g, '').slice(0, 20)}`, workspace_id: workspaceId, ...values })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(senderGone);
   forgetTemplates(app, workspaceId);
   return toTemplate(row);
 }

@@ -3,7 +3,8 @@ import type { App } from '../../app';
 import { composeEmail, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
 import { blockedReason, suppress } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
-import { getSmtpSettings } from './settings';
+import { senderForSend } from './senders';
+import { getSmtpSettings, type SmtpSettings } from './settings';
 import { transportFor } from './transport';
 
 /** What every channel's send gets: who, which template, why (the journey's event and node). */
@@ -59,6 +60,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
   if (blocked) return skip(blocked);
   const settings = await getSmtpSettings(app, req.workspaceId);
   if (!settings) return skip('no_email_settings');
+  const identity = await identityFor(app, req.workspaceId, template.senderId, settings);
 
   const claims: TrackingClaims = {
     w: req.workspaceId,
@@ -74,7 +76,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
   const email = await composeEmail(template, context, { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims });
   try {
     const info = await transportFor(app, req.workspaceId, settings).sendMail({
-      from: settings.fromName ? { name: settings.fromName, address: settings.fromAddress } : settings.fromAddress,
+      ...identity,
       to: profile.email,
       subject: email.subject,
       html: email.html,
@@ -105,9 +107,10 @@ export async function sendTestEmail(app: App, workspaceId: string, input: { temp
   if (!profile) throw new ChannelError(`profileId: no profile ${input.profileId}`);
   const settings = await getSmtpSettings(app, workspaceId);
   if (!settings) throw new ChannelError('email settings: configure an SMTP server first');
+  const identity = await identityFor(app, workspaceId, template.senderId, settings);
   const email = await composeEmail(template, await templateContext(app, workspaceId, profile, input.event), null);
   const info = await transportFor(app, workspaceId, settings).sendMail({
-    from: settings.fromName ? { name: settings.fromName, address: settings.fromAddress } : settings.fromAddress,
+    ...identity,
     to: input.to,
     subject: `[Test] ${email.subject}`,
     html: email.html,
@@ -116,3 +119,12 @@ export async function sendTestEmail(app: App, workspaceId: string, input: { temp
 }
 
 export class ChannelError extends Error {}
+
+type Address = string | { name: string; address: string };
+
+/** From and Reply-To: the template's sender, else the workspace default sender, else the SMTP settings' from. */
+async function identityFor(app: App, workspaceId: string, senderId: string | null, settings: SmtpSettings): Promise<{ from: Address; replyTo?: string }> {
+  const sender = await senderForSend(app, workspaceId, senderId);
+  if (!sender) return { from: settings.fromName ? { name: settings.fromName, address: settings.fromAddress } : settings.fromAddress };
+  return { from: { name: sender.name, address: sender.address }, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}) };
+}

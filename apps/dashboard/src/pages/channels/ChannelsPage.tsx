@@ -7,7 +7,7 @@ import '../segments/common.css';
 import '../messages/messages.css';
 import './channels.css';
 
-/** Channel settings: SMTP and the sender identity, a test send, web push keys, one-click action policy. */
+/** Channel settings: SMTP and its fallback From, sender identities, a test send, web push keys, one-click action policy. */
 export function ChannelsPage({ workspaceId }: { workspaceId: string }) {
   return (
     <div className="channels-page">
@@ -15,6 +15,7 @@ export function ChannelsPage({ workspaceId }: { workspaceId: string }) {
         <h1>Channels</h1>
       </div>
       <EmailSettings workspaceId={workspaceId} />
+      <SenderIdentities workspaceId={workspaceId} />
       <TestSend workspaceId={workspaceId} />
       <PushSettings workspaceId={workspaceId} />
       <ActionPolicy workspaceId={workspaceId} />
@@ -73,7 +74,8 @@ function EmailSettings({ workspaceId }: { workspaceId: string }) {
           />
         </label>
       </div>
-      <h3>Sender identity</h3>
+      <h3>Fallback sender</h3>
+      <p className="muted small">Emails go out from this address only while the workspace has no sender identity (below).</p>
       <div className="editor-row">
         <label>
           From name
@@ -93,6 +95,142 @@ function EmailSettings({ workspaceId }: { workspaceId: string }) {
         </button>
       </div>
     </form>
+  );
+}
+
+interface SenderDraft {
+  id?: string;
+  name: string;
+  address: string;
+  replyTo: string;
+}
+
+/** The From (and Reply-To) identities templates can send as; one is the default of templates without their own. */
+function SenderIdentities({ workspaceId }: { workspaceId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const senders = useQuery(trpc.channels.senders.queryOptions({ workspaceId }));
+  // null: the form is closed; without an id it adds a sender.
+  const [draft, setDraft] = useState<SenderDraft | null>(null);
+  const refresh = () => queryClient.invalidateQueries(trpc.channels.senders.queryFilter());
+  const save = useMutation(
+    trpc.channels.saveSender.mutationOptions({
+      onSuccess: () => {
+        setDraft(null);
+        void refresh();
+      },
+    }),
+  );
+  const makeDefault = useMutation(trpc.channels.setDefaultSender.mutationOptions({ onSuccess: () => void refresh() }));
+  const remove = useMutation(trpc.channels.deleteSender.mutationOptions({ onSuccess: () => void refresh() }));
+  const busy = makeDefault.isPending || remove.isPending;
+  const open = (d: SenderDraft) => {
+    save.reset();
+    setDraft(d);
+  };
+  const list = senders.data ?? [];
+  return (
+    <section className="card channels-form" aria-label="Sender identities">
+      <div className="section-head">
+        <h2>Sender identities</h2>
+        {!draft && (
+          <button type="button" onClick={() => open({ name: '', address: '', replyTo: '' })}>
+            Add sender
+          </button>
+        )}
+      </div>
+      <p className="muted small">
+        The From of an email: a template's own sender, else the default sender, else the SMTP settings' From. E.g. “Shop &lt;news@shop.example&gt;” for newsletters, “Shop Support
+        &lt;care@shop.example&gt;” with a Reply-To for service messages.
+      </p>
+      {senders.isError && <p className="form-error">Could not load the senders: {senders.error.message}</p>}
+      {senders.data && list.length === 0 && <p className="muted">No sender yet: emails go out from the SMTP settings' From.</p>}
+      {list.length > 0 && (
+        <table className="data-table senders-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Address</th>
+              <th>Reply-To</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.name} {s.isDefault && <span className="badge">default</span>}
+                </td>
+                <td className="mono">{s.address}</td>
+                <td className="mono">{s.replyTo ?? <span className="muted">—</span>}</td>
+                <td className="sender-actions">
+                  <button type="button" className="link-button" onClick={() => open({ id: s.id, name: s.name, address: s.address, replyTo: s.replyTo ?? '' })}>
+                    Edit
+                  </button>
+                  {!s.isDefault && (
+                    <button type="button" className="link-button" disabled={busy} onClick={() => makeDefault.mutate({ workspaceId, id: s.id })}>
+                      Make default
+                    </button>
+                  )}
+                  <button type="button" className="link-button danger-button" disabled={busy} onClick={() => window.confirm(`Delete the sender ${s.address}?`) && remove.mutate({ workspaceId, id: s.id })}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {remove.isError && (
+        <p className="form-error" role="alert">
+          Not deleted: {remove.error.message}
+        </p>
+      )}
+      {makeDefault.isError && (
+        <p className="form-error" role="alert">
+          {makeDefault.error.message}
+        </p>
+      )}
+      {draft && (
+        <form
+          className="sender-form"
+          aria-label={draft.id ? 'Edit sender' : 'Add sender'}
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ workspaceId, sender: { ...(draft.id ? { id: draft.id } : {}), name: draft.name, address: draft.address, replyTo: draft.replyTo.trim() || null } });
+          }}
+        >
+          <h3>{draft.id ? 'Edit sender' : 'New sender'}</h3>
+          <div className="editor-row">
+            <label>
+              Name
+              <input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required maxLength={200} placeholder="Shop Support" />
+            </label>
+            <label>
+              Address
+              <input type="email" value={draft.address} onChange={(e) => setDraft({ ...draft, address: e.target.value })} required placeholder="care@shop.example" />
+            </label>
+            <label>
+              Reply-To (optional)
+              <input type="email" value={draft.replyTo} onChange={(e) => setDraft({ ...draft, replyTo: e.target.value })} placeholder="help@shop.example" />
+            </label>
+          </div>
+          {save.isError && (
+            <p className="form-error" role="alert">
+              Not saved: {save.error.message}
+            </p>
+          )}
+          <div className="form-actions">
+            <button type="button" onClick={() => setDraft(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={save.isPending}>
+              {save.isPending ? 'Saving…' : draft.id ? 'Save sender' : 'Add sender'}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }
 

@@ -12,6 +12,8 @@ interface Draft {
   body: string;
   url: string;
   subscriptionGroup: string;
+  /** Email: the sender identity it goes out as; null is the workspace's default sender. */
+  senderId: string | null;
 }
 
 const starter: Record<Channel, Pick<Draft, 'subject' | 'body' | 'url'>> = {
@@ -35,13 +37,13 @@ const starter: Record<Channel, Pick<Draft, 'subject' | 'body' | 'url'>> = {
   onsite: { subject: '', body: '<p>…</p>', url: '' },
 };
 
-const fromSaved = (t: Draft): Draft => ({ name: t.name, channel: t.channel, subject: t.subject, body: t.body, url: t.url, subscriptionGroup: t.subscriptionGroup });
+const fromSaved = (t: Draft): Draft => ({ name: t.name, channel: t.channel, subject: t.subject, body: t.body, url: t.url, subscriptionGroup: t.subscriptionGroup, senderId: t.senderId });
 
 /** The template editor: liquid + MJML source, problems with line numbers as one types, live preview, test send. */
 export function TemplateEditor({ workspaceId, templateId }: { workspaceId: string; templateId: string | null }) {
   const trpc = useTRPC();
   const saved = useQuery(trpc.templates.get.queryOptions({ workspaceId, id: templateId ?? '' }, { enabled: templateId !== null }));
-  const [draft, setDraft] = useState<Draft | null>(templateId === null ? { name: '', channel: 'email', subscriptionGroup: '', ...starter.email } : null);
+  const [draft, setDraft] = useState<Draft | null>(templateId === null ? { name: '', channel: 'email', subscriptionGroup: '', senderId: null, ...starter.email } : null);
   useEffect(() => {
     if (saved.data && draft === null) setDraft(fromSaved(saved.data));
   }, [saved.data, draft]);
@@ -109,7 +111,8 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
           aria-label="Template source"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate({ workspaceId, template: { ...draft, ...(templateId ? { id: templateId } : {}) } });
+            // Only email has senders: a channel switched away from email drops its choice.
+            save.mutate({ workspaceId, template: { ...draft, senderId: isEmail ? draft.senderId : null, ...(templateId ? { id: templateId } : {}) } });
           }}
         >
           <div className="editor-row">
@@ -137,6 +140,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
               <input value={draft.subscriptionGroup} onChange={(e) => set({ subscriptionGroup: e.target.value })} placeholder="e.g. promotions" maxLength={100} />
             </label>
           </div>
+          {isEmail && <SenderSelect workspaceId={workspaceId} value={draft.senderId} onChange={(senderId) => set({ senderId })} />}
           <label>
             {isEmail ? 'Subject' : 'Title'}
             <input value={draft.subject} onChange={(e) => set({ subject: e.target.value })} />
@@ -249,6 +253,30 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
         </section>
       </div>
     </div>
+  );
+}
+
+/** The From of an email template: one of the workspace's sender identities, or (unset) its default. */
+function SenderSelect({ workspaceId, value, onChange }: { workspaceId: string; value: string | null; onChange: (id: string | null) => void }) {
+  const trpc = useTRPC();
+  const senders = useQuery(trpc.channels.senders.queryOptions({ workspaceId }));
+  const smtp = useQuery(trpc.channels.emailSettings.queryOptions({ workspaceId }));
+  const label = (s: { name: string; address: string }) => (s.name ? `${s.name} <${s.address}>` : s.address);
+  const list = senders.data ?? [];
+  const fallback = list.find((s) => s.isDefault) ?? (smtp.data ? { name: smtp.data.fromName, address: smtp.data.fromAddress } : null);
+  return (
+    <label>
+      From
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">Default sender{fallback ? ` (${label(fallback)})` : ''}</option>
+        {list.map((s) => (
+          <option key={s.id} value={s.id}>
+            {`${label(s)}${s.replyTo ? `, replies to ${s.replyTo}` : ''}`}
+          </option>
+        ))}
+      </select>
+      {senders.isError && <span className="form-error">Could not load the senders: {senders.error.message}</span>}
+    </label>
   );
 }
 
