@@ -80,7 +80,7 @@ async function rows<T>(app: App, query: string, params: Record<string, unknown>)
 
 async function load(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
   const counted = await rows<{ n: string }>(app, 'SELECT count() AS n FROM identities WHERE workspace_id = {ws:String}', { ws: workspaceId });
-  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(10_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
+  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(1_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
   let after = '';
   for (;;) {
     // Key-ordered pages: each one a range of the table's primary key.
