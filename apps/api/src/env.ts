@@ -23,6 +23,7 @@ const schema = z.object({
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GEOIP_DATABASE: z.string().optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(10),
 });
 
@@ -48,6 +49,8 @@ export interface Config {
   dashboardDir: string;
   /** A MaxMind City database (.mmdb) for city-level location; without it, the country comes from the time zone. */
   geoipDatabase: string | undefined;
+  /** Proxies in front of the API that append to X-Forwarded-For; 0 = the socket's address is the client's. */
+  trustProxyHops: number;
   /** How long `POST /v1/decide` waits for a visitor's profile facts before answering without them. */
   decideBudgetMs: number;
 }
@@ -91,6 +94,7 @@ export function toConfig(env: Env): Config {
     logLevel: env.LOG_LEVEL,
     dashboardDir: resolve(env.DASHBOARD_DIR ?? join(import.meta.dirname, '../../dashboard/dist')),
     geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     decideBudgetMs: env.DECIDE_BUDGET_MS,
   };
 }

@@ -16,8 +16,15 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('access-control-expose-headers', 'retry-after');
 }
 
-export function clientIp(req: IncomingMessage): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || undefined;
+/**
+ * The client's address. X-Forwarded-For is only believed as far as `trustedHops` proxies of ours
+ * appended to it: anyone can send the header, so its left-most entries may be made up, and the entry
+ * the outermost trusted proxy added (`trustedHops` from the right) is the first one that is not.
+ */
+export function clientIp(req: IncomingMessage, trustedHops: number): string | undefined {
+  const socket = req.socket.remoteAddress || undefined;
+  if (trustedHops <= 0) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => h.trim()).filter(Boolean);
+  return hops[hops.length - trustedHops] ?? hops[0] ?? socket;
 }

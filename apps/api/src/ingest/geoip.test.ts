@@ -23,7 +23,7 @@ describe('city-level location from a configured GeoIP database', () => {
   writeFileSync(file, writeMmdb({ '81.2.69.0/24': london, '90.0.0.0/8': lyon }));
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ env: { GEOIP_DATABASE: file } });
+    t = await startTestServer({ env: { GEOIP_DATABASE: file, TRUST_PROXY_HOPS: '1' } });
   });
   afterAll(() => t?.close());
 

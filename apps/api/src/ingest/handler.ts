@@ -63,7 +63,7 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
     receivedAt,
     batchSentAt: payload.sentAt,
     batchContext,
-    ip: clientIp(req),
+    ip: clientIp(req, app.config.trustProxyHops),
     userAgent: typeof ua === 'string' ? ua : undefined,
     geo: app.geo,
   };
