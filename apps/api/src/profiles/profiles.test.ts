@@ -5,6 +5,7 @@ import { extraRoutes } from '../http/routes';
 import { getProfile, resolveProfileId, timeline } from './index';
 import { daysAgo, ingest } from './test-helpers';
 import { selectRows } from './sql';
+import { recordOutcomes } from '../channels/outcomes';
 
 describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution, with %s', (postgres) => {
   let app: TestApp;
@@ -41,6 +42,7 @@ describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution
     const anon = await resolveProfileId(app, ws.id, { anonymousId: 'anon-2' });
     expect(anon).not.toBe(known);
 
+    await recordOutcomes(app, [{ workspaceId: ws.id, messageId: 'msg-before-merge', profileId: anon, channel: 'web_push', kind: 'sent' }]);
     await ingest(app, ws.id, [{ type: 'track', event: 'Signed In', userId: 'user-2', anonymousId: 'anon-2' }]);
     expect(await resolveProfileId(app, ws.id, { anonymousId: 'anon-2' })).toBe(known);
     const p = (await getProfile(app, ws.id, 'anon-2'))!;
@@ -51,6 +53,8 @@ describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution
     const page = await timeline(app, ws.id, known, { limit: 50 });
     expect(page.items.some((i) => i.kind === 'merge' && i.properties.from_profile_id === anon)).toBe(true);
     expect(page.items.filter((i) => i.kind === 'event').map((i) => i.event)).toEqual(expect.arrayContaining(['Pricing', 'Signed In']));
+    // A message sent to the anonymous profile before the merge is part of the person's history.
+    expect(page.items.filter((i) => i.kind === 'message').map((i) => i.properties.message_id)).toEqual(['msg-before-merge']);
     // The merged-away profile no longer resolves on its own.
     expect(await getProfile(app, ws.id, anon)).toBeNull();
   });

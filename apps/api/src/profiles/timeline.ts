@@ -19,6 +19,25 @@ export interface TimelinePage {
 }
 
 /**
+ * The profile and every profile merged into it, however many merges deep: messages sent to a
+ * profile before it was merged are part of the person's history (their events follow their ids).
+ */
+async function withMergedProfiles(app: App, workspaceId: string, profileId: string): Promise<string[]> {
+  const all = new Set([profileId]);
+  let frontier = [profileId];
+  for (let depth = 0; depth < 10 && frontier.length > 0; depth++) {
+    const rows = await selectRows<{ from_profile_id: string }>(
+      app.clickhouse,
+      `SELECT DISTINCT from_profile_id FROM identity_merges WHERE workspace_id = {ws:String} AND into_profile_id IN {p:Array(String)}`,
+      { ws: workspaceId, p: frontier },
+    );
+    frontier = rows.map((r) => r.from_profile_id).filter((id) => !all.has(id));
+    for (const id of frontier) all.add(id);
+  }
+  return [...all];
+}
+
+/**
  * A profile's unified timeline, newest first: its events (including segment changes and journey
  * steps, which are events too), the identity merges that shaped it and its message outcomes
  * (sent, delivered, opened, clicked… from `message_events`).
@@ -49,6 +68,7 @@ export async function timeline(app: App, workspaceId: string, profileId: string,
   }));
   const newest = opts.before ? beforeTs : '9999-12-31 23:59:59.999';
   const oldest = rows.length > limit ? page.at(-1)!.timestamp : '1970-01-01 00:00:00.000';
+  const profileIds = await withMergedProfiles(app, workspaceId, profileId);
   const [merges, messages] = await Promise.all([
     selectRows<{ from_profile_id: string; reason: string; message_id: string; merged_at: string; distinct_ids: string[] }>(
       app.clickhouse,
@@ -60,9 +80,9 @@ export async function timeline(app: App, workspaceId: string, profileId: string,
     selectRows<{ message_id: string; channel: string; kind: string; journey_id: string; node_id: string; template_id: string; reason: string; at: string }>(
       app.clickhouse,
       `SELECT message_id, channel, kind, journey_id, node_id, template_id, reason, at FROM message_events FINAL
-       WHERE workspace_id = {ws:String} AND profile_id = {p:String} AND at <= {newest:DateTime64(3)} AND at > {oldest:DateTime64(3)}
+       WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} AND at <= {newest:DateTime64(3)} AND at > {oldest:DateTime64(3)}
        ORDER BY at DESC LIMIT 500`,
-      { ws: workspaceId, p: profileId, newest, oldest },
+      { ws: workspaceId, pids: profileIds, newest, oldest },
     ),
   ]);
   for (const m of merges) {
