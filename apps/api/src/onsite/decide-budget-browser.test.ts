@@ -5,8 +5,8 @@ import { createSegment, refreshSegment } from '../segments';
 import { savePlacement } from './index';
 
 // Decide with production's kind of budget, but tiny: a first page view is answered before the
-// visitor's facts arrive (`partial`), and the SDK asks once more on the same page to get the
-// personal placements, without showing the first answer's placements twice.
+// visitor's facts arrive (`partial`), and the SDK asks again on the same page to get the personal
+// placements, without showing the first answer's placements twice.
 let site: Site;
 beforeAll(async () => {
   site = await startSite({ env: { DECIDE_BUDGET_MS: '1' } });
@@ -26,20 +26,26 @@ describe('decide budget in the browser', () => {
 
     const ctx = await site.newContext();
     const page = await ctx.newPage();
-    const answers: Array<{ partial?: boolean; placements: Array<{ kind: string }> }> = [];
-    page.on('response', (r) => void (r.url().endsWith('/v1/decide') && r.json().then((b: (typeof answers)[number]) => answers.push(b))));
+    // In the order the responses came; their bodies are read asynchronously.
+    const responses: Array<Promise<{ partial?: boolean; placements: Array<{ kind: string }> }>> = [];
+    page.on('response', (r) => void (r.url().endsWith('/v1/decide') && responses.push(r.json() as Promise<{ partial?: boolean; placements: Array<{ kind: string }> }>)));
     await page.goto(`${site.url}/products/mug`);
 
-    await page.locator('[data-overture-placement="slide_in"]').locator('text=Hi Lena, 20% off').waitFor({ timeout: 10_000 });
-    expect(answers).toHaveLength(2);
+    await page.locator('[data-overture-placement="slide_in"]').locator('text=Hi Lena, 20% off').waitFor({ timeout: 15_000 });
+    const answers = await Promise.all(responses);
     // The first answer came before the look-up (1 ms is less than any store query): only the top bar.
     expect(answers[0]).toMatchObject({ partial: true, placements: [{ kind: 'top_bar' }] });
-    expect(answers[1]!.partial).toBeUndefined();
-    expect(answers[1]!.placements.map((p) => p.kind).sort()).toEqual(['slide_in', 'top_bar']);
-    // Asked twice, shown once.
+    // Asked again until the look-up had landed (on a busy machine it can take more than one try).
+    const last = answers.at(-1)!;
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    expect(answers.slice(0, -1).every((a) => a.partial)).toBe(true);
+    expect(last.partial).toBeUndefined();
+    expect(last.placements.map((p) => p.kind).sort()).toEqual(['slide_in', 'top_bar']);
+    // Asked several times, shown once; and no more asking once the answer was complete.
     expect(await page.locator('[data-overture-placement="top_bar"]').count()).toBe(1);
-    await page.waitForTimeout(600);
-    expect(answers).toHaveLength(2);
+    const asked = responses.length;
+    await page.waitForTimeout(1_500);
+    expect(responses).toHaveLength(asked);
     await ctx.close();
   });
 });
