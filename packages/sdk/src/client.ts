@@ -1,6 +1,6 @@
 import type { CaptureName, Consent, Core, Options, Props } from './types';
 import { version } from './version';
-import { load, lsGet, lsSet, save, uuid } from './core/storage';
+import { load, loadJar, lsGet, lsSet, save, uuid } from './core/storage';
 import { campaignFrom, campaignKey, type Campaign } from './core/acquisition';
 import { touchSession, type Session } from './core/session';
 import { createQueue, type Queue } from './delivery/queue';
@@ -38,6 +38,8 @@ export function createOverture(): Overture {
   let queue: Queue;
   let delivery: Delivery;
   let ids: { a: string; u?: string | undefined; z?: string };
+  /** Settles once identity, session and consent are loaded (`init`). */
+  let loaded: Promise<void> | undefined;
   let session: Session | undefined;
   let consent: Consent = {};
   let campaign: Campaign | undefined;
@@ -48,6 +50,7 @@ export function createOverture(): Overture {
   let lastUrl = '';
   let captured = false;
   let key = '';
+  let host = '';
   const listeners: Record<string, Listener[]> = {};
   const pending: unknown[][] = [];
 
@@ -130,17 +133,13 @@ export function createOverture(): Overture {
       sdk.initialized = true;
       key = writeKey;
       o = core.o = { flushAt: 20, flushInterval: 1000, maxQueue: 500, ...options };
-      const host = (o.host ?? '').replace(/\/$/, '');
+      host = (o.host ?? '').replace(/\/$/, '');
       queue = createQueue(o.maxQueue!);
       delivery = createDelivery(host + '/v1/batch', writeKey, queue, {
         ...(o as Required<Options>),
         // The first time zone lookup loads ICU data (tens of ms): done once per visitor, kept with the ids.
         timezone: () => ids.z ?? ((ids.z = Intl.DateTimeFormat().resolvedOptions().timeZone), persistIds(), ids.z),
       });
-      ids = load(idKey) ?? { a: uuid() };
-      session = load(sessionKey);
-      consent = load(consentKey) ?? {};
-      gpc();
       campaign = campaignFrom(location.search);
       const referrer = document.referrer && new URL(document.referrer).hostname;
       landing = { camp: campaignKey(campaign), campaign, referrer: referrer == location.hostname ? '' : referrer };
@@ -152,18 +151,27 @@ export function createOverture(): Overture {
         webdriver: navigator.webdriver,
         allowAutomation: o.allowAutomation,
       };
-      startCaptureOnce();
-      // Onsite personalisation lives in its own module (/sdk/onsite.js), fetched only by pages that ask for it.
-      if (o.onsite) import(/* webpackIgnore: true */ /* @vite-ignore */ host + '/sdk/onsite.js').then((m: { start: OnsiteStart }) => m.start(sdk, writeKey, host, () => [ids, consent, o.requireConsent])).catch(() => 0);
-      // Off the page's critical path: take over what earlier pages left unsent.
-      setTimeout(() => {
-        try {
-          if (queue.adopt()) delivery.flush();
-        } catch {
-          // storage unavailable: the queue lives in memory only
-        }
-      });
-      for (const [m, ...args] of pending.splice(0)) (sdk[m as 'track'] as (...a: unknown[]) => void)(...args);
+      // Identity, session and consent load without blocking the page (see `loadJar`); calls made
+      // meanwhile wait in `pending` and are stamped with them once loaded. An unreadable jar is a new visitor.
+      const ready = () => {
+        ids = load(idKey) ?? { a: uuid() };
+        session = load(sessionKey);
+        consent = load(consentKey) ?? {};
+        gpc();
+        startCaptureOnce();
+        // Onsite personalisation lives in its own module (/sdk/onsite.js), fetched only by pages that ask for it.
+        if (o.onsite) import(/* webpackIgnore: true */ /* @vite-ignore */ host + '/sdk/onsite.js').then((m: { start: OnsiteStart }) => m.start(sdk, writeKey, host, () => [ids, consent, o.requireConsent])).catch(() => 0);
+        // In a later task (localStorage's first access is a round trip too): take over what earlier pages left unsent.
+        setTimeout(() => {
+          try {
+            if (queue.adopt()) delivery.flush();
+          } catch {
+            // storage unavailable: the queue lives in memory only
+          }
+        });
+        for (const [m, ...args] of pending.splice(0)) (sdk[m as 'track'] as (...a: unknown[]) => void)(...args);
+      };
+      loaded = loadJar().then(ready, ready);
     },
     track(event, properties = {}) {
       send('track', { event, properties });
@@ -222,8 +230,8 @@ export function createOverture(): Overture {
       }
       return consent;
     },
-    flush: () => (delivery ? delivery.flush() : Promise.resolve()),
-    push: pushApi(() => ({ h: (o.host ?? '').replace(/\/$/, ''), k: key, a: ids.a, u: ids.u, track: sdk.track })),
+    flush: async () => delivery?.flush(),
+    push: pushApi(() => ({ h: host, k: key, a: ids.a, u: ids.u, track: sdk.track }), () => loaded),
     on(event, fn) {
       (listeners[event] ??= []).push(fn);
       return () => listeners[event]!.splice(listeners[event]!.indexOf(fn) >>> 0, 1);

@@ -49,6 +49,46 @@ describe('browser SDK identity and consent', () => {
     await ctx.close();
   });
 
+  it('loads the identity without blocking init, stamps calls made meanwhile, and keeps it across page loads', async () => {
+    // The identity cookies are read with the Cookie Store API, held back here until the test releases
+    // them, so calls certainly come before they are loaded; `/legacy` is a browser without that API.
+    site.page('/id/*', site.html('<p>id</p>'));
+    const ctx = await site.newContext();
+    await ctx.addInitScript(`if (location.pathname.endsWith('/legacy')) delete Window.prototype.cookieStore;
+      else { const getAll = CookieStore.prototype.getAll;
+        CookieStore.prototype.getAll = function (...a) { return new Promise((r) => (window.releaseJar = r)).then(() => getAll.apply(this, a)).finally(() => (window.jarLoaded = true)); }; }`);
+    const page = await ctx.newPage();
+    /** Tracks `name` while the jar is held (true if it was), then lets it load. */
+    const early = async (name: string) => {
+      await page.waitForFunction('window.overture && window.overture.initialized && window.releaseJar');
+      const held = await page.evaluate(`overture.track(${JSON.stringify(name)}); !window.jarLoaded`);
+      await page.evaluate('window.releaseJar()');
+      await page.waitForFunction('window.jarLoaded');
+      return held;
+    };
+    await page.goto(`${site.url}/id/one`);
+    expect(await early('Early One')).toBe(true);
+    await sdk(page, (o) => o.identify('user-9'));
+    await page.goto(`${site.url}/id/two`);
+    expect(await early('Early Two')).toBe(true);
+    await page.goto(`${site.url}/id/legacy`);
+    await page.waitForFunction('window.overture && window.overture.initialized');
+    await sdk(page, (o) => o.track('Legacy'));
+    const events = await site.waitFor((ev) => named(ev, 'Legacy').length === 1);
+    const [one, two] = named(events, 'page');
+    const anonymousId = one!.anonymous_id;
+    // A new visitor's id is made once: the first page view and the call made before it was loaded share it.
+    expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(named(events, 'Early One')[0]).toMatchObject({ anonymous_id: anonymousId, user_id: '', context: { sessionId: one!.context.sessionId } });
+    for (const e of [two!, named(events, 'Early Two')[0]!, named(events, 'Legacy')[0]!]) {
+      expect(e).toMatchObject({ anonymous_id: anonymousId, user_id: 'user-9', context: { sessionId: one!.context.sessionId } });
+    }
+    expect(new Set(events.map((e) => e.anonymous_id))).toEqual(new Set([anonymousId]));
+    const idCookie = (await ctx.cookies()).find((c) => c.name === 'ov_id');
+    expect(JSON.parse(decodeURIComponent(idCookie!.value))).toMatchObject({ a: anonymousId, u: 'user-9' });
+    await ctx.close();
+  });
+
   it('captures and stores nothing until consent, and stops when it is withdrawn', async () => {
     site.page('/consent', site.html('<button id="b">Buy</button>', { requireConsent: true }));
     const ctx = await site.newContext();
