@@ -22,19 +22,30 @@ const activity = `e.type IN ('page', 'screen', 'track') AND NOT startsWith(e.eve
 const isOrder = `e.event = 'Order Completed'`;
 const isRefund = `e.event = 'Order Refunded'`;
 
-/** The RFM named segment of the standard R × F grid. */
-export const rfmSegmentSql = (r: string, f: string) => `multiIf(
-  ${r} = 0, '',
-  ${r} = 5 AND ${f} = 1, 'New Customers',
-  ${r} >= 4 AND ${f} IN (2, 3), 'Potential Loyalist',
-  ${r} = 5, 'Champions',
-  ${r} = 4 AND ${f} = 1, 'Promising',
-  ${r} >= 3 AND ${f} >= 4, 'Loyal',
-  ${r} = 3 AND ${f} = 3, 'Need Attention',
-  ${r} = 3, 'About to Sleep',
-  ${f} = 5, 'Can''t Lose',
-  ${f} >= 3, 'At Risk',
-  'Hibernating')`;
+/** The RFM named segment of the standard R × F grid, for scores 1–5 (R = 0: not a customer). */
+function rfmSegmentOf(r: number, f: number): RfmSegment | '' {
+  if (r === 0) return '';
+  if (r === 5 && f === 1) return 'New Customers';
+  if (r >= 4 && (f === 2 || f === 3)) return 'Potential Loyalist';
+  if (r === 5) return 'Champions';
+  if (r === 4 && f === 1) return 'Promising';
+  if (r >= 3 && f >= 4) return 'Loyal';
+  if (r === 3 && f === 3) return 'Need Attention';
+  if (r === 3) return 'About to Sleep';
+  if (f === 5) return "Can't Lose";
+  if (f >= 3) return 'At Risk';
+  return 'Hibernating';
+}
+
+/**
+ * The named segment as a lookup in the 6 × 6 table of rfmSegmentOf (scores are 0–5). It names each
+ * score once: a multiIf over the rules repeats them 17 times, and ClickHouse's analyzer resolves
+ * every repeat of the score expression anew, which was a third of a one-profile refresh's planning.
+ */
+export const rfmSegmentSql = (r: string, f: string) => {
+  const grid = [0, 1, 2, 3, 4, 5].flatMap((rv) => [0, 1, 2, 3, 4, 5].map((fv) => `'${rfmSegmentOf(rv, fv).replace(/'/g, "''")}'`));
+  return `[${grid.join(', ')}][1 + ${r} * 6 + ${f}]`;
+};
 
 export const rfmSegments = ['Champions', 'Loyal', 'Potential Loyalist', 'New Customers', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', "Can't Lose", 'Hibernating'] as const;
 export type RfmSegment = (typeof rfmSegments)[number];

@@ -2,8 +2,8 @@ import type { App } from '../app';
 import { chTime } from '../ingest/normalize';
 import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
 import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';
-import { identitiesOf } from './identity';
 import { nextVersion, run, selectRows } from './sql';
+import { profileIdentitiesSql } from './identity';
 
 export interface RecomputeTimings {
   identitiesMs: number;
@@ -31,9 +31,16 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
 export async function refreshProfileFeatures(app: App, workspaceId: string, profileIds: string[]): Promise<void> {
   if (profileIds.length === 0) return;
   const now = chTime(Date.now());
-  const has = await selectRows<{ n: string }>(app.clickhouse, `SELECT count() AS n FROM rfm_thresholds WHERE workspace_id = {ws:String}`, { ws: workspaceId });
-  if (Number(has[0]?.n ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
-  const ids = await identitiesOf(app, workspaceId, profileIds);
-  if (ids.length === 0) return;
-  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, ids: ids.map((i) => i.distinct_id), idPids: ids.map((i) => i.profile_id) });
+  // One round trip for the profiles' distinct ids and whether cut points exist yet: on the embedded
+  // engine queries run one at a time, and each costs a few milliseconds before it reads anything.
+  const [state] = await selectRows<{ ids: string[]; idPids: string[]; thresholds: string }>(
+    app.clickhouse,
+    `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids,
+       (SELECT count() FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS thresholds
+     FROM (${profileIdentitiesSql})`,
+    { ws: workspaceId, pids: profileIds },
+  );
+  if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
+  if (!state || state.ids.length === 0) return;
+  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, ids: state.ids, idPids: state.idPids });
 }

@@ -69,15 +69,24 @@ async function lookup(app: App, workspaceId: string, ids: string[]): Promise<Map
   return map;
 }
 
+/**
+ * `distinct_id, profile_id, kind, linked_at` of every distinct id now linked to one of `{pids}`. The
+ * table is ordered by distinct id, so profile ids are found through their bloom filter, without FINAL
+ * (with it, the index's granules are widened to every granule sharing their key range in any part:
+ * 18 granules instead of 5 for one profile among a million); the newest version of each id found,
+ * read by primary key, then says whether it is still theirs. That is FINAL's answer, as a link is
+ * rewritten only with a higher version (nextVersion; the backfill writes ids not linked yet).
+ */
+export const profileIdentitiesSql = `SELECT distinct_id, cur.1 AS profile_id, cur.2 AS kind, cur.3 AS linked_at FROM (
+  SELECT distinct_id, argMax((profile_id, kind, linked_at), version) AS cur FROM identities
+  WHERE workspace_id = {ws:String} AND distinct_id IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)})
+  GROUP BY distinct_id SETTINGS final = 0
+) WHERE profile_id IN {pids:Array(String)}`;
+
 /** Every distinct id linked to the given profiles. */
 export async function identitiesOf(app: App, workspaceId: string, profileIds: string[]): Promise<Array<{ distinct_id: string; profile_id: string; kind: string; linked_at: string }>> {
   if (profileIds.length === 0) return [];
-  return selectRows(
-    app.clickhouse,
-    `SELECT distinct_id, profile_id, kind, linked_at FROM identities
-     WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} ORDER BY linked_at, distinct_id`,
-    { ws: workspaceId, pids: profileIds },
-  );
+  return selectRows(app.clickhouse, `${profileIdentitiesSql} ORDER BY linked_at, distinct_id`, { ws: workspaceId, pids: profileIds });
 }
 
 /**

@@ -5,6 +5,7 @@ import { extraRoutes } from '../http/routes';
 import { getProfile, resolveProfileId, timeline } from './index';
 import { daysAgo, ingest } from './test-helpers';
 import { selectRows } from './sql';
+import { identitiesOf } from './identity';
 import { recordOutcomes } from '../channels/outcomes';
 
 describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution, with %s', (postgres) => {
@@ -57,6 +58,9 @@ describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution
     expect(page.items.filter((i) => i.kind === 'message').map((i) => i.properties.message_id)).toEqual(['msg-before-merge']);
     // The merged-away profile no longer resolves on its own.
     expect(await getProfile(app, ws.id, anon)).toBeNull();
+    // Its old link is still stored beside the newer one: lookups by profile see only the newest version.
+    expect(await identitiesOf(app, ws.id, [anon])).toEqual([]);
+    expect((await identitiesOf(app, ws.id, [known, anon])).map((i) => [i.distinct_id, i.profile_id]).sort()).toEqual([['anon-2', known], ['user-2', known]]);
   });
 
   it('merges two known profiles on alias, keeping both histories', async () => {

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
-import { identitiesOf } from '../profiles/identity';
+import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
@@ -143,31 +143,35 @@ export async function refreshProfilesSegments(app: App, workspaceId: string, pro
   const segments = (await listSegments(app, workspaceId)).filter((s) => s.computedVersion !== null);
   if (segments.length === 0) return [];
   const now = new Date();
-  const ids = await identitiesOf(app, workspaceId, profileIds);
-  const shared = { ws: workspaceId, now: chTime(now.getTime()), pids: profileIds, ids: ids.map((i) => i.distinct_id), idPids: ids.map((i) => i.profile_id) };
+  // The profiles' distinct ids and current memberships in one round trip (queries run one at a time
+  // on the embedded engine). Reading every level's memberships up front is the same as reading them
+  // level by level: a level's transitions only write rows of its own segments.
+  const [state] = await selectRows<{ ids: string[]; idPids: string[]; current: string[] }>(
+    app.clickhouse,
+    `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids,
+       (SELECT groupArray(concat(segment_id, '\\0', profile_id)) FROM segment_members
+        WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND profile_id IN {pids:Array(String)} AND is_member = 1) AS current
+     FROM (${profileIdentitiesSql})`,
+    { ws: workspaceId, pids: profileIds, sids: segments.map((s) => s.id) },
+  );
+  const isIn = new Set(state?.current ?? []);
+  const shared = { ws: workspaceId, now: chTime(now.getTime()), pids: profileIds, ids: state?.ids ?? [], idPids: state?.idPids ?? [] };
   const all: Transition[] = [];
   for (const level of dependencyLevels(segments)) {
-    const params: Params = { ...shared, sids: level.map((s) => s.id) };
+    const params: Params = { ...shared };
     const flags = level.map((s, n) => {
       const c = compileCondition(s.definition, { scoped: true, now, prefix: `s${n}_` });
       Object.assign(params, c.params);
       return `toUInt8(${c.sql})`;
     });
-    const [evaluated, current] = await Promise.all([
-      selectRows<{ profile_id: string; flags: number[] }>(
-        app.clickhouse,
-        `SELECT f.profile_id AS profile_id, [${flags.join(', ')}] AS flags FROM profile_features AS f
-         WHERE f.workspace_id = {ws:String} AND f.profile_id IN {pids:Array(String)}`,
-        params,
-      ),
-      selectRows<{ segment_id: string; profile_id: string }>(
-        app.clickhouse,
-        `SELECT segment_id, profile_id FROM segment_members
-         WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND profile_id IN {pids:Array(String)} AND is_member = 1`,
-        params,
-      ),
-    ]);
-    const isIn = new Set(current.map((c) => `${c.segment_id}\u0000${c.profile_id}`));
+    // PREWHERE on the sorting key drops other profiles' rows before FINAL merges the granules read
+    // (exact: all versions of a profile share its key), instead of merging every column of them.
+    const evaluated = await selectRows<{ profile_id: string; flags: number[] }>(
+      app.clickhouse,
+      `SELECT f.profile_id AS profile_id, [${flags.join(', ')}] AS flags FROM profile_features AS f
+       PREWHERE f.workspace_id = {ws:String} AND f.profile_id IN {pids:Array(String)}`,
+      params,
+    );
     const flagsOf = new Map(evaluated.map((e) => [e.profile_id, e.flags]));
     for (const [n, s] of level.entries()) {
       const transitions: Transition[] = [];
