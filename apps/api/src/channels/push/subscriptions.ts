@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
 import type { App } from '../../app';
+import type { Database } from '../../stores/postgres';
 
 const b64urlBytes = (n: number, what: string) =>
   z
@@ -32,10 +34,11 @@ export function endpointAllowed(app: App, endpoint: string): boolean {
 
 export const subscriptionId = (workspaceId: string, endpoint: string) => createHash('sha256').update(`${workspaceId}\n${endpoint}`).digest('hex').slice(0, 32);
 
-export async function saveSubscription(app: App, workspaceId: string, profileId: string, sub: PushSubscriptionInput, userAgent = ''): Promise<string> {
+// One row per (workspace, endpoint): a repeated subscribe updates the keys and the profile.
+async function upsertSubscription(db: Kysely<Database>, workspaceId: string, profileId: string, sub: PushSubscriptionInput, userAgent: string): Promise<string> {
   const id = subscriptionId(workspaceId, sub.endpoint);
   const values = { profile_id: profileId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, user_agent: userAgent.slice(0, 500) };
-  await app.postgres.db
+  await db
     .insertInto('push_subscriptions')
     .values({ id, workspace_id: workspaceId, endpoint: sub.endpoint, ...values })
     .onConflict((oc) => oc.column('id').doUpdateSet(values))
@@ -43,19 +46,16 @@ export async function saveSubscription(app: App, workspaceId: string, profileId:
   return id;
 }
 
+export function saveSubscription(app: App, workspaceId: string, profileId: string, sub: PushSubscriptionInput, userAgent = ''): Promise<string> {
+  return upsertSubscription(app.postgres.db, workspaceId, profileId, sub, userAgent);
+}
+
 /** The push service renewed a subscription: the new one takes the old one's profile. False if the old one is unknown. */
 export async function replaceSubscription(app: App, workspaceId: string, oldEndpoint: string, sub: PushSubscriptionInput, userAgent = ''): Promise<{ id: string; profileId: string } | null> {
   return app.postgres.db.transaction().execute(async (tx) => {
     const old = await tx.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, oldEndpoint)).returning(['profile_id']).executeTakeFirst();
     if (!old) return null;
-    const id = subscriptionId(workspaceId, sub.endpoint);
-    const values = { profile_id: old.profile_id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, user_agent: userAgent.slice(0, 500) };
-    await tx
-      .insertInto('push_subscriptions')
-      .values({ id, workspace_id: workspaceId, endpoint: sub.endpoint, ...values })
-      .onConflict((oc) => oc.column('id').doUpdateSet(values))
-      .execute();
-    return { id, profileId: old.profile_id };
+    return { id: await upsertSubscription(tx, workspaceId, old.profile_id, sub, userAgent), profileId: old.profile_id };
   });
 }
 
