@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTestUser, startTestServer, type TestServer } from '../testing';
-import { launchChromium } from '../sdk/browser-harness';
+import { startTestServer, type TestServer } from '../testing';
 import { ingest } from '../profiles/test-helpers';
 import { resolveProfileId } from '../profiles';
 import { getTemplate } from '../templates';
 import { recordOutcomes, vapidKeysOf } from './index';
+import { signedInDashboard } from '../http/dashboard-harness';
 
 // The Messages and Channels pages of the built dashboard, served by the real API, in Chromium.
 // Build the dashboard first when running alone: pnpm --filter @overture/dashboard build
@@ -32,16 +30,8 @@ const fixed = broken.replace('Thanks for being a VIP.', 'Thanks for being a VIP.
 beforeAll(async () => {
   server = await startTestServer();
   ws = server.workspace.id;
-  if (!existsSync(join(server.app.config.dashboardDir, 'index.html'))) throw new Error('No built dashboard: run "pnpm --filter @overture/dashboard build" first (the test command does).');
-  const user = await createTestUser(server.app, [ws]);
   await ingest(server.app, ws, [{ type: 'identify', userId: 'ada', traits: { first_name: 'Ada', vip: true, email: 'ada@example.com' } }]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${ws}/events`);
+  ({ browser, page } = await signedInDashboard(server));
 }, 60_000);
 
 afterAll(async () => {

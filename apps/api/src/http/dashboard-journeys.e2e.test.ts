@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { createTestUser, postBatch, startTestServer, type TestServer } from '../testing';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { postBatch, startTestServer, type TestServer } from '../testing';
 import { saveJourneySettings, testSinkChannels } from '../journeys';
 import { publishedJourney, runsOf, sinkMessages, until } from '../journeys/testing';
+import { signedInDashboard } from './dashboard-harness';
 
 // The journey builder of the built dashboard, served by the real API with the real worker (ingest →
 // event queue → journey triggers → BullMQ steps → test sink), driven in real Chromium.
 // The test command builds apps/dashboard first; run `pnpm --filter @overture/dashboard build` when running alone.
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let server: TestServer;
 let browser: Browser;
@@ -37,18 +34,9 @@ const handle = (nodeId: string, kind: 'source' | 'target', handleId?: string) =>
 
 beforeAll(async () => {
   server = await startTestServer({ worker: true, journeyChannels: (app) => testSinkChannels(app.postgres.db) });
-  const index = join(server.app.config.dashboardDir, 'index.html');
-  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
   // No quiet hours: the messages go out whatever the hour the test runs at.
   await saveJourneySettings(server.app.postgres.db, server.workspace.id, { quietHours: null });
-  const user = await createTestUser(server.app, [server.workspace.id]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${server.workspace.id}/events`);
+  ({ browser, page } = await signedInDashboard(server, { width: 1440, height: 960 }));
 });
 
 afterAll(async () => {

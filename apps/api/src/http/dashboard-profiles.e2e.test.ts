@@ -1,18 +1,16 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestUser, postBatch, startTestServer, type TestServer } from '../testing';
+import type { Browser, Page } from 'playwright-core';
+import { postBatch, startTestServer, type TestServer } from '../testing';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { recomputeWorkspace } from '../segments';
 import { recordOutcomes } from '../channels/outcomes';
+import { signedInDashboard } from './dashboard-harness';
 
 // Profiles, segments and RFM in the built dashboard, in real Chromium, over data ingested through
 // the HTTP API and processed by the real worker. Run `pnpm --filter @overture/dashboard build` first
 // when running alone (the test command does).
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const day = 86_400_000;
 
 /** The fixture: who bought when (days ago), with which traits. */
@@ -53,8 +51,6 @@ const wsPath = (...parts: string[]) => `${server.url}/w/${ws}/${parts.join('/')}
 beforeAll(async () => {
   server = await startTestServer({ worker: true });
   ws = server.workspace.id;
-  const index = join(server.app.config.dashboardDir, 'index.html');
-  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
 
   // Known customers and their orders, and Alice's anonymous browsing: two separate profiles at first.
   await sendBatch([
@@ -75,14 +71,7 @@ beforeAll(async () => {
   await recordOutcomes(server.app, [{ workspaceId: ws, messageId: 'msg-1', profileId: aliceProfile, channel: 'email', kind: 'open', at: new Date(Date.now() - 60_000) }]);
   await recomputeWorkspace(server.app, ws);
 
-  const user = await createTestUser(server.app, [ws]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${ws}/**`);
+  ({ browser, page } = await signedInDashboard(server));
 }, 120_000);
 
 afterAll(async () => {

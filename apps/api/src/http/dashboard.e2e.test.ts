@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../sdk/browser-harness';
 import { createTestUser, createWorkspace, postBatch, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
+import { requireBuiltDashboard } from './dashboard-harness';
 
 // The built dashboard served by the real API, driven in real Chromium. The test command builds
 // apps/dashboard before vitest runs; run `pnpm --filter @overture/dashboard build` when running alone.
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let server: TestServer;
 let browser: Browser;
@@ -23,8 +21,7 @@ const texts = (selector: string) => page.locator(selector).allTextContents();
 
 beforeAll(async () => {
   server = await startTestServer();
-  const index = join(server.app.config.dashboardDir, 'index.html');
-  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
+  requireBuiltDashboard(server);
   user = await createTestUser(server.app, [server.workspace.id]);
   otherWorkspace = await createWorkspace(server.app.postgres.db, 'not-yours');
   await sendBatch([
@@ -33,7 +30,7 @@ beforeAll(async () => {
     { type: 'page', name: 'Home', anonymousId: 'anon-2', properties: { path: '/' } },
     { type: 'identify', userId: 'customer-7', traits: { email: 'seven@example.com' } },
   ]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { defaultSettings } from '@overture/journeys';
-import { createTestUser, startTestServer, type TestServer } from '../testing';
-import { launchChromium } from '../sdk/browser-harness';
+import { startTestServer, type TestServer } from '../testing';
 import { StoreGuardrails } from './guardrails';
 import { getJourneySettings, webhookHostsOf } from './settings';
 import { hostAllowed, webhookSecret } from './webhook';
+import { signedInDashboard } from '../http/dashboard-harness';
 
 // The Journey settings page of the built dashboard, served by the real API, in Chromium: what a
 // marketer saves is what the engine reads. The test command builds apps/dashboard first; run
@@ -25,16 +23,7 @@ const setting = (legend: string) => page.getByRole('group', { name: legend, exac
 beforeAll(async () => {
   server = await startTestServer();
   ws = server.workspace.id;
-  const index = join(server.app.config.dashboardDir, 'index.html');
-  if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
-  const user = await createTestUser(server.app, [ws]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${ws}/events`);
+  ({ browser, page } = await signedInDashboard(server));
 }, 60_000);
 
 afterAll(async () => {

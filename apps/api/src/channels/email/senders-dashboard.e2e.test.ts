@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTestUser, startTestServer, type TestServer } from '../../testing';
-import { launchChromium } from '../../sdk/browser-harness';
+import { startTestServer, type TestServer } from '../../testing';
 import { getTemplate, saveTemplate } from '../../templates';
 import { listSenders, saveEmailSettings } from '../index';
+import { signedInDashboard } from '../../http/dashboard-harness';
 
 // The sender identities card of the Channels page and the template editor's From, in Chromium,
 // against the real API. Build the dashboard first when running alone (pnpm --filter
@@ -21,16 +19,8 @@ const body = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-co
 beforeAll(async () => {
   server = await startTestServer(process.env.DASHBOARD_DIR ? { env: { DASHBOARD_DIR: process.env.DASHBOARD_DIR } } : {});
   ws = server.workspace.id;
-  if (!existsSync(join(server.app.config.dashboardDir, 'index.html'))) throw new Error('No built dashboard: run "pnpm --filter @overture/dashboard build" first (the test command does).');
   await saveEmailSettings(server.app, ws, { host: '127.0.0.1', port: 2525, fromAddress: 'smtp@shop.example', fromName: 'Shop SMTP' });
-  const user = await createTestUser(server.app, [ws]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${ws}/events`);
+  ({ browser, page } = await signedInDashboard(server));
 }, 60_000);
 
 afterAll(async () => {
