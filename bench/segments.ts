@@ -114,7 +114,7 @@ const segments: SegmentDraft[] = [
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'overture-bench-segments-'));
-  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: dir, OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}` }));
+  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: dir, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}` }));
   const app = await createApp(config);
   try {
     const ws = (await createWorkspace(app.postgres.db, 'bench')).id;

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Config } from './env';
 import { createClickhouse, migrateClickhouse, type ClickHouseClient } from './stores/clickhouse';
-import { createPostgres, migratePostgres, type PostgresStore } from './stores/postgres';
+import { createPostgres, migratePostgres, readInstallId, type PostgresStore } from './stores/postgres';
 import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './ingest/group-commit';
 import { insertEvents } from './events/store';
@@ -34,7 +34,8 @@ export interface AppOptions {
   clickhouse?: ClickHouseClient;
 }
 
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+export async function createApp(operatorConfig: Config, options: AppOptions = {}): Promise<App> {
+  let config = operatorConfig;
   const log = options.logger ?? createLogger(config.logLevel);
   const geo = config.geoipDatabase ? await openGeoIp(config.geoipDatabase) : undefined;
   const ownsClickhouse = !options.clickhouse;
@@ -43,6 +44,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     await migratePostgres(postgres.db, postgres.schema);
     await migrateClickhouse(clickhouse);
+    // Every queue, worker and scheduler takes its prefix from here: two installs on one Redis never share a queue.
+    config = { ...config, queuePrefix: `${config.queuePrefix}:${await readInstallId(postgres.db)}` };
   } catch (err) {
     await postgres.close();
     if (ownsClickhouse) await clickhouse.close();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ownRedisUrl } from './stores/redis-socket';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -14,7 +15,7 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   CLICKHOUSE_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.string().regex(/^(rediss?:\/\/|(redis\+)?unix:\/\/\/)/, 'must be a redis://, rediss:// or unix:///path URL').optional(),
   OVERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   OVERTURE_DEMO: bool.default(true),
   OVERTURE_WORKER: bool.default(true),
@@ -36,12 +37,16 @@ export interface Config {
   publicUrl: string;
   clickhouseUrl: string | undefined;
   databaseUrl: string | undefined;
+  /** REDIS_URL, or the unix socket of the Redis an embedded start launches under the data dir. */
   redisUrl: string;
+  /** No REDIS_URL: `pnpm start` launches its own redis-server at `redisUrl`. */
+  ownRedis: boolean;
   /** Signs session cookies and tracked links; persisted under the data dir when not given. */
   secret: string;
   demo: boolean;
   /** Whether `pnpm start` runs the background worker beside the API (off: events wait in Redis for a worker). */
   worker: boolean;
+  /** OVERTURE_QUEUE_PREFIX; createApp joins it with the install id, so its `config.queuePrefix` is `<prefix>:<installId>`. */
   queuePrefix: string;
   maxBodyBytes: number;
   logLevel: Env['LOG_LEVEL'];
@@ -85,7 +90,8 @@ export function toConfig(env: Env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     clickhouseUrl: env.CLICKHOUSE_URL,
     databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
+    redisUrl: env.REDIS_URL ?? ownRedisUrl(dataDir),
+    ownRedis: !env.REDIS_URL,
     secret: env.OVERTURE_SECRET ?? persistentSecret(dataDir),
     demo: env.OVERTURE_DEMO,
     worker: env.OVERTURE_WORKER,

@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
-import type { ChildProcess } from 'node:child_process';
 import { ConfigError, loadConfig } from './env';
 import { createApp } from './app';
 import { createHttpServer, listen } from './http/server';
 import { extraRoutes } from './http/routes';
 import { startWorker, type RunningWorker } from './worker/worker';
-import { ensureRedis, RedisUnavailableError } from './stores/redis-launcher';
+import { startOwnRedis, RedisUnavailableError, type OwnRedis } from './stores/redis-launcher';
 import { ensureDemo } from './demo/seed';
 import { DataDirBusyError, lockDataDir } from './stores/data-lock';
 import { GeoIpError } from './ingest/geoip';
@@ -20,9 +19,15 @@ async function main(role: Role): Promise<void> {
       `start:${role} runs the ${role} alone, which needs CLICKHOUSE_URL and DATABASE_URL: the embedded stores allow one process per data dir. Use "pnpm start" to run the API and worker together.`,
     );
   }
+  if (role !== 'all' && config.ownRedis) {
+    throw new ConfigError(`start:${role} runs the ${role} alone, which needs REDIS_URL: its API and worker processes must share one Redis.`);
+  }
   if (embedded) lockDataDir(config.dataDir, `"pnpm start"`);
-  const redisChild: ChildProcess | null = await ensureRedis(config.redisUrl, config.dataDir);
-  const app = await createApp(config);
+  const ownRedis: OwnRedis | null = config.ownRedis ? await startOwnRedis(config.redisUrl, config.dataDir) : null;
+  const app = await createApp(config).catch(async (err: unknown) => {
+    await ownRedis?.stop();
+    throw err;
+  });
   let server: Server | null = null;
   let worker: RunningWorker | null = null;
 
@@ -34,7 +39,7 @@ async function main(role: Role): Promise<void> {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await worker?.close();
     await app.close();
-    redisChild?.kill('SIGTERM');
+    await ownRedis?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -43,7 +48,7 @@ async function main(role: Role): Promise<void> {
   if (role !== 'worker') {
     server = createHttpServer(app, extraRoutes);
     const port = await listen(server, config.port, config.host);
-    console.log(`Overture API listening on http://localhost:${port} (ClickHouse: ${config.clickhouseUrl ? 'server' : 'chDB'}, PostgreSQL: ${app.postgres.kind}, Redis: ${redisChild ? 'started by Overture' : config.redisUrl})`);
+    console.log(`Overture API listening on http://localhost:${port} (ClickHouse: ${config.clickhouseUrl ? 'server' : 'chDB'}, PostgreSQL: ${app.postgres.kind}, Redis: ${ownRedis ? `its own on ${config.redisUrl}` : config.redisUrl})`);
   }
   if (role === 'worker' || (role === 'all' && config.worker)) {
     worker = startWorker(app);

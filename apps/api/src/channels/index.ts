@@ -10,3 +10,4 @@ export { blockedReason, setConsent, consentsOf, suppress } from './consent';
 export { recordOutcomes, messageHistory, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
 export { channelsFor, EmailChannel, WebPushChannel } from './journey-channels';
 export { channelRoutes } from './routes';
+export { eraseChannelData } from './erase';

@@ -3,6 +3,7 @@ import { createApp, type App } from '../app';
 import { createPostgres, migratePostgres, type PostgresStore } from '../stores/postgres';
 import { createClickhouse, migrateClickhouse } from '../stores/clickhouse';
 import { DataDirBusyError, lockDataDir } from '../stores/data-lock';
+import { RedisUnavailableError, startOwnRedis } from '../stores/redis-launcher';
 import { createUser, UserExistsError } from '../auth';
 import { addMember, createWorkspace, getWorkspace } from '../workspaces';
 import { parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
@@ -106,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof UserExistsError) {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof UserExistsError || err instanceof RedisUnavailableError) {
       console.error(err.message);
       return 1;
     }
@@ -116,12 +117,18 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** An app over the stores; without REDIS_URL, over the data dir's own Redis, where imported events wait for the worker. */
 async function withApp(config: Config, fn: (app: App) => Promise<void>): Promise<void> {
-  const app = await createApp(config);
+  const ownRedis = config.ownRedis ? await startOwnRedis(config.redisUrl, config.dataDir) : null;
   try {
-    await fn(app);
+    const app = await createApp(config);
+    try {
+      await fn(app);
+    } finally {
+      await app.close();
+    }
   } finally {
-    await app.close();
+    await ownRedis?.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import { profileRoutes } from '../profiles/http';
 import { channelRoutes } from '../channels/routes';
 import { onsiteRoutes } from '../onsite/http';
 import { serviceMessageRoutes } from '../service-messages/http';
+import { profileErasers } from '../erasers';
 
 /** Raw HTTP routes of the domains beside ingestion and tRPC (SDK files, decide, tracking links...). */
-export const extraRoutes: ExtraRoute[] = [...profileRoutes, ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];
+export const extraRoutes: ExtraRoute[] = [...profileRoutes(profileErasers), ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];

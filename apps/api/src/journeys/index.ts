@@ -11,3 +11,4 @@ export { TestSinkChannel, testSinkChannels, basicReachability } from './channels
 export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './webhook';
 export { appProfiles, toProfileView, type ProfileDirectory, type ProfilesContract } from './profiles';
 export { PostgresRunStore } from './run-store';
+export { eraseJourneyData } from './erase';

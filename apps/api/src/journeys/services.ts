@@ -3,15 +3,12 @@ import type { Clock } from '@overture/journeys';
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
 import { createWorkerRedis } from '../stores/redis';
-import { getProfile, isInSegment, profileErasers, resolveProfileId } from '../profiles';
+import { getProfile, isInSegment, resolveProfileId } from '../profiles';
 import { createJourneyRuntime, type JourneyRuntime } from './runtime';
 import { appProfiles } from './profiles';
 import { channelsFor } from '../channels';
 import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
-import { eraseJourneyData } from './erase';
-
-if (!profileErasers.some((e) => e.name === 'journeys')) profileErasers.push({ name: 'journeys', erase: eraseJourneyData });
 
 const runtimes = new WeakMap<App, JourneyRuntime>();
 

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { hashUnit } from '@overture/journeys';
 import { createTestApp, createTestUser, createWorkspace, type TestApp } from '@overture/api/testing';
-import { eraseProfile, resolveProfileId } from '../profiles';
+import { resolveProfileId } from '../profiles';
+import { erasePerson } from '../erasers';
 import { appRouter } from '../trpc/root';
 import { testSinkChannels } from './channels';
 import { useJourneyRuntime } from './services';
@@ -241,7 +242,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
       return Number((await rs.json<{ n: string | number }>())[0]?.n);
     };
     expect(await stepEvents()).toBeGreaterThan(0);
-    await eraseProfile(app, ws.id, gone, 'test');
+    await erasePerson(app, ws.id, gone, 'test');
     expect((await runsOf(app, j.id)).map((r) => r.profile_id)).toEqual([await pid(ws.id, 'kept')]);
     expect((await sinkMessages(app, ws.id)).map((m) => m.profile_id)).not.toContain(gone);
     const left = await app.postgres.db.selectFrom('journey_actions').select('profile_id').where('workspace_id', '=', ws.id).execute();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, createWorkspace, createTestUser, type TestServer, type CreatedWorkspace } from '@overture/api/testing';
 import { appRouter } from '../trpc/root';
 import { ingest } from '../profiles/test-helpers';
-import { eraseProfile, resolveProfileId } from '../profiles';
+import { resolveProfileId } from '../profiles';
+import { erasePerson } from '../erasers';
 import { createSegment, refreshSegment } from '../segments';
 import { saveTemplate } from '../templates';
 import { selectRows } from '../profiles/sql';
@@ -210,7 +211,7 @@ describe('POST /v1/decide', () => {
     await queueOnsiteMessage(server.app, { workspaceId: ws.id, profile: { id: profileId, traits: {} }, template: 'Come back', idempotencyKey: 'zed-1' });
     const count = async () => Number((await server.app.postgres.db.selectFrom('onsite_queue').select((eb) => eb.fn.countAll().as('n')).where('profile_id', '=', profileId).executeTakeFirstOrThrow()).n);
     expect(await count()).toBe(1);
-    await eraseProfile(server.app, ws.id, profileId, 'test');
+    await erasePerson(server.app, ws.id, profileId, 'test');
     expect(await count()).toBe(0);
   });
 });

@@ -10,7 +10,6 @@ import { onsiteState, type OnsiteState, type PendingMessage } from './state';
 import { contextFor, renderPlacement } from './render';
 import type { PlacementKind } from './tables';
 // Registers the onsite part of GDPR erasure wherever decide is served.
-import './erase';
 
 export interface DecideRequest {
   workspaceId: string;

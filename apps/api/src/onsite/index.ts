@@ -6,3 +6,4 @@ export { recordOnsiteEvents, onsiteEventKinds, type OnsiteEvent } from './events
 export { previewPlacement } from './preview';
 export { onsiteRoutes } from './http';
 export type { OnsiteTables, PlacementKind } from './tables';
+export { eraseOnsiteData } from './erase';

@@ -4,14 +4,14 @@ import { findProfileId, getProfile, type ProfileView } from './profile';
 import { run, selectRows } from './sql';
 
 /**
- * Other domains that hold rows about a person (journey state, push subscriptions, consent...)
- * register here; a GDPR erase calls each with the profile and all its ids.
+ * The rows another domain holds about a person (journey state, push subscriptions, consent...).
+ * The one list of them is `profileErasers` in `erasers.ts`; a GDPR erase calls each for the profile
+ * and every profile merged into it, with all the person's ids.
  */
 export interface ProfileEraser {
   name: string;
   erase(app: App, workspaceId: string, profileId: string, distinctIds: string[]): Promise<void>;
 }
-export const profileErasers: ProfileEraser[] = [];
 
 /** The profile and every profile merged into it (their leftover trait rows are the person's too). */
 async function lineage(app: App, workspaceId: string, profileId: string): Promise<string[]> {
@@ -35,8 +35,8 @@ export interface EraseResult {
   events: number;
 }
 
-/** GDPR erase: the person's events and rows in every store. */
-export async function eraseProfile(app: App, workspaceId: string, id: string, actor: string): Promise<EraseResult | null> {
+/** GDPR erase: the person's events and profile rows, then what each of `erasers` holds on them. */
+export async function eraseProfile(app: App, workspaceId: string, id: string, actor: string, erasers: readonly ProfileEraser[]): Promise<EraseResult | null> {
   const profileId = await findProfileId(app, workspaceId, id);
   if (!profileId) return null;
   const ids = (await identitiesOf(app, workspaceId, [profileId])).map((i) => i.distinct_id);
@@ -53,12 +53,12 @@ export async function eraseProfile(app: App, workspaceId: string, id: string, ac
     await run(app.clickhouse, `DELETE FROM ${table} WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}`, params);
   }
   await run(app.clickhouse, `DELETE FROM identity_merges WHERE workspace_id = {ws:String} AND (into_profile_id IN {pids:Array(String)} OR from_profile_id IN {pids:Array(String)})`, params);
-  for (const e of profileErasers) await e.erase(app, workspaceId, profileId, ids);
+  for (const e of erasers) for (const pid of pids) await e.erase(app, workspaceId, pid, ids);
   const result = { profileId, distinctIds: ids.length, events: Number(counted[0]?.n ?? 0) };
   // The audit row names the profile id only: the erased ids are personal data.
   await app.postgres.db
     .insertInto('audit_log')
-    .values({ workspace_id: workspaceId, actor, action: 'profile.erased', subject: profileId, rule: 'gdpr-erasure', detail: JSON.stringify({ events: result.events, ids: result.distinctIds, erasers: profileErasers.map((e) => e.name) }) })
+    .values({ workspace_id: workspaceId, actor, action: 'profile.erased', subject: profileId, rule: 'gdpr-erasure', detail: JSON.stringify({ events: result.events, ids: result.distinctIds, erasers: erasers.map((e) => e.name) }) })
     .execute();
   return result;
 }

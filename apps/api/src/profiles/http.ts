@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors';
 import { requireSecretKey } from '../http/auth';
 import { sendJson } from '../http/respond';
 import { getProfile } from './profile';
-import { eraseProfile, exportProfile } from './erase';
+import { eraseProfile, exportProfile, type ProfileEraser } from './erase';
 
 const prefix = '/v1/profiles/';
 
@@ -32,16 +32,19 @@ async function get(app: App, req: IncomingMessage, res: ServerResponse, url: URL
   sendJson(res, 200, sub === 'export' ? body : { profile: body });
 }
 
-async function erase(app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function erase(erasers: readonly ProfileEraser[], app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const key = await requireSecretKey(app, req);
   const { id, sub } = parsePath(url);
   if (sub !== '') throw new HttpError(404, `No route for DELETE ${url.pathname}`);
-  const result = await eraseProfile(app, key.workspaceId, id, 'api:secret-key');
+  const result = await eraseProfile(app, key.workspaceId, id, 'api:secret-key', erasers);
   if (!result) throw new HttpError(404, `No profile with id ${id}`);
   sendJson(res, 200, { erased: true, ...result });
 }
 
-export const profileRoutes: ExtraRoute[] = [
-  { method: 'GET', path: prefix, handler: get, cors: true },
-  { method: 'DELETE', path: prefix, handler: erase, cors: true },
-];
+/** The erase route runs `erasers`, the other domains' part of a GDPR erase (the composition root's list). */
+export function profileRoutes(erasers: readonly ProfileEraser[]): ExtraRoute[] {
+  return [
+    { method: 'GET', path: prefix, handler: get, cors: true },
+    { method: 'DELETE', path: prefix, handler: (app, req, res, url) => erase(erasers, app, req, res, url), cors: true },
+  ];
+}

@@ -5,7 +5,7 @@ export { onIdentitiesLinked } from './identity';
 export type { ProfileView } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
-export { eraseProfile, exportProfile, profileErasers, type ProfileEraser } from './erase';
+export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';
 export { recomputeFeatures, refreshProfileFeatures } from './features';
 export { consumeProfileEvents } from './consumer';
 export { profileRoutes } from './http';

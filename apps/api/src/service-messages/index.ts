@@ -5,3 +5,4 @@ export { getActionPolicy, saveActionPolicy, actionPolicySchema, type ActionPolic
 export { performAction, inspectAction, type ActionResult } from './actions';
 export { serviceMessageRoutes } from './http';
 export { recentActions } from './history';
+export { eraseServiceData } from './erase';

@@ -37,7 +37,7 @@ export interface TestAppOptions {
 }
 
 export interface TestApp extends App {
-  /** Redis key prefix of this app's queues. */
+  /** Redis key prefix of this app's queues (OVERTURE_QUEUE_PREFIX joined with the install id). */
   queuePrefix: string;
 }
 
@@ -45,13 +45,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const servers = testServers();
   const id = randomBytes(6).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'overture-test-'));
-  const queuePrefix = `test-${id}`;
   const config: Config = toConfig(
     parseEnv({
       OVERTURE_DATA_DIR: dataDir,
       OVERTURE_SECRET: randomBytes(32).toString('hex'),
       REDIS_URL: servers.redisUrl,
-      OVERTURE_QUEUE_PREFIX: queuePrefix,
+      OVERTURE_QUEUE_PREFIX: `test-${id}`,
       OVERTURE_DEMO: 'false',
       LOG_LEVEL: 'error',
       // Tests assert what a profile sees; under CI load a look-up may take longer than production's budget.
@@ -68,6 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(schema ? { postgresSchema: schema } : {}),
   });
   const close = app.close;
+  const queuePrefix = app.config.queuePrefix;
   return Object.assign(app, {
     queuePrefix,
     async close() {

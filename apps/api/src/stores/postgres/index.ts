@@ -1,2 +1,3 @@
 export { createPostgres, migratePostgres, postgresHealth, type PostgresOptions, type PostgresStore } from './db';
+export { readInstallId } from './install';
 export type * from './types';

@@ -72,6 +72,13 @@ export interface SegmentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The one row naming this install (see migration 0070_install). */
+export interface InstallTable {
+  singleton: Generated<boolean>;
+  id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database extends JourneyTables, ChannelTables, OnsiteTables, ServiceTables {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -80,6 +87,7 @@ export interface Database extends JourneyTables, ChannelTables, OnsiteTables, Se
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   segments: SegmentsTable;
+  install: InstallTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

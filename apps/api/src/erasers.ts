@@ -1,0 +1,24 @@
+import type { App } from './app';
+import { eraseProfile, type EraseResult, type ProfileEraser } from './profiles';
+import { eraseJourneyData } from './journeys';
+import { eraseOnsiteData } from './onsite';
+import { eraseChannelData } from './channels';
+import { eraseServiceData } from './service-messages';
+
+/**
+ * Every domain that holds rows about a person, beside the profile store itself (events, identities,
+ * traits, features, segment membership and merges, erased by `eraseProfile`). One explicit list, so
+ * that a GDPR erase does not depend on which modules happen to be imported; `erasers.test.ts` checks
+ * it against every PostgreSQL and ClickHouse column that can hold a person's id.
+ */
+export const profileErasers: readonly ProfileEraser[] = [
+  { name: 'journeys', erase: eraseJourneyData },
+  { name: 'onsite', erase: eraseOnsiteData },
+  { name: 'channels', erase: eraseChannelData },
+  { name: 'service-messages', erase: eraseServiceData },
+];
+
+/** GDPR erase of a person (by profile, user or anonymous id) in every store. */
+export function erasePerson(app: App, workspaceId: string, id: string, actor: string): Promise<EraseResult | null> {
+  return eraseProfile(app, workspaceId, id, actor, profileErasers);
+}
