@@ -33,7 +33,9 @@ export function signClaims(appSecret: string, purpose: TrackingPurpose, claims: 
 /**
  * Links of emails sent before tokens had a purpose and an expiry: their click and unsubscribe links
  * keep working for 180 days after the change (unsubscribing must keep working for mail already in
- * inboxes), then only current tokens pass.
+ * inboxes), then only current tokens pass. Such an old email's pixel token equals its unsubscribe
+ * token, so until then it can unsubscribe that one recipient, as it always could; mail sent since
+ * carries separate tokens.
  */
 export const legacyTokensUntil = Date.parse('2027-06-02T00:00:00Z');
 const legacyMac = (appSecret: string) => (payload: string) => createHmac('sha256', deriveKey(appSecret, 'tracking-links')).update(payload).digest().subarray(0, 18);
