@@ -6,6 +6,7 @@ import { clientIp, sendJson } from '../http/respond';
 import { bearerOrBasicKey } from '../http/auth';
 import { parseEvent, type EventType, type FieldError } from './schema';
 import { normalizeEvent, type EventRow, type RequestFacts } from './normalize';
+import { withKeyKind } from './key-kind';
 
 export const ingestRoutes: Record<string, EventType | 'batch'> = {
   '/v1/batch': 'batch',
@@ -75,7 +76,7 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
       rejected.push({ index, errors: parsed.errors });
       return;
     }
-    rows.push(normalizeEvent(parsed.event, facts));
+    rows.push(normalizeEvent(withKeyKind(parsed.event, resolved.kind), facts));
   });
 
   if (rows.length === 0) {

@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { recordOutcomes } from '../channels';
 import { getJourneySettings, SignedWebhookCaller } from '../journeys';
 import { loadRecipient } from '../templates';
-import { linkIdOf, verifyAction, type ActionClaims } from './links';
+import { linkIdOf, serverAuth, verifyAction, type ActionClaims } from './links';
 import { getActionPolicy, type ActionPolicy } from './policy';
 
 export type ActionResult =
@@ -19,8 +19,11 @@ const refused = (code: number, message: string, claims: ActionClaims | null): Ac
 
 /** A link's claims when it is intact and still valid, or why it is not (for the confirmation page). */
 export async function inspectAction(app: App, token: string, now = Date.now()): Promise<{ claims: ActionClaims; policy: ActionPolicy } | Extract<ActionResult, { status: 'refused' }>> {
-  const claims = verifyAction(app.config.secret, token);
-  if (!claims) return refused(400, 'This link is invalid or was altered.', null) as Extract<ActionResult, { status: 'refused' }>;
+  const checked = verifyAction(app.config.secret, token, now);
+  if (!checked.ok) return refused(checked.reason === 'expired' ? 410 : 400, checked.reason === 'expired' ? 'This link has expired.' : 'This link is invalid or was altered.', null) as Extract<ActionResult, { status: 'refused' }>;
+  const claims = checked.claims;
+  // Defence in depth: links are only issued for server-sent events (links.ts), and one that says otherwise never acts.
+  if (claims.s !== serverAuth) return refused(403, 'This link was not issued for an order the shop confirmed.', claims) as Extract<ActionResult, { status: 'refused' }>;
   const policy = await getActionPolicy(app, claims.w);
   if (!policy) return refused(409, 'This shop has not set up one-click actions.', claims) as Extract<ActionResult, { status: 'refused' }>;
   if (now > (claims.i + policy.linkTtlHours * 3600) * 1000) return refused(410, `This link expired ${policy.linkTtlHours} hours after the message was sent.`, claims) as Extract<ActionResult, { status: 'refused' }>;

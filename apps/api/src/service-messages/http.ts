@@ -16,7 +16,8 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' }).end(html);
 }
 
-const tokenOf = (url: URL) => decodeURIComponent(url.pathname.slice('/t/a/'.length));
+// A token is base64url: nothing in it needs (or may carry) percent-encoding.
+const tokenOf = (url: URL) => url.pathname.slice('/t/a/'.length);
 const what = (a: string, order: string) => `${labels[a] ?? a}${order ? ` (order ${order})` : ''}`;
 
 /**

@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from '../channels/secrets';
+import { createHash } from 'node:crypto';
+import { signToken, verifyToken, type TokenCheck } from '../channels/signed-tokens';
+import { keyKindProperty, secretKeyMark } from '../ingest/key-kind';
 
 /** Choices a message can offer as one-click links; the workspace policy decides which are honoured. */
 export const serviceActions = ['reship', 'refund', 'cancel'] as const;
@@ -20,28 +21,28 @@ export interface ActionClaims {
   o: string;
   /** issued at (unix seconds): the policy's link lifetime counts from here */
   i: number;
+  /** which key sent the triggering event: only `secret_key` (the shop's server) can back an action */
+  s: string;
 }
 
-const sign = (appSecret: string, payload: string) => createHmac('sha256', deriveKey(appSecret, 'service-actions')).update(payload).digest().subarray(0, 18).toString('base64url');
+/**
+ * Only an event the shop's server sent with the secret key says which order belongs to whom: the
+ * public write key is in every page of the shop, so anyone can claim anyone's order with it.
+ */
+export const serverAuth = secretKeyMark;
 
-export function signAction(appSecret: string, claims: ActionClaims): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${sign(appSecret, payload)}`;
+export function signAction(appSecret: string, claims: ActionClaims, now = claims.i * 1000): string {
+  return signToken(appSecret, 'action', claims, now);
 }
 
-/** The claims of an untampered token, else null. */
-export function verifyAction(appSecret: string, token: string): ActionClaims | null {
-  const [payload, sig, extra] = token.split('.');
-  if (!payload || !sig || extra !== undefined) return null;
-  const expected = Buffer.from(sign(appSecret, payload));
-  const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const c = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ActionClaims;
-    return typeof c.w === 'string' && typeof c.p === 'string' && typeof c.a === 'string' && typeof c.i === 'number' ? c : null;
-  } catch {
-    return null;
-  }
+const isActionClaims = (c: Record<string, unknown>): c is Record<string, unknown> & ActionClaims =>
+  ['w', 'p', 'm', 'c', 't', 'a', 'o', 's'].every((k) => typeof c[k] === 'string') && typeof c.i === 'number';
+
+/** The claims of an intact, unexpired action token, else why not. */
+export function verifyAction(appSecret: string, token: string, now = Date.now()): TokenCheck<ActionClaims> {
+  const checked = verifyToken(appSecret, 'action', token, now);
+  if (!checked.ok) return checked;
+  return isActionClaims(checked.claims) ? { ok: true, claims: checked.claims } : { ok: false, reason: 'invalid' };
 }
 
 /** One link, one execution: the id the receiver gets as `Idempotency-Key`. */
@@ -57,20 +58,24 @@ interface MessageLinks {
 
 /**
  * `{{ actions.reship }}`, `{{ actions.refund }}`... in a message: signed links for this recipient,
- * message and the triggering event's `order_id`. Without tracking (a preview) they are placeholders.
+ * message and the triggering event's `order_id`, issued only when the shop's server sent that event
+ * with the secret key. For an event sent with the write key (a browser can claim any order id) the
+ * message goes out without them: `actions` is empty, so `{% if actions.refund %}` hides a button.
+ * Without tracking (a preview, a test send) they are placeholders.
  */
 export function actionLinks(links: MessageLinks | null, context: { event?: unknown }, now = Date.now()): Record<string, string> {
   const props = (context.event as { properties?: Record<string, unknown> } | null | undefined)?.properties ?? {};
-  const order = props.order_id ?? props.orderId ?? '';
   const out: Record<string, string> = {};
+  if (!links) {
+    for (const a of serviceActions) out[a] = `#action-${a}`;
+    return out;
+  }
+  if (props[keyKindProperty] !== serverAuth) return out;
+  const order = props.order_id ?? props.orderId ?? '';
+  const { w, p, m, c, t, j, n } = links.claims;
   for (const a of serviceActions) {
-    if (!links) {
-      out[a] = `#action-${a}`;
-      continue;
-    }
-    const { w, p, m, c, t, j, n } = links.claims;
-    const claims: ActionClaims = { w, p, m, c, t, ...(j ? { j } : {}), ...(n ? { n } : {}), a, o: String(order), i: Math.floor(now / 1000) };
-    out[a] = actionUrl(links.publicUrl, signAction(links.appSecret, claims));
+    const claims: ActionClaims = { w, p, m, c, t, ...(j ? { j } : {}), ...(n ? { n } : {}), a, o: String(order), i: Math.floor(now / 1000), s: serverAuth };
+    out[a] = actionUrl(links.publicUrl, signAction(links.appSecret, claims, now));
   }
   return out;
 }

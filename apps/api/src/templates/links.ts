@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { deriveKey } from '../channels/secrets';
+import { openToken, signToken, verifyToken, type TokenCheck, type TokenPurpose } from '../channels/signed-tokens';
 
 /** What a tracked link or pixel stands for; short keys keep URLs short. */
 export interface TrackingClaims {
@@ -22,28 +23,33 @@ export interface TrackingClaims {
   u?: string;
 }
 
-function sign(appSecret: string, payload: string): string {
-  return createHmac('sha256', deriveKey(appSecret, 'tracking-links')).update(payload).digest().subarray(0, 18).toString('base64url');
+/** Which link a token is for; open, click and unsubscribe tokens are not interchangeable. */
+export type TrackingPurpose = Extract<TokenPurpose, 'open' | 'click' | 'unsubscribe'>;
+
+export function signClaims(appSecret: string, purpose: TrackingPurpose, claims: TrackingClaims, now = Date.now()): string {
+  return signToken(appSecret, purpose, claims, now);
 }
 
-export function signClaims(appSecret: string, claims: TrackingClaims): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${sign(appSecret, payload)}`;
-}
+/**
+ * Links of emails sent before tokens had a purpose and an expiry: their click and unsubscribe links
+ * keep working for 180 days after the change (unsubscribing must keep working for mail already in
+ * inboxes), then only current tokens pass. Such an old email's pixel token equals its unsubscribe
+ * token, so until then it can unsubscribe that one recipient, as it always could; mail sent since
+ * carries separate tokens.
+ */
+export const legacyTokensUntil = Date.parse('2027-06-02T00:00:00Z');
+const legacyMac = (appSecret: string) => (payload: string) => createHmac('sha256', deriveKey(appSecret, 'tracking-links')).update(payload).digest().subarray(0, 18);
 
-/** The claims of an untampered token, else null. */
-export function verifyClaims(appSecret: string, token: string): TrackingClaims | null {
-  const [payload, sig] = token.split('.');
-  if (!payload || !sig) return null;
-  const expected = Buffer.from(sign(appSecret, payload));
-  const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TrackingClaims;
-    return typeof claims.w === 'string' && typeof claims.m === 'string' && typeof claims.p === 'string' ? claims : null;
-  } catch {
-    return null;
-  }
+const isClaims = (c: Record<string, unknown>): c is Record<string, unknown> & TrackingClaims =>
+  typeof c.w === 'string' && typeof c.m === 'string' && typeof c.p === 'string' && typeof c.c === 'string' && typeof c.t === 'string' && (c.u === undefined || typeof c.u === 'string');
+
+/** The claims of an intact, unexpired token of this purpose; else why not (400 or 410 for the caller). */
+export function verifyClaims(appSecret: string, purpose: TrackingPurpose, token: string, now = Date.now()): TokenCheck<TrackingClaims> {
+  const checked = verifyToken(appSecret, purpose, token, now);
+  if (checked.ok) return isClaims(checked.claims) ? { ok: true, claims: checked.claims } : { ok: false, reason: 'invalid' };
+  if (checked.reason === 'expired' || purpose === 'open' || now >= legacyTokensUntil) return checked;
+  const legacy = openToken(token, legacyMac(appSecret));
+  return legacy && legacy.e === undefined && isClaims(legacy) ? { ok: true, claims: legacy } : checked;
 }
 
 export interface LinkContext {
@@ -52,9 +58,19 @@ export interface LinkContext {
   claims: TrackingClaims;
 }
 
-export const clickUrl = (ctx: LinkContext, destination: string) => `${ctx.publicUrl}/t/c/${signClaims(ctx.appSecret, { ...ctx.claims, u: destination })}`;
-export const openPixelUrl = (ctx: LinkContext) => `${ctx.publicUrl}/t/o/${signClaims(ctx.appSecret, ctx.claims)}.gif`;
-export const unsubscribeUrl = (ctx: LinkContext) => `${ctx.publicUrl}/t/u/${signClaims(ctx.appSecret, ctx.claims)}`;
+/** Only web destinations are tracked and redirected to; the destination is signed into the token. */
+export const isWebUrl = (s: string) => {
+  try {
+    const { protocol } = new URL(s);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+export const clickUrl = (ctx: LinkContext, destination: string) => `${ctx.publicUrl}/t/c/${signClaims(ctx.appSecret, 'click', { ...ctx.claims, u: destination })}`;
+export const openPixelUrl = (ctx: LinkContext) => `${ctx.publicUrl}/t/o/${signClaims(ctx.appSecret, 'open', ctx.claims)}.gif`;
+export const unsubscribeUrl = (ctx: LinkContext) => `${ctx.publicUrl}/t/u/${signClaims(ctx.appSecret, 'unsubscribe', ctx.claims)}`;
 
 const anchorPattern = /<a\b[^>]*>/gi;
 const hrefPattern = /(\bhref\s*=\s*)(["'])(.*?)\2/i;
@@ -68,7 +84,7 @@ export function rewriteLinks(html: string, ctx: LinkContext): string {
     if (/\bdata-overture-notrack\b/i.test(tag)) return tag;
     return tag.replace(hrefPattern, (whole: string, before: string, quote: string, href: string) => {
       const destination = decodeEntities(href.trim());
-      if (!/^https?:\/\//i.test(destination) || destination.startsWith(`${ctx.publicUrl}/t/`)) return whole;
+      if (!isWebUrl(destination) || destination.startsWith(`${ctx.publicUrl}/t/`)) return whole;
       return `${before}${quote}${clickUrl(ctx, destination)}${quote}`;
     });
   });

@@ -46,13 +46,13 @@ describe('signed links', () => {
   const claims = { w: 'ws', m: 'msg_1', p: 'prof', c: 'email', t: 'tpl' };
 
   it('round-trips and rejects a tampered token', () => {
-    const token = signClaims(secret, { ...claims, u: 'https://shop.example/a' });
-    expect(verifyClaims(secret, token)?.u).toBe('https://shop.example/a');
+    const token = signClaims(secret, 'click', { ...claims, u: 'https://shop.example/a' });
+    expect(verifyClaims(secret, 'click', token)).toMatchObject({ ok: true, claims: { u: 'https://shop.example/a' } });
     const [payload, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...claims, u: 'https://evil.example/' })).toString('base64url');
-    expect(verifyClaims(secret, `${forged}.${sig}`)).toBeNull();
-    expect(verifyClaims('y'.repeat(64), token)).toBeNull();
-    expect(verifyClaims(secret, `${payload}.`)).toBeNull();
+    expect(verifyClaims(secret, 'click', `${forged}.${sig}`)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyClaims('y'.repeat(64), 'click', token)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyClaims(secret, 'click', `${payload}.`)).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('rewrites http links only, keeping mailto and opted-out links', () => {
@@ -60,7 +60,7 @@ describe('signed links', () => {
     const out = rewriteLinks(html, { appSecret: secret, publicUrl: 'https://api.example', claims });
     const tracked = /href="https:\/\/api\.example\/t\/c\/([^"]+)"/.exec(out);
     expect(tracked).not.toBeNull();
-    expect(verifyClaims(secret, tracked![1]!)?.u).toBe('https://shop.example/a?x=1&y=2');
+    expect(verifyClaims(secret, 'click', tracked![1]!)).toMatchObject({ ok: true, claims: { u: 'https://shop.example/a?x=1&y=2' } });
     expect(out).toContain('href="mailto:help@shop.example"');
     expect(out).toContain('href="https://shop.example/raw"');
     expect(out).toContain('href="https://shop.example/raw2"');

@@ -7,21 +7,26 @@ import { requireSecretKey } from '../../http/auth';
 import { sendJson } from '../../http/respond';
 import { selectRows } from '../../profiles/sql';
 import { subscriptionGroups, verifyClaims, type TrackingClaims } from '../../templates';
+import { isWebUrl, type TrackingPurpose } from '../../templates/links';
 import { consentsOf, setConsent, suppress } from '../consent';
 import { outcomeOfClaims, recordOutcomes } from '../outcomes';
 
 const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-function claimsOf(app: App, url: URL, prefix: string): TrackingClaims {
-  const token = decodeURIComponent(url.pathname.slice(prefix.length)).replace(/\.gif$/, '');
-  const claims = verifyClaims(app.config.secret, token);
-  if (!claims) throw new HttpError(400, 'token: this link is invalid or was altered');
-  return claims;
+/** The claims of the path's token for this purpose; a token of another purpose, altered or expired is refused. */
+function claimsOf(app: App, url: URL, prefix: string, purpose: TrackingPurpose): TrackingClaims {
+  let token = url.pathname.slice(prefix.length);
+  if (purpose === 'open' && token.endsWith('.gif')) token = token.slice(0, -'.gif'.length);
+  // A token is base64url: nothing in it needs (or may carry) percent-encoding.
+  const checked = verifyClaims(app.config.secret, purpose, token);
+  if (checked.ok) return checked.claims;
+  if (checked.reason === 'expired') throw new HttpError(410, 'token: this link has expired');
+  throw new HttpError(400, 'token: this link is invalid or was altered');
 }
 
 /** GET /t/o/<token>.gif — the open pixel. */
 export async function handleOpen(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const claims = claimsOf(app, url, '/t/o/');
+  const claims = claimsOf(app, url, '/t/o/', 'open');
   await recordOutcomes(app, [outcomeOfClaims(claims, 'open')]);
   res.writeHead(200, { 'content-type': 'image/gif', 'content-length': gif.length, 'cache-control': 'no-store, max-age=0' });
   res.end(gif);
@@ -29,10 +34,11 @@ export async function handleOpen(app: App, _req: IncomingMessage, res: ServerRes
 
 /** GET /t/c/<token> — records the click, then redirects to the signed destination. */
 export async function handleClick(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const claims = claimsOf(app, url, '/t/c/');
-  if (!claims.u || !/^https?:\/\//i.test(claims.u)) throw new HttpError(400, 'token: the link has no web destination');
-  await recordOutcomes(app, [outcomeOfClaims(claims, 'click', { detail: { url: claims.u } })]);
-  res.writeHead(302, { location: claims.u, 'cache-control': 'no-store' });
+  const claims = claimsOf(app, url, '/t/c/', 'click');
+  if (!claims.u || !isWebUrl(claims.u)) throw new HttpError(400, 'token: the link has no web destination');
+  const destination = new URL(claims.u).href;
+  await recordOutcomes(app, [outcomeOfClaims(claims, 'click', { detail: { url: destination } })]);
+  res.writeHead(302, { location: destination, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   res.end();
 }
 
@@ -48,7 +54,7 @@ function page(res: ServerResponse, status: number, title: string, inner: string)
 
 /** GET /t/u/<token> — the hosted preferences page: one box per subscription group, and "all email". */
 export async function handlePreferencesPage(app: App, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const claims = claimsOf(app, url, '/t/u/');
+  const claims = claimsOf(app, url, '/t/u/', 'unsubscribe');
   const [groups, consents] = await Promise.all([subscriptionGroups(app, claims.w, 'email'), consentsOf(app, claims.w, claims.p, 'email')]);
   const boxes = groups
     .map((g) => `<label><input type="checkbox" name="group" value="${escapeHtml(g)}"${consents.get(g) === false ? '' : ' checked'}> ${escapeHtml(g)}</label>`)
@@ -70,7 +76,7 @@ export async function handlePreferencesPage(app: App, _req: IncomingMessage, res
  * the preferences form.
  */
 export async function handleUnsubscribePost(app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const claims = claimsOf(app, url, '/t/u/');
+  const claims = claimsOf(app, url, '/t/u/', 'unsubscribe');
   const form = new URLSearchParams((await readBody(req, 16 * 1024)).toString('utf8'));
   const turnedOff: string[] = [];
   if (form.get('List-Unsubscribe') === 'One-Click') {

@@ -78,8 +78,9 @@ export async function handleVapidKey(app: App, req: IncomingMessage, res: Server
 /** POST /v1/push/click — a notification click the service worker reports before opening the destination. */
 export async function handlePushClick(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = parse(z.object({ track: z.string().min(1).max(4_000) }), await readJson(req, 8 * 1024));
-  const claims = verifyClaims(app.config.secret, body.track);
-  if (!claims || claims.c !== 'web_push') throw new HttpError(400, 'track: this token is invalid or was altered');
-  await recordOutcomes(app, [outcomeOfClaims(claims, 'click')]);
+  const checked = verifyClaims(app.config.secret, 'click', body.track);
+  if (checked.ok && checked.claims.c !== 'web_push') throw new HttpError(400, 'track: not a web push token');
+  if (!checked.ok) throw new HttpError(checked.reason === 'expired' ? 410 : 400, checked.reason === 'expired' ? 'track: this token has expired' : 'track: this token is invalid or was altered');
+  await recordOutcomes(app, [outcomeOfClaims(checked.claims, 'click')]);
   sendJson(res, 200, { success: true });
 }

@@ -185,7 +185,7 @@ describe('web push in the SDK (Chromium)', () => {
 
     const messageId = `m-browser-${Date.now()}`;
     const claims = { w: api.workspace.id, m: messageId, p: 'p-browser', c: 'web_push', t: 'tpl-browser' };
-    const payload = { title: 'Blue mug is back', body: 'In stock again', url: `${api.url}/t/c/x`, track: signClaims(api.app.config.secret, claims), messageId };
+    const payload = { title: 'Blue mug is back', body: 'In stock again', url: `${api.url}/t/c/x`, track: signClaims(api.app.config.secret, 'click', claims), messageId };
     // Chromium delivers the data to the worker's push event as its push service would (after decryption).
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: siteUrl, registrationId, data: JSON.stringify(payload) });
     const shown = () => page.evaluate(`navigator.serviceWorker.getRegistration('/').then((r) => r.getNotifications()).then((ns) => ns.map((n) => ({ title: n.title, body: n.body, tag: n.tag })))`);

@@ -61,7 +61,7 @@ export async function sendPush(app: App, req: PushRequest): Promise<PushResult> 
     title: rendered.title,
     body: rendered.body,
     url: /^https?:\/\//i.test(rendered.url) ? clickUrl(links, rendered.url) : '',
-    track: signClaims(app.config.secret, claims),
+    track: signClaims(app.config.secret, 'click', claims),
     messageId,
   };
   const vapid = await vapidKeysOf(app, req.workspaceId);

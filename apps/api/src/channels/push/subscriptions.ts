@@ -60,8 +60,9 @@ export async function replaceSubscription(app: App, workspaceId: string, oldEndp
 }
 
 export async function removeSubscription(app: App, workspaceId: string, endpoint: string): Promise<boolean> {
-  const r = await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, endpoint)).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  // The deleted row itself, not the driver's row count: PGlite's Kysely driver reports no count for a DELETE.
+  const gone = await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, endpoint)).returning('id').executeTakeFirst();
+  return gone !== undefined;
 }
 
 export async function subscriptionsOf(app: App, workspaceId: string, profileId: string) {
