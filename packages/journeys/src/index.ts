@@ -41,6 +41,6 @@ export {
   type StepWorkerOptions,
 } from './runner';
 export { reconcile, type DueRuns, type ReconcileReport } from './reconciler';
-export { enterJourney, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
+export { enterJourney, enterOnEvents, eventCandidate, oncePerOccurrence, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
 export { broadcastDue, calendarDate, dateTriggerOccurrence, eventIsGoal, eventStartsJourney, goalRevenue, type TriggerEvent } from './triggers';
 export { Batcher } from './batcher';
