@@ -1,6 +1,6 @@
 import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './definition';
 import { nodeById } from './definition';
-import type { AuditRow, EngineDeps, ProfileView, RunContext, RunRecord, StepEvent, Transition } from './ports';
+import { PermanentWebhookError, RetryStepError, type AuditRow, type EngineDeps, type ProfileView, type RunContext, type RunRecord, type StepEvent, type Transition } from './ports';
 import { matchesFilter } from './filters';
 import { hashUnit } from './hash';
 import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
@@ -9,7 +9,7 @@ import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time
 /** What one node decided. */
 type Outcome =
   | { kind: 'go'; next: string | null }
-  | { kind: 'wait'; next: string | null; until: number; context?: Partial<RunContext> }
+  | { kind: 'wait'; next: string | null; until: number; context?: Partial<RunContext>; attempts?: number }
   | { kind: 'wait_event'; until: number; event: string }
   | { kind: 'holdout'; until: number }
   | { kind: 'exit'; reason: string };
@@ -18,7 +18,18 @@ export interface StepResult {
   transition: Transition;
   /** Nodes executed in this step (the bench counts them). */
   nodes: number;
+  /** Attempts the next step's job gets (a webhook's retries); the queue's default when absent. */
+  nextAttempts?: number;
 }
+
+/** Which attempt of its job a step is: a webhook retries through them. */
+export interface StepAttempt {
+  /** Attempts made before this one. */
+  made: number;
+  max: number;
+}
+
+const retryableStatus = (status: number) => status === 429 || status >= 500;
 
 /** Safety net against a definition that slipped past validation. */
 const maxNodesPerStep = 100;
@@ -61,10 +72,13 @@ export class StepRunner {
   private readonly profile: ProfileCache;
   private context: RunContext;
 
+  private nextAttempts: number | undefined;
+
   constructor(
     private readonly deps: EngineDeps,
     private readonly run: RunRecord,
     private readonly def: JourneyDefinition,
+    private readonly attempt: StepAttempt = { made: 0, max: 1 },
   ) {
     this.profile = new ProfileCache(deps, run);
     this.context = { ...run.context };
@@ -113,6 +127,7 @@ export class StepRunner {
         case 'wait':
           Object.assign(this.context, out.context ?? {}, { waitingAt: node.id });
           if (out.next !== node.id) this.event(node.id, 'completed');
+          this.nextAttempts = out.attempts;
           return this.finish({ nodeId: out.next, status: 'waiting', wakeAt: out.until, context: this.context }, nodes);
         case 'wait_event':
           this.context.waitingFor = out.event;
@@ -132,7 +147,7 @@ export class StepRunner {
     if (reason && transition.status === 'exited' && !this.events.some((e) => e.kind === 'exited')) this.event(this.run.nodeId ?? '', 'exited', reason);
     this.deps.recorder.events(this.events);
     this.events = [];
-    return { transition, nodes };
+    return { transition, nodes, ...(this.nextAttempts ? { nextAttempts: this.nextAttempts } : {}) };
   }
 
   private async node(node: JourneyNode): Promise<Outcome> {
@@ -260,17 +275,36 @@ export class StepRunner {
     return { kind: 'go', next: node.next };
   }
 
+  /**
+   * A webhook with retries runs as the first node of a step job of its own (a checkpoint: the nodes
+   * before it are recorded), whose attempts are its retries. A retryable failure (network, timeout,
+   * 429, 5xx) fails the job's attempt and the queue retries it after a backoff, so no job sleeps
+   * holding its lock; the last attempt records the failure and the run goes on.
+   */
   private async webhook(node: NodeOf<'webhook'>): Promise<Outcome> {
     if (!this.deps.webhooks) throw new Error('webhook needs a webhook caller');
+    if (node.retries > 0 && this.context.deferred !== node.id) {
+      return { kind: 'wait', next: node.id, until: this.deps.clock.now(), context: { deferred: node.id }, attempts: node.retries + 1 };
+    }
+    delete this.context.deferred;
     const claim = await this.deps.ledger.claim(this.run, node.id, null);
     if (claim.state === 'done') return { kind: 'go', next: node.next };
     const r = this.run;
     const body = { ...node.body, journey_id: r.journeyId, version: r.version, node_id: node.id, profile_id: r.profileId, ...(this.context.trigger ? { trigger_event: this.context.trigger } : {}) };
+    const attempt = this.attempt.made + 1;
+    const last = attempt >= Math.min(node.retries + 1, this.attempt.max);
     // Receivers get the idempotency key in a header, so an in-doubt retry is safe to repeat.
     const outcome = await this.deps.webhooks
-      .call({ workspaceId: r.workspaceId, url: node.url, body, timeoutMs: node.timeoutMs, retries: node.retries, idempotencyKey: `${r.id}:${node.id}` })
-      .then((res) => ({ status: res.status >= 200 && res.status < 300 ? 'ok' : 'failed', httpStatus: res.status, attempts: res.attempts }))
-      .catch((err: unknown) => ({ status: 'failed', error: (err as Error).message }));
+      .call({ workspaceId: r.workspaceId, url: node.url, body, timeoutMs: node.timeoutMs, retries: 0, idempotencyKey: `${r.id}:${node.id}` })
+      .then((res) => {
+        if (retryableStatus(res.status) && !last) throw new RetryStepError(`webhook ${node.id}: HTTP ${res.status}`);
+        return { status: res.status >= 200 && res.status < 300 ? 'ok' : 'failed', httpStatus: res.status, attempts: attempt };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof RetryStepError) throw err;
+        if (!last && !(err instanceof PermanentWebhookError)) throw new RetryStepError(`webhook ${node.id}: ${(err as Error).message}`);
+        return { status: 'failed', error: (err as Error).message, attempts: attempt };
+      });
     await this.deps.ledger.complete(this.run, node.id, outcome, this.auditRow(node.id, 'webhook.called', outcome.status === 'ok' ? null : 'webhook_failed', { url: node.url }, outcome));
     if (outcome.status !== 'ok') this.event(node.id, 'skipped', 'webhook_failed');
     return { kind: 'go', next: node.next };

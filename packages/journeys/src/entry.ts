@@ -12,7 +12,7 @@ export interface PublishedJourney {
 
 export interface EntryCandidate {
   profileId: string;
-  /** Distinguishes occurrences for date triggers (the year of a birthday); empty otherwise. */
+  /** Distinguishes occurrences: the year of a birthday, a broadcast's time, a triggering event's messageId (every-time journeys). */
   occurrence?: string;
   /** The event that made the profile a candidate (event triggers). */
   event?: RunEvent;
@@ -24,6 +24,24 @@ export interface EntryStore {
    * for each admitted candidate.
    */
   admit(journey: PublishedJourney, candidates: EntryCandidate[], now: number): Promise<RunRecord[]>;
+}
+
+/** Entry happens once per occurrence (a broadcast, a birthday of a given year, one event) whatever the journey's frequency says. */
+export function oncePerOccurrence(journey: PublishedJourney): PublishedJourney {
+  return { ...journey, definition: { ...journey.definition, entry: { ...journey.definition.entry, frequency: 'once' } } };
+}
+
+/**
+ * Event-triggered entries. An every-time journey admits each triggering event once, its messageId
+ * being the occurrence, so the same event processed again (a retried job) never enters twice;
+ * other frequencies keep one memory per profile. `enterOnEvents` enters a batch of such candidates.
+ */
+export function eventCandidate(journey: PublishedJourney, profileId: string, event: RunEvent): EntryCandidate {
+  return journey.definition.entry.frequency === 'every_time' ? { profileId, occurrence: `event:${event.messageId ?? ''}`, event } : { profileId, event };
+}
+
+export function enterOnEvents(deps: EngineDeps, store: EntryStore, scheduler: StepScheduler, journey: PublishedJourney, candidates: EntryCandidate[]): Promise<RunRecord[]> {
+  return enterJourney(deps, store, scheduler, journey.definition.entry.frequency === 'every_time' ? oncePerOccurrence(journey) : journey, candidates);
 }
 
 /** Audience filter, then the store's frequency and cap rules, then the first step of each new run. */

@@ -26,7 +26,7 @@ export { matchesAll, matchesFilter } from './filters';
 export { hashUnit } from './hash';
 export { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone, zonedParts, zonedTimeToUtc, type QuietHours } from './time';
 export { checkChannel, chooseChannel, chooseSendTime, effectiveCaps, engagementRatios, minTimeSamples, type ChannelChoice, type TimeChoice } from './choice';
-export { StepRunner, evaluateAll, evaluateCondition, type StepResult } from './engine';
+export { StepRunner, evaluateAll, evaluateCondition, type StepAttempt, type StepResult } from './engine';
 export {
   advanceRun,
   createStepsQueue,
@@ -41,6 +41,6 @@ export {
   type StepWorkerOptions,
 } from './runner';
 export { reconcile, type DueRuns, type ReconcileReport } from './reconciler';
-export { enterJourney, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
+export { enterJourney, enterOnEvents, eventCandidate, oncePerOccurrence, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
 export { broadcastDue, calendarDate, dateTriggerOccurrence, eventIsGoal, eventStartsJourney, goalRevenue, type TriggerEvent } from './triggers';
 export { Batcher } from './batcher';

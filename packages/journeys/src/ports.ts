@@ -191,8 +191,19 @@ export interface TraitWriter {
 }
 
 export interface WebhookCaller {
+  /**
+   * Signed POSTs: `retries` more attempts after the first (the engine passes 0 and retries through
+   * its step job's attempts and backoff). Rejects on a network error or timeout, or with a
+   * PermanentWebhookError when retrying cannot help.
+   */
   call(request: { workspaceId: string; url: string; body: unknown; timeoutMs: number; retries: number; idempotencyKey: string }): Promise<{ status: number; attempts: number }>;
 }
+
+/** A webhook call refused before it was made (a host off the allow-list): the engine does not retry it. */
+export class PermanentWebhookError extends Error {}
+
+/** Thrown by a step that must run again later: its job fails this attempt and the queue retries it with backoff. */
+export class RetryStepError extends Error {}
 
 export interface EngineDeps {
   clock: Clock;

@@ -31,6 +31,8 @@ export async function reconcile(source: DueRuns, queue: Queue<StepJob>, schedule
     }
     const state = await job.getState();
     if (state === 'delayed') {
+      // A job waiting out its retry backoff (a webhook's) keeps its delay.
+      if (job.attemptsMade > 0) continue;
       await job.promote().catch(() => undefined);
       report.promoted++;
     } else if (state === 'failed') {

@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { EngineDeps, RunRecord, RunStatus } from './ports';
-import { StepRunner } from './engine';
+import { StepRunner, type StepAttempt } from './engine';
 import { Batcher } from './batcher';
 
 export const stepsQueueName = 'journey-steps';
@@ -33,6 +33,8 @@ export interface Scheduled {
   runId: string;
   step: number;
   wakeAt: number | null;
+  /** Attempts of this step's job, retried with exponential backoff (a webhook's retries); the queue's default when absent. */
+  attempts?: number;
 }
 
 export class StepScheduler {
@@ -43,7 +45,11 @@ export class StepScheduler {
       items.map((i) => ({
         name: 's',
         data: { r: i.runId, s: i.step },
-        opts: { jobId: stepJobId(i.runId, i.step), ...(i.wakeAt && i.wakeAt > now ? { delay: i.wakeAt - now } : {}) },
+        opts: {
+          jobId: stepJobId(i.runId, i.step),
+          ...(i.wakeAt && i.wakeAt > now ? { delay: i.wakeAt - now } : {}),
+          ...(i.attempts ? { attempts: i.attempts, backoff: { type: 'exponential', delay: this.retryBackoffMs } } : {}),
+        },
       })),
     );
     return items.map(() => undefined);
@@ -52,6 +58,8 @@ export class StepScheduler {
   constructor(
     readonly queue: Queue<StepJob>,
     private readonly clock: { now(): number },
+    /** First retry delay of a step job with its own attempts; each next one doubles. */
+    private readonly retryBackoffMs = 1_000,
   ) {}
 
   async schedule(items: Scheduled[]): Promise<void> {
@@ -63,24 +71,24 @@ export class StepScheduler {
 const earlyToleranceMs = 1_000;
 
 /** Runs one step of one run: the job's step must still be the run's step, else the job is stale. */
-export async function processStep(deps: EngineDeps, scheduler: StepScheduler, runId: string, step: number): Promise<number> {
+export async function processStep(deps: EngineDeps, scheduler: StepScheduler, runId: string, step: number, attempt?: StepAttempt): Promise<number> {
   const run = await deps.runs.load(runId);
   if (!run || run.step !== step || terminalStatuses.has(run.status)) return 0;
   if (run.wakeAt !== null && run.wakeAt > deps.clock.now() + earlyToleranceMs) return 0;
-  return advanceRun(deps, scheduler, run);
+  return advanceRun(deps, scheduler, run, attempt);
 }
 
-export async function advanceRun(deps: EngineDeps, scheduler: StepScheduler, run: RunRecord): Promise<number> {
+export async function advanceRun(deps: EngineDeps, scheduler: StepScheduler, run: RunRecord, attempt?: StepAttempt): Promise<number> {
   const def = await deps.runs.definition(run.journeyId, run.version);
   const status = await deps.runs.journeyStatus(run.journeyId);
   if (!def || status === 'archived') {
     await deps.runs.advance(run, { nodeId: null, status: 'exited', wakeAt: null, context: run.context });
     return 0;
   }
-  const result = await new StepRunner(deps, run, def).execute();
+  const result = await new StepRunner(deps, run, def, attempt).execute();
   const moved = await deps.runs.advance(run, result.transition);
   if (moved && !terminalStatuses.has(result.transition.status)) {
-    await scheduler.schedule([{ runId: run.id, step: run.step + 1, wakeAt: result.transition.wakeAt }]);
+    await scheduler.schedule([{ runId: run.id, step: run.step + 1, wakeAt: result.transition.wakeAt, ...(result.nextAttempts ? { attempts: result.nextAttempts } : {}) }]);
   }
   return result.nodes;
 }
@@ -99,7 +107,7 @@ export function startStepWorker(deps: EngineDeps, scheduler: StepScheduler, opti
   const worker = new Worker<StepJob>(
     stepsQueueName,
     async (job: Job<StepJob>) => {
-      const n = await processStep(deps, scheduler, job.data.r, job.data.s);
+      const n = await processStep(deps, scheduler, job.data.r, job.data.s, { made: job.attemptsMade, max: job.opts.attempts ?? 1 });
       options.onNodes?.(n);
     },
     {

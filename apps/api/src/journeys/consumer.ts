@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { enterJourney, eventIsGoal, eventStartsJourney, goalRevenue, matchesAll, nodeById, type EntryCandidate, type PublishedJourney } from '@overture/journeys';
+import { enterOnEvents, eventCandidate, eventIsGoal, eventStartsJourney, goalRevenue, matchesAll, nodeById, type EntryCandidate, type PublishedJourney } from '@overture/journeys';
 import type { LiveEvent } from '../events/queue';
 import type { Database } from '../stores/postgres';
 import type { JourneyRuntime } from './runtime';
@@ -56,13 +56,13 @@ async function consumeWorkspace(rt: JourneyRuntime, db: Kysely<Database>, worksp
     for (const j of live) {
       if (!eventStartsJourney(j.definition, { event: e.event, properties })) continue;
       const list = candidates.get(j.id) ?? [];
-      list.push({ profileId, event: { name: e.event, properties, timestamp: e.timestamp, messageId: e.messageId } });
+      list.push(eventCandidate(j, profileId, { name: e.event, properties, timestamp: e.timestamp, messageId: e.messageId }));
       candidates.set(j.id, list);
     }
   }
   for (const j of live) {
     const list = candidates.get(j.id);
-    if (list?.length) await enterJourney(rt.deps, rt.store, rt.scheduler, j, list);
+    if (list?.length) await enterOnEvents(rt.deps, rt.store, rt.scheduler, j, list);
   }
 }
 

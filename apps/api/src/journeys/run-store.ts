@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import {
   journeyDefinitionSchema,
   type ActionClaim,
@@ -100,11 +100,11 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
 
   async admit(journey: PublishedJourney, candidates: EntryCandidate[], now: number): Promise<RunRecord[]> {
     const entry = journey.definition.entry;
-    const unique = [...new Map(candidates.map((c) => [`${c.profileId}\u0000${c.occurrence ?? ''}`, c])).values()];
-    // A profile entering twice in one batch keeps the last event it entered on.
-    const events = new Map(unique.flatMap((c) => (c.event ? [[c.profileId, c.event] as const] : [])));
+    const keyOf = (profileId: string, occurrence: string) => `${profileId}\u0000${occurrence}`;
+    // A profile entering twice for one occurrence in a batch keeps the last event it entered on.
+    const unique = [...new Map(candidates.map((c) => [keyOf(c.profileId, c.occurrence ?? ''), c])).values()];
     return this.db.transaction().execute(async (trx) => {
-      // Frequency: the entries row is the memory of who entered and when.
+      // Frequency: the entries row is the memory of who entered (for which occurrence) and when.
       const values = unique.map((c) => ({ journey_id: journey.id, profile_id: c.profileId, occurrence: c.occurrence ?? '', entries: 1, last_entered_at: now }));
       const insert = trx.insertInto('journey_entries').values(values);
       const admitted = await (entry.frequency === 'once'
@@ -114,38 +114,42 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
             return entry.frequency === 'every_time' ? update : update.where('journey_entries.last_entered_at', '<=', now - (entry.periodDays ?? 0) * 86_400_000);
           })
       )
-        .returning('profile_id')
+        .returning(['profile_id', 'occurrence'])
         .execute();
-      let ids = admitted.map((r) => r.profile_id);
-      if (!ids.length) return [];
+      if (!admitted.length) return [];
       // Cap: the journey row is locked for the rest of the transaction, so concurrent batches queue here
       // (NO KEY UPDATE: the foreign keys of entries and runs take KEY SHARE locks, which must not deadlock with it).
       const cap = entry.cap ?? null;
       const row = await trx.selectFrom('journeys').select('entered').where('id', '=', journey.id).forNoKeyUpdate().executeTakeFirst();
-      const granted = cap === null ? ids.length : Math.max(0, Math.min(ids.length, cap - Number(row?.entered ?? 0)));
-      const refused = ids.slice(granted);
-      ids = ids.slice(0, granted);
+      const granted = cap === null ? admitted.length : Math.max(0, Math.min(admitted.length, cap - Number(row?.entered ?? 0)));
+      const refused = admitted.slice(granted);
+      const entering = admitted.slice(0, granted);
       if (refused.length) {
-        // Refused by the cap: they did not enter, so their entry memory goes back to what it was.
-        await trx.deleteFrom('journey_entries').where('journey_id', '=', journey.id).where('profile_id', 'in', refused).where('entries', '=', 1).execute();
-        await trx.updateTable('journey_entries').set({ entries: sql`entries - 1` }).where('journey_id', '=', journey.id).where('profile_id', 'in', refused).where('entries', '>', 1).execute();
+        // Refused by the cap: they did not enter, so their entry memory (of that occurrence) goes back to what it was.
+        const these = (eb: ExpressionBuilder<Database, 'journey_entries'>) => eb.or(refused.map((r) => eb.and([eb('profile_id', '=', r.profile_id), eb('occurrence', '=', r.occurrence)])));
+        await trx.deleteFrom('journey_entries').where('journey_id', '=', journey.id).where(these).where('entries', '=', 1).execute();
+        await trx.updateTable('journey_entries').set({ entries: sql`entries - 1` }).where('journey_id', '=', journey.id).where(these).where('entries', '>', 1).execute();
       }
       if (granted) await trx.updateTable('journeys').set({ entered: sql`entered + ${granted}` }).where('id', '=', journey.id).execute();
-      if (!ids.length) return [];
-      const runs = ids.map((profileId) => ({
-        // Short ids: a run id is part of every job key, and Redis memory per waiting profile counts.
-        id: randomBytes(12).toString('base64url'),
-        workspace_id: journey.workspaceId,
-        journey_id: journey.id,
-        version: journey.version,
-        profile_id: profileId,
-        node_id: journey.definition.start,
-        step: 0,
-        status: 'active',
-        wake_at: now,
-        context: JSON.stringify(events.get(profileId) ? { trigger: events.get(profileId) } : {}),
-        entered_at: now,
-      }));
+      if (!entering.length) return [];
+      const events = new Map(unique.flatMap((c) => (c.event ? [[keyOf(c.profileId, c.occurrence ?? ''), c.event] as const] : [])));
+      const runs = entering.map(({ profile_id: profileId, occurrence }) => {
+        const event = events.get(keyOf(profileId, occurrence));
+        return {
+          // Short ids: a run id is part of every job key, and Redis memory per waiting profile counts.
+          id: randomBytes(12).toString('base64url'),
+          workspace_id: journey.workspaceId,
+          journey_id: journey.id,
+          version: journey.version,
+          profile_id: profileId,
+          node_id: journey.definition.start,
+          step: 0,
+          status: 'active',
+          wake_at: now,
+          context: JSON.stringify(event ? { trigger: event } : {}),
+          entered_at: now,
+        };
+      });
       await trx.insertInto('journey_runs').values(runs).execute();
       return runs.map((r) => toRunRecord(r));
     });

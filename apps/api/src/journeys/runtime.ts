@@ -38,6 +38,8 @@ export interface JourneyRuntimeOptions {
   profiles: ProfileDirectory;
   channels: Partial<Record<ChannelName, Channel>>;
   clock?: Clock;
+  /** First retry delay of a step job that has its own attempts (a webhook's retries); doubles each time. */
+  retryBackoffMs?: number;
   log?: Logger | null;
 }
 
@@ -60,7 +62,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
   const recorder = new StoreRecorder(o.db, o.clickhouse, o.log ?? null);
   const queue = createStepsQueue(o.redis, o.prefix);
   queue.on('error', () => undefined);
-  const scheduler = new StepScheduler(queue, clock);
+  const scheduler = new StepScheduler(queue, clock, o.retryBackoffMs);
   const deps: EngineDeps = {
     clock,
     runs: store,

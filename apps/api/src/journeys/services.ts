@@ -12,7 +12,9 @@ import { runScheduledTriggers } from './scheduled';
 
 const runtimes = new WeakMap<App, JourneyRuntime>();
 
-function runtimeFor(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
+type RuntimeOverrides = { channels?: JourneyRuntime['deps']['channels']; clock?: Clock; retryBackoffMs?: number };
+
+function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime {
   return createJourneyRuntime({
     db: app.postgres.db,
     clickhouse: app.clickhouse,
@@ -24,6 +26,7 @@ function runtimeFor(app: App, overrides: { channels?: JourneyRuntime['deps']['ch
     channels: overrides.channels ?? channelsFor(app),
     log: app.log,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),
   });
 }
 
@@ -37,8 +40,8 @@ export function journeyRuntimeOf(app: App): JourneyRuntime {
   return rt;
 }
 
-/** Tests (and embedders) choose channels and the clock by installing their own runtime. */
-export function useJourneyRuntime(app: App, overrides: { channels?: JourneyRuntime['deps']['channels']; clock?: Clock } = {}): JourneyRuntime {
+/** Tests (and embedders) choose channels, the clock and the retry backoff by installing their own runtime. */
+export function useJourneyRuntime(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime {
   const existing = runtimes.get(app);
   if (existing) void existing.close();
   const rt = runtimeFor(app, overrides);

@@ -54,6 +54,14 @@ export interface JourneyEntriesTable {
   last_entered_at: Millis;
 }
 
+export interface JourneyBroadcastsTable {
+  journey_id: string;
+  /** The trigger's `at`, as written in the definition. */
+  scheduled_at: string;
+  fired_at: Millis;
+  entered: number;
+}
+
 export interface JourneyActionsTable {
   run_id: string;
   node_id: string;
@@ -105,6 +113,7 @@ export interface JourneyTables {
   journey_versions: JourneyVersionsTable;
   journey_runs: JourneyRunsTable;
   journey_entries: JourneyEntriesTable;
+  journey_broadcasts: JourneyBroadcastsTable;
   journey_actions: JourneyActionsTable;
   journey_settings: JourneySettingsTable;
   channel_consents: ChannelConsentsTable;

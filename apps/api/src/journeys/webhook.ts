@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookCaller } from '@overture/journeys';
+import { PermanentWebhookError, type WebhookCaller } from '@overture/journeys';
 
-export class WebhookRefusedError extends Error {}
+export class WebhookRefusedError extends PermanentWebhookError {}
 
 /** The secret a receiver checks signatures with; one per workspace, derived from the app secret. */
 export function webhookSecret(appSecret: string, workspaceId: string): string {
@@ -40,7 +40,24 @@ export interface SignedWebhookOptions {
   clock?: { now(): number };
 }
 
-/** Signed POSTs to allow-listed hosts with a timeout per attempt and retries on network errors, 429 and 5xx. */
+/** One signed POST, the only place a webhook request leaves the server; resolves with the HTTP status. */
+export async function callWebhook(req: { url: string; body: string; headers: Record<string, string>; timeoutMs: number }): Promise<number> {
+  const res = await fetch(req.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...req.headers },
+    body: req.body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(req.timeoutMs),
+  });
+  await res.arrayBuffer().catch(() => undefined);
+  return res.status;
+}
+
+/**
+ * Signed POSTs to allow-listed hosts with a timeout per attempt. `retries` more attempts on network
+ * errors, 429 and 5xx are for callers answering a person (a one-click action); the journey engine
+ * asks for none and retries through its step job's backoff instead.
+ */
 export class SignedWebhookCaller implements WebhookCaller {
   constructor(private readonly options: SignedWebhookOptions) {}
 
@@ -53,16 +70,9 @@ export class SignedWebhookCaller implements WebhookCaller {
     for (let attempt = 1; attempt <= req.retries + 1; attempt++) {
       const now = Math.floor((this.options.clock?.now() ?? Date.now()) / 1000);
       try {
-        const res = await fetch(req.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) },
-          body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(req.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (!retryable(res.status) || attempt > req.retries) return { status: res.status, attempts: attempt };
-        lastError = `HTTP ${res.status}`;
+        const status = await callWebhook({ url: req.url, body, headers: { 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) }, timeoutMs: req.timeoutMs });
+        if (!retryable(status) || attempt > req.retries) return { status, attempts: attempt };
+        lastError = `HTTP ${status}`;
       } catch (err) {
         lastError = (err as Error).name === 'TimeoutError' ? `timed out after ${req.timeoutMs} ms` : (err as Error).message;
         if (attempt > req.retries) break;

@@ -89,6 +89,13 @@ const campaignField = (ctx: string, key: string) =>
   `if(JSONExtractString(${ctx}, 'campaign', '${key}') != '', JSONExtractString(${ctx}, 'campaign', '${key}'), JSONExtractString(${ctx}, 'session', 'campaign', '${key}'))`;
 
 /**
+ * Events whose time the features can use: DateTime (seconds since 1970 in a UInt32) and Date conversions
+ * throw on anything outside that range, and one such event stored before ingestion bounded timestamps
+ * would fail every recompute of its workspace. Out-of-range events are left out of features and segments.
+ */
+export const usableEventTime = `e.timestamp >= toDateTime64('1970-01-01 00:00:00', 3, 'UTC') AND e.timestamp <= toDateTime64('2106-02-07 06:28:15', 3, 'UTC')`;
+
+/**
  * `FROM events AS e …` with `profile_id` resolved: through the identity map for a whole workspace,
  * or from the caller's id → profile arrays for a few profiles (no join, primary-key lookups only).
  */
@@ -96,13 +103,13 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
   if (scoped) {
     return {
       profileId: `transform(e.distinct_id, {ids:Array(String)}, {idPids:Array(String)}, '')`,
-      from: `events AS e WHERE e.workspace_id = {ws:String} AND e.distinct_id IN {ids:Array(String)}`,
+      from: `events AS e WHERE e.workspace_id = {ws:String} AND e.distinct_id IN {ids:Array(String)} AND ${usableEventTime}`,
     };
   }
   return {
     profileId: 'i.profile_id',
     from: `events AS e INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
-    WHERE e.workspace_id = {ws:String}`,
+    WHERE e.workspace_id = {ws:String} AND ${usableEventTime}`,
   };
 }
 

@@ -5,7 +5,9 @@ import { consumeEventsForJourneys } from '../journeys';
 
 /**
  * Real-time consumers of stored events (segment refresh, journey triggers, goal exits...).
- * Each domain registers one; the worker calls them in order for every committed batch.
+ * Each domain registers one; for every committed batch the worker runs them in this order, one
+ * step job per workspace and consumer (event-steps.ts). A consumer gets one workspace's events
+ * and may see an event again (a retried step), so what it does must be idempotent per event.
  */
 export type EventConsumer = (app: App, events: LiveEvent[]) => Promise<void>;
 

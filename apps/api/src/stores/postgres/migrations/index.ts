@@ -7,6 +7,7 @@ import * as m0040 from './0040_onsite';
 import * as m0050 from './0050_service_messages';
 import * as m0060 from './0060_email_senders';
 import * as m0070 from './0070_install';
+import * as m0080 from './0080_journey_broadcasts';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0050_service_messages': m0050,
   '0060_email_senders': m0060,
   '0070_install': m0070,
+  '0080_journey_broadcasts': m0080,
 };

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
+import { normalizeEvent, type EventRow } from '../ingest/normalize';
+import type { IncomingEvent } from '../ingest/schema';
+import type { LiveEvent } from '../events/queue';
+import { recomputeFeatures } from '../profiles/features';
+import { resolveProfileId } from '../profiles';
+import { selectRows } from '../profiles/sql';
+import { testSinkChannels } from '../journeys/channels';
+import { useJourneyRuntime } from '../journeys/services';
+import { ManualClock, publishedJourney, runsOf, until } from '../journeys/testing';
+import { eventConsumers, type EventConsumer } from './event-consumers';
+import { eventStepsQueueName, type EventStepJob } from './event-steps';
+import { startWorker, type RunningWorker } from './worker';
+
+// The real worker on real stores: one committed batch holding several tenants' events.
+describe('the events worker isolates failures per workspace, consumer and event', () => {
+  let app: TestApp;
+  let worker: RunningWorker | null = null;
+  let steps: Queue<EventStepJob>;
+
+  beforeAll(async () => {
+    app = await createTestApp({ postgres: 'postgres' });
+    useJourneyRuntime(app, { channels: testSinkChannels(app.postgres.db), clock: new ManualClock(Date.parse('2026-01-15T12:00:00Z')) });
+    steps = new Queue<EventStepJob>(eventStepsQueueName, { connection: app.redis, prefix: app.queuePrefix });
+  });
+  afterEach(async () => {
+    await worker?.close();
+    worker = null;
+  });
+  afterAll(async () => {
+    await steps?.close();
+    await app?.close();
+  });
+
+  const row = (workspaceId: string, e: Record<string, unknown>): EventRow => normalizeEvent({ messageId: randomUUID(), ...e } as IncomingEvent, { workspaceId, receivedAt: Date.now() });
+
+  /** Tenant B: an every-time journey, and 20 shoppers whose events trigger it. */
+  async function tenantB() {
+    const ws = await createWorkspace(app.postgres.db, 'tenant-b');
+    const j = await publishedJourney(app, ws.id, { trigger: { type: 'event', event: 'Cart Abandoned' }, entry: { frequency: 'every_time' }, start: 'out', nodes: [{ id: 'out', type: 'exit' }] });
+    const rows = Array.from({ length: 20 }, (_, i) => row(ws.id, { type: 'track', userId: `shopper-${i}`, event: 'Cart Abandoned' }));
+    return { ws, j, rows };
+  }
+
+  it('an event dated 1969 in workspace A neither fails A’s recompute nor loses any of B’s 20 journey triggers in the same job', async () => {
+    const a = await createWorkspace(app.postgres.db, 'tenant-a');
+    const b = await tenantB();
+    // Stored before ingestion bounded timestamps: written as it is, past any validation.
+    const poison = { ...row(a.id, { type: 'track', userId: 'old-timer', event: 'Order Completed', properties: { revenue: 5 } }), timestamp: '1969-12-31 23:59:59.000' };
+    const good = row(a.id, { type: 'track', userId: 'old-timer', event: 'Order Completed', properties: { revenue: 7 } });
+    worker = startWorker(app);
+    await app.writer.write([poison, good, ...b.rows]);
+
+    const runs = await until(() => runsOf(app, b.j.id), (r) => r.length === 20, 20_000, 'tenant B’s 20 entries');
+    expect(new Set(runs.map((r) => r.profile_id)).size).toBe(20);
+    // A's real-time refresh ran: the profile has features, from the events that have a usable time.
+    const pid = await resolveProfileId(app, a.id, { userId: 'old-timer' });
+    const features = await until(
+      () => selectRows<{ orders: number; revenue: number }>(app.clickhouse, `SELECT orders, revenue FROM profile_features FINAL WHERE workspace_id = {ws:String} AND profile_id = {p:String}`, { ws: a.id, p: pid }),
+      (r) => r.length === 1,
+      20_000,
+      'A’s features',
+    );
+    expect(features[0]).toMatchObject({ orders: 1, revenue: 7 });
+    await expect(recomputeFeatures(app, a.id)).resolves.toBeDefined();
+  });
+
+  it('retries a workspace whose step fails on its own, while the other workspaces’ steps of the job complete', async () => {
+    const a = await createWorkspace(app.postgres.db, 'tenant-a');
+    const b = await tenantB();
+    const failingForA: EventConsumer = async (app_, events) => {
+      if (events.some((e) => e.workspaceId === a.id)) throw new Error('profiles of A are broken');
+      await eventConsumers[0]!.consume(app_, events);
+    };
+    worker = startWorker(app, [{ name: 'profiles', consume: failingForA }, eventConsumers[1]!], { attempts: 50, backoffMs: 50 });
+    await app.writer.write([row(a.id, { type: 'track', userId: 'a1', event: 'Cart Abandoned' }), ...b.rows]);
+
+    await until(() => runsOf(app, b.j.id), (r) => r.length === 20, 20_000, 'tenant B’s 20 entries');
+    const failing = await until(
+      async () => (await steps.getJobs(['delayed', 'wait', 'active', 'failed'])).filter((j) => j?.data.workspaceId === a.id && j.data.consumer === 'profiles'),
+      (jobs) => jobs.some((j) => j.attemptsMade >= 2),
+      20_000,
+      'A’s step retried',
+    );
+    expect(failing).toHaveLength(1);
+  });
+
+  it('on the last attempt splits a failing step into one job per event: the bad event is kept as failed, the good ones go on', async () => {
+    const ws = await createWorkspace(app.postgres.db, 'tenant-c');
+    const j = await publishedJourney(app, ws.id, { trigger: { type: 'event', event: 'Cart Abandoned' }, entry: { frequency: 'every_time' }, start: 'out', nodes: [{ id: 'out', type: 'exit' }] });
+    const bad = row(ws.id, { type: 'track', userId: 'bad', event: 'Cart Abandoned' });
+    const rows = [bad, ...['g1', 'g2', 'g3'].map((u) => row(ws.id, { type: 'track', userId: u, event: 'Cart Abandoned' }))];
+    const failsOnBad: EventConsumer = async (app_, events: LiveEvent[]) => {
+      if (events.some((e) => e.messageId === bad.message_id)) throw new Error('this event cannot be processed');
+      await eventConsumers[1]!.consume(app_, events);
+    };
+    worker = startWorker(app, [{ name: 'journeys', consume: failsOnBad }], { attempts: 2, backoffMs: 20 });
+    await app.writer.write(rows);
+
+    const runs = await until(() => runsOf(app, j.id), (r) => r.length === 3, 20_000, 'the good events’ entries');
+    const good = await Promise.all(['g1', 'g2', 'g3'].map((u) => resolveProfileId(app, ws.id, { userId: u })));
+    expect(runs.map((r) => r.profile_id).sort()).toEqual(good.sort());
+    const dead = await until(
+      async () => (await steps.getJobs(['failed'])).filter((x) => x?.data.workspaceId === ws.id),
+      (x) => x.length === 1,
+      20_000,
+      'the dead-lettered event',
+    );
+    expect(dead[0]!.data.events.map((e) => e.messageId)).toEqual([bad.message_id]);
+    expect(dead[0]!.attemptsMade).toBe(2);
+  });
+});
