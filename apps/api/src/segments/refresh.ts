@@ -48,7 +48,7 @@ async function diff(app: App, segment: Segment, now: Date): Promise<Transition[]
 /** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
 async function applyTransitions(app: App, segment: Segment, transitions: Transition[], now: Date): Promise<void> {
   if (transitions.length === 0) return;
-  const version = nextVersion();
+  const version = await nextVersion(app);
   const at = chTime(now.getTime());
   await insertRows(
     app.clickhouse,
@@ -93,7 +93,7 @@ export async function refreshSegment(app: App, segment: Segment, now = new Date(
       app.clickhouse,
       `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
        SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
-      { ...params, sid: segment.id, version: nextVersion() },
+      { ...params, sid: segment.id, version: await nextVersion(app) },
     );
   } else {
     const transitions = await diff(app, segment, now);

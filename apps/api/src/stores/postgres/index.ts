@@ -1,2 +1,3 @@
 export { createPostgres, migratePostgres, postgresHealth, type PostgresOptions, type PostgresStore } from './db';
+export { nextRowVersions } from './row-versions';
 export type * from './types';
