@@ -39,6 +39,21 @@ export class BatchLoader<V> {
     this.#cache.delete(`${workspaceId}\u0000${key}`);
   }
 
+  /** Drops one cached answer by its cache key (workspace id, NUL, key: what cross-process messages carry). */
+  forgetCacheKey(cacheKey: string): void {
+    this.#cache.delete(cacheKey);
+  }
+
+  /**
+   * Replaces a cached answer by a fresh look-up started now (when one is cached): the data behind it
+   * changed, and the visitor's next request should find the new answer rather than wait for it.
+   */
+  refreshKey(workspaceId: string, key: string): void {
+    const k = `${workspaceId}\u0000${key}`;
+    if (!this.#cache.has(k)) return;
+    this.#cache.set(k, this.#fetchEntry(workspaceId, key, k, Date.now()));
+  }
+
   load(workspaceId: string, key: string): Promise<V> {
     const k = `${workspaceId}\u0000${key}`;
     const hit = this.#cache.get(k);

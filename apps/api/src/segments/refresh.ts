@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
+import { profileKey, topics } from '../stores/invalidation';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
@@ -45,6 +46,8 @@ async function diff(app: App, segment: Segment, now: Date): Promise<Transition[]
   return rows.map((r) => ({ profileId: r.profile_id, entered: Number(r.is_in) === 1 }));
 }
 
+const announcedTransitions = 1_000;
+
 /** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
 async function applyTransitions(app: App, segment: Segment, transitions: Transition[], now: Date): Promise<void> {
   if (transitions.length === 0) return;
@@ -55,6 +58,9 @@ async function applyTransitions(app: App, segment: Segment, transitions: Transit
     'segment_members',
     transitions.map((t) => ({ workspace_id: segment.workspaceId, segment_id: segment.id, profile_id: t.profileId, is_member: t.entered ? 1 : 0, version, changed_at: at })),
   );
+  // Caches of who is in which segment (decide's facts) refresh these profiles in every process; a
+  // refresh moving more people than that leaves them to the caches' TTL.
+  if (transitions.length <= announcedTransitions) for (const t of transitions) app.invalidation.publish(topics.segmentMembership, profileKey(segment.workspaceId, t.profileId));
   const ids = await identitiesOf(app, segment.workspaceId, transitions.map((t) => t.profileId));
   const keyOf = new Map<string, { userId?: string; anonymousId?: string }>();
   for (const i of ids) {
