@@ -100,7 +100,7 @@ describe('segment membership and decide', () => {
     expect(names((await decide(other, { workspaceId: w.id, userId: 'sam', url })).placements)).toEqual(['Free delivery']);
 
     // Sam upgrades: the real-time path moves them into the segment (well within the 15 s facts cache).
-    const heard = nextMessage(other, topics.segmentMembership);
+    const heard = nextMessage(other, topics.profileFacts);
     await ingest(server.app, w.id, [{ type: 'identify', userId: 'sam', traits: { plan: 'pro' } }]);
     await heard;
 

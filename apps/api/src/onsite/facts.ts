@@ -110,9 +110,10 @@ function loaderOf(app: App): BatchLoader<Identity> {
       factsTtlMs,
       factsStaleMs,
     );
-    // A visitor who entered or left a segment gets it on their next page view, served by any
-    // process: the cached answer is replaced by a look-up started now, done before that view comes.
-    app.invalidation.subscribe(topics.segmentMembership, (key) => {
+    // A visitor who entered or left a segment (or whose profile was merged into another) gets it on
+    // their next page view, served by any process: the cached answer is replaced by a look-up
+    // started now, done before that view comes.
+    app.invalidation.subscribe(topics.profileFacts, (key) => {
       const ids = idsOfProfile.get(key);
       if (!ids) return;
       const workspaceId = key.slice(0, key.indexOf('\u0000'));

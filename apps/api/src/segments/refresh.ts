@@ -60,7 +60,7 @@ async function applyTransitions(app: App, segment: Segment, transitions: Transit
   );
   // Caches of who is in which segment (decide's facts) refresh these profiles in every process; a
   // refresh moving more people than that leaves them to the caches' TTL.
-  if (transitions.length <= announcedTransitions) for (const t of transitions) app.invalidation.publish(topics.segmentMembership, profileKey(segment.workspaceId, t.profileId));
+  if (transitions.length <= announcedTransitions) for (const t of transitions) app.invalidation.publish(topics.profileFacts, profileKey(segment.workspaceId, t.profileId));
   const ids = await identitiesOf(app, segment.workspaceId, transitions.map((t) => t.profileId));
   const keyOf = new Map<string, { userId?: string; anonymousId?: string }>();
   for (const i of ids) {

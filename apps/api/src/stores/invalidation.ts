@@ -17,8 +17,8 @@ export const topics = {
   placements: 'onsite-placements',
   /** key: workspace id + '\u0000' + profile id; the profile's queued messages, impressions or dismissals changed. */
   onsiteState: 'onsite-state',
-  /** key: workspace id + '\u0000' + profile id; the profile entered or left a segment. */
-  segmentMembership: 'segment-membership',
+  /** key: workspace id + '\u0000' + profile id; the profile entered or left a segment, or was merged into another. */
+  profileFacts: 'profile-facts',
   /** key: workspace id. */
   smtpSettings: 'smtp-settings',
   /** key: workspace id. */
