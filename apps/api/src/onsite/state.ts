@@ -90,7 +90,11 @@ function loaderOf(app: App): BatchLoader<OnsiteState> {
   if (!l) {
     const created = (l = new BatchLoader<OnsiteState>((ws, ids) => fetchStates(app, ws, ids), emptyState, () => stateTtlMs, stateTtlMs, stateStaleMs));
     loaders.set(app, created);
-    app.invalidation.subscribe(topics.onsiteState, (key) => created.forgetCacheKey(key));
+    // Another process wrote: a fresh look-up starts now, so the visitor's next page view here finds it done.
+    app.invalidation.subscribe(topics.onsiteState, (key) => {
+      const cut = key.indexOf('\u0000');
+      created.refreshKey(key.slice(0, cut), key.slice(cut + 1));
+    });
   }
   return l;
 }
