@@ -25,6 +25,8 @@ export const topics = {
   templates: 'templates',
   /** key: workspace id. */
   emailSenders: 'email-senders',
+  /** key: journey id; published, paused, resumed or archived. */
+  journeyStatus: 'journey-status',
 } as const;
 
 export const profileKey = (workspaceId: string, profileId: string) => `${workspaceId}\u0000${profileId}`;
