@@ -10,6 +10,7 @@ import { KeyResolver } from './workspaces';
 import { openGeoIp } from './ingest/geoip';
 import type { GeoLookup } from './ingest/enrich';
 import { createLogger, type Logger } from './logger';
+import { createInvalidationBus, type InvalidationBus } from './stores/invalidation';
 
 /** Everything a request handler or a job needs: the stores and the services over them. */
 export interface App {
@@ -23,6 +24,8 @@ export interface App {
   keys: KeyResolver;
   /** City-level location of an IP, when GEOIP_DATABASE is set. */
   geo: GeoLookup | undefined;
+  /** Tells every process's caches that something changed (Redis pub/sub). */
+  invalidation: InvalidationBus;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     },
   });
   const keys = new KeyResolver(postgres.db);
+  const invalidation = createInvalidationBus(config.redisUrl, config.queuePrefix, (err) => log.debug('cache invalidation', { error: err.message }));
 
   return {
     config,
@@ -78,7 +82,9 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     writer,
     keys,
     geo,
+    invalidation,
     async close() {
+      await invalidation.close();
       await writer.drain();
       await eventsQueue.close().catch(() => undefined);
       redis.disconnect();

@@ -87,7 +87,12 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return def;
   }
 
-  /** Cached briefly: archiving takes effect within seconds, without a query per step. */
+  /** Drops the cached status (the journey was published, paused, resumed or archived, maybe by another process). */
+  forgetStatus(journeyId: string): void {
+    this.statuses.delete(journeyId);
+  }
+
+  /** Cached briefly (and dropped on a change, see forgetStatus): no query per step. */
   async journeyStatus(journeyId: string): Promise<string | null> {
     const now = Date.now();
     const hit = this.statuses.get(journeyId);

@@ -23,6 +23,7 @@ import { StoreGuardrails } from './guardrails';
 import { StoreRecorder } from './recorder';
 import { SignedWebhookCaller } from './webhook';
 import { webhookHostsOf } from './settings';
+import { topics, type InvalidationBus } from '../stores/invalidation';
 import type { ProfileDirectory } from './profiles';
 
 export interface JourneyRuntimeOptions {
@@ -41,6 +42,8 @@ export interface JourneyRuntimeOptions {
   /** First retry delay of a step job that has its own attempts (a webhook's retries); doubles each time. */
   retryBackoffMs?: number;
   log?: Logger | null;
+  /** Drops cached journey statuses when any process changes one. */
+  invalidation?: InvalidationBus;
 }
 
 export interface JourneyRuntime {
@@ -59,6 +62,7 @@ export interface JourneyRuntime {
 export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
   const clock = o.clock ?? systemClock;
   const store = new PostgresRunStore(o.db, clock);
+  const unsubscribe = o.invalidation?.subscribe(topics.journeyStatus, (journeyId) => store.forgetStatus(journeyId));
   const recorder = new StoreRecorder(o.db, o.clickhouse, o.log ?? null);
   const queue = createStepsQueue(o.redis, o.prefix);
   queue.on('error', () => undefined);
@@ -93,6 +97,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     },
     reconcile: (options = {}) => reconcile(store, queue, scheduler, clock.now(), { graceMs: 30_000, ...options }),
     async close() {
+      unsubscribe?.();
       for (const w of workers.splice(0)) {
         await w.worker.close();
         w.connection.disconnect();

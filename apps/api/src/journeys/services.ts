@@ -25,6 +25,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     profiles: appProfiles(app, { resolveProfileId, getProfile, isInSegment }),
     channels: overrides.channels ?? channelsFor(app),
     log: app.log,
+    invalidation: app.invalidation,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),
   });

@@ -66,4 +66,30 @@ describe('BatchLoader', () => {
       vi.useRealTimers();
     }
   });
+
+  it('replaces a cached answer at once when told its data changed, and only a cached one', async () => {
+    let version = 1;
+    const fetched: string[][] = [];
+    const loader = new BatchLoader<string>(async (_ws, keys) => (fetched.push(keys), new Map(keys.map((k) => [k, `${k}${version}`]))), () => 'none', () => 60_000);
+    expect(await loader.load('w', 'k')).toBe('k1');
+    version = 2;
+    expect(await loader.load('w', 'k')).toBe('k1'); // within the TTL
+    loader.refreshKey('w', 'k');
+    loader.refreshKey('w', 'never-asked');
+    expect(await loader.load('w', 'k')).toBe('k2');
+    expect(fetched).toEqual([['k'], ['k']]);
+  });
+
+  it('keeps the old answer when the look-up a change started fails', async () => {
+    let fail = false;
+    const loader = new BatchLoader<string>(async (_ws, keys) => {
+      if (fail) throw new Error('store down');
+      return new Map(keys.map((k) => [k, 'ok']));
+    }, () => 'none', () => 60_000);
+    expect(await loader.load('w', 'k')).toBe('ok');
+    fail = true;
+    loader.refreshKey('w', 'k');
+    await expect(loader.load('w', 'k')).rejects.toThrow('store down'); // the failed look-up itself
+    expect(await loader.load('w', 'k')).toBe('ok');
+  });
 });

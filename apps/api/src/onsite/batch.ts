@@ -39,6 +39,20 @@ export class BatchLoader<V> {
     this.#cache.delete(`${workspaceId}\u0000${key}`);
   }
 
+  /**
+   * Replaces a cached answer by a fresh look-up started now (when one is cached): the data behind it
+   * changed, and the key's next request should find the new answer rather than the old one. If the
+   * look-up fails, the old answer is served again (as a failed background refresh leaves it).
+   */
+  refreshKey(workspaceId: string, key: string): void {
+    const k = `${workspaceId}\u0000${key}`;
+    const old = this.#cache.get(k);
+    if (!old) return;
+    const next = this.#fetchEntry(workspaceId, key, k, Date.now());
+    this.#cache.set(k, next);
+    next.value.catch(() => old.settled && !this.#cache.has(k) && this.#cache.set(k, old));
+  }
+
   load(workspaceId: string, key: string): Promise<V> {
     const k = `${workspaceId}\u0000${key}`;
     const hit = this.#cache.get(k);

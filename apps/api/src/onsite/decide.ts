@@ -6,7 +6,7 @@ import { profileIdFor } from '../profiles';
 import { anyUrlMatches } from './match';
 import { activePlacements, type Placement } from './placements';
 import { expireMessages } from './queue';
-import { onsiteState, type OnsiteState, type PendingMessage } from './state';
+import { emptyState, onsiteState, type OnsiteState, type PendingMessage } from './state';
 import { contextFor, renderPlacement } from './render';
 import type { PlacementKind } from './tables';
 // Registers the onsite part of GDPR erasure wherever decide is served.
@@ -70,7 +70,7 @@ async function by<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
   }
 }
 
-const noState: OnsiteState = { queued: [], impressions: [] };
+const noState: OnsiteState = emptyState();
 
 const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
 
@@ -83,6 +83,16 @@ function triggersOf(p: Placement): Triggers {
   if (p.rules.delaySeconds) t.delaySeconds = p.rules.delaySeconds;
   if (p.rules.exitIntent) t.exitIntent = true;
   return t;
+}
+
+/** Placements the profile dismissed less than `dismissDays` ago. */
+function dismissed(state: OnsiteState, placements: Placement[], now: number): Set<string> {
+  const out = new Set<string>();
+  for (const p of placements) {
+    const at = state.dismissals.get(p.id);
+    if (at !== undefined && p.rules.dismissDays > 0 && now - at < p.rules.dismissDays * 86_400_000) out.add(p.id);
+  }
+  return out;
 }
 
 /** Placements whose frequency cap the profile has reached. */
@@ -115,18 +125,26 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
   const deadline = performance.now() + (req.budgetMs ?? app.config.decideBudgetMs);
   const identityLookup = identityOf(app, req.workspaceId, req);
   const placements = (await activePlacements(app, req.workspaceId)).filter((p) => anyUrlMatches(p.rules.urls, req.url));
+  // A visitor no event has linked yet (a first page view) has dismissed nothing: dismissing needs a
+  // page whose view links them, so their state is read only for frequency caps.
   const needsState = (identity: Identity) => identity.known || placements.some((p) => p.rules.frequency);
   const stateLookup = identityLookup.then((identity) => (needsState(identity) ? onsiteState(app, req.workspaceId, identity.profileId) : noState));
   const found = await by(identityLookup, deadline);
   const state = found ? await by(stateLookup, deadline) : undefined;
   const partial = !found || !state;
   const identity: Identity = found ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
-  const onPage = placements.filter((p) => (partial ? p.rules.segments.length === 0 && !p.rules.frequency : p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
+  // A partial answer leaves out what depends on facts that are late: segments, caps, and for a
+  // visitor known to have a profile, placements they may have dismissed. One not found in time
+  // (mostly a first page view in this process) is taken to have dismissed nothing, so that a slow
+  // store never blanks every page.
+  const withoutHistory = (p: Placement) => !p.rules.frequency && !(p.rules.dismissDays > 0 && found?.known === true);
+  const onPage = placements.filter((p) => (partial ? p.rules.segments.length === 0 && withoutHistory(p) : p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
   const nowMs = now.getTime();
   const queued = state ? state.queued.filter((m) => m.expiresAt > nowMs) : [];
   const expired = state ? state.queued.filter((m) => m.expiresAt <= nowMs).map((m) => m.messageId) : [];
   if (expired.length) void expireMessages(app, req.workspaceId, identity.profileId, expired, now).catch((err: unknown) => app.log.warn('onsite expiry not recorded', { error: (err as Error).message }));
   const capped = state ? cappedOut(state, onPage.filter((p) => p.rules.frequency), nowMs) : new Set<string>();
+  if (state) for (const id of dismissed(state, onPage, nowMs)) capped.add(id);
 
   const taken = new Set<string>();
   const slotOf = (kind: PlacementKind, target: string) => (overlayKinds.has(kind) ? kind : `${kind}:${target}`);

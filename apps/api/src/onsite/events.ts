@@ -4,6 +4,8 @@ import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { isPlacementShow } from './decide';
 import { consumeMessage } from './queue';
 import { updateState } from './state';
+import { activePlacements } from './placements';
+import { sql } from 'kysely';
 
 export const onsiteEventKinds = ['impression', 'click', 'dismiss'] as const;
 export type OnsiteEventKind = (typeof onsiteEventKinds)[number];
@@ -27,12 +29,15 @@ export class OnsiteEventError extends Error {
 /**
  * Records what a visitor did with onsite content: one `message_events` row per (message, kind), so it
  * shows in the profile's timeline and the message analytics; an impression also counts towards the
- * placement's frequency cap, or consumes the queued journey message it showed.
+ * placement's frequency cap, or consumes the queued journey message it showed; a dismissal of a
+ * placement hides it from the profile for the placement's `dismissDays`.
  */
 export async function recordOnsiteEvents(app: App, workspaceId: string, events: OnsiteEvent[], now = new Date()): Promise<number> {
   const outcomes: MessageOutcome[] = [];
   const impressions: Array<{ workspace_id: string; message_id: string; profile_id: string; placement_id: string; shown_at: Date }> = [];
   const consumed: Array<{ profileId: string; messageId: string }> = [];
+  // One row per (profile, placement): the statement may not update a row twice.
+  const dismissals = new Map<string, { workspace_id: string; profile_id: string; placement_id: string; dismissed_at: Date }>();
   events.forEach((e, i) => {
     const claims = verifyShow(app.config.secret, e.token);
     if (!claims) throw new OnsiteEventError(400, `events[${i}].token: not a valid onsite token`);
@@ -54,6 +59,7 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       if (isPlacementShow(show.m)) impressions.push({ workspace_id: workspaceId, message_id: show.m, profile_id: claims.p, placement_id: show.t, shown_at: now });
       else consumed.push({ profileId: claims.p, messageId: show.m });
     }
+    if (e.kind === 'dismiss' && isPlacementShow(show.m)) dismissals.set(`${claims.p}\u0000${show.t}`, { workspace_id: workspaceId, profile_id: claims.p, placement_id: show.t, dismissed_at: now });
   });
   if (impressions.length) {
     // A repeated report of one show inserts nothing, and counts nothing.
@@ -63,7 +69,19 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
       .returning(['profile_id', 'placement_id'])
       .execute();
-    for (const i of fresh) await updateState(app, workspaceId, i.profile_id, (s) => void s.impressions.push({ placementId: i.placement_id, at: now.getTime() }));
+    // Other processes' copies matter only where an impression counts towards a cap.
+    const capped = new Set((await activePlacements(app, workspaceId)).filter((p) => p.rules.frequency).map((p) => p.id));
+    for (const i of fresh) await updateState(app, workspaceId, i.profile_id, (s) => void s.impressions.push({ placementId: i.placement_id, at: now.getTime() }), capped.has(i.placement_id));
+  }
+  if (dismissals.size) {
+    await app.postgres.db
+      .insertInto('onsite_dismissals')
+      .values([...dismissals.values()])
+      .onConflict((oc) => oc.columns(['workspace_id', 'profile_id', 'placement_id']).doUpdateSet({ dismissed_at: sql`GREATEST(onsite_dismissals.dismissed_at, excluded.dismissed_at)` }))
+      .execute();
+    for (const d of dismissals.values()) {
+      await updateState(app, workspaceId, d.profile_id, (s) => void s.dismissals.set(d.placement_id, Math.max(s.dismissals.get(d.placement_id) ?? 0, now.getTime())));
+    }
   }
   for (const m of consumed) await consumeMessage(app, workspaceId, m.profileId, m.messageId, now);
   await recordOutcomes(app, outcomes);

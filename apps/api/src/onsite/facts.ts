@@ -3,6 +3,7 @@ import { profileIdFor } from '../profiles';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { BatchLoader } from './batch';
 import { mayBeKnown } from './known-ids';
+import { profileKey, topics } from '../stores/invalidation';
 
 /**
  * Who a visitor is and which segments they belong to, for decide's hot path.
@@ -11,8 +12,9 @@ import { mayBeKnown } from './known-ids';
  * ClickHouse query; on the embedded engine a query costs ~3 ms and queries run one at a time, so at
  * 1,000 decides a second a query per request cannot keep up. Here concurrent look-ups of a workspace
  * share one query (while one runs, the next batch gathers, as the event writer's group commit does),
- * and answers are cached briefly: a segment entered is seen by decide within `factsTtlMs`, or, for a
- * visitor already cached, on the page view after the one that finds the answer older than that.
+ * and answers are cached briefly. A segment entered or left in real time (any process) replaces the
+ * visitor's cached answer at once, so their next page view sees it; changes not announced (a
+ * scheduled refresh moving many profiles at once) are seen within `factsTtlMs`.
  * The SQL reads the profiles domain's tables (`identities`, `segment_members`, `profile_traits`) the
  * way its own queries do (FINAL, as every query of the client); it belongs in that contract as a batch call once a second caller needs it.
  */
@@ -80,19 +82,44 @@ async function fetchIdentities(app: App, workspaceId: string, ids: string[]): Pr
 const unlinked = (workspaceId: string, id: string): Identity => ({ profileId: profileIdFor(workspaceId, id), known: false, segments: new Set(), traits: {} });
 
 const loaders = new WeakMap<App, BatchLoader<Identity>>();
+const maxIndexed = 200_000;
 
 function loaderOf(app: App): BatchLoader<Identity> {
   let l = loaders.get(app);
   if (!l) {
-    l = new BatchLoader<Identity>(
-      (ws, ids) => fetchIdentities(app, ws, ids),
+    // Which cached ids answer for a profile: a membership change names the profile, the cache is by id.
+    const idsOfProfile = new Map<string, Set<string>>();
+    const remember = (workspaceId: string, id: string, identity: Identity) => {
+      const k = profileKey(workspaceId, identity.profileId);
+      let ids = idsOfProfile.get(k);
+      if (!ids) {
+        if (idsOfProfile.size >= maxIndexed) idsOfProfile.clear();
+        idsOfProfile.set(k, (ids = new Set()));
+      }
+      ids.add(id);
+    };
+    const created = new BatchLoader<Identity>(
+      async (ws, ids) => {
+        const found = await fetchIdentities(app, ws, ids);
+        for (const id of ids) remember(ws, id, found.get(id) ?? unlinked(ws, id));
+        return found;
+      },
       unlinked,
       // An id not linked yet keeps its derived profile id once linked, so its answer ages like the others.
       () => factsTtlMs,
       factsTtlMs,
       factsStaleMs,
     );
-    loaders.set(app, l);
+    // A visitor who entered or left a segment (or whose profile was merged into another) gets it on
+    // their next page view, served by any process: the cached answer is replaced by a look-up
+    // started now, done before that view comes.
+    app.invalidation.subscribe(topics.profileFacts, (key) => {
+      const ids = idsOfProfile.get(key);
+      if (!ids) return;
+      const workspaceId = key.slice(0, key.indexOf('\u0000'));
+      for (const id of ids) created.refreshKey(workspaceId, id);
+    });
+    loaders.set(app, (l = created));
   }
   return l;
 }

@@ -40,7 +40,7 @@ describe('known ids of a workspace', () => {
     expect(mayBeKnown(app, ws.id, 'new-anon')).toBe(true);
 
     // Written by another process (no in-process notice): known after a refresh.
-    await insertRows(app.clickhouse, 'identities', [{ workspace_id: ws.id, distinct_id: 'elsewhere', profile_id: 'p-elsewhere', kind: 'anonymous', version: nextVersion(), linked_at: '2026-01-01 00:00:00.000' }]);
+    await insertRows(app.clickhouse, 'identities', [{ workspace_id: ws.id, distinct_id: 'elsewhere', profile_id: 'p-elsewhere', kind: 'anonymous', version: await nextVersion(app), linked_at: '2026-01-01 00:00:00.000' }]);
     expect(mayBeKnown(app, ws.id, 'elsewhere')).toBe(false);
     await settle(ws.id, 'elsewhere', true);
     // Workspaces do not share ids.

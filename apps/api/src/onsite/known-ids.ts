@@ -14,9 +14,10 @@ import { lookupSettings } from './facts';
 export const refreshMs = 2_000;
 const reloadMs = 10 * 60_000;
 const pageSize = 100_000;
-// Versions are microsecond clocks of the writing process: re-read a minute back, so a row whose
-// version was taken just before the last refresh but stored after it is not missed.
-const versionOverlap = 60_000_000n;
+// Versions come from one sequence shared by every process, one per row written: re-read the last
+// million drawn, so a row whose version was drawn just before the last refresh but stored after it
+// (by any process) is not missed. Far more than are drawn while one batch is being written.
+const versionOverlap = 1_000_000n;
 
 export class BloomFilter {
   readonly bits: Uint32Array;

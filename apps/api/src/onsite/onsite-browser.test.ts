@@ -145,6 +145,10 @@ describe('onsite in the browser', () => {
     }
     expect(kinds.sort()).toEqual(['dismiss', 'impression', 'impression', 'impression']);
     await page.context().close();
+    // The next page view: the dismissed modal stays away (for its dismissDays, 7 by default), the rest is back.
+    const again = await visit('/landing', 'ina');
+    expect((again.placements as Array<{ kind: string }>).map((p) => p.kind).sort()).toEqual(['cta', 'inline']);
+    await again.page.context().close();
   });
 
   it('asks for nothing until marketing consent is given where consent is required', async () => {

@@ -4,6 +4,9 @@ import type { App } from '../app';
 import { validateTemplate } from '../templates';
 import { getSegment } from '../segments';
 import type { PlacementKind } from './tables';
+import { topics } from '../stores/invalidation';
+
+export const defaultDismissDays = 7;
 
 export const placementKinds = ['top_bar', 'modal', 'slide_in', 'inline', 'cta'] as const satisfies readonly PlacementKind[];
 
@@ -22,6 +25,8 @@ export const rulesSchema = z.object({
   exitIntent: z.boolean().default(false),
   /** At most `max` impressions per profile in any `days` days. */
   frequency: z.object({ max: z.number().int().min(1).max(1000), days: z.number().int().min(1).max(365) }).nullable().default(null),
+  /** Not shown again to a profile for this many days after they dismissed it; 0: a dismissal closes it for that page only. */
+  dismissDays: z.number().int().min(0).max(365).default(defaultDismissDays),
 });
 export type Rules = z.output<typeof rulesSchema>;
 
@@ -154,19 +159,24 @@ export async function deletePlacement(app: App, workspaceId: string, id: string)
 
 /**
  * Decide reads a workspace's active placements on every page view: they are cached for a few
- * seconds per process (a save here clears this process's copy at once; others follow within the TTL).
+ * seconds per process. A save clears every process's copy (cross-process invalidation); the TTL
+ * bounds staleness only while a process misses those messages.
  */
 const activeTtlMs = 5_000;
 type Cached = { at: number; value: Promise<Placement[]>; refreshing?: boolean };
 const activeCache = new WeakMap<App, Map<string, Cached>>();
 
 function forgetActive(app: App, workspaceId: string): void {
-  activeCache.get(app)?.delete(workspaceId);
+  app.invalidation.publish(topics.placements, workspaceId);
 }
 
 export function activePlacements(app: App, workspaceId: string): Promise<Placement[]> {
   let byWs = activeCache.get(app);
-  if (!byWs) activeCache.set(app, (byWs = new Map()));
+  if (!byWs) {
+    const created = (byWs = new Map());
+    activeCache.set(app, created);
+    app.invalidation.subscribe(topics.placements, (ws) => created.delete(ws));
+  }
   const cache = byWs;
   const hit = cache.get(workspaceId);
   const now = Date.now();

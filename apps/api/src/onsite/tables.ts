@@ -43,6 +43,13 @@ export interface OnsiteImpressionsTable {
   shown_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface OnsiteDismissalsTable {
+  workspace_id: string;
+  profile_id: string;
+  placement_id: string;
+  dismissed_at: Date;
+}
+
 export interface OnsiteSettingsTable {
   workspace_id: string;
   queue_ttl_days: number;
@@ -54,4 +61,5 @@ export interface OnsiteTables {
   onsite_queue: OnsiteQueueTable;
   onsite_impressions: OnsiteImpressionsTable;
   onsite_settings: OnsiteSettingsTable;
+  onsite_dismissals: OnsiteDismissalsTable;
 }

@@ -16,7 +16,7 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
   const t0 = performance.now();
   const startedAt = Date.now();
   const since = await backfillStart(app, workspaceId);
-  await backfillIdentities(app, workspaceId, nextVersion(), since);
+  await backfillIdentities(app, workspaceId, await nextVersion(app), since);
   const t1 = performance.now();
   await backfillTraits(app, workspaceId, since);
   await saveBackfillMark(app, workspaceId, startedAt);

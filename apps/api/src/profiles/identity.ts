@@ -1,7 +1,10 @@
 import type { App } from '../app';
 import { chTime } from '../ingest/normalize';
 import { profileIdFor } from './ids';
-import { insertRows, nextVersion, run, selectRows } from './sql';
+import { sql } from 'kysely';
+import { nextRowVersions } from '../stores/postgres';
+import { profileKey, topics } from '../stores/invalidation';
+import { insertRows, run, selectRows } from './sql';
 
 /** What one event says about who someone is. `previousId` is set for `alias` only. */
 export interface IdentityLink {
@@ -41,19 +44,40 @@ export function onIdentitiesLinked(app: App, fn: (workspaceId: string, distinctI
   set.add(fn);
 }
 
-// Identity changes of one workspace are applied one batch at a time in this process, so two
-// batches never both create or merge the same person. (Across processes the deterministic profile
-// ids keep creation idempotent; concurrent merges of one person are the remaining, rare, race.)
-const queues = new Map<string, Promise<unknown>>();
-function serialized<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
-  const prev = queues.get(workspaceId) ?? Promise.resolve();
+// Identity changes of one workspace are applied one batch at a time, so two batches never both
+// create or merge the same person: in this process through a queue per workspace, and across
+// processes (API and workers scaled out on one PostgreSQL server) through a transaction-scoped
+// advisory lock per workspace, held while the batch reads and writes the identity tables.
+const queues = new WeakMap<App, Map<string, Promise<unknown>>>();
+function serialized<T>(app: App, workspaceId: string, fn: () => Promise<T>): Promise<T> {
+  let byWs = queues.get(app);
+  if (!byWs) queues.set(app, (byWs = new Map()));
+  const q = byWs;
+  const prev = q.get(workspaceId) ?? Promise.resolve();
   const next = prev.then(fn, fn);
   const settled = next.catch(() => undefined);
-  queues.set(workspaceId, settled);
+  q.set(workspaceId, settled);
   void settled.then(() => {
-    if (queues.get(workspaceId) === settled) queues.delete(workspaceId);
+    if (q.get(workspaceId) === settled) q.delete(workspaceId);
   });
   return next;
+}
+
+/** First key of the two-key advisory locks taken here ('idnt'), apart from any other lock's. */
+const identityLockSpace = 0x69646e74;
+
+type VersionSource = (n: number) => Promise<number[]>;
+
+function acrossProcesses<T>(app: App, workspaceId: string, fn: (versions: VersionSource) => Promise<T>): Promise<T> {
+  // PGlite serves one process (the data directory is locked) over one connection, which an open
+  // transaction would take from every other query for the whole batch.
+  if (app.postgres.kind === 'pglite') return fn((n) => nextRowVersions(app.postgres.db, n));
+  return app.postgres.db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${identityLockSpace}::int, hashtext(${workspaceId}))`.execute(trx);
+    // Versions come through the locked transaction's own connection: drawn after the previous
+    // holder's, and no second pooled connection is needed while this one is held.
+    return fn((n) => nextRowVersions(trx, n));
+  });
 }
 
 async function lookup(app: App, workspaceId: string, ids: string[]): Promise<Map<string, { profile: string; kind: string }>> {
@@ -75,7 +99,7 @@ async function lookup(app: App, workspaceId: string, ids: string[]): Promise<Map
  * (with it, the index's granules are widened to every granule sharing their key range in any part:
  * 18 granules instead of 5 for one profile among a million); the newest version of each id found,
  * read by primary key, then says whether it is still theirs. That is FINAL's answer, as a link is
- * rewritten only with a higher version (nextVersion; the backfill writes ids not linked yet).
+ * rewritten only with a higher version (the store's sequence; the backfill writes ids not linked yet).
  */
 export const profileIdentitiesSql = `SELECT distinct_id, cur.1 AS profile_id, cur.2 AS kind, cur.3 AS linked_at FROM (
   SELECT distinct_id, argMax((profile_id, kind, linked_at), version) AS cur FROM identities
@@ -95,24 +119,26 @@ export async function identitiesOf(app: App, workspaceId: string, profileIds: st
  * that already belongs to another user id is not merged (a shared device is not one person).
  */
 export function resolveLinks(app: App, workspaceId: string, links: IdentityLink[]): Promise<ResolvedLinks> {
-  return serialized(workspaceId, () => applyLinks(app, workspaceId, links));
+  return serialized(app, workspaceId, () => acrossProcesses(app, workspaceId, (versions) => applyLinks(app, workspaceId, links, versions)));
 }
 
-async function applyLinks(app: App, workspaceId: string, links: IdentityLink[]): Promise<ResolvedLinks> {
+async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], versions: VersionSource): Promise<ResolvedLinks> {
   const ids = new Set<string>();
   for (const l of links) for (const id of [l.userId, l.anonymousId, l.previousId]) if (id) ids.add(id);
   const known = await lookup(app, workspaceId, [...ids]);
-  let pending: IdentityRow[] = [];
+  let pending: Array<Omit<IdentityRow, 'version'>> = [];
   const merges: ProfileMerge[] = [];
   const now = chTime(Date.now());
 
   const link = (distinctId: string, profile: string, kind: 'user' | 'anonymous') => {
     known.set(distinctId, { profile, kind });
-    pending.push({ workspace_id: workspaceId, distinct_id: distinctId, profile_id: profile, kind, version: nextVersion(), linked_at: now });
+    pending.push({ workspace_id: workspaceId, distinct_id: distinctId, profile_id: profile, kind, linked_at: now });
   };
   const flush = async () => {
-    await insertRows(app.clickhouse, 'identities', pending);
-    if (pending.length) for (const fn of linkListeners.get(app) ?? []) fn(workspaceId, pending.map((r) => r.distinct_id));
+    if (pending.length === 0) return;
+    const vs = await versions(pending.length);
+    await insertRows(app.clickhouse, 'identities', pending.map((r, i): IdentityRow => ({ ...r, version: vs[i]! })));
+    for (const fn of linkListeners.get(app) ?? []) fn(workspaceId, pending.map((r) => r.distinct_id));
     pending = [];
   };
   const merge = async (from: string, into: string, reason: ProfileMerge['reason'], messageId: string) => {
@@ -133,6 +159,8 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[]):
     );
     await run(app.clickhouse, `DELETE FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
     await run(app.clickhouse, `DELETE FROM segment_members WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
+    // Caches of who an id is (decide's facts) answer with the surviving profile from now on, in every process.
+    app.invalidation.publish(topics.profileFacts, profileKey(workspaceId, from));
     merges.push({ from, into, reason });
   };
   const hasUserId = async (profile: string) => {

@@ -1,4 +1,6 @@
+import type { App } from '../app';
 import type { ClickHouseClient } from '../stores/clickhouse';
+import { nextRowVersions } from '../stores/postgres';
 
 export type Params = Record<string, unknown>;
 
@@ -19,9 +21,11 @@ export async function insertRows(ch: ClickHouseClient, table: string, values: ob
 /** ClickHouse DateTime64(3) text ('YYYY-MM-DD hh:mm:ss.sss') to ISO 8601. */
 export const chToIso = (t: string | null | undefined): string | null => (t ? `${t.replace(' ', 'T')}Z` : null);
 
-let lastVersion = 0;
-/** Strictly increasing row versions for ReplacingMergeTree tables written from this process. */
-export function nextVersion(): number {
-  lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
-  return lastVersion;
+/** Row versions for ReplacingMergeTree tables, strictly increasing across every process (the store's sequence). */
+export function nextVersions(app: App, n: number): Promise<number[]> {
+  return nextRowVersions(app.postgres.db, n);
+}
+
+export async function nextVersion(app: App): Promise<number> {
+  return (await nextVersions(app, 1))[0]!;
 }

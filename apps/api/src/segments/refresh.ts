@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
+import { profileKey, topics } from '../stores/invalidation';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
@@ -45,16 +46,21 @@ async function diff(app: App, segment: Segment, now: Date): Promise<Transition[]
   return rows.map((r) => ({ profileId: r.profile_id, entered: Number(r.is_in) === 1 }));
 }
 
+const announcedTransitions = 1_000;
+
 /** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
 async function applyTransitions(app: App, segment: Segment, transitions: Transition[], now: Date): Promise<void> {
   if (transitions.length === 0) return;
-  const version = nextVersion();
+  const version = await nextVersion(app);
   const at = chTime(now.getTime());
   await insertRows(
     app.clickhouse,
     'segment_members',
     transitions.map((t) => ({ workspace_id: segment.workspaceId, segment_id: segment.id, profile_id: t.profileId, is_member: t.entered ? 1 : 0, version, changed_at: at })),
   );
+  // Caches of who is in which segment (decide's facts) refresh these profiles in every process; a
+  // refresh moving more people than that leaves them to the caches' TTL.
+  if (transitions.length <= announcedTransitions) for (const t of transitions) app.invalidation.publish(topics.profileFacts, profileKey(segment.workspaceId, t.profileId));
   const ids = await identitiesOf(app, segment.workspaceId, transitions.map((t) => t.profileId));
   const keyOf = new Map<string, { userId?: string; anonymousId?: string }>();
   for (const i of ids) {
@@ -93,7 +99,7 @@ export async function refreshSegment(app: App, segment: Segment, now = new Date(
       app.clickhouse,
       `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
        SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
-      { ...params, sid: segment.id, version: nextVersion() },
+      { ...params, sid: segment.id, version: await nextVersion(app) },
     );
   } else {
     const transitions = await diff(app, segment, now);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../app';
 import { validateTemplate, TemplateError } from './render';
+import { topics } from '../stores/invalidation';
 
 export const templateChannels = ['email', 'web_push', 'onsite'] as const;
 
@@ -81,15 +82,19 @@ export async function getTemplate(app: App, workspaceId: string, idOrName: strin
 }
 
 // Sends look the template up for every message: a short per-workspace cache spares the database a
-// query per send. A save in this process drops the workspace's entries at once; other processes
-// (API and workers scaled out) see an edit within `templateCacheMs`.
+// query per send. A save drops the workspace's entries in every process (API and workers scaled
+// out) through cross-process invalidation; `templateCacheMs` bounds staleness if a message is missed.
 export const templateCacheMs = 5_000;
 const sendCache = new WeakMap<App, Map<string, Map<string, { at: number; value: Promise<Template | null> }>>>();
 
 /** `getTemplate` for senders: the same answer, at most `templateCacheMs` old, never older than this process's last save. */
 export function getTemplateForSend(app: App, workspaceId: string, idOrName: string): Promise<Template | null> {
   let byWs = sendCache.get(app);
-  if (!byWs) sendCache.set(app, (byWs = new Map()));
+  if (!byWs) {
+    const created = (byWs = new Map());
+    sendCache.set(app, created);
+    app.invalidation.subscribe(topics.templates, (ws) => created.delete(ws));
+  }
   let entries = byWs.get(workspaceId);
   if (!entries) byWs.set(workspaceId, (entries = new Map()));
   const hit = entries.get(idOrName);
@@ -108,7 +113,7 @@ export function getTemplateForSend(app: App, workspaceId: string, idOrName: stri
 
 /** By id or by name, every cached look-up of the workspace may be stale after a save (a rename moves a name). */
 function forgetTemplates(app: App, workspaceId: string): void {
-  sendCache.get(app)?.delete(workspaceId);
+  app.invalidation.publish(topics.templates, workspaceId);
 }
 
 /** Validates (liquid and MJML, with line numbers) before anything is stored. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../../app';
+import { topics } from '../../stores/invalidation';
 
 /*
  * Sender identities: the From (display name and address) and optional Reply-To of an email.
@@ -187,12 +188,16 @@ interface SenderSet {
 const cache = new WeakMap<App, Map<string, { at: number; value: Promise<SenderSet> }>>();
 
 function forgetSenders(app: App, workspaceId: string): void {
-  cache.get(app)?.delete(workspaceId);
+  app.invalidation.publish(topics.emailSenders, workspaceId);
 }
 
 function sendersOf(app: App, workspaceId: string, refreshed = false): Promise<SenderSet> {
   let byWs = cache.get(app);
-  if (!byWs) cache.set(app, (byWs = new Map()));
+  if (!byWs) {
+    const created = (byWs = new Map());
+    cache.set(app, created);
+    app.invalidation.subscribe(topics.emailSenders, (ws) => created.delete(ws));
+  }
   const hit = byWs.get(workspaceId);
   if (!refreshed && hit && Date.now() - hit.at < senderCacheMs) return hit.value;
   const value = listSenders(app, workspaceId).then((all) => ({ byId: new Map(all.map((s) => [s.id, s])), default: all.find((s) => s.isDefault) ?? null, refreshed }));

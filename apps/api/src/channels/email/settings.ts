@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../app';
 import { decryptSecret, encryptSecret } from '../secrets';
+import { topics } from '../../stores/invalidation';
 
 export const emailSettingsInput = z.object({
   host: z.string().trim().min(1).max(255),
@@ -48,17 +49,22 @@ export async function saveEmailSettings(app: App, workspaceId: string, raw: Emai
     .values({ workspace_id: workspaceId, password_enc: '', ...values })
     .onConflict((oc) => oc.column('workspace_id').doUpdateSet(values))
     .execute();
-  cache.get(app)?.delete(workspaceId);
+  app.invalidation.publish(topics.smtpSettings, workspaceId);
   return (await getEmailSettings(app, workspaceId))!;
 }
 
-// Sends read the settings every time: a short cache spares the database and the decryption.
+// Sends read the settings every time: a short cache spares the database and the decryption. A
+// save drops every process's copy (cross-process invalidation); the TTL covers missed messages.
 const cache = new WeakMap<App, Map<string, { at: number; value: Promise<SmtpSettings | null> }>>();
 const cacheMs = 5_000;
 
 export function getSmtpSettings(app: App, workspaceId: string): Promise<SmtpSettings | null> {
   let byWs = cache.get(app);
-  if (!byWs) cache.set(app, (byWs = new Map()));
+  if (!byWs) {
+    const created = (byWs = new Map());
+    cache.set(app, created);
+    app.invalidation.subscribe(topics.smtpSettings, (ws) => created.delete(ws));
+  }
   const hit = byWs.get(workspaceId);
   if (hit && Date.now() - hit.at < cacheMs) return hit.value;
   const value = loadSmtpSettings(app, workspaceId);

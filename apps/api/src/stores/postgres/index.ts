@@ -1,3 +1,4 @@
 export { createPostgres, migratePostgres, postgresHealth, type PostgresOptions, type PostgresStore } from './db';
 export { readInstallId } from './install';
+export { nextRowVersions } from './row-versions';
 export type * from './types';

@@ -15,6 +15,8 @@ import {
   webhookSecret,
 } from '../../journeys';
 import { router, workspaceProcedure } from '../trpc';
+import type { App } from '../../app';
+import { topics } from '../../stores/invalidation';
 
 /** Domain errors as tRPC errors; validation issues travel along so the builder can mark the nodes. */
 async function domain<T>(fn: () => Promise<T>): Promise<T> {
@@ -28,6 +30,12 @@ async function domain<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const journeyId = z.object({ journeyId: z.string().min(1) });
+
+/** Step workers in every process cache journey statuses: a publish, pause, resume or archive drops them. */
+function journeyChanged<T>(app: App, id: string, result: T): T {
+  app.invalidation.publish(topics.journeyStatus, id);
+  return result;
+}
 
 export const journeysRouter = router({
   /** The journey list with status, trigger and headline numbers (entered, in flight, conversions, revenue, lift). */
@@ -51,11 +59,11 @@ export const journeysRouter = router({
     .input(journeyId.extend({ draft: z.unknown(), name: z.string().trim().min(1).max(200).optional() }))
     .mutation(({ ctx, input }) => domain(() => saveDraft(ctx.app.postgres.db, ctx.workspaceId, input.journeyId, input.draft, input.name))),
 
-  publish: workspaceProcedure.input(journeyId).mutation(({ ctx, input }) => domain(() => publishJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId))),
+  publish: workspaceProcedure.input(journeyId).mutation(({ ctx, input }) => domain(async () => journeyChanged(ctx.app, input.journeyId, await publishJourney(ctx.app.postgres.db, ctx.workspaceId, input.journeyId)))),
 
   setStatus: workspaceProcedure
     .input(journeyId.extend({ action: z.enum(['pause', 'resume', 'archive']) }))
-    .mutation(({ ctx, input }) => domain(async () => ({ status: await setJourneyStatus(ctx.app.postgres.db, ctx.workspaceId, input.journeyId, input.action) }))),
+    .mutation(({ ctx, input }) => domain(async () => journeyChanged(ctx.app, input.journeyId, { status: await setJourneyStatus(ctx.app.postgres.db, ctx.workspaceId, input.journeyId, input.action) }))),
 
   metrics: workspaceProcedure.input(journeyId).query(({ ctx, input }) =>
     domain(async () => {

@@ -29,9 +29,10 @@ interface Draft {
   exitIntent: boolean;
   capMax: string;
   capDays: string;
+  dismissDays: string;
 }
 
-const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '' };
+const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '', dismissDays: '7' };
 
 const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
@@ -54,6 +55,8 @@ function toInput(d: Draft) {
       delaySeconds: num(d.delaySeconds),
       exitIntent: d.exitIntent,
       frequency: max === null ? null : { max, days: num(d.capDays) ?? 1 },
+      // Empty: the server's default (7 days).
+      ...(num(d.dismissDays) === null ? {} : { dismissDays: num(d.dismissDays)! }),
     },
   };
 }
@@ -67,7 +70,7 @@ interface Saved {
   content: string;
   target: string;
   href: string;
-  rules: { urls: string[]; segments: string[]; scrollPercent: number | null; delaySeconds: number | null; exitIntent: boolean; frequency: { max: number; days: number } | null };
+  rules: { urls: string[]; segments: string[]; scrollPercent: number | null; delaySeconds: number | null; exitIntent: boolean; frequency: { max: number; days: number } | null; dismissDays: number };
 }
 
 function fromSaved(p: Saved): Draft {
@@ -88,6 +91,7 @@ function fromSaved(p: Saved): Draft {
     exitIntent: r.exitIntent,
     capMax: r.frequency?.max.toString() ?? '',
     capDays: r.frequency?.days.toString() ?? '',
+    dismissDays: r.dismissDays.toString(),
   };
 }
 
@@ -231,6 +235,10 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
               <label>
                 per days
                 <input type="number" min={1} value={draft.capDays} onChange={(e) => set('capDays', e.target.value)} placeholder="1" />
+              </label>
+              <label title="After a visitor closes it, the placement is not shown to them again for this many days (0: it comes back on the next page)">
+                Once dismissed, hide for days
+                <input type="number" min={0} max={365} value={draft.dismissDays} onChange={(e) => set('dismissDays', e.target.value)} placeholder="7" />
               </label>
               <label>
                 <input type="checkbox" checked={draft.active} onChange={(e) => set('active', e.target.checked)} /> Active

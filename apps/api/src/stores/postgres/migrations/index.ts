@@ -8,6 +8,8 @@ import * as m0050 from './0050_service_messages';
 import * as m0060 from './0060_email_senders';
 import * as m0070 from './0070_install';
 import * as m0080 from './0080_journey_broadcasts';
+import * as m0090 from './0090_row_versions';
+import * as m0100 from './0100_onsite_dismissals';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0060_email_senders': m0060,
   '0070_install': m0070,
   '0080_journey_broadcasts': m0080,
+  '0090_row_versions': m0090,
+  '0100_onsite_dismissals': m0100,
 };

@@ -1,0 +1,38 @@
+// Another process of the cross-process invalidation test: the per-process caches of placements, SMTP
+// settings and templates over PostgreSQL (a test schema) and Redis, no ClickHouse (chDB allows one
+// process per engine, and these caches read PostgreSQL only).
+// Usage: tsx invalidation-process.fixture.ts <databaseUrl> <schema> <redisUrl> <prefix> <secret>
+// Reads one JSON command a line on stdin and answers one JSON line on stdout; every invalidation it
+// receives is printed too, with the time it arrived.
+import { createInterface } from 'node:readline';
+import type { App } from '../app';
+import { createPostgres } from './postgres';
+import { createInvalidationBus, topics } from './invalidation';
+import { activePlacements } from '../onsite/placements';
+import { getSmtpSettings } from '../channels/email/settings';
+import { getTemplateForSend } from '../templates/store';
+
+async function main() {
+  const [databaseUrl, schema, redisUrl, prefix, secret] = process.argv.slice(2);
+  if (!databaseUrl || !schema || !redisUrl || !prefix || !secret) throw new Error('usage: invalidation-process <databaseUrl> <schema> <redisUrl> <prefix> <secret>');
+  const postgres = await createPostgres({ url: databaseUrl, schema });
+  const invalidation = createInvalidationBus(redisUrl, prefix);
+  const app = { config: { secret }, postgres, invalidation } as unknown as App;
+  const say = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  for (const topic of [topics.placements, topics.smtpSettings, topics.templates]) invalidation.subscribe(topic, (key) => say({ invalidated: topic, key, at: Date.now() }));
+  await invalidation.ready();
+  say({ ready: true });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const cmd = JSON.parse(line) as { cmd: string; ws: string; name?: string };
+    if (cmd.cmd === 'placements') say({ placements: (await activePlacements(app, cmd.ws)).map((p) => p.name) });
+    else if (cmd.cmd === 'smtp') say({ host: (await getSmtpSettings(app, cmd.ws))?.host ?? null });
+    else if (cmd.cmd === 'template') say({ subject: (await getTemplateForSend(app, cmd.ws, cmd.name!))?.subject ?? null });
+  }
+  await invalidation.close();
+  await postgres.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
