@@ -10,6 +10,7 @@ import { KeyResolver } from './workspaces';
 import { openGeoIp } from './ingest/geoip';
 import type { GeoLookup } from './ingest/enrich';
 import { createLogger, type Logger } from './logger';
+import { OutboundGuard } from './stores/outbound';
 
 /** Everything a request handler or a job needs: the stores and the services over them. */
 export interface App {
@@ -23,6 +24,8 @@ export interface App {
   keys: KeyResolver;
   /** City-level location of an IP, when GEOIP_DATABASE is set. */
   geo: GeoLookup | undefined;
+  /** Every request the server makes to a destination it was given (push, webhooks, SMTP) goes through it. */
+  outbound: OutboundGuard;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     writer,
     keys,
     geo,
+    outbound: new OutboundGuard({ allow: config.outboundAllow }),
     async close() {
       await writer.drain();
       await eventsQueue.close().catch(() => undefined);
