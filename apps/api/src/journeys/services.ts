@@ -26,6 +26,7 @@ function runtimeFor(app: App, overrides: { channels?: JourneyRuntime['deps']['ch
     profiles: appProfiles(app, { resolveProfileId, getProfile, isInSegment }),
     channels: overrides.channels ?? channelsFor(app),
     log: app.log,
+    outbound: app.outbound,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookCaller } from '@overture/journeys';
+import { OutboundRefusedError, type OutboundGuard } from '../stores/outbound';
 
 export class WebhookRefusedError extends Error {}
 
@@ -36,11 +37,13 @@ export interface SignedWebhookOptions {
   appSecret: string;
   /** Hosts a workspace may call (`api.example.com`, `*.example.com`, `127.0.0.1:8080`). */
   allowedHosts(workspaceId: string): Promise<string[]>;
+  /** Resolves, checks and pins the receiver's address; caps the time and the answer. */
+  outbound: OutboundGuard;
   backoffMs?: number;
   clock?: { now(): number };
 }
 
-/** Signed POSTs to allow-listed hosts with a timeout per attempt and retries on network errors, 429 and 5xx. */
+/** Signed POSTs to allow-listed hosts through the outbound guard, with a timeout per attempt and retries on network errors, 429 and 5xx; redirects are answers, not followed. */
 export class SignedWebhookCaller implements WebhookCaller {
   constructor(private readonly options: SignedWebhookOptions) {}
 
@@ -53,18 +56,18 @@ export class SignedWebhookCaller implements WebhookCaller {
     for (let attempt = 1; attempt <= req.retries + 1; attempt++) {
       const now = Math.floor((this.options.clock?.now() ?? Date.now()) / 1000);
       try {
-        const res = await fetch(req.url, {
+        const res = await this.options.outbound.request(req.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) },
           body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(req.timeoutMs),
+          timeoutMs: req.timeoutMs,
         });
-        await res.arrayBuffer().catch(() => undefined);
         if (!retryable(res.status) || attempt > req.retries) return { status: res.status, attempts: attempt };
         lastError = `HTTP ${res.status}`;
       } catch (err) {
-        lastError = (err as Error).name === 'TimeoutError' ? `timed out after ${req.timeoutMs} ms` : (err as Error).message;
+        // A refused destination stays refused: no retry.
+        if (err instanceof OutboundRefusedError) throw new WebhookRefusedError(`${req.url} is refused: ${err.message}`);
+        lastError = (err as Error).message;
         if (attempt > req.retries) break;
       }
       await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 200) * 2 ** (attempt - 1)));
