@@ -155,7 +155,10 @@ export class OutboundGuard {
         request.destroy();
         reject(err);
       };
-      const request = transport.request(target, { method: req.method ?? 'GET', headers: req.headers ?? {}, agent: false, lookup: pinnedLookup(pinned) }, (res) => {
+      const headers = { ...req.headers };
+      // A declared length rather than chunks: some receivers (push services among them) insist on it.
+      if (req.body != null && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(req.body));
+      const request = transport.request(target, { method: req.method ?? 'GET', headers, agent: false, lookup: pinnedLookup(pinned) }, (res) => {
         const declared = Number(res.headers['content-length']);
         if (declared > maxBytes) return fail(new OutboundLimitError(`answer of ${declared} bytes is over the ${maxBytes} byte cap`));
         const chunks: Buffer[] = [];

@@ -6,10 +6,11 @@ import { OutboundGuard, OutboundLimitError, OutboundRefusedError, type ResolvedA
 
 /** A local HTTP server whose handler the test picks per path; counts every connection it gets. */
 async function startReceiver() {
-  const state = { connections: 0, paths: [] as string[], hosts: [] as string[] };
+  const state = { connections: 0, paths: [] as string[], hosts: [] as string[], lengths: [] as Array<string | undefined> };
   const server: Server = createServer((req, res) => {
     state.paths.push(req.url ?? '');
     state.hosts.push(req.headers.host ?? '');
+    state.lengths.push(req.headers['content-length']);
     if (req.url === '/slow') return; // never answers
     if (req.url === '/huge') {
       // 1 MiB, chunked: no length announced, the cap must count.
@@ -128,6 +129,7 @@ describe('the outbound guard', () => {
     const res = await guard.request(`http://receiver.test:${receiver.port}/hello`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect([res.status, res.body.toString()]).toEqual([200, 'hello']);
     expect(receiver.state.hosts.at(-1)).toBe(`receiver.test:${receiver.port}`);
+    expect(receiver.state.lengths.at(-1)).toBe('2');
     expect(dns.calls).toEqual(['receiver.test']);
     const socket = await guard.connect('127.0.0.1', receiver.port);
     expect(socket.remoteAddress).toBe('127.0.0.1');
