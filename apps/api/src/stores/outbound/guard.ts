@@ -79,6 +79,9 @@ export class OutboundGuard {
   private readonly allow: AllowList;
   private readonly resolver: Resolver;
   private readonly connectTimeoutMs: number;
+  // Kept-alive connections spare a push broadcast a TLS handshake per message; a reused socket was
+  // opened to an address this guard checked, so pinning holds.
+  private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
   constructor(options: OutboundOptions = {}) {
     this.allow = parseAllowList(Array.isArray(options.allow) ? options.allow.join(',') : options.allow);
@@ -149,6 +152,7 @@ export class OutboundGuard {
     const remainingMs = Math.max(timeoutMs - (Date.now() - started), 1);
     const maxBytes = req.maxResponseBytes ?? defaultMaxResponseBytes;
     const transport = target.protocol === 'https:' ? https : http;
+    const agent = this.agents[target.protocol];
     return new Promise<OutboundResponse>((resolve, reject) => {
       const fail = (err: Error) => {
         clearTimeout(total);
@@ -158,7 +162,7 @@ export class OutboundGuard {
       const headers = { ...req.headers };
       // A declared length rather than chunks: some receivers (push services among them) insist on it.
       if (req.body != null && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(req.body));
-      const request = transport.request(target, { method: req.method ?? 'GET', headers, agent: false, lookup: pinnedLookup(pinned) }, (res) => {
+      const request = transport.request(target, { method: req.method ?? 'GET', headers, agent, lookup: pinnedLookup(pinned) }, (res) => {
         const declared = Number(res.headers['content-length']);
         if (declared > maxBytes) return fail(new OutboundLimitError(`answer of ${declared} bytes is over the ${maxBytes} byte cap`));
         const chunks: Buffer[] = [];
