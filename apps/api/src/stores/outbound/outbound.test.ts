@@ -116,6 +116,11 @@ describe('the outbound guard', () => {
     for (const url of [`http://127.0.0.1:${receiver.port}/`, `http://[::ffff:127.0.0.1]:${receiver.port}/`, `http://rebind.test:${receiver.port}/`, `http://mixed.test:${receiver.port}/`, `http://v6.test:${receiver.port}/`]) {
       await expect(guard.request(url), url).rejects.toBeInstanceOf(OutboundRefusedError);
     }
+    for (const host of refused) {
+      const inUrl = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+      await expect(guard.request(`http://${inUrl}:${receiver.port}/`), host).rejects.toBeInstanceOf(OutboundRefusedError);
+      await expect(guard.connect(host, receiver.port), host).rejects.toBeInstanceOf(OutboundRefusedError);
+    }
     await expect(guard.request(`http://rebind.test:${receiver.port}/`)).rejects.toThrow('rebind.test resolves to 127.0.0.1, a loopback address');
     await expect(guard.connect('rebind.test', receiver.port)).rejects.toBeInstanceOf(OutboundRefusedError);
     await expect(guard.request(`http://nowhere.test/`)).rejects.toThrow(/does not resolve/);
