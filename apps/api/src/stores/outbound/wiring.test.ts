@@ -17,9 +17,14 @@ import { saveActionPolicy } from '../../service-messages';
 import { appRouter } from '../../trpc/root';
 import { OutboundGuard, type ResolvedAddress } from './index';
 
-/** `rebind.test` resolves to loopback, as a name an attacker controls can at any moment. */
+/**
+ * `rebind.test` resolves to loopback, as a name an attacker controls can at any moment;
+ * `mail.rebind.test` answers a public address once, then loopback.
+ */
+let mailLookups = 0;
 const rebindingDns = async (hostname: string): Promise<ResolvedAddress[]> => {
   if (hostname === 'rebind.test') return [{ address: '127.0.0.1', family: 4 }];
+  if (hostname === 'mail.rebind.test') return [{ address: mailLookups++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 }];
   throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
 };
 
@@ -109,6 +114,12 @@ describe('senders behind the outbound guard (no operator allow-list)', () => {
     const ada = await resolveProfileId(t.app, ws, { userId: 'ada' });
     const result = await sendEmail(t.app, { workspaceId: ws, profileId: ada, template: 'Mail' });
     expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('127.0.0.1 is a loopback address') });
+
+    // A name that was public when saved and resolves to loopback when the pool connects.
+    await saveEmailSettings(t.app, ws, { host: 'mail.rebind.test', port: smtp.port, fromAddress: 'shop@example.com' });
+    const rebound = await sendEmail(t.app, { workspaceId: ws, profileId: ada, template: 'Mail' });
+    expect(rebound).toMatchObject({ status: 'failed', reason: expect.stringContaining('mail.rebind.test resolves to 127.0.0.1, a loopback address') });
+    expect(mailLookups).toBe(2);
     expect(smtp.received).toHaveLength(0);
   });
 
