@@ -4,9 +4,11 @@ import type { Database } from '../stores/postgres';
 import { OutboundGuard } from '../stores/outbound';
 import { workspaceSettingsSchema } from './guardrails';
 
+const hostEntry = /^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/;
+
 /** Journey settings of a workspace: the engine's settings plus the webhook allow-list. */
 export const journeySettingsSchema = workspaceSettingsSchema.extend({
-  webhookHosts: z.array(z.string().min(1).regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, 'a host name, *.domain or host:port')).default([]),
+  webhookHosts: z.array(z.string().min(1).regex(hostEntry, 'a host name, *.domain or host:port')).default([]),
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 
@@ -33,6 +35,7 @@ export async function getJourneySettings(db: Kysely<Database>, workspaceId: stri
 const checkedHosts = (outbound: Pick<OutboundGuard, 'hostRefusal'>) =>
   journeySettingsInput.superRefine((s, ctx) => {
     s.webhookHosts.forEach((entry, i) => {
+      if (!hostEntry.test(entry)) return; // its format is already reported
       const refusal = outbound.hostRefusal(entry.replace(/^\*\./, '').replace(/:\d+$/, ''));
       if (refusal) ctx.addIssue({ code: 'custom', path: ['webhookHosts', i], message: `must be a public host or one the operator allows (${refusal})` });
     });
