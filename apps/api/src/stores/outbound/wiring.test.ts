@@ -135,6 +135,7 @@ describe('senders behind the outbound guard (no operator allow-list)', () => {
     for (const webhookUrl of ['http://[::ffff:127.0.0.1]:8080/x', 'https://169.254.169.254/x', 'http://0.0.0.0/x', 'https://[fe80::1]/x', 'http://2130706433/x']) {
       await expect(caller.serviceMessages.savePolicy({ workspaceId: ws, policy: { webhookUrl } }), webhookUrl).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^webhookUrl: must be a public address/) });
     }
+    await expect(caller.serviceMessages.savePolicy({ workspaceId: ws, policy: { webhookUrl: 'not a url' } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^webhookUrl: .*an http\(s\) URL$/) });
     expect((await saveActionPolicy(t.app, ws, { webhookUrl: 'https://api.shop.example/actions' })).webhookUrl).toBe('https://api.shop.example/actions');
   });
 
