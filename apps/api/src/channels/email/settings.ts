@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { App } from '../../app';
-import { OutboundRefusedError } from '../../stores/outbound';
 import { decryptSecret, encryptSecret } from '../secrets';
 
 export const emailSettingsInput = z.object({
@@ -39,7 +38,7 @@ export async function saveEmailSettings(app: App, workspaceId: string, raw: Emai
   const input = emailSettingsInput.parse(raw);
   // The host is checked where it resolves now, and again at every connection (it may resolve elsewhere later).
   await app.outbound.resolve(input.host).catch((err: Error) => {
-    throw err instanceof OutboundRefusedError ? new EmailSettingsError(`host: ${err.message}`) : err;
+    throw new EmailSettingsError(`host: ${err.message}`);
   });
   const values = {
     host: input.host,

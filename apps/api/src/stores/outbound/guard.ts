@@ -117,7 +117,8 @@ export class OutboundGuard {
 
   /**
    * Resolves a host once and checks every address it has; the one returned is the one to connect
-   * to. Throws OutboundRefusedError for a refused or unresolvable host.
+   * to. Throws OutboundRefusedError for a refused or non-existent host, another error when DNS fails
+   * for now.
    */
   async resolve(host: string): Promise<ResolvedAddress> {
     const refusal = this.hostRefusal(host);
@@ -127,9 +128,12 @@ export class OutboundGuard {
     if (literal) return { address: literal.toString(), family: literal.kind() === 'ipv4' ? 4 : 6 };
     let addresses: ResolvedAddress[];
     try {
-      addresses = await this.resolver(hostname);
+      addresses = await withDeadline(this.resolver(hostname), this.connectTimeoutMs, `resolving ${hostname}`);
     } catch (err) {
-      throw new OutboundRefusedError(`${hostname} does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      const code = (err as NodeJS.ErrnoException).code;
+      // A name that does not exist stays refused; a resolver that is slow or failing now may be retried.
+      if (code === 'ENOTFOUND' || code === 'ENODATA') throw new OutboundRefusedError(`${hostname} does not resolve (${code})`);
+      throw err instanceof OutboundLimitError ? err : new Error(`${hostname} could not be resolved now (${code ?? (err as Error).message})`);
     }
     if (addresses.length === 0) throw new OutboundRefusedError(`${hostname} does not resolve`);
     if (allowsName(this.allow, hostname)) return addresses[0]!;

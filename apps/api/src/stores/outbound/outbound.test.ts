@@ -124,6 +124,10 @@ describe('the outbound guard', () => {
     await expect(guard.request(`http://rebind.test:${receiver.port}/`)).rejects.toThrow('rebind.test resolves to 127.0.0.1, a loopback address');
     await expect(guard.connect('rebind.test', receiver.port)).rejects.toBeInstanceOf(OutboundRefusedError);
     await expect(guard.request(`http://nowhere.test/`)).rejects.toThrow(/does not resolve/);
+    // A resolver failing for now is no refusal: a webhook retries it.
+    const flaky = new OutboundGuard({ resolve: async () => Promise.reject(Object.assign(new Error('try again'), { code: 'EAI_AGAIN' })) });
+    const temporary = await flaky.request('https://hooks.example/x').catch((err: Error) => err);
+    expect([temporary instanceof OutboundRefusedError, (temporary as Error).message]).toEqual([false, 'hooks.example could not be resolved now (EAI_AGAIN)']);
     expect(receiver.state.connections).toBe(before);
   });
 
