@@ -49,7 +49,7 @@ async function inParallel(n: number, width: number, one: (i: number) => Promise<
 async function main() {
   const id = randomBytes(4).toString('hex');
   const schema = `bench_channels_${id}`;
-  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: mkdtempSync(join(tmpdir(), 'overture-bench-channels-')), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, OVERTURE_QUEUE_PREFIX: `bench-channels-${id}`, OVERTURE_SECRET: randomBytes(32).toString('hex'), OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn' }));
+  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: mkdtempSync(join(tmpdir(), 'overture-bench-channels-')), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, OVERTURE_QUEUE_PREFIX: `bench-channels-${id}`, OVERTURE_SECRET: randomBytes(32).toString('hex'), OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OUTBOUND_ALLOW: '127.0.0.1' }));
   const app = await createApp(config, { postgresSchema: schema });
   let received = 0;
   const sink = new SMTPServer({

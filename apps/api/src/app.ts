@@ -11,6 +11,7 @@ import { openGeoIp } from './ingest/geoip';
 import type { GeoLookup } from './ingest/enrich';
 import { createLogger, type Logger } from './logger';
 import { createInvalidationBus, type InvalidationBus } from './stores/invalidation';
+import { OutboundGuard } from './stores/outbound';
 
 /** Everything a request handler or a job needs: the stores and the services over them. */
 export interface App {
@@ -26,6 +27,8 @@ export interface App {
   geo: GeoLookup | undefined;
   /** Tells every process's caches that something changed (Redis pub/sub). */
   invalidation: InvalidationBus;
+  /** Every request the server makes to a destination it was given (push, webhooks, SMTP) goes through it. */
+  outbound: OutboundGuard;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     keys,
     geo,
     invalidation,
+    outbound: new OutboundGuard({ allow: config.outboundAllow }),
     async close() {
       await invalidation.close();
       await writer.drain();

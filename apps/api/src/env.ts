@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ownRedisUrl } from './stores/redis-socket';
+import { parseAllowList } from './stores/outbound/addresses';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -26,6 +27,17 @@ const schema = z.object({
   GEOIP_DATABASE: z.string().optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(10),
+  OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowList(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -58,6 +70,8 @@ export interface Config {
   trustProxyHops: number;
   /** How long `POST /v1/decide` waits for a visitor's profile facts before answering without them. */
   decideBudgetMs: number;
+  /** Private, loopback or other internal destinations the server may still call (SMTP relay, internal webhooks). */
+  outboundAllow: string[];
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +116,7 @@ export function toConfig(env: Env): Config {
     geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     decideBudgetMs: env.DECIDE_BUDGET_MS,
+    outboundAllow: env.OUTBOUND_ALLOW,
   };
 }
 

@@ -1,6 +1,6 @@
 // Public surface of the channel senders (email, web push) and their tracking.
 export { sendEmail, sendTestEmail, messageIdFor, ChannelError, type EmailRequest, type EmailResult } from './email/send';
-export { saveEmailSettings, getEmailSettings, emailSettingsInput, type EmailSettings, type EmailSettingsInput } from './email/settings';
+export { saveEmailSettings, getEmailSettings, emailSettingsInput, EmailSettingsError, type EmailSettings, type EmailSettingsInput } from './email/settings';
 export { listSenders, saveSender, setDefaultSender, deleteSender, senderInput, SenderError, SenderNotFound, type Sender, type SenderInput } from './email/senders';
 export { closeTransports } from './email/transport';
 export { sendPush, type PushRequest, type PushResult, type PushPayload, type Urgency } from './push/send';

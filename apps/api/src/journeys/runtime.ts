@@ -18,6 +18,7 @@ import type { Database } from '../stores/postgres';
 import { createWorkerRedis } from '../stores/redis';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import type { Logger } from '../logger';
+import { OutboundGuard } from '../stores/outbound';
 import { PostgresRunStore } from './run-store';
 import { StoreGuardrails } from './guardrails';
 import { StoreRecorder } from './recorder';
@@ -44,6 +45,8 @@ export interface JourneyRuntimeOptions {
   log?: Logger | null;
   /** Drops cached journey statuses when any process changes one. */
   invalidation?: InvalidationBus;
+  /** The app's outbound guard (its operator allow-list); without it no internal host is called. */
+  outbound?: OutboundGuard;
 }
 
 export interface JourneyRuntime {
@@ -76,7 +79,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     ledger: store,
     recorder,
     traits: o.profiles,
-    webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), clock }),
+    webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), outbound: o.outbound ?? new OutboundGuard(), clock }),
   };
   const workers: Array<{ worker: Worker<StepJob>; connection: Redis }> = [];
   return {

@@ -26,6 +26,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     channels: overrides.channels ?? channelsFor(app),
     log: app.log,
     invalidation: app.invalidation,
+    outbound: app.outbound,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),
   });

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../stores/postgres';
+import { OutboundGuard } from '../stores/outbound';
 import { workspaceSettingsSchema } from './guardrails';
+
+const hostEntry = /^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/;
 
 /** Journey settings of a workspace: the engine's settings plus the webhook allow-list. */
 export const journeySettingsSchema = workspaceSettingsSchema.extend({
-  webhookHosts: z.array(z.string().min(1).regex(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/, 'a host name, *.domain or host:port')).default([]),
+  webhookHosts: z.array(z.string().min(1).regex(hostEntry, 'a host name, *.domain or host:port')).default([]),
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 
@@ -28,8 +31,21 @@ export async function getJourneySettings(db: Kysely<Database>, workspaceId: stri
   return journeySettingsSchema.parse(row?.settings ?? {});
 }
 
-export async function saveJourneySettings(db: Kysely<Database>, workspaceId: string, input: unknown): Promise<JourneySettings> {
-  const settings = journeySettingsInput.parse(input);
+/** An allow-list entry (`host`, `host:port`, `*.domain`) may not name a loopback, private or metadata host the operator has not allowed. */
+const checkedHosts = (outbound: Pick<OutboundGuard, 'hostRefusal'>) =>
+  journeySettingsInput.superRefine((s, ctx) => {
+    s.webhookHosts.forEach((entry, i) => {
+      if (!hostEntry.test(entry)) return; // its format is already reported
+      const refusal = outbound.hostRefusal(entry.replace(/^\*\./, '').replace(/:\d+$/, ''));
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['webhookHosts', i], message: `must be a public host or one the operator allows (${refusal})` });
+    });
+  });
+
+const strictOutbound = new OutboundGuard();
+
+/** `outbound`: the app's guard, whose operator allow-list may admit internal hosts; without it none is. */
+export async function saveJourneySettings(db: Kysely<Database>, workspaceId: string, input: unknown, outbound: Pick<OutboundGuard, 'hostRefusal'> = strictOutbound): Promise<JourneySettings> {
+  const settings = checkedHosts(outbound).parse(input);
   await db
     .insertInto('journey_settings')
     .values({ workspace_id: workspaceId, settings: JSON.stringify(settings) })

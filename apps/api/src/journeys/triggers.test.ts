@@ -34,7 +34,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
 
   async function workspace(settings: Record<string, unknown> = {}) {
     const ws = await createWorkspace(app.postgres.db, 'triggers');
-    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, ...settings });
+    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, ...settings }, app.outbound);
     return ws;
   }
   const pid = (ws: string, u: string) => resolveProfileId(app, ws, { userId: u });

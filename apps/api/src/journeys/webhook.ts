@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { PermanentWebhookError, type WebhookCaller } from '@overture/journeys';
+import { OutboundRefusedError, type OutboundGuard } from '../stores/outbound';
 
 export class WebhookRefusedError extends PermanentWebhookError {}
 
@@ -36,27 +37,30 @@ export interface SignedWebhookOptions {
   appSecret: string;
   /** Hosts a workspace may call (`api.example.com`, `*.example.com`, `127.0.0.1:8080`). */
   allowedHosts(workspaceId: string): Promise<string[]>;
+  /** Resolves, checks and pins the receiver's address; caps the time and the answer. */
+  outbound: OutboundGuard;
   backoffMs?: number;
   clock?: { now(): number };
 }
 
-/** One signed POST, the only place a webhook request leaves the server; resolves with the HTTP status. */
-export async function callWebhook(req: { url: string; body: string; headers: Record<string, string>; timeoutMs: number }): Promise<number> {
-  const res = await fetch(req.url, {
+/** One signed POST, the only place a webhook request leaves the server (through the outbound guard); resolves with the HTTP status. */
+export async function callWebhook(
+  outbound: OutboundGuard,
+  req: { url: string; body: string; headers: Record<string, string>; timeoutMs: number },
+): Promise<number> {
+  const res = await outbound.request(req.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...req.headers },
     body: req.body,
-    redirect: 'error',
-    signal: AbortSignal.timeout(req.timeoutMs),
+    timeoutMs: req.timeoutMs,
   });
-  await res.arrayBuffer().catch(() => undefined);
   return res.status;
 }
 
 /**
- * Signed POSTs to allow-listed hosts with a timeout per attempt. `retries` more attempts on network
- * errors, 429 and 5xx are for callers answering a person (a one-click action); the journey engine
- * asks for none and retries through its step job's backoff instead.
+ * Signed POSTs to allow-listed hosts with a timeout per attempt; redirects are answers, not followed.
+ * `retries` more attempts on network errors, 429 and 5xx are for callers answering a person (a one-click
+ * action); the journey engine asks for none and retries through its step job's backoff instead.
  */
 export class SignedWebhookCaller implements WebhookCaller {
   constructor(private readonly options: SignedWebhookOptions) {}
@@ -70,11 +74,13 @@ export class SignedWebhookCaller implements WebhookCaller {
     for (let attempt = 1; attempt <= req.retries + 1; attempt++) {
       const now = Math.floor((this.options.clock?.now() ?? Date.now()) / 1000);
       try {
-        const status = await callWebhook({ url: req.url, body, headers: { 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) }, timeoutMs: req.timeoutMs });
+        const status = await callWebhook(this.options.outbound, { url: req.url, body, headers: { 'idempotency-key': req.idempotencyKey, 'x-overture-signature': signWebhook(secret, body, now) }, timeoutMs: req.timeoutMs });
         if (!retryable(status) || attempt > req.retries) return { status, attempts: attempt };
         lastError = `HTTP ${status}`;
       } catch (err) {
-        lastError = (err as Error).name === 'TimeoutError' ? `timed out after ${req.timeoutMs} ms` : (err as Error).message;
+        // A refused destination stays refused: no retry.
+        if (err instanceof OutboundRefusedError) throw new WebhookRefusedError(`${req.url} is refused: ${err.message}`);
+        lastError = (err as Error).message;
         if (attempt > req.retries) break;
       }
       await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 200) * 2 ** (attempt - 1)));

@@ -107,7 +107,7 @@ export async function performAction(app: App, token: string, now = Date.now()): 
   }
 
   const profile = await loadRecipient(app, c.w, c.p);
-  const caller = new SignedWebhookCaller({ appSecret: app.config.secret, allowedHosts: async (ws) => (await getJourneySettings(db, ws)).webhookHosts, backoffMs: 100 });
+  const caller = new SignedWebhookCaller({ appSecret: app.config.secret, allowedHosts: async (ws) => (await getJourneySettings(db, ws)).webhookHosts, outbound: app.outbound, backoffMs: 100 });
   const body = { type: 'service_action', action: c.a, orderId: c.o, profileId: c.p, email: profile?.email ?? null, messageId: c.m, journeyId: c.j ?? null, linkId, requestedAt: new Date(now).toISOString() };
   let status: number | null = null;
   let error: string | null = null;

@@ -20,7 +20,13 @@ export async function getActionPolicy(app: App, workspaceId: string): Promise<Ac
 }
 
 export async function saveActionPolicy(app: App, workspaceId: string, input: unknown): Promise<ActionPolicy> {
-  const policy = actionPolicySchema.parse(input);
+  const policy = actionPolicySchema
+    .superRefine((p, ctx) => {
+      if (!URL.canParse(p.webhookUrl)) return; // already reported as no URL
+      const refusal = app.outbound.hostRefusal(new URL(p.webhookUrl).hostname);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['webhookUrl'], message: `must be a public address or one the operator allows (${refusal})` });
+    })
+    .parse(input);
   const json = JSON.stringify(policy);
   await app.postgres.db
     .insertInto('service_action_policies')

@@ -56,7 +56,7 @@ describe('proactive service messages', () => {
     receiver = await startReceiver(() => webhookSecret(t.app.config.secret, ws));
     smtp = await startSmtpSink();
     await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, fromAddress: 'shop@example.com', fromName: 'Shop' });
-    await saveJourneySettings(t.app.postgres.db, ws, { webhookHosts: [`127.0.0.1:${receiver.port}`] });
+    await saveJourneySettings(t.app.postgres.db, ws, { webhookHosts: [`127.0.0.1:${receiver.port}`] }, t.app.outbound);
     await ingest(t.app, ws, [{ type: 'identify', userId: 'ada', traits: { email: 'ada@example.com', first_name: 'Ada' } }]);
     ada = await resolveProfileId(t.app, ws, { userId: 'ada' });
   });

@@ -55,6 +55,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       LOG_LEVEL: 'error',
       // Tests assert what a profile sees; under CI load a look-up may take longer than production's budget.
       DECIDE_BUDGET_MS: '10000',
+      // Tests' SMTP sinks, push services and webhook receivers listen on loopback; a test of the guard itself sets its own list.
+      OUTBOUND_ALLOW: '127.0.0.1',
       ...(options.postgres === 'postgres' ? { DATABASE_URL: servers.databaseUrl } : {}),
       ...options.env,
     }),

@@ -32,8 +32,15 @@ export interface SmtpSettings extends EmailSettings {
   password: string;
 }
 
+/** Settings that cannot be used as given; the message starts with the field. */
+export class EmailSettingsError extends Error {}
+
 export async function saveEmailSettings(app: App, workspaceId: string, raw: EmailSettingsInput): Promise<EmailSettings> {
   const input = emailSettingsInput.parse(raw);
+  // The host is checked where it resolves now, and again at every connection (it may resolve elsewhere later).
+  await app.outbound.resolve(input.host).catch((err: Error) => {
+    throw new EmailSettingsError(`host: ${err.message}`);
+  });
   const values = {
     host: input.host,
     port: input.port,

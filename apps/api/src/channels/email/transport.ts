@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { App } from '../../app';
 import type { SmtpSettings } from './settings';
@@ -28,6 +29,14 @@ export function transportFor(app: App, workspaceId: string, s: SmtpSettings): Tr
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
+      // Every pooled connection resolves the host anew through the outbound guard and connects to the
+      // checked address; STARTTLS or implicit TLS still verify the certificate against the host name.
+      getSocket: (_options: unknown, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void) => {
+        app.outbound.connect(s.host, s.port, 10_000).then(
+          (socket) => callback(null, { connection: socket }),
+          (err: Error) => callback(err),
+        );
+      },
     });
     byKey.set(key, t);
   }

@@ -8,7 +8,7 @@ import { sendJson } from '../../http/respond';
 import { resolveProfileId } from '../../profiles';
 import { verifyClaims } from '../../templates';
 import { outcomeOfClaims, recordOutcomes } from '../outcomes';
-import { endpointAllowed, pushSubscriptionInput, removeSubscription, replaceSubscription, saveSubscription } from './subscriptions';
+import { endpointRefusal, pushSubscriptionInput, removeSubscription, replaceSubscription, saveSubscription } from './subscriptions';
 import { vapidKeysOf } from './vapid';
 
 /** Browsers send the public write key as a header or, like Segment's `writeKey`, in the body or query. */
@@ -40,7 +40,8 @@ export async function handleSubscribe(app: App, req: IncomingMessage, res: Serve
   const raw = (await readJson(req, 16 * 1024)) as { writeKey?: unknown };
   const workspaceId = await workspaceOfWriteKey(app, req, raw?.writeKey);
   const body = parse(subscribeBody, raw);
-  if (!endpointAllowed(app, body.subscription.endpoint)) throw new HttpError(400, 'subscription.endpoint: must be an https push service URL');
+  const refusal = endpointRefusal(app, body.subscription.endpoint);
+  if (refusal) throw new HttpError(400, `subscription.endpoint: ${refusal}`);
   const profileId = await resolveProfileId(app, workspaceId, { ...(body.userId ? { userId: body.userId } : {}), ...(body.anonymousId ? { anonymousId: body.anonymousId } : {}) });
   const id = await saveSubscription(app, workspaceId, profileId, body.subscription, String(req.headers['user-agent'] ?? ''));
   sendJson(res, 200, { success: true, id, profileId });
@@ -53,7 +54,8 @@ export async function handlePushResubscribe(app: App, req: IncomingMessage, res:
   const raw = (await readJson(req, 16 * 1024)) as { writeKey?: unknown };
   const workspaceId = await workspaceOfWriteKey(app, req, raw?.writeKey);
   const body = parse(resubscribeBody, raw);
-  if (!endpointAllowed(app, body.subscription.endpoint)) throw new HttpError(400, 'subscription.endpoint: must be an https push service URL');
+  const refusal = endpointRefusal(app, body.subscription.endpoint);
+  if (refusal) throw new HttpError(400, `subscription.endpoint: ${refusal}`);
   const moved = await replaceSubscription(app, workspaceId, body.oldEndpoint, body.subscription, String(req.headers['user-agent'] ?? ''));
   if (!moved) throw new HttpError(404, 'oldEndpoint: no subscription with this endpoint in the workspace');
   sendJson(res, 200, { success: true, ...moved });

@@ -75,23 +75,25 @@ export async function sendPush(app: App, req: PushRequest): Promise<PushResult> 
       urgency: req.urgency ?? 'normal',
       ...(req.topic ? { topic: req.topic } : {}),
     });
-    // web-push's own transport speaks https only; fetch carries the same signed, encrypted request.
-    const res = await fetch(details.endpoint, {
-      method: details.method,
-      headers: Object.fromEntries(Object.entries(details.headers).map(([k, v]) => [k, String(v)])),
-      body: details.body ? new Uint8Array(details.body) : null,
-      signal: AbortSignal.timeout(15_000),
-    }).catch((err: Error) => err);
+    // web-push's own transport cannot be pointed at a checked address; the guard carries the same signed, encrypted request.
+    const res = await app.outbound
+      .request(details.endpoint, {
+        method: details.method,
+        headers: Object.fromEntries(Object.entries(details.headers).map(([k, v]) => [k, String(v)])),
+        body: details.body ? new Uint8Array(details.body) : null,
+        timeoutMs: 15_000,
+        maxResponseBytes: 64 * 1024,
+      })
+      .catch((err: Error) => err);
     if (res instanceof Error) {
       errors.push(res.message);
       continue;
     }
-    await res.body?.cancel();
     if (res.status === 404 || res.status === 410) {
       // The browser unsubscribed or the subscription expired: it will never work again.
       await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', s.id).execute();
       removed++;
-    } else if (res.ok) delivered++;
+    } else if (res.status >= 200 && res.status < 300) delivered++;
     else errors.push(`push service answered ${res.status}`);
   }
   if (delivered > 0) {

@@ -19,17 +19,17 @@ export const pushSubscriptionInput = z.object({
 });
 export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;
 
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * Push services are https; plain http is accepted only for a loopback endpoint while the API
- * itself runs on http (local development and tests), so a public write key cannot aim sends at
- * internal services of a production install.
+ * Why a push endpoint is refused, or null. Push services are public https hosts; a write key is
+ * public, so an endpoint aimed at this machine, a private network or a metadata service is refused
+ * here (addresses and reserved names, no DNS for a public request) and again, resolved, at send time.
+ * Plain http is accepted only for a host the operator allow-listed (a local push service in tests).
  */
-export function endpointAllowed(app: App, endpoint: string): boolean {
+export function endpointRefusal(app: App, endpoint: string): string | null {
   const url = new URL(endpoint);
-  if (url.protocol === 'https:') return !loopback.has(url.hostname);
-  return url.protocol === 'http:' && loopback.has(url.hostname) && app.config.publicUrl.startsWith('http://');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && app.outbound.isAllowListed(url.hostname))) return 'must be an https push service URL';
+  const refusal = app.outbound.hostRefusal(url.hostname);
+  return refusal ? `must be a public push service (${refusal})` : null;
 }
 
 export const subscriptionId = (workspaceId: string, endpoint: string) => createHash('sha256').update(`${workspaceId}\n${endpoint}`).digest('hex').slice(0, 32);

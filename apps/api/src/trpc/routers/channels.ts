@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import {
   deleteSender,
+  EmailSettingsError,
   emailSettingsInput,
   getEmailSettings,
   listSenders,
@@ -19,11 +20,11 @@ import {
 } from '../../channels';
 import { router, workspaceProcedure } from '../trpc';
 
-async function senderErrors<T>(fn: () => Promise<T>): Promise<T> {
+async function channelErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof SenderError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+    if (err instanceof SenderError || err instanceof EmailSettingsError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
     if (err instanceof SenderNotFound) throw new TRPCError({ code: 'NOT_FOUND', message: err.message });
     throw err;
   }
@@ -34,18 +35,18 @@ const senderId = z.object({ id: z.string().min(1).max(100) });
 export const channelsRouter = router({
   emailSettings: workspaceProcedure.query(({ ctx }) => getEmailSettings(ctx.app, ctx.workspaceId)),
 
-  saveEmailSettings: workspaceProcedure.input(z.object({ settings: emailSettingsInput })).mutation(({ ctx, input }) => saveEmailSettings(ctx.app, ctx.workspaceId, input.settings)),
+  saveEmailSettings: workspaceProcedure.input(z.object({ settings: emailSettingsInput })).mutation(({ ctx, input }) => channelErrors(() => saveEmailSettings(ctx.app, ctx.workspaceId, input.settings))),
 
   /** Sender identities (From, Reply-To), the default first. */
   senders: workspaceProcedure.query(({ ctx }) => listSenders(ctx.app, ctx.workspaceId)),
 
   /** Creates (no id) or updates a sender; the workspace's first sender becomes its default. */
-  saveSender: workspaceProcedure.input(z.object({ sender: senderInput })).mutation(({ ctx, input }) => senderErrors(() => saveSender(ctx.app, ctx.workspaceId, input.sender))),
+  saveSender: workspaceProcedure.input(z.object({ sender: senderInput })).mutation(({ ctx, input }) => channelErrors(() => saveSender(ctx.app, ctx.workspaceId, input.sender))),
 
-  setDefaultSender: workspaceProcedure.input(senderId).mutation(({ ctx, input }) => senderErrors(() => setDefaultSender(ctx.app, ctx.workspaceId, input.id))),
+  setDefaultSender: workspaceProcedure.input(senderId).mutation(({ ctx, input }) => channelErrors(() => setDefaultSender(ctx.app, ctx.workspaceId, input.id))),
 
   /** Refused (with the templates' names) while a template uses the sender. */
-  deleteSender: workspaceProcedure.input(senderId).mutation(({ ctx, input }) => senderErrors(() => deleteSender(ctx.app, ctx.workspaceId, input.id))),
+  deleteSender: workspaceProcedure.input(senderId).mutation(({ ctx, input }) => channelErrors(() => deleteSender(ctx.app, ctx.workspaceId, input.id))),
 
   /** The workspace's VAPID public key (generated on first call) and contact subject. */
   pushKeys: workspaceProcedure.query(async ({ ctx }) => {

@@ -76,7 +76,7 @@ export const journeysRouter = router({
 
   saveSettings: workspaceProcedure
     .input(z.object({ settings: z.unknown() }))
-    .mutation(({ ctx, input }) => domain(() => saveJourneySettings(ctx.app.postgres.db, ctx.workspaceId, input.settings))),
+    .mutation(({ ctx, input }) => domain(() => saveJourneySettings(ctx.app.postgres.db, ctx.workspaceId, input.settings, ctx.app.outbound))),
 
   /** What webhook receivers verify `x-overture-signature` with. */
   webhookSecret: workspaceProcedure.query(({ ctx }) => ({ secret: webhookSecret(ctx.app.config.secret, ctx.workspaceId) })),
