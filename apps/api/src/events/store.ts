@@ -1,3 +1,4 @@
+import { TupleParam } from '@clickhouse/client';
 import { insertRaw, type ClickHouseClient } from '../stores/clickhouse';
 import type { EventRow } from '../ingest/normalize';
 
@@ -63,7 +64,36 @@ function clampedText(text: string, b: Bounds): string {
   return b.highest;
 }
 
-export async function insertEvents(clickhouse: ClickHouseClient, rows: EventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await insertRaw(clickhouse, 'events', columns, 'TabSeparated', serializeEvents(rows));
+/** Keys (`workspace\0messageId`) of the given rows that `events` already holds. */
+export async function storedMessageIds(clickhouse: ClickHouseClient, rows: EventRow[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  // Parameters travel in the request URL of a ClickHouse server: chunks keep it well under its limit.
+  for (let i = 0; i < rows.length; i += lookupChunk) {
+    const rs = await clickhouse.query({
+      query: `SELECT DISTINCT workspace_id, message_id FROM event_ids
+              WHERE (workspace_id, message_id) IN {keys:Array(Tuple(String, String))}
+              SETTINGS final = 0`,
+      query_params: { keys: rows.slice(i, i + lookupChunk).map((r) => new TupleParam([r.workspace_id, r.message_id])) },
+      format: 'JSONCompactEachRow',
+    });
+    for (const [ws, id] of await rs.json<[string, string]>()) found.add(`${ws}\u0000${id}`);
+  }
+  return found;
+}
+
+const lookupChunk = 2_000;
+
+/**
+ * Stores the rows whose messageId the workspace has not stored yet and returns them: a resend is
+ * dropped even when it names another person than the first copy (see `event_ids`). Two processes
+ * writing the same new id at the same instant can both store it; reads still collapse copies that
+ * name the same person.
+ */
+export async function insertEvents(clickhouse: ClickHouseClient, rows: EventRow[]): Promise<EventRow[]> {
+  if (rows.length === 0) return [];
+  const stored = await storedMessageIds(clickhouse, rows);
+  const fresh = stored.size === 0 ? rows : rows.filter((r) => !stored.has(`${r.workspace_id}\u0000${r.message_id}`));
+  if (fresh.length === 0) return [];
+  await insertRaw(clickhouse, 'events', columns, 'TabSeparated', serializeEvents(fresh));
+  return fresh;
 }
