@@ -12,6 +12,8 @@ export interface StoredEvent {
   traits: Record<string, unknown>;
   context: Record<string, unknown>;
   isBot: boolean;
+  /** Why the event counts as automated traffic ('' when it does not). */
+  botReason: string;
 }
 
 interface Row {
@@ -26,6 +28,7 @@ interface Row {
   traits: string;
   context: string;
   is_bot: number;
+  bot_reason: string;
 }
 
 export interface EventFilter {
@@ -48,13 +51,14 @@ function rowToEvent(r: Row): StoredEvent {
     traits: JSON.parse(r.traits) as Record<string, unknown>,
     context: JSON.parse(r.context) as Record<string, unknown>,
     isBot: r.is_bot === 1,
+    botReason: r.bot_reason,
   };
 }
 
 /** The workspace's latest events by arrival, newest first. */
 export async function latestEvents(ch: ClickHouseClient, workspaceId: string, limit: number, filter: EventFilter = {}): Promise<StoredEvent[]> {
   const rs = await ch.query({
-    query: `SELECT message_id, type, event, anonymous_id, user_id, timestamp, received_at, properties, traits, context, is_bot
+    query: `SELECT message_id, type, event, anonymous_id, user_id, timestamp, received_at, properties, traits, context, is_bot, bot_reason
             FROM events
             WHERE workspace_id = {workspaceId:String}
               AND ({type:String} = '' OR type = {type:String})

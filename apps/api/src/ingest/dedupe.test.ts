@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '@overture/api/testing';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from './normalize';
-import { countsByType } from '../events/queries';
+import { countsByType, latestEvents } from '../events/queries';
+import { GroupCommitWriter } from './group-commit';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -49,5 +50,34 @@ describe('deduplication by messageId', () => {
     await insertEvents(t.app.clickhouse, rows);
     await insertEvents(t.app.clickhouse, rows.map((r) => ({ ...r, received_at: r.received_at })));
     expect(await count(ws)).toEqual({ n: 10, u: 10 });
+  });
+
+  it('keeps one event per messageId when a resend names another person after a restart', async () => {
+    const ws = randomUUID();
+    const messageId = `resent-${randomUUID()}`;
+    // A new writer is a process after a restart: its memory of recent ids starts empty.
+    const restarted = () => new GroupCommitWriter({ insert: (rows) => insertEvents(t.app.clickhouse, rows) });
+    const handedOn: string[] = [];
+    const first = new GroupCommitWriter({ insert: (rows) => insertEvents(t.app.clickhouse, rows) });
+    await first.write([normalizeEvent({ type: 'track', event: 'Order Completed', anonymousId: 'anon-1', messageId }, { workspaceId: ws, receivedAt: Date.now() })]);
+    const second = new GroupCommitWriter({ insert: (rows) => insertEvents(t.app.clickhouse, rows), afterCommit: (rows) => void handedOn.push(...rows.map((r) => r.message_id)) });
+    await second.write([normalizeEvent({ type: 'track', event: 'Order Completed', userId: 'user-1', messageId }, { workspaceId: ws, receivedAt: Date.now() })]);
+    await restarted().write([normalizeEvent({ type: 'track', event: 'Order Completed', userId: 'user-2', messageId }, { workspaceId: ws, receivedAt: Date.now() })]);
+    await second.drain();
+
+    expect(await count(ws)).toEqual({ n: 1, u: 1 });
+    const latest = await latestEvents(t.app.clickhouse, ws, 10);
+    expect(latest.map((e) => [e.messageId, e.anonymousId])).toEqual([[messageId, 'anon-1']]);
+    const buckets = await countsByType(t.app.clickhouse, ws, { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000), bucketSeconds: 7200 });
+    expect(buckets.reduce((s, b) => s + b.count, 0)).toBe(1);
+    // The dropped copy does not reach real-time triggers either.
+    expect(handedOn).toEqual([]);
+  });
+
+  it('lets the same messageId live in two workspaces', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const rows = [a, b].map((ws) => normalizeEvent({ type: 'track', event: 'Shared Id', userId: 'u', messageId: 'same-id' }, { workspaceId: ws, receivedAt: Date.now() }));
+    expect(await insertEvents(t.app.clickhouse, rows)).toHaveLength(2);
+    expect((await count(a)).n + (await count(b)).n).toBe(2);
   });
 });

@@ -17,16 +17,24 @@ const uaCacheSize = 5000;
 
 const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
 
+// ua-parser-js 1.x (MIT) still says "Mac OS" where 2.x says "macOS"; stored names stay as they were.
+const osNames: Record<string, string> = { 'Mac OS': 'macOS' };
+
+// Real user agents are a few hundred characters; longer ones are parsed by their start and not cached,
+// so a sender cannot fill the cache with large strings.
+const maxUaLength = 512;
+
 export function userAgentFacts(userAgent: string): UaFacts {
   let facts = uaCache.get(userAgent);
   if (!facts) {
-    const r = UAParser(userAgent);
+    const r = new UAParser(userAgent.slice(0, maxUaLength)).getResult();
     facts = {
       // ua-parser leaves the type empty for desktops.
       device: compact({ type: r.device.type ?? 'desktop', manufacturer: r.device.vendor, model: r.device.model }),
-      os: compact({ name: r.os.name, version: r.os.version }),
+      os: compact({ name: (r.os.name && osNames[r.os.name]) ?? r.os.name, version: r.os.version }),
       browser: compact({ name: r.browser.name, version: r.browser.version }),
     };
+    if (userAgent.length > maxUaLength) return facts;
     if (uaCache.size >= uaCacheSize) uaCache.clear();
     uaCache.set(userAgent, facts);
   }

@@ -46,4 +46,38 @@ describe('group commit', () => {
     await writer.write([row('m', 'w1'), row('m', 'w2'), row('m', 'w1')]);
     expect(stored.sort()).toEqual(['w1/m', 'w2/m']);
   });
+
+  it('does not write a copy of an id whose insert is still running, whoever it names', async () => {
+    const stored: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const writer = new GroupCommitWriter({
+      maxConcurrent: 2,
+      insert: async (rows) => {
+        if (stored.length === 0) {
+          stored.push(...rows.map((r) => r.distinct_id));
+          await gate;
+        } else stored.push(...rows.map((r) => r.distinct_id));
+      },
+    });
+    const first = writer.write([normalizeEvent({ type: 'track', event: 'E', userId: 'ann', messageId: 'same' }, { workspaceId: 'w', receivedAt: Date.now() })]);
+    await new Promise((r) => setImmediate(r));
+    const second = writer.write([normalizeEvent({ type: 'track', event: 'E', userId: 'bob', messageId: 'same' }, { workspaceId: 'w', receivedAt: Date.now() })]);
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all([first, second]);
+    expect(stored).toEqual(['ann']);
+  });
+
+  it('hands on only the rows the store says it stored', async () => {
+    const handed: string[] = [];
+    const writer = new GroupCommitWriter({
+      insert: async (rows) => rows.filter((r) => r.message_id !== 'old'),
+      afterCommit: (rows) => void handed.push(...rows.map((r) => r.message_id)),
+    });
+    await writer.write([row('old'), row('new')]);
+    await writer.drain();
+    await new Promise((r) => setImmediate(r));
+    expect(handed).toEqual(['new']);
+  });
 });

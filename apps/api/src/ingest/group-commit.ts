@@ -2,8 +2,11 @@ import type { EventRow } from './normalize';
 import { RecentIds } from './recent-ids';
 
 export interface GroupCommitOptions {
-  /** Writes rows durably; throws if they were not stored. */
-  insert: (rows: EventRow[]) => Promise<void>;
+  /**
+   * Writes rows durably; throws if they were not stored. May return the rows it actually stored
+   * when it drops some as already stored (only those are handed on).
+   */
+  insert: (rows: EventRow[]) => Promise<EventRow[] | void>;
   /** Called once rows are durable, e.g. to hand them to real-time triggers. */
   afterCommit?: (rows: EventRow[]) => Promise<void> | void;
   maxRows?: number;
@@ -16,6 +19,9 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
+/** Dedup is per workspace and messageId, whoever the event names. */
+const keyOf = (row: EventRow) => `${row.workspace_id}\u0000${row.message_id}`;
+
 /**
  * Group commit: concurrent requests share one insert. While an insert is in flight new rows
  * gather; when it ends they go in the next one, so batches grow with load and latency stays low
@@ -27,6 +33,8 @@ export class GroupCommitWriter {
   #inFlight = 0;
   #scheduled = false;
   #recent: RecentIds;
+  /** Keys of rows in an insert still running: a copy arriving meanwhile is not written again. */
+  #writing = new Set<string>();
   readonly #maxRows: number;
   readonly #maxConcurrent: number;
 
@@ -62,23 +70,27 @@ export class GroupCommitWriter {
     this.#pending = [];
     this.#waiters = [];
     this.#inFlight++;
+    const fresh = this.#dedupe(rows);
+    for (const row of fresh) this.#writing.add(keyOf(row));
     try {
-      const fresh = this.#dedupe(rows);
+      const stored: EventRow[] = [];
       for (let i = 0; i < fresh.length; i += this.#maxRows) {
-        await this.options.insert(fresh.slice(i, i + this.#maxRows));
+        const chunk = fresh.slice(i, i + this.#maxRows);
+        stored.push(...((await this.options.insert(chunk)) ?? chunk));
       }
-      for (const row of fresh) this.#recent.add(`${row.workspace_id}\u0000${row.message_id}`);
+      for (const row of fresh) this.#recent.add(keyOf(row));
       for (const w of waiters) w.resolve();
-      if (this.options.afterCommit && fresh.length > 0) {
+      if (this.options.afterCommit && stored.length > 0) {
         const afterCommit = this.options.afterCommit;
         // The rows are durable and acknowledged; a missed hand-off is caught up by scheduled refreshes.
         void Promise.resolve()
-          .then(() => afterCommit(fresh))
+          .then(() => afterCommit(stored))
           .catch(() => undefined);
       }
     } catch (err) {
       for (const w of waiters) w.reject(err);
     } finally {
+      for (const row of fresh) this.#writing.delete(keyOf(row));
       this.#inFlight--;
       this.#schedule();
     }
@@ -88,8 +100,8 @@ export class GroupCommitWriter {
     const seen = new Set<string>();
     const out: EventRow[] = [];
     for (const row of rows) {
-      const key = `${row.workspace_id}\u0000${row.message_id}`;
-      if (seen.has(key) || this.#recent.has(key)) continue;
+      const key = keyOf(row);
+      if (seen.has(key) || this.#recent.has(key) || this.#writing.has(key)) continue;
       seen.add(key);
       out.push(row);
     }

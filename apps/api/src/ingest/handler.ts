@@ -4,7 +4,8 @@ import { HttpError } from '../http/errors';
 import { readJson } from '../http/body';
 import { clientIp, sendJson } from '../http/respond';
 import { bearerOrBasicKey } from '../http/auth';
-import { parseEvent, type EventType, type FieldError } from './schema';
+import { parseEvent, time, timeMillis, type EventType, type FieldError } from './schema';
+import { shapeProblem, sizeProblem } from './limits';
 import { normalizeEvent, type EventRow, type RequestFacts } from './normalize';
 import { withKeyKind } from './key-kind';
 
@@ -58,14 +59,25 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
 
   const receivedAt = Date.now();
   const batchContext = kind === 'batch' && isObject(payload.context) ? payload.context : undefined;
+  // A batch's own sentAt and context apply to every event: when they are wrong, the whole request is.
+  const batchContextProblem = shapeProblem(batchContext);
+  if (batchContextProblem) throw new HttpError(400, `context: ${batchContextProblem}`);
+  let batchSentAt: number | undefined;
+  if (kind === 'batch' && payload.sentAt !== undefined && payload.sentAt !== null) {
+    const checked = time.safeParse(payload.sentAt);
+    if (!checked.success) throw new HttpError(400, `sentAt: ${checked.error.issues[0]?.message ?? 'must be a time'}`);
+    batchSentAt = timeMillis(payload.sentAt);
+  }
   const ua = req.headers['user-agent'];
   const facts: RequestFacts = {
     workspaceId: resolved.workspaceId,
     receivedAt,
-    batchSentAt: payload.sentAt,
+    batchSentAt,
     batchContext,
     ip: clientIp(req, app.config.trustProxyHops),
     userAgent: typeof ua === 'string' ? ua : undefined,
+    // Browsers send an Origin with every cross-origin POST (fetch, beacon); server-side clients don't.
+    fromBrowser: typeof req.headers.origin === 'string' && req.headers.origin !== 'null',
     geo: app.geo,
   };
   const rows: EventRow[] = [];
@@ -76,7 +88,15 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
       rejected.push({ index, errors: parsed.errors });
       return;
     }
-    rows.push(normalizeEvent(withKeyKind(parsed.event, resolved.kind), facts));
+    const row = normalizeEvent(withKeyKind(parsed.event, resolved.kind), facts);
+    for (const field of ['properties', 'traits', 'context'] as const) {
+      const problem = sizeProblem(row[field]);
+      if (problem) {
+        rejected.push({ index, errors: [{ index, field: [prefix(index), field].filter(Boolean).join('.'), message: problem }] });
+        return;
+      }
+    }
+    rows.push(row);
   });
 
   if (rows.length === 0) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingEvent } from './schema';
-import { isBotUserAgent } from './bots';
+import { timeMillis, type IncomingEvent } from './schema';
+import { botReason, fromBrowserLibrary } from './bots';
+import { clampEventTime } from '../events/store';
 import { enrichContext, type GeoLookup } from './enrich';
 
 /** One row of ClickHouse `events`, ready for JSONEachRow. */
@@ -21,25 +22,23 @@ export interface EventRow {
   traits: string;
   context: string;
   is_bot: number;
+  /** Why the event counts as automated traffic ('' when it does not). */
+  bot_reason: string;
 }
 
 export interface RequestFacts {
   workspaceId: string;
   receivedAt: number;
-  /** `sentAt` of the enclosing batch, when the client put it there. */
-  batchSentAt?: unknown;
+  /** `sentAt` of the enclosing batch (epoch ms, validated), when the client put it there. */
+  batchSentAt?: number | undefined;
   batchContext?: Record<string, unknown> | undefined;
   ip?: string | undefined;
   userAgent?: string | undefined;
+  /** The request came from a browser (it carries an Origin): its User-Agent is the visitor's. */
+  fromBrowser?: boolean | undefined;
   geo?: GeoLookup | undefined;
   /** Filled on first use: the same for every event of a request. */
   receivedAtText?: string;
-}
-
-function toMillis(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value));
-  return Number.isFinite(ms) ? ms : undefined;
 }
 
 const timeTexts = new Map<number, string>();
@@ -67,14 +66,18 @@ export function correctedTimestamp(eventTime: number | undefined, sentAt: number
 }
 
 export function normalizeEvent(event: IncomingEvent, facts: RequestFacts): EventRow {
-  const sentAt = toMillis(event.sentAt ?? facts.batchSentAt);
-  const eventTime = toMillis(event.originalTimestamp ?? event.timestamp);
+  // Times were range-checked by the schema; the corrected time is clamped again where it is stored.
+  const sentAt = timeMillis(event.sentAt) ?? facts.batchSentAt;
+  const eventTime = timeMillis(event.originalTimestamp ?? event.timestamp);
   const context: Record<string, unknown> = { ...facts.batchContext, ...event.context };
   if (facts.ip && context.ip === undefined) context.ip = facts.ip;
-  const userAgent = typeof context.userAgent === 'string' ? context.userAgent : facts.userAgent;
+  // The request's own User-Agent describes the visitor only when a browser sent it; a server's
+  // HTTP client (curl, a backend SDK) says nothing about the person.
+  const requestAgentIsVisitors = facts.fromBrowser === true || fromBrowserLibrary(context);
+  const userAgent = typeof context.userAgent === 'string' ? context.userAgent : requestAgentIsVisitors ? facts.userAgent : undefined;
   if (userAgent && context.userAgent === undefined) context.userAgent = userAgent;
   enrichContext(context, facts.geo);
-  const automated = context.webdriver === true && context.allowAutomation !== true;
+  const whyBot = botReason(context, userAgent);
 
   let name = '';
   let properties = event.properties ?? {};
@@ -96,12 +99,13 @@ export function normalizeEvent(event: IncomingEvent, facts: RequestFacts): Event
     user_id: userId,
     group_id: event.type === 'group' ? event.groupId : '',
     previous_id: event.type === 'alias' ? event.previousId : '',
-    timestamp: chTime(correctedTimestamp(eventTime, sentAt, facts.receivedAt)),
+    timestamp: chTime(clampEventTime(correctedTimestamp(eventTime, sentAt, facts.receivedAt), facts.receivedAt)),
     sent_at: sentAt === undefined ? null : chTime(sentAt),
     received_at: (facts.receivedAtText ??= chTime(facts.receivedAt)),
     properties: JSON.stringify(properties),
     traits: JSON.stringify(traits),
     context: JSON.stringify(context),
-    is_bot: automated || isBotUserAgent(userAgent) ? 1 : 0,
+    is_bot: whyBot ? 1 : 0,
+    bot_reason: whyBot,
   };
 }

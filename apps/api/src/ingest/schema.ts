@@ -1,9 +1,31 @@
 import { z } from 'zod';
+import { shapeProblem } from './limits';
 
 /** Segment's spec lets ids be numbers; they are stored as strings. */
 const id = z.union([z.string().min(1).max(255), z.number().finite()]).transform(String);
 const object = z.record(z.string(), z.unknown());
-const time = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date(), z.date(), z.number()]);
+
+/**
+ * Event times are accepted from 2000-01-01 to the end of 2099 (ISO 8601 text or epoch milliseconds);
+ * anything else is a client bug or a probe, refused by name rather than stored, retried or clamped.
+ */
+export const earliestEventTime = Date.UTC(2000, 0, 1);
+export const latestEventTime = Date.UTC(2100, 0, 1);
+const timeRange = 'must be a time between 2000-01-01 and 2099-12-31';
+
+export const time = z
+  .union([z.iso.datetime({ offset: true, local: true }), z.iso.date(), z.date(), z.number()], { error: `${timeRange} (ISO 8601 text or epoch milliseconds)` })
+  .refine((value) => {
+    const ms = timeMillis(value);
+    return ms !== undefined && ms >= earliestEventTime && ms < latestEventTime;
+  }, timeRange);
+
+/** Epoch milliseconds of a time as the schema accepts it (ISO text, a Date or a number). */
+export function timeMillis(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value));
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 export const eventTypes = ['track', 'page', 'screen', 'identify', 'alias', 'group'] as const;
 export type EventType = (typeof eventTypes)[number];
@@ -60,6 +82,10 @@ export function parseEvent(raw: unknown, index: number, prefix: string): { event
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) return { errors: fieldErrors(index, prefix, parsed.error) };
   const event = parsed.data;
+  for (const field of ['properties', 'traits', 'context', 'integrations'] as const) {
+    const problem = shapeProblem(event[field]);
+    if (problem) return { errors: [{ index, field: [prefix, field].filter(Boolean).join('.'), message: problem }] };
+  }
   if (!event.userId && !event.anonymousId) {
     return { errors: [{ index, field: [prefix, 'userId'].filter(Boolean).join('.'), message: 'userId or anonymousId is required' }] };
   }

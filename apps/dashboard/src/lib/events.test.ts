@@ -13,6 +13,7 @@ const base: EventView = {
   traits: {},
   context: {},
   isBot: false,
+  botReason: '',
 };
 
 describe('describeEvent', () => {

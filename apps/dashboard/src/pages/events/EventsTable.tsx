@@ -36,7 +36,11 @@ export function EventsTable({ events }: { events: EventView[] }) {
                 </td>
                 <td>
                   <TypeBadge type={e.type} />
-                  {e.isBot && <span className="badge bot">bot</span>}
+                  {e.isBot && (
+                    <span className="badge bot" title={botExplanation(e)}>
+                      bot
+                    </span>
+                  )}
                 </td>
                 <td className="event-name">{describeEvent(e) || <span className="muted">—</span>}</td>
                 <td className="mono ellipsis">{e.userId ? e.userId : <span className="muted">anon {e.anonymousId}</span>}</td>
@@ -64,6 +68,11 @@ export function EventsTable({ events }: { events: EventView[] }) {
   );
 }
 
+/** Why the event was flagged: profiles, segments and journeys skip flagged events. */
+function botExplanation(e: EventView): string {
+  return `${e.botReason || 'flagged before reasons were recorded'}; profiles, segments and journeys ignore this event`;
+}
+
 export function TypeBadge({ type }: { type: string }) {
   return (
     <span className="badge" style={{ color: typeColor(type), borderColor: typeColor(type) }}>
@@ -89,6 +98,12 @@ function EventDetails({ event }: { event: EventView }) {
         <dd className="mono">{event.anonymousId || '—'}</dd>
         <dt>received</dt>
         <dd>{formatDateTime(event.receivedAt)}</dd>
+        {event.isBot && (
+          <>
+            <dt>flagged as bot</dt>
+            <dd>{botExplanation(event)}</dd>
+          </>
+        )}
       </dl>
       <div className="json-sections">
         {sections
