@@ -6,6 +6,7 @@ import * as m0030 from './0030_channels';
 import * as m0040 from './0040_onsite';
 import * as m0050 from './0050_service_messages';
 import * as m0060 from './0060_email_senders';
+import * as m0070 from './0070_email_sends_journey_steps';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0040_onsite': m0040,
   '0050_service_messages': m0050,
   '0060_email_senders': m0060,
+  '0070_email_sends_journey_steps': m0070,
 };
