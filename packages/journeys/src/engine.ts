@@ -72,7 +72,7 @@ export class StepRunner {
 
   private event(nodeId: string, kind: StepEvent['kind'], reason = '', channel = '') {
     const r = this.run;
-    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
+    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, step: r.step, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
   }
 
   private auditRow(nodeId: string, action: string, rule: string | null, decision: Record<string, unknown>, outcome: Record<string, unknown>): AuditRow {
@@ -128,10 +128,12 @@ export class StepRunner {
     return this.finish({ nodeId: null, status: 'completed', wakeAt: null, context: this.context }, nodes);
   }
 
-  private finish(transition: Transition, nodes: number, reason?: string): StepResult {
+  private async finish(transition: Transition, nodes: number, reason?: string): Promise<StepResult> {
     if (reason && transition.status === 'exited' && !this.events.some((e) => e.kind === 'exited')) this.event(this.run.nodeId ?? '', 'exited', reason);
-    this.deps.recorder.events(this.events);
+    const events = this.events;
     this.events = [];
+    // Before the caller stores the transition: counters are never lost by a crash between the two.
+    await this.deps.recorder.events(events);
     return { transition, nodes };
   }
 
