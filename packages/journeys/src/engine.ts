@@ -235,10 +235,18 @@ export class StepRunner {
     const decision = { requested: node.channel, channel: choice.channel, channelRule: choice.rule, ratios: choice.ratios ?? null, skipped: skips, timing, timeZone: tz, template: node.template };
     const sender = this.deps.channels[choice.channel]!;
     const claim = await this.deps.ledger.claim(this.run, node.id, choice.channel);
-    if (claim.state === 'done') return { kind: 'go', next: node.next };
+    if (claim.state === 'done') {
+      // Done by an attempt of this step that died before storing the transition: its events and
+      // the run's last message come from the recorded outcome (events count once per step).
+      const done = (claim.outcome ?? {}) as { status?: string; error?: string };
+      this.event(node.id, done.status === 'sent' ? 'sent' : 'skipped', done.status === 'sent' ? choice.rule : done.status === 'unknown' ? 'unknown' : `failed:${done.error ?? ''}`, choice.channel);
+      if (done.status === 'sent') this.context.lastMessage = { nodeId: node.id, channel: choice.channel, at: now };
+      return { kind: 'go', next: node.next };
+    }
     if (claim.state === 'in_doubt' && !sender.idempotent) {
       // The earlier attempt may have sent: never risk a second message.
       await this.deps.ledger.complete(this.run, node.id, { status: 'unknown' }, this.auditRow(node.id, 'message.unknown', 'crash_recovery', decision, { status: 'unknown' }));
+      this.event(node.id, 'skipped', 'unknown', choice.channel);
       return { kind: 'go', next: node.next };
     }
     const r = this.run;
