@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 // Frozen: this file describes the schema as it was when written; never import app types here.
 //
