@@ -130,5 +130,7 @@ export function testServers(source: Record<string, string | undefined> = process
   return {
     databaseUrl: source.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     redisUrl: source.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    /** Replays a crash test's kill schedule (it prints the seed it used). */
+    crashSeed: source.CRASH_TEST_SEED,
   };
 }

@@ -86,7 +86,7 @@ export class StepRunner {
 
   private event(nodeId: string, kind: StepEvent['kind'], reason = '', channel = '') {
     const r = this.run;
-    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
+    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, step: r.step, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
   }
 
   private auditRow(nodeId: string, action: string, rule: string | null, decision: Record<string, unknown>, outcome: Record<string, unknown>): AuditRow {
@@ -143,10 +143,12 @@ export class StepRunner {
     return this.finish({ nodeId: null, status: 'completed', wakeAt: null, context: this.context }, nodes);
   }
 
-  private finish(transition: Transition, nodes: number, reason?: string): StepResult {
+  private async finish(transition: Transition, nodes: number, reason?: string): Promise<StepResult> {
     if (reason && transition.status === 'exited' && !this.events.some((e) => e.kind === 'exited')) this.event(this.run.nodeId ?? '', 'exited', reason);
-    this.deps.recorder.events(this.events);
+    const events = this.events;
     this.events = [];
+    // Before the caller stores the transition: counters are never lost by a crash between the two.
+    await this.deps.recorder.events(events);
     return { transition, nodes, ...(this.nextAttempts ? { nextAttempts: this.nextAttempts } : {}) };
   }
 
@@ -248,10 +250,18 @@ export class StepRunner {
     const decision = { requested: node.channel, channel: choice.channel, channelRule: choice.rule, ratios: choice.ratios ?? null, skipped: skips, timing, timeZone: tz, template: node.template };
     const sender = this.deps.channels[choice.channel]!;
     const claim = await this.deps.ledger.claim(this.run, node.id, choice.channel);
-    if (claim.state === 'done') return { kind: 'go', next: node.next };
+    if (claim.state === 'done') {
+      // Done by an attempt of this step that died before storing the transition: its events and
+      // the run's last message come from the recorded outcome (events count once per step).
+      const done = (claim.outcome ?? {}) as { status?: string; error?: string };
+      this.event(node.id, done.status === 'sent' ? 'sent' : 'skipped', done.status === 'sent' ? choice.rule : done.status === 'unknown' ? 'unknown' : `failed:${done.error ?? ''}`, choice.channel);
+      if (done.status === 'sent') this.context.lastMessage = { nodeId: node.id, channel: choice.channel, at: now };
+      return { kind: 'go', next: node.next };
+    }
     if (claim.state === 'in_doubt' && !sender.idempotent) {
       // The earlier attempt may have sent: never risk a second message.
       await this.deps.ledger.complete(this.run, node.id, { status: 'unknown' }, this.auditRow(node.id, 'message.unknown', 'crash_recovery', decision, { status: 'unknown' }));
+      this.event(node.id, 'skipped', 'unknown', choice.channel);
       return { kind: 'go', next: node.next };
     }
     const r = this.run;

@@ -128,6 +128,8 @@ export interface StepEvent {
   nodeId: string;
   runId: string;
   profileId: string;
+  /** The run's step the event happened in (absent outside a step): with the run, node and kind, its identity. */
+  step?: number;
   kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout';
   reason: string;
   channel: string;
@@ -137,8 +139,12 @@ export interface StepEvent {
 
 export interface Recorder {
   audit(row: AuditRow): Promise<void>;
-  /** Fire-and-forget step counters (metrics, timeline); losing one on a crash is acceptable. */
-  events(rows: StepEvent[]): void;
+  /**
+   * Step counters (metrics, timeline). The engine awaits them before the run's transition is stored,
+   * so a step that crashes before its transition is repeated and records them again: a recorder
+   * that keeps them durably keys them by (run, step, node, kind) to count each once.
+   */
+  events(rows: StepEvent[]): void | Promise<void>;
 }
 
 export type RunStatus = 'active' | 'waiting' | 'waiting_event' | 'holdout' | 'completed' | 'exited' | 'converted';

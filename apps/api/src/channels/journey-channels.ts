@@ -10,8 +10,11 @@ const outcomeOf = (r: { status: string; messageId: string; reason?: string }): S
 /** The journey engine's email channel over the real sender (template = template id or name). */
 export class EmailChannel implements Channel {
   readonly name = 'email' as const;
-  // SMTP has no idempotency key: a send interrupted after handing over may be repeated.
-  readonly idempotent = false;
+  // Repeating a send is safe, so the engine retries one left in doubt by a crash: every attempt of a
+  // (run, node) carries the same Message-ID, the send ledger skips ids the relay already took (its
+  // 250, or its delivery notification), and an attempt still unknown goes out again under that
+  // Message-ID, which relays and receivers deduplicate on (effectively once, never silently lost).
+  readonly idempotent = true;
   constructor(private readonly app: App) {}
 
   reachable(profile: ProfileView): true | string {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -69,10 +69,24 @@ export interface PushSubscriptionsTable {
   created_at: CreatedAt;
 }
 
+/** One row per email Message-ID: 'sending' before the SMTP transaction, 'sent' after the relay's 250. */
+export interface EmailSendsTable {
+  message_id: string;
+  workspace_id: string;
+  profile_id: string;
+  state: 'sending' | 'sent';
+  attempts: Generated<number>;
+  started_at: ColumnType<string | number, number, number>;
+  sent_at: ColumnType<string | number | null, number | null | undefined, number | null>;
+  /** When the relay reported accepting the Message-ID (its delivery notification), if it did. */
+  relay_accepted_at: ColumnType<string | number | null, number | null | undefined, number | null>;
+}
+
 export interface ChannelTables {
   message_templates: MessageTemplatesTable;
   email_settings: EmailSettingsTable;
   email_senders: EmailSendersTable;
   push_vapid_keys: PushVapidKeysTable;
   push_subscriptions: PushSubscriptionsTable;
+  email_sends: EmailSendsTable;
 }

@@ -1,15 +1,21 @@
-// A step worker process for the crash test: PostgreSQL (a test schema) and Redis only, no ClickHouse
-// (chDB allows one process per engine). Usage: tsx crash-worker.fixture.ts <databaseUrl> <schema> <redisUrl> <prefix>
-import { Redis } from 'ioredis';
-import { createPostgres } from '../stores/postgres';
+// A step worker process for the crash test: the real email channel (SMTP to the test's relay), run
+// state in PostgreSQL (a test schema), steps in Redis. chDB allows one process per engine, so this
+// process has its own in-memory ClickHouse: the outcome rows it writes are not what the test counts.
+// Usage: tsx crash-worker.fixture.ts <databaseUrl> <schema> <redisUrl> <prefix> <secret>
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../app';
+import { parseEnv, toConfig } from '../env';
+import { createClickhouse } from '../stores/clickhouse';
+import { EmailChannel } from '../channels';
 import { createJourneyRuntime } from './runtime';
-import { testSinkChannels } from './channels';
 import type { ProfileDirectory } from './profiles';
 
-/** Profiles are not available without ClickHouse: the crash-test journey needs none. */
-const noProfiles: ProfileDirectory = {
+/** The crash test's profiles live nowhere: each one's address is derived from its id. */
+const syntheticProfiles: ProfileDirectory = {
   resolveProfileId: async (_ws, ids) => ids.userId ?? ids.anonymousId ?? '',
-  getProfile: async () => null,
+  getProfile: async (_ws, id) => ({ id, traits: { email: `${id}@crash.example` } }),
   isInSegment: async () => false,
   hasPerformed: async () => false,
   setTrait: async () => {
@@ -20,19 +26,29 @@ const noProfiles: ProfileDirectory = {
 };
 
 async function main() {
-  const [databaseUrl, schema, redisUrl, prefix] = process.argv.slice(2);
-  if (!databaseUrl || !schema || !redisUrl || !prefix) throw new Error('usage: crash-worker <databaseUrl> <schema> <redisUrl> <prefix>');
-  const postgres = await createPostgres({ url: databaseUrl, schema });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const [databaseUrl, schema, redisUrl, prefix, secret] = process.argv.slice(2);
+  if (!databaseUrl || !schema || !redisUrl || !prefix || !secret) throw new Error('usage: crash-worker <databaseUrl> <schema> <redisUrl> <prefix> <secret>');
+  const config = toConfig(
+    parseEnv({
+      OVERTURE_DATA_DIR: mkdtempSync(join(tmpdir(), 'overture-crash-worker-')),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      OVERTURE_QUEUE_PREFIX: prefix,
+      OVERTURE_SECRET: secret,
+      OVERTURE_DEMO: 'false',
+      LOG_LEVEL: 'error',
+    }),
+  );
+  const app = await createApp(config, { postgresSchema: schema, clickhouse: createClickhouse({ dataDir: ':memory:' }) });
   const rt = createJourneyRuntime({
-    db: postgres.db,
+    db: app.postgres.db,
     clickhouse: null,
-    redis,
+    redis: app.redis,
     redisUrl,
     prefix,
-    appSecret: 'crash-test-secret-crash-test-secret',
-    profiles: noProfiles,
-    channels: testSinkChannels(postgres.db, ['onsite']),
+    appSecret: secret,
+    profiles: syntheticProfiles,
+    channels: { email: new EmailChannel(app) },
   });
   rt.startWorker({ concurrency: 16, lockDurationMs: 2_000 });
   process.stdout.write('ready\n');

@@ -25,8 +25,12 @@ export interface JourneyMetrics {
   nodes: NodeMetrics[];
 }
 
-/** Per-node counters come from journey_events (ClickHouse); waiting counts, conversions and lift from run state (PostgreSQL). */
-export async function journeyMetrics(db: Kysely<Database>, clickhouse: ClickHouseClient | null, workspaceId: string, journeyId: string): Promise<JourneyMetrics> {
+/**
+ * Everything comes from durable state in PostgreSQL: per-node counters from journey_step_events
+ * (stored before each step's transition, one row per run, step, node and kind), waiting counts,
+ * conversions, attribution and lift from run state. Nothing a killed worker held in memory counts.
+ */
+export async function journeyMetrics(db: Kysely<Database>, _clickhouse: ClickHouseClient | null, workspaceId: string, journeyId: string): Promise<JourneyMetrics> {
   const runs = await db
     .selectFrom('journey_runs')
     .select((eb) => [
@@ -64,24 +68,34 @@ export async function journeyMetrics(db: Kysely<Database>, clickhouse: ClickHous
     return m;
   };
   for (const w of waiting) if (w.node) node(w.node).waiting = Number(w.n);
-  if (clickhouse) {
-    const rs = await clickhouse.query({
-      query: `SELECT node_id, kind, reason, count() AS n FROM journey_events
-              WHERE workspace_id = {ws:String} AND journey_id = {j:String} AND node_id != ''
-              GROUP BY node_id, kind, reason`,
-      query_params: { ws: workspaceId, j: journeyId },
-      format: 'JSONEachRow',
-    });
-    for (const r of await rs.json<{ node_id: string; kind: string; reason: string; n: string }>()) {
-      const m = node(r.node_id);
-      const n = Number(r.n);
-      if (r.kind === 'entered') m.entered += n;
-      else if (r.kind === 'completed') m.completed += n;
-      else if (r.kind === 'sent') m.sent += n;
-      else if (r.kind === 'converted') m.converted += n;
-      else if (r.kind === 'skipped') m.skipped[r.reason || 'unknown'] = (m.skipped[r.reason || 'unknown'] ?? 0) + n;
-    }
+  const steps = await db
+    .selectFrom('journey_step_events')
+    .select(['node_id', 'kind', 'reason', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('journey_id', '=', journeyId)
+    .where('workspace_id', '=', workspaceId)
+    .where('node_id', '!=', '')
+    .where('kind', 'in', ['entered', 'completed', 'sent', 'skipped'])
+    .groupBy(['node_id', 'kind', 'reason'])
+    .execute();
+  for (const r of steps) {
+    const m = node(r.node_id);
+    const n = Number(r.n);
+    if (r.kind === 'entered') m.entered += n;
+    else if (r.kind === 'completed') m.completed += n;
+    else if (r.kind === 'sent') m.sent += n;
+    else m.skipped[r.reason || 'unknown'] = (m.skipped[r.reason || 'unknown'] ?? 0) + n;
   }
+  // A conversion belongs to the message node it is attributed to, as the run records it.
+  const converted = await db
+    .selectFrom('journey_runs')
+    .select(['attributed_node', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .where('converted_at', 'is not', null)
+    .where('attributed_node', 'is not', null)
+    .groupBy('attributed_node')
+    .execute();
+  for (const c of converted) if (c.attributed_node) node(c.attributed_node).converted = Number(c.n);
   return {
     entered: treatment.profiles + holdout.profiles,
     active: runs.reduce((s, r) => s + Number(r.active), 0),

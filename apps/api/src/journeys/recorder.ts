@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuditRow, Recorder, StepEvent } from '@overture/journeys';
+import { Batcher, type AuditRow, type Recorder, type StepEvent } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import type { Database } from '../stores/postgres';
 import type { Logger } from '../logger';
@@ -16,14 +16,41 @@ export const journeyActor = (journeyId: string, version: number) => `journey:${j
 export const auditDetail = (row: AuditRow) =>
   JSON.stringify({ journeyId: row.journeyId, version: row.version, nodeId: row.nodeId, runId: row.runId, decision: row.decision, outcome: row.outcome });
 
+/** Longer reasons (an SMTP error...) are cut: the counters group by them. */
+const maxReasonChars = 200;
+
 /**
- * Audit rows go to PostgreSQL with the action (they must not be lost); step events are counters
- * batched into ClickHouse (journey_events) in the background.
+ * Audit rows go to PostgreSQL with the action (they must not be lost). Step events go to PostgreSQL
+ * too (journey_step_events, what journey metrics count), before the engine stores the run's
+ * transition, keyed so that a step repeated after a crash counts once; a copy for the profile
+ * timeline is batched into ClickHouse (journey_events) in the background.
  */
 export class StoreRecorder implements Recorder {
   private buffer: StepEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** Concurrent steps share one insert. */
+  private readonly steps = new Batcher<StepEvent[], void>(async (batches) => {
+    await this.db
+      .insertInto('journey_step_events')
+      .values(
+        batches.flat().map((e) => ({
+          run_id: e.runId,
+          // Events outside a step (a wait ended by its event) have no step; one per (run, node, kind).
+          step: e.step ?? -1,
+          node_id: e.nodeId,
+          kind: e.kind,
+          workspace_id: e.workspaceId,
+          journey_id: e.journeyId,
+          reason: e.reason.slice(0, maxReasonChars),
+          channel: e.channel,
+          at: e.at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['run_id', 'step', 'node_id', 'kind']).doNothing())
+      .execute();
+    return batches.map(() => undefined);
+  });
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -46,11 +73,17 @@ export class StoreRecorder implements Recorder {
       .execute();
   }
 
-  events(rows: StepEvent[]): void {
-    if (!this.clickhouse || !rows.length) return;
-    this.buffer.push(...rows);
-    if (this.buffer.length >= this.maxBuffer) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), 500);
+  /** Resolves once the events are in PostgreSQL; callers that do not wait get the failure logged. */
+  events(rows: StepEvent[]): Promise<void> {
+    if (!rows.length) return Promise.resolve();
+    const stored = this.steps.call(rows);
+    stored.catch((err: unknown) => this.log?.warn('journey step events not recorded', { error: (err as Error).message, count: rows.length }));
+    if (this.clickhouse) {
+      this.buffer.push(...rows);
+      if (this.buffer.length >= this.maxBuffer) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), 500);
+    }
+    return stored;
   }
 
   flush(): Promise<void> {

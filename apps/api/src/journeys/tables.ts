@@ -74,6 +74,19 @@ export interface JourneyActionsTable {
   done_at: MillisOrNull;
 }
 
+/** A step counter of the engine, keyed by (run, step, node, kind): a step repeated after a crash counts once. */
+export interface JourneyStepEventsTable {
+  run_id: string;
+  step: number;
+  node_id: string;
+  kind: string;
+  workspace_id: string;
+  journey_id: string;
+  reason: string;
+  channel: string;
+  at: Millis;
+}
+
 export interface JourneySettingsTable {
   workspace_id: string;
   settings: Json<unknown>;
@@ -115,6 +128,7 @@ export interface JourneyTables {
   journey_entries: JourneyEntriesTable;
   journey_broadcasts: JourneyBroadcastsTable;
   journey_actions: JourneyActionsTable;
+  journey_step_events: JourneyStepEventsTable;
   journey_settings: JourneySettingsTable;
   channel_consents: ChannelConsentsTable;
   channel_suppressions: ChannelSuppressionsTable;

@@ -13,8 +13,9 @@ export interface SmtpSink {
 /**
  * A real SMTP server for tests. With `password`, it requires AUTH as `mailer` with that password;
  * it answers 550 to recipients whose address starts with `bounce@`, as a mailbox that does not exist.
+ * `onMessage` sees each message as it is accepted; the 250 is answered once it resolves.
  */
-export async function startSmtpSink(options: { password?: string } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: { password?: string; onMessage?: (mail: ParsedMail, recipients: string[]) => void | Promise<void> } = {}): Promise<SmtpSink> {
   const received: ParsedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: options.password === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
@@ -28,10 +29,11 @@ export async function startSmtpSink(options: { password?: string } = {}): Promis
       if (address.address.startsWith('bounce@')) cb(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
       else cb();
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
       simpleParser(stream)
-        .then((m) => {
+        .then(async (m) => {
           received.push(m);
+          await options.onMessage?.(m, session.envelope.rcptTo.map((r) => r.address));
           cb();
         })
         .catch(cb);

@@ -5,7 +5,8 @@ import { ingest } from '../../profiles/test-helpers';
 import { resolveProfileId } from '../../profiles';
 import { selectRows } from '../../profiles/sql';
 import { saveTemplate } from '../../templates';
-import { closeTransports, EmailChannel, getEmailSettings, saveEmailSettings, sendEmail } from '../index';
+import { closeTransports, EmailChannel, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
+import { beginSend } from './send-ledger';
 
 
 const body = `<mjml>
@@ -197,5 +198,41 @@ describe('email channel, end to end through a real SMTP server', () => {
       m: outcome.providerId!,
     });
     expect(rows).toEqual([{ journey_id: 'j1', node_id: 'node-1' }]);
+  });
+
+  it('sends a Message-ID once: a repeat is not sent, a send left in doubt is settled by the relay’s notification or sent again under the same id', async () => {
+    await ingest(t.app, ws, [{ type: 'identify', userId: 'fay', traits: { email: 'fay@example.com' } }]);
+    const fay = await resolveProfileId(t.app, ws, { userId: 'fay' });
+    const send = (key: string) => sendEmail(t.app, { workspaceId: ws, profileId: fay, template: 'Receipt', idempotencyKey: key });
+    const copies = (key: string) => smtp.received.filter((m) => m.messageId === `<${messageIdFor(key)}@overture>`).length;
+    const attempts = async (key: string) => (await t.app.postgres.db.selectFrom('email_sends').select(['state', 'attempts']).where('message_id', '=', messageIdFor(key)).executeTakeFirst()) ?? null;
+
+    // Sent, then asked again (a retried step): the relay already has it.
+    expect(await send('run-9:a')).toMatchObject({ status: 'sent' });
+    expect(await send('run-9:a')).toMatchObject({ status: 'sent', reconciled: true });
+    expect(copies('run-9:a')).toBe(1);
+
+    // A worker recorded `sending` and died: nothing tells whether the relay got it, so it goes out again, same id.
+    await beginSend(t.app, ws, fay, messageIdFor('run-9:b'));
+    expect(await send('run-9:b')).toMatchObject({ status: 'sent' });
+    expect(await send('run-9:b')).toMatchObject({ status: 'sent', reconciled: true });
+    expect(copies('run-9:b')).toBe(1);
+    expect(await attempts('run-9:b')).toEqual({ state: 'sent', attempts: 2 });
+
+    // The same, but the relay's delivery notification arrived: settled without sending again.
+    await beginSend(t.app, ws, fay, messageIdFor('run-9:c'));
+    const notify = (body: Record<string, unknown>) =>
+      fetch(`${t.url}/v1/email/feedback`, { method: 'POST', headers: { authorization: `Bearer ${t.workspace.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await notify({ type: 'delivered', email: 'fay@example.com', messageId: messageIdFor('run-9:c') })).status).toBe(200);
+    expect(await send('run-9:c')).toMatchObject({ status: 'sent', reconciled: true });
+    expect(copies('run-9:c')).toBe(0);
+    expect(await kindsOf(messageIdFor('run-9:c'))).toEqual(['delivered', 'sent']);
+
+    // A delivery notification names the message it is about, one this workspace sent; it never suppresses.
+    const noId = await notify({ type: 'delivered', email: 'fay@example.com' });
+    expect(noId.status).toBe(400);
+    expect(await noId.text()).toContain('messageId');
+    expect((await notify({ type: 'delivered', email: 'fay@example.com', messageId: 'msg_unknown' })).status).toBe(404);
+    expect((await send('run-9:d')).status).toBe('sent');
   });
 });

@@ -6,6 +6,7 @@ import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { senderForSend } from './senders';
 import { getSmtpSettings, type SmtpSettings } from './settings';
 import { transportFor } from './transport';
+import { beginSend, markSent, relayDeliveryLog } from './send-ledger';
 
 /** What every channel's send gets: who, which template, why (the journey's event and node). */
 export interface MessageRequest {
@@ -25,7 +26,8 @@ export interface MessageRequest {
 export type EmailRequest = MessageRequest;
 
 export type EmailResult =
-  | { status: 'sent'; messageId: string; providerId: string }
+  /** `reconciled`: an earlier attempt of this Message-ID already reached the relay; nothing was sent now. */
+  | { status: 'sent'; messageId: string; providerId: string; reconciled?: boolean }
   | { status: 'skipped'; messageId: string; reason: string }
   | { status: 'bounced'; messageId: string; reason: string }
   | { status: 'failed'; messageId: string; reason: string };
@@ -74,13 +76,24 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
   };
   const context = await templateContext(app, req.workspaceId, profile, req.event);
   const email = await composeEmail(template, context, { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims });
+  const headerId = `<${messageId}@overture>`;
+  if (req.idempotencyKey) {
+    // Recorded before the SMTP transaction: a crash during it leaves the send in doubt, not forgotten.
+    const attempt = await beginSend(app, req.workspaceId, profile.id, messageId);
+    if (attempt.state === 'sent') return finish({ status: 'sent', messageId, providerId: headerId, reconciled: true }, [{ kind: 'sent' }]);
+    if (attempt.state === 'in_doubt' && (await relayDeliveryLog(app).wasAccepted(req.workspaceId, messageId))) {
+      await markSent(app, messageId);
+      return finish({ status: 'sent', messageId, providerId: headerId, reconciled: true }, [{ kind: 'sent' }, { kind: 'delivered', detail: { reconciled: true } }]);
+    }
+    // Unknown: send again under the same Message-ID, which relays and receivers deduplicate on.
+  }
   try {
     const info = await transportFor(app, req.workspaceId, settings).sendMail({
       ...identity,
       to: profile.email,
       subject: email.subject,
       html: email.html,
-      messageId: `<${messageId}@overture>`,
+      messageId: headerId,
       // RFC 8058 one-click: mailbox providers POST `List-Unsubscribe=One-Click` to the URL.
       headers: { 'X-Overture-Message-Id': messageId, ...(email.unsubscribeUrl ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) },
       ...(email.unsubscribeUrl ? { list: { unsubscribe: { url: email.unsubscribeUrl, comment: 'Unsubscribe' } } } : {}),
@@ -88,6 +101,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
     const accepted = ((info.accepted ?? []) as Array<string | { address: string }>).map((a) => (typeof a === 'string' ? a : a.address).toLowerCase());
     // The relay took it for this address: as far as SMTP can tell, delivered (DSNs would refine it).
     const delivered = accepted.includes(profile.email.toLowerCase());
+    if (req.idempotencyKey) await markSent(app, messageId);
     return finish({ status: 'sent', messageId, providerId: info.messageId }, [{ kind: 'sent' }, ...(delivered ? [{ kind: 'delivered' as const, detail: { response: info.response } }] : [])]);
   } catch (err) {
     const reason = (err as Error).message.slice(0, 500);

@@ -10,6 +10,7 @@ import { subscriptionGroups, verifyClaims, type TrackingClaims } from '../../tem
 import { isWebUrl, type TrackingPurpose } from '../../templates/links';
 import { consentsOf, setConsent, suppress } from '../consent';
 import { outcomeOfClaims, recordOutcomes } from '../outcomes';
+import { recordRelayAcceptance } from './send-ledger';
 
 const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
@@ -101,19 +102,33 @@ export async function handleUnsubscribePost(app: App, req: IncomingMessage, res:
   page(res, 200, 'Preferences saved', turnedOff.length ? '<p>You will no longer receive the emails you unchecked.</p>' : '<p>Your preferences are saved.</p>');
 }
 
-const complaintInput = z.object({
-  email: z.email(),
-  type: z.enum(['complaint', 'bounce']).default('complaint'),
-  /** The X-Overture-Message-Id of the message complained about, when the provider passes it on. */
-  messageId: z.string().max(100).optional(),
-});
+const complaintInput = z
+  .object({
+    email: z.email(),
+    /** `delivered`: the relay's delivery notification, the log that settles a send left in doubt by a crash. */
+    type: z.enum(['complaint', 'bounce', 'delivered']).default('complaint'),
+    /** The X-Overture-Message-Id of the message complained about, when the provider passes it on. */
+    messageId: z.string().max(100).optional(),
+  })
+  .refine((f) => f.type !== 'delivered' || f.messageId, { path: ['messageId'], message: 'required for a delivery notification' });
 
-/** POST /v1/email/feedback — bounces and spam complaints from the provider (secret key) → suppression. */
+/**
+ * POST /v1/email/feedback — from the provider (secret key): bounces and spam complaints →
+ * suppression; delivery notifications → the send's Message-ID is marked as accepted by the relay.
+ */
 export async function handleFeedback(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const key = await requireSecretKey(app, req);
   const parsed = complaintInput.safeParse(await readJson(req, 64 * 1024));
   if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   const { email, type, messageId } = parsed.data;
+  if (type === 'delivered') {
+    const send = await recordRelayAcceptance(app, key.workspaceId, messageId!);
+    // No outcome row here: the send records `delivered` with its template and journey (from the 250,
+    // or when it settles a send in doubt), and a bare row would replace that one.
+    if (!send) throw new HttpError(404, `messageId: no email ${messageId} was sent from this workspace`);
+    sendJson(res, 200, { success: true, delivered: messageId });
+    return;
+  }
   await suppress(app, key.workspaceId, email, 'email', type);
   if (messageId) {
     const rows = await selectRows<{ profile_id: string; template_id: string; journey_id: string; node_id: string }>(
