@@ -89,6 +89,8 @@ describe('GDPR erase', () => {
     await db.insertInto('test_sink_messages').values({ idempotency_key: `k-${tag}`, workspace_id: ws, profile_id: profile, channel: 'onsite', template: 'hi' } as never).execute();
     await db.insertInto('onsite_queue').values({ workspace_id: ws, message_id: `q-${tag}`, profile_id: profile, template_id: 't', html: '<p>hi</p>', expires_at: new Date(Date.now() + 86_400_000) } as never).execute();
     await db.insertInto('onsite_impressions').values({ workspace_id: ws, message_id: `i-${tag}`, profile_id: merged, placement_id: 'p' } as never).execute();
+    await db.insertInto('onsite_dismissals').values({ workspace_id: ws, profile_id: merged, placement_id: 'p' } as never).execute();
+    await db.insertInto('email_sends').values({ message_id: `<e-${tag}@overture>`, workspace_id: ws, profile_id: profile, state: 'sent', started_at: Date.now() } as never).execute();
     await db.insertInto('service_actions').values({ link_id: `l-${tag}`, workspace_id: ws, profile_id: profile, message_id: `m-${tag}`, action: 'cancel_order', status: 'done' } as never).execute();
     await t.app.clickhouse.insert({ table: 'segment_members', values: [{ workspace_id: ws, segment_id: 's', profile_id: profile, is_member: 1, version: 1, changed_at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });
     await t.app.clickhouse.insert({ table: 'journey_events', values: [{ workspace_id: ws, journey_id: journey.id, version: 1, node_id: 'm', run_id: runId, profile_id: profile, kind: 'entered', at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });

@@ -48,7 +48,7 @@ describe('webhook retries through the step job (PostgreSQL, Redis)', () => {
   it('fails the attempt, waits out the backoff as a delayed job, and succeeds on a later attempt', async () => {
     failures = 2;
     const ws = await createWorkspace(app.postgres.db, 'webhooks');
-    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, webhookHosts: [`127.0.0.1:${port}`] });
+    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, webhookHosts: [`127.0.0.1:${port}`] }, app.outbound);
     const j = await publishedJourney(app, ws.id, {
       trigger: { type: 'event', event: 'Order Delayed' },
       start: 'hi',
@@ -96,7 +96,7 @@ describe('webhook retries through the step job (PostgreSQL, Redis)', () => {
     received.length = 0;
     failures = 100;
     const ws = await createWorkspace(app.postgres.db, 'webhooks');
-    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, webhookHosts: [`127.0.0.1:${port}`] });
+    await saveJourneySettings(app.postgres.db, ws.id, { quietHours: null, webhookHosts: [`127.0.0.1:${port}`] }, app.outbound);
     const j = await publishedJourney(app, ws.id, {
       trigger: { type: 'event', event: 'Order Delayed' },
       start: 'hook',
