@@ -25,7 +25,7 @@ async function main() {
   for await (const line of createInterface({ input: process.stdin })) {
     const cmd = JSON.parse(line) as { cmd: string; ws: string; name?: string };
     if (cmd.cmd === 'placements') say({ placements: (await activePlacements(app, cmd.ws)).map((p) => p.name) });
-    else if (cmd.cmd === 'smtp') say({ host: (await getSmtpSettings(app, cmd.ws))?.host ?? null });
+    else if (cmd.cmd === 'smtp') say({ port: (await getSmtpSettings(app, cmd.ws))?.port ?? null });
     else if (cmd.cmd === 'template') say({ subject: (await getTemplateForSend(app, cmd.ws, cmd.name!))?.subject ?? null });
   }
   await invalidation.close();
