@@ -51,7 +51,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     await migratePostgres(postgres.db, postgres.schema);
     await migrateClickhouse(clickhouse);
     // Every queue, worker and scheduler takes its prefix from here: two installs on one Redis never share a queue.
-    config = { ...config, queuePrefix: `${config.queuePrefix}:${await readInstallId(postgres.db)}` };
+    config = { ...config, queuePrefix: withInstallId(config.queuePrefix, await readInstallId(postgres.db)) };
   } catch (err) {
     await postgres.close();
     if (ownsClickhouse) await clickhouse.close();
@@ -96,4 +96,9 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       if (ownsClickhouse) await clickhouse.close();
     },
   };
+}
+
+/** The queue prefix of this install; a config that already carries the id (another app's) keeps it. */
+function withInstallId(prefix: string, installId: string): string {
+  return prefix.endsWith(`:${installId}`) ? prefix : `${prefix}:${installId}`;
 }

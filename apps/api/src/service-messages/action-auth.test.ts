@@ -46,7 +46,7 @@ describe('action links only for events the shop sent with its secret key', () =>
     t = await startTestServer({ worker: true });
     const ws = t.workspace.id;
     await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, fromAddress: 'care@shop.example', fromName: 'Shop' });
-    await saveJourneySettings(t.app.postgres.db, ws, { webhookHosts: [`127.0.0.1:${receiver.port}`] });
+    await saveJourneySettings(t.app.postgres.db, ws, { webhookHosts: [`127.0.0.1:${receiver.port}`] }, t.app.outbound);
     await saveActionPolicy(t.app, ws, { webhookUrl: `http://127.0.0.1:${receiver.port}/actions`, allowedActions: ['reship', 'refund'], limitPerCustomer: 5, periodDays: 30, linkTtlHours: 48 });
     await createServiceJourney(t.app, ws, 'order-delayed');
     await publishedJourney(t.app, ws, serviceJourneyTemplates.find((x) => x.id === 'order-delayed')!.journey);
