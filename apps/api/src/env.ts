@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultSecretFile, persistentSecret } from './secret-file';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -16,6 +15,8 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   OVERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OVERTURE_SECRET_FILE: z.string().optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
   OVERTURE_DEMO: bool.default(true),
   OVERTURE_WORKER: bool.default(true),
   OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('overture'),
@@ -37,7 +38,7 @@ export interface Config {
   clickhouseUrl: string | undefined;
   databaseUrl: string | undefined;
   redisUrl: string;
-  /** Signs session cookies and tracked links; persisted under the data dir when not given. */
+  /** Signs session cookies and tracked links; generated into a file outside the working directory when not given. */
   secret: string;
   demo: boolean;
   /** Whether `pnpm start` runs the background worker beside the API (off: events wait in Redis for a worker). */
@@ -67,13 +68,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
-function persistentSecret(dataDir: string): string {
-  const file = join(dataDir, 'secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+function secretFromFile(env: Env, dataDir: string): string {
+  try {
+    return persistentSecret(resolve(env.OVERTURE_SECRET_FILE ?? defaultSecretFile(dataDir, env.XDG_CONFIG_HOME)), dataDir);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 export function toConfig(env: Env): Config {
@@ -86,7 +86,7 @@ export function toConfig(env: Env): Config {
     clickhouseUrl: env.CLICKHOUSE_URL,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    secret: env.OVERTURE_SECRET ?? persistentSecret(dataDir),
+    secret: env.OVERTURE_SECRET ?? secretFromFile(env, dataDir),
     demo: env.OVERTURE_DEMO,
     worker: env.OVERTURE_WORKER,
     queuePrefix: env.OVERTURE_QUEUE_PREFIX,
