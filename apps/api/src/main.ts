@@ -49,11 +49,11 @@ async function main(role: Role): Promise<void> {
     worker = startWorker(app);
     console.log('Overture worker running');
   }
-  if (role !== 'worker' && config.demo) {
-    const demo = await ensureDemo(app);
+  const demo = role !== 'worker' && config.demo ? await ensureDemo(app) : null;
+  if (demo) {
     console.log(
       `${demo.created ? `Demo workspace created (${demo.events} events from the UCI Online Retail sample).` : 'Demo workspace ready.'} ` +
-        `Sign in at ${config.publicUrl}/ as ${demo.email} / ${demo.password} — write key ${demo.writeKey}`,
+        `Sign in at ${config.publicUrl}/ as ${demo.email} / ${demo.password} (change the password under Account once signed in) — write key ${demo.writeKey}`,
     );
   }
 }

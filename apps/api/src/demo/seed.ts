@@ -23,8 +23,11 @@ export interface DemoInfo {
 /**
  * The first start gives a newcomer something real to look at: a workspace loaded with a sample of the
  * UCI Online Retail data set, moved in time by whole days so its last order falls on today.
+ * Only on the embedded stores (a try-out on one machine): the demo user's password is public, so a
+ * server install (DATABASE_URL or CLICKHOUSE_URL set) never gets one, and the answer is null.
  */
-export async function ensureDemo(app: App): Promise<DemoInfo> {
+export async function ensureDemo(app: App): Promise<DemoInfo | null> {
+  if (app.config.databaseUrl || app.config.clickhouseUrl) return null;
   const db = app.postgres.db;
   const existing = await findWorkspaceByName(db, demoWorkspaceName);
   if (existing) {
