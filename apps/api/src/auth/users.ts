@@ -31,3 +31,10 @@ export async function authenticate(db: Kysely<Database>, email: string, password
   const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   return user && ok ? user : null;
 }
+
+/** Replaces the password of a user; the caller has checked the current one. */
+export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {
+  passwordSchema.parse(password);
+  const hash = await hashPassword(password);
+  await db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+}
