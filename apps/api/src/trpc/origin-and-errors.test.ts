@@ -40,7 +40,7 @@ describe('mutations from another origin', () => {
   it('refuses a JSON mutation from another origin, or one a browser marks cross-site without Origin', async () => {
     const cookie = await signIn(server);
     const body = JSON.stringify({ workspaceId: server.workspace.id, queueTtlDays: 3 });
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { origin: server.url.replace('127.0.0.1', 'localhost') }]) {
+    for (const headers of [{ origin: 'https://evil.example' } as Record<string, string>, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { origin: server.url.replace('127.0.0.1', 'localhost') }]) {
       const res = await fetch(`${server.url}/trpc/onsite.saveSettings`, { method: 'POST', body, headers: { cookie, 'content-type': 'application/json', ...headers } });
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }
