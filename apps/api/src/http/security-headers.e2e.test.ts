@@ -48,9 +48,7 @@ describe('the built dashboard under its security policy, in Chromium', () => {
         if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
       });
       await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`));
-      });
+      await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))" });
       const tabs = await page.locator(`a[href^="/w/${server.workspace.id}/"]`).evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
       expect(tabs.length).toBeGreaterThan(5);
       for (const href of tabs) {
