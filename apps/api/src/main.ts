@@ -6,7 +6,7 @@ import { createHttpServer, listen } from './http/server';
 import { extraRoutes } from './http/routes';
 import { startWorker, type RunningWorker } from './worker/worker';
 import { ensureRedis, RedisUnavailableError } from './stores/redis-launcher';
-import { ensureDemo } from './demo/seed';
+import { demoUser, ensureDemo, retirePublicDemoUser } from './demo/seed';
 import { DataDirBusyError, lockDataDir } from './stores/data-lock';
 import { GeoIpError } from './ingest/geoip';
 
@@ -48,6 +48,9 @@ async function main(role: Role): Promise<void> {
   if (role === 'worker' || (role === 'all' && config.worker)) {
     worker = startWorker(app);
     console.log('Overture worker running');
+  }
+  if (role !== 'worker' && !embedded && (await retirePublicDemoUser(app))) {
+    console.log(`The demo user ${demoUser.email} had its public password on this server: it can no longer sign in.`);
   }
   const demo = role !== 'worker' && config.demo ? await ensureDemo(app) : null;
   if (demo) {

@@ -53,19 +53,35 @@ export class LoginThrottle {
     return Math.max(0, wait);
   }
 
-  async recordFailure(email: string, ip: string | undefined): Promise<void> {
+  /**
+   * Counts an attempt as failed before its password is checked, so that parallel guesses cannot all
+   * pass the check while the first hashes run; a right password takes it back (`recordSuccess`).
+   */
+  async recordAttempt(email: string, ip: string | undefined): Promise<string> {
     const now = this.now();
+    const member = `${now}:${randomBytes(6).toString('hex')}`;
     const multi = this.redis.multi();
     for (const { key } of this.keys(email, ip)) {
-      multi.zadd(key, now, `${now}:${randomBytes(4).toString('hex')}`);
+      multi.zadd(key, now, member);
       multi.pexpire(key, this.limits.windowMs);
     }
     await multi.exec();
+    return member;
   }
 
-  /** After a correct password the account starts afresh (the address keeps its count). */
-  async recordSuccess(email: string): Promise<void> {
-    await this.redis.del(this.keys(email, undefined)[0]!.key);
+  /** An attempt turned away before its password was checked (too many at once) does not count. */
+  async forgetAttempt(email: string, ip: string | undefined, attempt: string): Promise<void> {
+    const multi = this.redis.multi();
+    for (const { key } of this.keys(email, ip)) multi.zrem(key, attempt);
+    await multi.exec();
+  }
+
+  /** After a right password the account starts afresh, and the address's count loses this attempt. */
+  async recordSuccess(email: string, ip: string | undefined, attempt: string): Promise<void> {
+    const [account, address] = this.keys(email, ip);
+    const multi = this.redis.multi().del(account!.key);
+    if (address) multi.zrem(address.key, attempt);
+    await multi.exec();
   }
 }
 

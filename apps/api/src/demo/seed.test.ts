@@ -3,8 +3,8 @@ import { createTestApp, type TestApp } from '@overture/api/testing';
 import { rfmGrid } from '../profiles/rfm';
 import { listSegments, segmentSize } from '../segments';
 import { demoSegments } from './demo-segments';
-import { demoUser, ensureDemo, type DemoInfo } from './seed';
-import { findUserByEmail } from '../auth';
+import { demoUser, ensureDemo, retirePublicDemoUser, type DemoInfo } from './seed';
+import { authenticate, createSession, createUser, findUserByEmail, userOfSession } from '../auth';
 import { listJourneys } from '../journeys';
 import { listTemplates } from '../templates';
 
@@ -60,5 +60,14 @@ describe('a server install (DATABASE_URL set, as start:api requires)', () => {
     expect(app.config.demo).toBe(true);
     expect(await ensureDemo(app)).toBeNull();
     expect(await findUserByEmail(app.postgres.db, demoUser.email)).toBeUndefined();
+  }, 180_000);
+
+  it('retires a demo user an older version made there, while it still has the public password', async () => {
+    const user = await createUser(app.postgres.db, demoUser.email, demoUser.password);
+    const session = await createSession(app.postgres.db, user.id);
+    expect(await retirePublicDemoUser(app)).toBe(true);
+    expect(await authenticate(app.postgres.db, demoUser.email, demoUser.password)).toBeNull();
+    expect(await userOfSession(app.postgres.db, session.token)).toBeNull();
+    expect(await retirePublicDemoUser(app)).toBe(false);
   }, 180_000);
 });

@@ -57,6 +57,14 @@ describe('sign-in throttling', () => {
     expect((await login(server, user.email, user.password, '192.0.2.7')).status).toBe(200);
   });
 
+  it('counts parallel guesses before their hashes finish: 10 at once against a limit of 5 get 5 checks', async () => {
+    useLoginThrottle(server.app, { now: () => now, limits: { perAccount: 5, perIp: 1000, windowMs } });
+    const user = await createTestUser(server.app, [server.workspace.id]);
+    const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => login(server, user.email, `parallel-${i}`, `10.7.0.${i + 1}`).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  });
+
   it('counts a wrong current password of a password change against the account', async () => {
     useLoginThrottle(server.app, { now: () => now, limits: { perAccount: 2, perIp: 1000, windowMs } });
     const user = await createTestUser(server.app, [server.workspace.id]);

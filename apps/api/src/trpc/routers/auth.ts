@@ -22,8 +22,8 @@ function tooMany(ctx: Context, retryAfterMs: number, message: string): TRPCError
 }
 
 /**
- * Checks the throttle, then runs the password check, counting a failure against the email and the
- * address. While blocked nothing is hashed, and a right password is refused like a wrong one.
+ * Checks the throttle, then runs the password check, counted as a failure against the email and the
+ * address unless it succeeds. While blocked nothing is hashed, and a right password is refused too.
  */
 async function throttledCheck<T>(ctx: Context, email: string, check: () => Promise<T | null>): Promise<T | null> {
   const throttle = loginThrottle(ctx.app);
@@ -32,15 +32,18 @@ async function throttledCheck<T>(ctx: Context, email: string, check: () => Promi
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Signing in needs Redis, which is not answering: try again shortly' });
   });
   if (wait > 0) throw tooMany(ctx, wait, 'Too many wrong passwords: wait before trying again');
+  const attempt = await throttle.recordAttempt(email, ip);
   let result: T | null;
   try {
     result = await check();
   } catch (err) {
-    if (err instanceof PasswordHashingBusyError) throw tooMany(ctx, 1000, err.message);
+    if (err instanceof PasswordHashingBusyError) {
+      await throttle.forgetAttempt(email, ip, attempt);
+      throw tooMany(ctx, 1000, err.message);
+    }
     throw err;
   }
-  if (result === null) await throttle.recordFailure(email, ip);
-  else await throttle.recordSuccess(email);
+  if (result !== null) await throttle.recordSuccess(email, ip, attempt);
   return result;
 }
 
