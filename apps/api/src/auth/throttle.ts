@@ -10,6 +10,30 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
+// KEYS: the counts (account, then address); ARGV: now, window, attempt id, then each key's limit.
+// Free again once enough of the oldest failures have left the window.
+const reserveScript = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[3 + i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local n = redis.call('ZCARD', key)
+  if n >= limit then
+    local oldest = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
+    local w = tonumber(oldest[2]) + window - now
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[3])
+  redis.call('PEXPIRE', key, window)
+end
+return 0
+`;
+
 export const defaultThrottleLimits: ThrottleLimits = { perAccount: 5, perIp: 30, windowMs: 15 * 60_000 };
 
 /**
@@ -33,40 +57,26 @@ export class LoginThrottle {
     return keys;
   }
 
-  /** Milliseconds until this email may try again from this address; 0 when it may now. */
-  async retryAfterMs(email: string, ip: string | undefined): Promise<number> {
-    const now = this.now();
-    let wait = 0;
-    for (const { key, limit } of this.keys(email, ip)) {
-      const res = await this.redis
-        .multi()
-        .zremrangebyscore(key, '-inf', now - this.limits.windowMs)
-        .zrange(key, 0, -1, 'WITHSCORES')
-        .exec();
-      const members = (res?.[1]?.[1] as string[] | undefined) ?? [];
-      const scores = members.filter((_, i) => i % 2 === 1).map(Number);
-      if (scores.length < limit) continue;
-      // Free again once enough of the oldest failures have left the window.
-      const freedAt = scores[scores.length - limit]! + this.limits.windowMs;
-      wait = Math.max(wait, freedAt - now);
-    }
-    return Math.max(0, wait);
-  }
-
   /**
-   * Counts an attempt as failed before its password is checked, so that parallel guesses cannot all
-   * pass the check while the first hashes run; a right password takes it back (`recordSuccess`).
+   * Counts an attempt before its password is checked, so that parallel guesses cannot all pass while
+   * the first hashes run: in one Redis script, drops failures older than the window, and either
+   * answers how long until this email may try again from this address (nothing recorded) or records
+   * the attempt in both counts. A right password takes it back (`recordSuccess`).
    */
-  async recordAttempt(email: string, ip: string | undefined): Promise<string> {
+  async reserve(email: string, ip: string | undefined): Promise<{ retryAfterMs: number; attempt: string }> {
     const now = this.now();
-    const member = `${now}:${randomBytes(6).toString('hex')}`;
-    const multi = this.redis.multi();
-    for (const { key } of this.keys(email, ip)) {
-      multi.zadd(key, now, member);
-      multi.pexpire(key, this.limits.windowMs);
-    }
-    await multi.exec();
-    return member;
+    const attempt = `${now}:${randomBytes(6).toString('hex')}`;
+    const keys = this.keys(email, ip);
+    const wait = (await this.redis.eval(
+      reserveScript,
+      keys.length,
+      ...keys.map((k) => k.key),
+      now,
+      this.limits.windowMs,
+      attempt,
+      ...keys.map((k) => k.limit),
+    )) as number;
+    return { retryAfterMs: Math.max(0, wait), attempt };
   }
 
   /** An attempt turned away before its password was checked (too many at once) does not count. */

@@ -28,11 +28,10 @@ function tooMany(ctx: Context, retryAfterMs: number, message: string): TRPCError
 async function throttledCheck<T>(ctx: Context, email: string, check: () => Promise<T | null>): Promise<T | null> {
   const throttle = loginThrottle(ctx.app);
   const ip = ctx.request?.ip;
-  const wait = await throttle.retryAfterMs(email, ip).catch(() => {
+  const { retryAfterMs, attempt } = await throttle.reserve(email, ip).catch(() => {
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Signing in needs Redis, which is not answering: try again shortly' });
   });
-  if (wait > 0) throw tooMany(ctx, wait, 'Too many wrong passwords: wait before trying again');
-  const attempt = await throttle.recordAttempt(email, ip);
+  if (retryAfterMs > 0) throw tooMany(ctx, retryAfterMs, 'Too many wrong passwords: wait before trying again');
   let result: T | null;
   try {
     result = await check();
