@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ownRedisUrl } from './stores/redis-socket';
 import { parseAllowList } from './stores/outbound/addresses';
+import { defaultSecretFile, persistentSecret } from './secret-file';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -18,6 +17,8 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().regex(/^(rediss?:\/\/|(redis\+)?unix:\/\/\/)/, 'must be a redis://, rediss:// or unix:///path URL').optional(),
   OVERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OVERTURE_SECRET_FILE: z.string().optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
   OVERTURE_DEMO: bool.default(true),
   OVERTURE_WORKER: bool.default(true),
   OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('overture'),
@@ -53,7 +54,7 @@ export interface Config {
   redisUrl: string;
   /** No REDIS_URL: `pnpm start` launches its own redis-server at `redisUrl`. */
   ownRedis: boolean;
-  /** Signs session cookies and tracked links; persisted under the data dir when not given. */
+  /** Signs session cookies and tracked links; generated into a file outside the working directory when not given. */
   secret: string;
   demo: boolean;
   /** Whether `pnpm start` runs the background worker beside the API (off: events wait in Redis for a worker). */
@@ -86,13 +87,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
-function persistentSecret(dataDir: string): string {
-  const file = join(dataDir, 'secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+function secretFromFile(env: Env, dataDir: string): string {
+  try {
+    return persistentSecret(resolve(env.OVERTURE_SECRET_FILE ?? defaultSecretFile(dataDir, env.XDG_CONFIG_HOME)), dataDir);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 export function toConfig(env: Env): Config {
@@ -106,7 +106,7 @@ export function toConfig(env: Env): Config {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL ?? ownRedisUrl(dataDir),
     ownRedis: !env.REDIS_URL,
-    secret: env.OVERTURE_SECRET ?? persistentSecret(dataDir),
+    secret: env.OVERTURE_SECRET ?? secretFromFile(env, dataDir),
     demo: env.OVERTURE_DEMO,
     worker: env.OVERTURE_WORKER,
     queuePrefix: env.OVERTURE_QUEUE_PREFIX,

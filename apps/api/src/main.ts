@@ -5,7 +5,7 @@ import { createHttpServer, listen } from './http/server';
 import { extraRoutes } from './http/routes';
 import { startWorker, type RunningWorker } from './worker/worker';
 import { startOwnRedis, RedisUnavailableError, type OwnRedis } from './stores/redis-launcher';
-import { ensureDemo } from './demo/seed';
+import { demoUser, ensureDemo, retirePublicDemoUser } from './demo/seed';
 import { DataDirBusyError, lockDataDir } from './stores/data-lock';
 import { GeoIpError } from './ingest/geoip';
 
@@ -54,11 +54,14 @@ async function main(role: Role): Promise<void> {
     worker = startWorker(app);
     console.log('Overture worker running');
   }
-  if (role !== 'worker' && config.demo) {
-    const demo = await ensureDemo(app);
+  if (role !== 'worker' && !embedded && (await retirePublicDemoUser(app))) {
+    console.log(`The demo user ${demoUser.email} had its public password on this server: it can no longer sign in.`);
+  }
+  const demo = role !== 'worker' && config.demo ? await ensureDemo(app) : null;
+  if (demo) {
     console.log(
       `${demo.created ? `Demo workspace created (${demo.events} events from the UCI Online Retail sample).` : 'Demo workspace ready.'} ` +
-        `Sign in at ${config.publicUrl}/ as ${demo.email} / ${demo.password} — write key ${demo.writeKey}`,
+        `Sign in at ${config.publicUrl}/ as ${demo.email} / ${demo.password} (change the password under Account once signed in) — write key ${demo.writeKey}`,
     );
   }
 }

@@ -43,3 +43,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   }
   return undefined;
 }
+
+/** Ends every session of a user but the one given (after a password change, a thief's session ends too). */
+export async function deleteOtherSessions(db: Kysely<Database>, userId: string, keepToken: string | null): Promise<number> {
+  const ended = await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .$if(keepToken !== null, (q) => q.where('token_hash', '!=', hashToken(keepToken!)))
+    .returning('token_hash')
+    .execute();
+  return ended.length;
+}

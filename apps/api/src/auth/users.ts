@@ -25,9 +25,22 @@ export async function findUserByEmail(db: Kysely<Database>, email: string): Prom
   return db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }
 
-/** Returns the user when the password matches; the same work is done for unknown emails. */
+const unusableHash = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/**
+ * Returns the user when the password matches. The same work is done for unknown emails and for
+ * accounts that cannot sign in (no scrypt hash), so the answer's timing tells nothing about them.
+ */
 export async function authenticate(db: Kysely<Database>, email: string, password: string): Promise<User | null> {
   const user = await findUserByEmail(db, email);
-  const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-  return user && ok ? user : null;
+  const usable = user?.password_hash.startsWith('scrypt$') ?? false;
+  const ok = await verifyPassword(password, usable ? user!.password_hash : unusableHash);
+  return user && usable && ok ? user : null;
+}
+
+/** Replaces the password of a user; the caller has checked the current one. */
+export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {
+  passwordSchema.parse(password);
+  const hash = await hashPassword(password);
+  await db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
 }

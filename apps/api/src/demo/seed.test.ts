@@ -3,7 +3,8 @@ import { createTestApp, type TestApp } from '@overture/api/testing';
 import { rfmGrid } from '../profiles/rfm';
 import { listSegments, segmentSize } from '../segments';
 import { demoSegments } from './demo-segments';
-import { ensureDemo, type DemoInfo } from './seed';
+import { demoUser, ensureDemo, retirePublicDemoUser, type DemoInfo } from './seed';
+import { authenticate, createSession, createUser, findUserByEmail, userOfSession } from '../auth';
 import { listJourneys } from '../journeys';
 import { listTemplates } from '../templates';
 
@@ -12,14 +13,16 @@ describe('the demo workspace of the first start', () => {
   let demo: DemoInfo;
   beforeAll(async () => {
     app = await createTestApp();
-    demo = await ensureDemo(app);
+    const created = await ensureDemo(app);
+    if (!created) throw new Error('the embedded stores get the demo');
+    demo = created;
   }, 180_000);
   afterAll(() => app?.close());
 
   it('is created once, with the sample loaded', async () => {
     expect(demo.created).toBe(true);
     expect(demo.events).toBeGreaterThan(2000);
-    expect((await ensureDemo(app)).created).toBe(false);
+    expect((await ensureDemo(app))?.created).toBe(false);
   });
 
   it('has profiles spread over the RFM grid at once, not after the next scheduled refresh', async () => {
@@ -44,4 +47,27 @@ describe('the demo workspace of the first start', () => {
     ]);
     expect((await listTemplates(app, demo.workspaceId)).map((t) => t.name).sort()).toEqual(['Order delayed', 'Still thinking?', 'We miss you']);
   });
+});
+
+describe('a server install (DATABASE_URL set, as start:api requires)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ postgres: 'postgres', env: { OVERTURE_DEMO: 'true' } });
+  });
+  afterAll(() => app?.close());
+
+  it('gets no demo user, whose password is public, even with OVERTURE_DEMO=true', async () => {
+    expect(app.config.demo).toBe(true);
+    expect(await ensureDemo(app)).toBeNull();
+    expect(await findUserByEmail(app.postgres.db, demoUser.email)).toBeUndefined();
+  }, 180_000);
+
+  it('retires a demo user an older version made there, while it still has the public password', async () => {
+    const user = await createUser(app.postgres.db, demoUser.email, demoUser.password);
+    const session = await createSession(app.postgres.db, user.id);
+    expect(await retirePublicDemoUser(app)).toBe(true);
+    expect(await authenticate(app.postgres.db, demoUser.email, demoUser.password)).toBeNull();
+    expect(await userOfSession(app.postgres.db, session.token)).toBeNull();
+    expect(await retirePublicDemoUser(app)).toBe(false);
+  }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { App } from '../app';
-import { createUser, findUserByEmail } from '../auth';
+import { createUser, deleteOtherSessions, findUserByEmail, verifyPassword } from '../auth';
 import { addMember, createWorkspace, findWorkspaceByName, writeKeyOf } from '../workspaces';
 import { latestInvoiceDate, loadRetailCsv } from './load-retail';
 import { seedDemoSegments } from './demo-segments';
@@ -23,8 +23,11 @@ export interface DemoInfo {
 /**
  * The first start gives a newcomer something real to look at: a workspace loaded with a sample of the
  * UCI Online Retail data set, moved in time by whole days so its last order falls on today.
+ * Only on the embedded stores (a try-out on one machine): the demo user's password is public, so a
+ * server install (DATABASE_URL or CLICKHOUSE_URL set) never gets one, and the answer is null.
  */
-export async function ensureDemo(app: App): Promise<DemoInfo> {
+export async function ensureDemo(app: App): Promise<DemoInfo | null> {
+  if (app.config.databaseUrl || app.config.clickhouseUrl) return null;
   const db = app.postgres.db;
   const existing = await findWorkspaceByName(db, demoWorkspaceName);
   if (existing) {
@@ -39,4 +42,18 @@ export async function ensureDemo(app: App): Promise<DemoInfo> {
   await app.writer.drain();
   await seedDemoSegments(app, ws.id);
   return { created: true, workspaceId: ws.id, writeKey: ws.writeKey, ...demoUser, events: loaded.events };
+}
+
+/**
+ * Versions before this one also made the demo user on server installs. If it is still there with its
+ * public password, it can no longer sign in (no password matches) and its sessions end; a user who
+ * changed that password keeps the account. Returns whether it was retired.
+ */
+export async function retirePublicDemoUser(app: App): Promise<boolean> {
+  const db = app.postgres.db;
+  const user = await findUserByEmail(db, demoUser.email);
+  if (!user || !(await verifyPassword(demoUser.password, user.password_hash))) return false;
+  await db.updateTable('users').set({ password_hash: 'disabled:public-demo-password' }).where('id', '=', user.id).execute();
+  await deleteOtherSessions(db, user.id, null);
+  return true;
 }

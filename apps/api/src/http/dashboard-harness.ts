@@ -12,7 +12,10 @@ export function requireBuiltDashboard(server: TestServer): void {
 }
 
 /** Chromium on the dashboard, signed in through its form and landed on the workspace's first page. */
-export async function signedInDashboard(server: TestServer, viewport = { width: 1400, height: 1000 }): Promise<{ browser: Browser; page: Page }> {
+export async function signedInDashboard(
+  server: TestServer,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ browser: Browser; page: Page; user: { email: string; password: string } }> {
   requireBuiltDashboard(server);
   const user = await createTestUser(server.app, [server.workspace.id]);
   const browser = await launchChromium();
@@ -22,5 +25,5 @@ export async function signedInDashboard(server: TestServer, viewport = { width: 
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`**/w/${server.workspace.id}/events`);
-  return { browser, page };
+  return { browser, page, user };
 }

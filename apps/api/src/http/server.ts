@@ -27,7 +27,7 @@ export function createHttpServer(app: App, extraRoutes: ExtraRoute[] = []): Serv
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req, res }) => createContext(app, req.headers.cookie, (name, value) => res.appendHeader(name, value), secure),
+    createContext: ({ req, res }) => createContext(app, req.headers.cookie, (name, value) => res.appendHeader(name, value), secure, req),
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

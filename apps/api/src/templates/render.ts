@@ -1,9 +1,10 @@
-import { Liquid, LiquidError } from 'liquidjs';
+import { LiquidError, type Liquid } from 'liquidjs';
 import mjml2html from 'mjml';
+import { sealedLiquid } from './sealed-liquid';
 
 /**
  * One engine for all templates. Own properties only and render/memory limits: a template is
- * written by a marketer, and must not reach prototypes or stall a send worker.
+ * written by a marketer, and must not reach prototypes, files or stall a send worker.
  */
 const limits = {
   ownPropertyOnly: true,
@@ -13,9 +14,9 @@ const limits = {
   renderLimit: 2_000,
   memoryLimit: 20_000_000,
 };
-const liquid = new Liquid(limits);
+const liquid = sealedLiquid(limits);
 /** For HTML bodies: values (traits, event properties) are escaped, so a trait cannot inject markup. */
-const htmlLiquid = new Liquid({ ...limits, outputEscape: 'escape' });
+const htmlLiquid = sealedLiquid({ ...limits, outputEscape: 'escape' });
 
 export interface TemplateIssue {
   field: 'name' | 'subject' | 'body' | 'url' | 'senderId';

@@ -9,6 +9,7 @@ import { RfmPage } from './rfm/RfmPage';
 import { MessagesPage } from './messages/MessagesPage';
 import { ChannelsPage } from './channels/ChannelsPage';
 import { OnsitePage } from './onsite/OnsitePage';
+import { AccountPage } from './account/AccountPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -34,6 +35,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'messages', label: 'Messages', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'channels', label: 'Channels', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'onsite', label: 'Onsite', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'account', label: 'Account', render: () => <AccountPage /> },
 ];
 
 export const findPage = (id: string): WorkspacePage | undefined => workspacePages.find((p) => p.id === id);
