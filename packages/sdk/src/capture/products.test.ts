@@ -28,6 +28,7 @@ describe('JSON-LD products', () => {
     expect(availability('https://schema.org/Discontinued')).toBe('discontinued');
     expect(availability('https://schema.org/LimitedAvailability')).toBe('limited_availability');
     expect(availability('in_stock')).toBe('in_stock');
+    expect(fromJsonLd({ sku: 'x', offers: { availability: { '@id': 'https://schema.org/InStock' } } }).availability).toBeUndefined();
   });
 
   it('resolves url and the first image against the page, from a URL, a list or an ImageObject', () => {
@@ -38,5 +39,6 @@ describe('JSON-LD products', () => {
     expect(p({ image: [{ '@type': 'ImageObject', contentUrl: '//cdn.example/a.jpg' }] }).image).toBe('https://cdn.example/a.jpg');
     expect(p({ offers: { url: 'https://shop.example/p/boot?size=42' } }).url).toBe('https://shop.example/p/boot?size=42');
     expect(p({ url: 'http://[bad' }).url).toBeUndefined();
+    expect(p({ image: { '@type': 'ImageObject', caption: 'no address' } }).image).toBeUndefined();
   });
 });

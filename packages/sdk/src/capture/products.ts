@@ -7,7 +7,7 @@ const num = (v: unknown) => (/\d/.test(v as string) && !isNaN(+(v as string)) ? 
 /** A URL resolved against the page (relative `url`/`image` values are common), or nothing when it is not one. */
 const abs = (u: unknown) => {
   try {
-    return u ? new URL(u as string, document.baseURI).href : undefined;
+    return typeof u == 'string' ? new URL(u, document.baseURI).href : undefined;
   } catch {
     // not a URL: left out
   }
@@ -20,7 +20,7 @@ const abs = (u: unknown) => {
 const tidy = (p: Props): Props => ({
   ...p,
   price: num(p.price),
-  availability: (p.availability as string | undefined)?.replace(/.*[/:]/, '').replace(/\B[A-Z]/g, '_$&').toLowerCase(),
+  availability: typeof p.availability == 'string' ? p.availability.replace(/.*[/:]/, '').replace(/\B[A-Z]/g, '_$&').toLowerCase() : undefined,
   url: abs(p.url),
   image: abs(p.image),
 });
