@@ -14,6 +14,9 @@ export const browserBuildOptions: BuildOptions = {
   target: 'es2020',
   legalComments: 'none',
   write: false,
+  // Names private to the script (the capture core's page hooks, the queue and delivery between them)
+  // are shortened: never part of the public API, of events or of stored state.
+  mangleProps: /^(pageStart|pageEnd|queued|unload|adopt|items)$/,
 };
 export { pushModuleBuildOptions, pushWorkerBuildOptions } from './src/push/build';
 
@@ -22,4 +25,5 @@ export const onsiteBuildOptions: BuildOptions = {
   ...browserBuildOptions,
   format: 'esm',
   entryPoints: [fileURLToPath(new URL('./src/onsite/onsite.ts', import.meta.url))],
+  mangleProps: undefined,
 };

@@ -6,7 +6,7 @@
  *
  * Event conventions read here (Segment spec plus Overture's `$` events):
  * - pages: `page` events, `properties.path`, `properties.category`, `context.campaign.*`, `context.page.referrer`
- * - deep: `$pageleave.properties.engaged_ms`, `$scroll.properties.depth` (0–100), `$rage_click`,
+ * - deep: `$pageleave.properties.engaged_ms`, scroll depth per page view (pageViewScroll), `$rage_click`,
  *   `$form_interaction` with `properties.action = 'abandon'`
  * - commerce: `Order Completed` / `Order Refunded` with `properties.revenue` and `properties.products[]`
  * - push: `$push_subscribed` / `$push_unsubscribed`
@@ -113,6 +113,18 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
   };
 }
 
+/**
+ * Scroll depth per page view: the deepest of its `$scroll` milestones (`depth`) and its `$pageleave`'s
+ * `max_scroll`, each bounded to 0–100 (the client's word). The browser SDK stamps every event with the
+ * session and the number of its page view in it (`context.sessionId`, `context.session.pages`), which
+ * names the view; events without a session are a view each. A `$pageleave` sent after 30 idle minutes
+ * opens a new session and so counts as a view of its own. The feature averages these per-view maxima.
+ */
+const pageViewScroll = `maxMapIf(
+        [if(JSONExtractString(e.context, 'sessionId') = '', e.message_id, concat(JSONExtractString(e.context, 'sessionId'), ':', toString(JSONExtractUInt(e.context, 'session', 'pages'))))],
+        [least(100, greatest(0, if(e.event = '$scroll', JSONExtractFloat(e.properties, 'depth'), JSONExtractFloat(e.properties, 'max_scroll'))))],
+        (e.event = '$scroll' AND JSONHas(e.properties, 'depth')) OR (e.event = '$pageleave' AND JSONHas(e.properties, 'max_scroll'))).2`;
+
 const detailEvents = `'Order Completed', 'Order Refunded', '$pageleave', '$scroll', '$form_interaction'`;
 
 export function featuresInsertSql(scoped: boolean): string {
@@ -134,7 +146,7 @@ FROM (
     if(sessions = 0, 0, session_seconds / sessions) AS avg_session_seconds,
     toInt32(dateDiff('day', last_seen, {now:DateTime64(3)})) AS days_since_last_visit,
     page_views, if(sessions = 0, 0, page_views / sessions) AS pages_per_session,
-    d.engaged_seconds AS engaged_seconds, ifNotFinite(d.scroll_sum / d.scrolls, 0) AS avg_scroll_depth, rage_clicks, d.form_abandons AS form_abandons,
+    d.engaged_seconds AS engaged_seconds, ifNotFinite(d.scroll_depth, 0) AS avg_scroll_depth, rage_clicks, d.form_abandons AS form_abandons,
     greatest(0, least(100, round(25 * log10(1 + sessions) + 25 * log10(1 + page_views) + 25 * log10(1 + engaged_seconds / 60)
       + 0.15 * avg_scroll_depth - 2 * rage_clicks, 1))) AS engagement_score,
     ${campaignField('first_ctx', 'source')} AS first_source,
@@ -184,7 +196,7 @@ FROM (
     SELECT
       ${src.profileId} AS profile_id,
       sumIf(JSONExtractFloat(e.properties, 'engaged_ms'), e.event = '$pageleave') / 1000 AS engaged_seconds,
-      sumIf(JSONExtractFloat(e.properties, 'depth'), e.event = '$scroll') AS scroll_sum, countIf(e.event = '$scroll') AS scrolls,
+      arrayAvg(${pageViewScroll}) AS scroll_depth,
       toUInt32(countIf(e.event = '$form_interaction' AND JSONExtractString(e.properties, 'action') = 'abandon')) AS form_abandons,
       sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isOrder}) AS revenue,
       sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isRefund}) AS refunds,

@@ -136,6 +136,39 @@ describe('browser SDK capture', () => {
     await ctx.close();
   });
 
+  it('captures product availability, url and first image from JSON-LD and data- attributes', async () => {
+    const boot = {
+      '@context': 'https://schema.org',
+      '@type': 'Product',
+      sku: 'BOOT-1',
+      name: 'Trail Boot',
+      url: '/shop/trail-boot',
+      image: ['img/boot-front.jpg', 'img/boot-side.jpg'],
+      offers: [{ '@type': 'Offer', price: '89.90', priceCurrency: 'EUR', availability: 'https://schema.org/InStock' }, { '@type': 'Offer', price: '99', availability: 'https://schema.org/OutOfStock' }],
+    };
+    const jacket = {
+      '@context': 'https://schema.org',
+      '@graph': [{ '@type': 'Product', sku: 'JACKET-1', name: 'Rain Jacket', image: { '@type': 'ImageObject', url: 'https://cdn.example/jacket.jpg', width: 800 }, offers: { '@type': 'Offer', price: 120, availability: 'http://schema.org/PreOrder', url: 'https://shop.example/jacket' } }],
+    };
+    site.page(
+      '/shop/*',
+      site.html(
+        `<div data-overture-product data-product-id="SOCK-1" data-product-name="Wool Sock" data-product-price="9.5" data-product-availability="https://schema.org/LimitedAvailability" data-product-url="/shop/wool-sock" data-product-image="/img/sock.png">Wool Sock</div>`,
+        {},
+        [boot, jacket].map((ld) => `<script type="application/ld+json">${JSON.stringify(ld)}</script>`).join(''),
+      ),
+    );
+    const ctx = await site.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${site.url}/shop/trail-boot`);
+    const events = await site.waitFor((ev) => named(ev, 'Product Viewed').length === 3);
+    const viewed = Object.fromEntries(named(events, 'Product Viewed').map((e) => [e.properties.product_id, e.properties]));
+    expect(viewed['BOOT-1']).toEqual({ product_id: 'BOOT-1', name: 'Trail Boot', price: 89.9, currency: 'EUR', availability: 'in_stock', url: `${site.url}/shop/trail-boot`, image: `${site.url}/shop/img/boot-front.jpg` });
+    expect(viewed['JACKET-1']).toEqual({ product_id: 'JACKET-1', name: 'Rain Jacket', price: 120, availability: 'pre_order', url: 'https://shop.example/jacket', image: 'https://cdn.example/jacket.jpg' });
+    expect(viewed['SOCK-1']).toEqual({ product_id: 'SOCK-1', name: 'Wool Sock', price: 9.5, availability: 'limited_availability', url: `${site.url}/shop/wool-sock`, image: `${site.url}/img/sock.png` });
+    await ctx.close();
+  });
+
   it('reads product views from JSON-LD, hover dwell on products, and enriches the context server side', async () => {
     const ld = { '@context': 'https://schema.org', '@graph': [{ '@type': 'Product', sku: 'SKU-1', name: 'Trail Boot', category: 'Shoes', offers: { '@type': 'Offer', price: '89.90', priceCurrency: 'EUR' } }] };
     site.page(

@@ -3,7 +3,7 @@ import type { Props } from '../types';
 export const listen = (target: EventTarget, type: string, fn: (e: Event) => void) => target.addEventListener(type, fn, { passive: true, capture: true });
 
 /** Marked private by the site, or a password field: never its text, value or link. */
-export const isPrivate = (el: Element) => !!el.closest('[data-overture-private],input[type=password]');
+export const isPrivate = (el: Element) => el.closest('[data-overture-private],input[type=password]');
 
 /** A short CSS path (up to the nearest id, at most four levels) telling elements apart in reports. */
 export function selector(el: Element): string {

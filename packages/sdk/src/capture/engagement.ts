@@ -21,7 +21,8 @@ export function engagement(c: Core) {
     if (visible && now - last > idleAfter) c.track('$idle', { idle_ms: Math.round(now - last - idleAfter) });
     credit(now);
   };
-  for (const t of ['pointerdown', 'pointermove', 'keydown', 'scroll', 'touchstart']) listen(document, t, input);
+  // a touch fires pointerdown too (every browser this script's syntax runs in has pointer events)
+  for (const t of ['pointerdown', 'pointermove', 'keydown', 'scroll']) listen(document, t, input);
   listen(document, 'visibilitychange', () => {
     credit(performance.now());
     visible = !document.hidden;

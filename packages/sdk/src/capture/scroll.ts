@@ -1,8 +1,6 @@
 import type { Core } from '../types';
 import { listen } from './dom';
 
-const milestones = [25, 50, 75, 100];
-
 /** Scroll depth milestones once per page view, and the deepest point reached for `$pageleave`. */
 export function scroll(c: Core) {
   let max = 0;
@@ -20,12 +18,8 @@ export function scroll(c: Core) {
     setTimeout(() => {
       waiting = false;
       max = Math.max(max, depth());
-      for (const m of milestones) {
-        if (max >= m && sent < m) {
-          sent = m;
-          if (c.on('scroll')) c.track('$scroll', { depth: m });
-        }
-      }
+      // milestones every 25 % (depth never passes 100), each once per page view
+      if (c.on('scroll')) while (max >= sent + 25) c.track('$scroll', { depth: (sent += 25) });
     }, 200);
   });
 }

@@ -17,13 +17,6 @@ const staleMs = 60000;
  */
 export function createQueue(max: number) {
   const key = prefix + uuid().slice(0, 8);
-  const read = (k: string): { t: number; q: QueuedEvent[] } => {
-    try {
-      return JSON.parse(lsGet(k)!) ?? { t: 0, q: [] };
-    } catch {
-      return { t: 0, q: [] };
-    }
-  };
   let items: QueuedEvent[] = [];
   let pending: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,7 +49,13 @@ export function createQueue(max: number) {
       for (let i = 0; i < localStorage.length; i++) {
         const k = localStorage.key(i);
         if (!k?.startsWith(prefix) || k == key) continue;
-        const other = read(k);
+        // unreadable: an orphan with nothing in it
+        let other: { t: number; q: QueuedEvent[] } = { t: 0, q: [] };
+        try {
+          other = JSON.parse(lsGet(k)!) ?? other;
+        } catch {
+          // keeps the empty orphan
+        }
         if (now - other.t < staleMs) continue;
         lsSet(k, null);
         i--;
