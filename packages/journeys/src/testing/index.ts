@@ -37,10 +37,11 @@ const reach: Record<ChannelName, (p: ProfileView) => true | string> = {
 export function memoryEngine(options: MemoryEngineOptions = {}) {
   const workspaceId = 'ws-test';
   const clock = new ManualClock(typeof options.now === 'number' ? options.now : Date.parse(options.now ?? '2026-01-15T12:00:00Z'));
-  const store = new MemoryRunStore();
+  const recorder = new MemoryRecorder();
+  // Actions' audit rows land beside the recorder's own, as both land in one audit log.
+  const store = new MemoryRunStore((row) => recorder.audits.push(row));
   const profiles = new MemoryProfiles();
   const guardrails = new MemoryGuardrails({ ...defaultSettings, quietHours: null, ...options.settings });
-  const recorder = new MemoryRecorder();
   const webhooks = new ScriptedWebhooks(options.webhookReplies ?? []);
   const scheduler = new MemoryStepScheduler(clock, { retryBackoffMs: options.retryBackoffMs ?? 1_000 });
   const channel = (name: ChannelName) => new MemoryChannel(name, { reachable: reach[name], onSent: (m) => guardrails.recordSent(m.workspaceId, m.profile.id, name, clock.now()) });

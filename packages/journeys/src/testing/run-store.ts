@@ -17,6 +17,9 @@ export class MemoryRunStore implements RunStore, EntryStore, DueRuns, ActionLedg
   private readonly entered = new Map<string, number>();
   private nextRun = 1;
 
+  /** `onAudit` gets the audit row each completed action writes with its outcome (the audit log). */
+  constructor(private readonly onAudit?: (row: AuditRow) => void) {}
+
   /** Makes a journey version known (and the journey published). */
   publish(journey: PublishedJourney): void {
     this.definitions.set(`${journey.id}@${journey.version}`, journey.definition);
@@ -99,5 +102,6 @@ export class MemoryRunStore implements RunStore, EntryStore, DueRuns, ActionLedg
 
   async complete(run: RunRecord, nodeId: string, outcome: unknown, audit: AuditRow | null): Promise<void> {
     this.actions.set(`${run.id}\u0000${nodeId}`, { state: 'done', outcome: clone(outcome), audit });
+    if (audit) this.onAudit?.(audit);
   }
 }
