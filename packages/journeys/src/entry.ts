@@ -1,7 +1,6 @@
 import type { JourneyDefinition } from './definition';
-import type { EngineDeps, RunEvent, RunRecord } from './ports';
+import type { EngineDeps, RunEvent, RunRecord, StepScheduler } from './ports';
 import { evaluateAll } from './engine';
-import type { StepScheduler } from './runner';
 
 export interface PublishedJourney {
   id: string;

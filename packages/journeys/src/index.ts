@@ -1,4 +1,5 @@
-// Public surface of the journey engine.
+// Public surface of the journey engine: definitions, the engine and its ports. Adapters live at
+// subpaths (`@overture/journeys/bullmq`), in-memory fakes of the ports at `@overture/journeys/testing`.
 export {
   channelNames,
   journeyDefinitionSchema,
@@ -27,19 +28,7 @@ export { hashUnit } from './hash';
 export { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone, zonedParts, zonedTimeToUtc, type QuietHours } from './time';
 export { checkChannel, chooseChannel, chooseSendTime, effectiveCaps, engagementRatios, minTimeSamples, type ChannelChoice, type TimeChoice } from './choice';
 export { StepRunner, evaluateAll, evaluateCondition, type StepAttempt, type StepResult } from './engine';
-export {
-  advanceRun,
-  createStepsQueue,
-  processStep,
-  startStepWorker,
-  stepJobId,
-  stepsQueueName,
-  StepScheduler,
-  terminalStatuses,
-  type Scheduled,
-  type StepJob,
-  type StepWorkerOptions,
-} from './runner';
+export { advanceRun, processStep, terminalStatuses } from './runner';
 export { reconcile, type DueRuns, type ReconcileReport } from './reconciler';
 export { enterJourney, enterOnEvents, eventCandidate, oncePerOccurrence, type EntryCandidate, type EntryStore, type PublishedJourney } from './entry';
 export { broadcastDue, calendarDate, dateTriggerOccurrence, eventIsGoal, eventStartsJourney, goalRevenue, type TriggerEvent } from './triggers';

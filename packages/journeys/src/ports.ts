@@ -211,6 +211,44 @@ export class PermanentWebhookError extends Error {}
 /** Thrown by a step that must run again later: its job fails this attempt and the queue retries it with backoff. */
 export class RetryStepError extends Error {}
 
+/** One step of one run to execute at or after `wakeAt` (null: at once). */
+export interface Scheduled {
+  runId: string;
+  step: number;
+  wakeAt: number | null;
+  /** Attempts of this step's job, retried with exponential backoff (a webhook's retries); the scheduler's default when absent. */
+  attempts?: number;
+}
+
+/** Deterministic: a step is scheduled at most once however often it is re-scheduled. */
+export function stepJobId(runId: string, step: number): string {
+  return `${runId}.${step}`;
+}
+
+/**
+ * Where a step's job is: `missing` (never scheduled, or lost), `waiting` (due, not yet taken), `active`,
+ * `delayed` (until its wake time), `backoff` (delayed after a failed attempt, before the next one),
+ * `failed` (out of attempts) or `completed`.
+ */
+export type StepJobState = 'missing' | 'waiting' | 'active' | 'delayed' | 'backoff' | 'failed' | 'completed';
+
+/**
+ * Runs each step of a run later, once, by its deterministic id (`stepJobId`): scheduling a step that
+ * already has a job does nothing. A job whose step throws RetryStepError is attempted again after a
+ * backoff while it has attempts left. The engine's clock decides when a step is due; a scheduler may
+ * run a step early (the engine leaves it for later) but must not lose it.
+ */
+export interface StepScheduler {
+  schedule(items: Scheduled[]): Promise<void>;
+  state(runId: string, step: number): Promise<StepJobState>;
+  /** Makes a delayed step due now (its wake time has come by the engine's clock). */
+  promote(runId: string, step: number): Promise<void>;
+  /** Attempts a failed step again. */
+  retry(runId: string, step: number): Promise<void>;
+  /** Forgets the step's job (whatever its state), so that the step can be scheduled again. */
+  cancel(runId: string, step: number): Promise<void>;
+}
+
 export interface EngineDeps {
   clock: Clock;
   runs: RunStore;

@@ -244,7 +244,7 @@ describe.each(['postgres', 'pglite'] as const)('journeys end to end, with %s', (
     await ingestEvents(app, ws.id, [{ type: 'track', userId: 'p', event: 'Ping' }]);
     await until(() => runsOf(app, j.id), (r) => r[0]?.status === 'waiting', 15_000, 'waiting');
     await setJourneyStatus(app.postgres.db, ws.id, j.id, 'archive');
-    await new Promise((r) => setTimeout(r, 2_100)); // the engine caches a journey's status for 2 s
+    // Past the wait, and past the 2 s the engine caches a journey's status for (by its clock).
     clock.advance(61_000);
     await rt.reconcile({ graceMs: 0 });
     await until(() => runsOf(app, j.id), (r) => r[0]?.status === 'exited', 15_000, 'exited');

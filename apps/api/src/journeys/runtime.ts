@@ -1,19 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
-import {
-  createStepsQueue,
-  reconcile,
-  startStepWorker,
-  StepScheduler,
-  systemClock,
-  type Channel,
-  type ChannelName,
-  type Clock,
-  type EngineDeps,
-  type ReconcileReport,
-  type StepJob,
-} from '@overture/journeys';
+import { reconcile, systemClock, type Channel, type ChannelName, type Clock, type EngineDeps, type ReconcileReport } from '@overture/journeys';
+import { BullmqStepScheduler, createStepsQueue, startStepWorker, type StepJob } from '@overture/journeys/bullmq';
 import type { Database } from '../stores/postgres';
 import { createWorkerRedis } from '../stores/redis';
 import type { ClickHouseClient } from '../stores/clickhouse';
@@ -53,7 +42,7 @@ export interface JourneyRuntime {
   deps: EngineDeps;
   store: PostgresRunStore;
   profiles: ProfileDirectory;
-  scheduler: StepScheduler;
+  scheduler: BullmqStepScheduler;
   queue: Queue<StepJob>;
   recorder: StoreRecorder;
   clock: Clock;
@@ -69,7 +58,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
   const recorder = new StoreRecorder(o.db, o.clickhouse, o.log ?? null);
   const queue = createStepsQueue(o.redis, o.prefix);
   queue.on('error', () => undefined);
-  const scheduler = new StepScheduler(queue, clock, o.retryBackoffMs);
+  const scheduler = new BullmqStepScheduler(queue, clock, o.retryBackoffMs);
   const deps: EngineDeps = {
     clock,
     runs: store,
@@ -98,7 +87,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
       workers.push({ worker, connection });
       return worker;
     },
-    reconcile: (options = {}) => reconcile(store, queue, scheduler, clock.now(), { graceMs: 30_000, ...options }),
+    reconcile: (options = {}) => reconcile(store, scheduler, clock.now(), { graceMs: 30_000, ...options }),
     async close() {
       unsubscribe?.();
       for (const w of workers.splice(0)) {

@@ -1,21 +1,9 @@
 // Helpers for the journey tests (real stores, real Redis): a clock tests move by hand, and polling.
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@overture/journeys';
 import type { App } from '../app';
 import { createJourney, publishJourney, saveDraft } from './journeys';
 
-export class ManualClock implements Clock {
-  constructor(private t: number) {}
-  now(): number {
-    return this.t;
-  }
-  set(iso: string | number): void {
-    this.t = typeof iso === 'number' ? iso : Date.parse(iso);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+export { ManualClock } from '@overture/journeys/testing';
 
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const end = Date.now() + timeoutMs;
