@@ -21,7 +21,7 @@ const schema = z.object({
   XDG_CONFIG_HOME: z.string().optional(),
   OVERTURE_DEMO: bool.default(true),
   OVERTURE_WORKER: bool.default(true),
-  OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('overture'),
+  OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, - and :').default('overture'),
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
