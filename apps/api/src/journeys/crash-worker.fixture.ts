@@ -36,6 +36,8 @@ async function main() {
       OVERTURE_QUEUE_PREFIX: prefix,
       OVERTURE_SECRET: secret,
       OVERTURE_DEMO: 'false',
+      // The relay is this machine's loopback listener, as in every test app.
+      OUTBOUND_ALLOW: '127.0.0.1',
       LOG_LEVEL: 'error',
     }),
   );
