@@ -58,7 +58,8 @@ export async function insertRaw(
     await chdb.chdb.rawInsert({ table, columns, values: body, format });
     return;
   }
-  await client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([body]), format });
+  // Raw formats need a byte stream: `Readable.from` would make an object-mode one, which the client refuses.
+  await client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([body], { objectMode: false }), format });
 }
 
 export async function clickhouseHealth(client: ClickHouseClient): Promise<{ ok: boolean; error?: string }> {
