@@ -30,7 +30,8 @@ export function importProgress(options: ProgressOptions) {
 
   const load = (p: LoadProgress) => {
     const now = clock();
-    const done = Math.min(1, p.phase === 'read' ? p.bytes / Math.max(1, p.totalBytes) : p.written / Math.max(1, p.toWrite));
+    // Reading is done when the parser has seen the last line, not when the last byte was read.
+    const done = p.phase === 'read' ? (p.readDone ? 1 : Math.min(0.99, p.bytes / Math.max(1, p.totalBytes))) : Math.min(1, p.written / Math.max(1, p.toWrite));
     const percent = Math.floor(done * 100);
     const what = p.phase === 'read' ? `reading  ${p.lines.toLocaleString('en')} lines` : `writing  ${p.written.toLocaleString('en')}/${p.toWrite.toLocaleString('en')} events`;
     if (options.tty) {

@@ -29,7 +29,8 @@ export interface RetailLoadResult {
 export interface RetailLoadOptions {
   /** Added to every timestamp (the demo moves the sample so that it ends today). */
   shiftMs?: number;
-  onProgress?: (p: ReadProgress & { phase: 'read' | 'write'; written: number; toWrite: number }) => void;
+  /** `readDone` marks the end of the read phase (the parser lags the bytes read). */
+  onProgress?: (p: ReadProgress & { phase: 'read' | 'write'; written: number; toWrite: number; readDone?: boolean }) => void;
   batchSize?: number;
 }
 
@@ -65,6 +66,8 @@ export async function loadRetailCsv(app: App, workspaceId: string, path: string,
   // writes nothing. Lines of an invoice are not always contiguous, so all are folded first.
   const { invoices: all, customers, products, kinds } = await collectInvoices(validLines(), rejected);
   result.kinds = kinds;
+  last = { ...last, bytes: last.totalBytes, lines: result.lines };
+  options.onProgress?.({ ...last, phase: 'read', written: 0, toWrite: 0, readDone: true });
   result.rejectedInvoices = rejected.size;
   const invoices = all.filter((inv) => invoiceKind(inv) !== 'none');
   result.nonSales = all.length - invoices.length;

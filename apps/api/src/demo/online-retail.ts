@@ -81,14 +81,19 @@ export async function* readRetailCsv(path: string, onProgress?: (p: ReadProgress
   let lines = 0;
   if (onProgress) input.on('data', () => onProgress({ bytes: input.bytesRead, totalBytes, lines }));
   const gunzip = path.endsWith('.gz') ? createGunzip() : null;
-  const parser = parse({ relax_column_count: true, bom: true, skip_empty_lines: true, info: true });
-  const fail = (err: Error | null) => {
-    if (!err || !gunzip || err instanceof CsvError) return;
-    // The compressed bytes the inflater had taken in when it failed: where the damage is.
-    parser.destroy(new RetailFileError(`${path}: broken gzip at byte ${gunzip.bytesWritten.toLocaleString('en')} of ${totalBytes.toLocaleString('en')} (${err.message})`));
-  };
-  if (gunzip) pipeline(input, gunzip, parser, fail);
-  else pipeline(input, parser, fail);
+  // Where the last complete record ended, as the parser sees it: it reads ahead of the consumer, and
+  // a quoting error discards the records it had buffered.
+  let parsedEnd = 0;
+  const parser = parse({
+    relax_column_count: true, bom: true, skip_empty_lines: true, info: true,
+    on_record: (record, context) => {
+      parsedEnd = context.lines;
+      return record;
+    },
+  });
+  const noop = () => {};
+  if (gunzip) pipeline(input, gunzip, parser, noop);
+  else pipeline(input, parser, noop);
   let first = true;
   // The line where the current record begins is the one after the previous record ended.
   let previousEnd = 0;
@@ -107,7 +112,11 @@ export async function* readRetailCsv(path: string, onProgress?: (p: ReadProgress
       yield parseRetailRecord(record, begins);
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new RetailFileError(`${path}: line ${previousEnd + 1}: broken CSV quoting in the record that begins here (${err.message.replace(/\s*at line \d+\.?/, '')})`);
+    if (err instanceof CsvError) throw new RetailFileError(`${path}: line ${parsedEnd + 1}: broken CSV quoting in the record that begins here (${err.message.replace(/\s*at line \d+\.?/, '')})`);
+    // The compressed bytes the inflater had taken in when it failed: where the damage is.
+    if (gunzip && /^Z_/.test(String((err as { code?: string }).code))) {
+      throw new RetailFileError(`${path}: broken gzip at byte ${gunzip.bytesWritten.toLocaleString('en')} of ${totalBytes.toLocaleString('en')} (${(err as Error).message})`);
+    }
     throw err;
   } finally {
     input.destroy();
