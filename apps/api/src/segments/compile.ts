@@ -14,6 +14,8 @@ export interface CompileOptions {
   /** Evaluate only the profiles in `{pids}` (real-time refresh of a few profiles). */
   scoped: boolean;
   now: Date;
+  /** The instant windows end at (the workspace's as-of); default `now`. Returned as the `asOf` parameter. */
+  asOf?: Date;
   /** Prefix of this condition's parameter names, so several conditions can share one query. */
   prefix?: string;
 }
@@ -133,7 +135,7 @@ class Compiler {
 export function compileCondition(c: Condition, options: CompileOptions): { sql: string; params: Params } {
   const compiler = new Compiler(options);
   const sql = compiler.compile(c);
-  return { sql, params: compiler.params };
+  return { sql, params: { ...compiler.params, asOf: chTime((options.asOf ?? options.now).getTime()) } };
 }
 
 /** Members of a condition: `SELECT profile_id` over the workspace's (or the scoped) profiles. */

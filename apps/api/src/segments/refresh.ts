@@ -14,8 +14,8 @@ export interface Transition {
 }
 
 function compiled(definition: Condition, scoped: boolean, workspaceId: string, now: Date, asOf: Date): { sql: string; params: Params } {
-  const c = compileCondition(definition, { scoped, now });
-  return { sql: membersSql(c.sql, scoped), params: { ...c.params, ws: workspaceId, now: chTime(now.getTime()), asOf: chTime(asOf.getTime()) } };
+  const c = compileCondition(definition, { scoped, now, asOf });
+  return { sql: membersSql(c.sql, scoped), params: { ...c.params, ws: workspaceId, now: chTime(now.getTime()) } };
 }
 
 /** Live size of a definition that is still being edited. */
@@ -165,12 +165,12 @@ export async function refreshProfilesSegments(app: App, workspaceId: string, pro
   );
   const isIn = new Set(state?.current ?? []);
   const asOf = await asOfFor(app.postgres.db, workspaceId, now);
-  const shared = { ws: workspaceId, now: chTime(now.getTime()), asOf: chTime(asOf.getTime()), pids: profileIds, ids: state?.ids ?? [], idPids: state?.idPids ?? [] };
+  const shared = { ws: workspaceId, now: chTime(now.getTime()), pids: profileIds, ids: state?.ids ?? [], idPids: state?.idPids ?? [] };
   const all: Transition[] = [];
   for (const level of dependencyLevels(segments)) {
     const params: Params = { ...shared };
     const flags = level.map((s, n) => {
-      const c = compileCondition(s.definition, { scoped: true, now, prefix: `s${n}_` });
+      const c = compileCondition(s.definition, { scoped: true, now, asOf, prefix: `s${n}_` });
       Object.assign(params, c.params);
       return `toUInt8(${c.sql})`;
     });
