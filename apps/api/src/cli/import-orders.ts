@@ -1,25 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { App } from '../app';
-import { getWorkspace } from '../workspaces';
-import { loadRetailCsv, type RetailLoadOptions } from '../demo/load-retail';
+import { asOfAfterImport, getWorkspace, setAsOf } from '../workspaces';
+import { loadRetailCsv } from '../demo/load-retail';
 import { recomputeWorkspace } from '../segments';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
+import { importProgress } from './import-progress';
 
-const width = 30;
-
-/** A one-line progress bar on stderr, redrawn at most every 100 ms (stdout stays clean for the summary). */
-function progressBar(): NonNullable<RetailLoadOptions['onProgress']> {
-  let drawn = 0;
-  return (p) => {
-    const now = Date.now();
-    const done = p.phase === 'read' ? p.bytes / Math.max(1, p.totalBytes) : p.written / Math.max(1, p.toWrite);
-    if (now - drawn < 100 && done < 1) return;
-    drawn = now;
-    const filled = Math.round(Math.min(1, done) * width);
-    const what = p.phase === 'read' ? `reading  ${p.lines.toLocaleString('en')} lines` : `writing  ${p.written.toLocaleString('en')}/${p.toWrite.toLocaleString('en')} events`;
-    process.stderr.write(`\r  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(done * 100)).padStart(3)}%  ${what}   `);
-  };
-}
+/** Some lines did not parse: their invoices were left out (reported above), the rest imported. */
+export class ImportIncompleteError extends Error {}
 
 export async function importOrdersCommand(app: App, args: ParsedArgs): Promise<void> {
   const file = args.positionals[2];
@@ -28,15 +16,23 @@ export async function importOrdersCommand(app: App, args: ParsedArgs): Promise<v
   const workspaceId = requireFlag(args, 'workspace');
   if (!(await getWorkspace(app.postgres.db, workspaceId))) throw new UsageError(`No workspace with id ${workspaceId}`);
   const started = Date.now();
-  const result = await loadRetailCsv(app, workspaceId, file, { onProgress: process.stderr.isTTY ? progressBar() : undefined });
+  const progress = importProgress({ tty: Boolean(process.stderr.isTTY), write: (t) => process.stderr.write(t) });
+  // Throws (and writes nothing) when the file itself is broken: one line, exit 1.
+  const result = await loadRetailCsv(app, workspaceId, file, { onProgress: progress.load });
   await app.writer.drain();
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  // Historical data is scored as of the day after its last order, not as of today.
+  const asOf = asOfAfterImport(result.lastOrderAt);
+  if (asOf) await setAsOf(app.postgres.db, workspaceId, asOf);
   // Profiles, RFM and segments would otherwise wait for the next scheduled refresh.
-  const recomputed = await recomputeWorkspace(app, workspaceId);
-  for (const e of result.errors.slice(0, 50)) console.error(`  line ${e.line}: ${e.message} (skipped)`);
+  const recomputed = await progress.recompute(() => recomputeWorkspace(app, workspaceId));
+  for (const e of result.errors.slice(0, 50)) console.error(`  line ${e.line}: ${e.message} (${e.invoiceNo ? `invoice ${e.invoiceNo} not imported` : 'skipped'})`);
   if (result.errors.length > 50) console.error(`  … and ${result.errors.length - 50} more bad lines`);
+  const k = result.kinds;
   console.log(
-    `Imported ${result.invoices} invoices (${result.refunds} refunds) of ${result.customers} customers and ${result.products} products ` +
-      `(${result.events} events) from ${result.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s (profiles and segments recomputed in ${((recomputed.featuresMs + recomputed.segmentsMs) / 1000).toFixed(1)} s); ${result.errors.length} bad lines skipped`,
+    `Imported ${result.invoices - result.refunds} orders (${result.guestOrders} of guests, not ranked as customers) and ${result.refunds} refunds ` +
+      `of ${result.customers} customers and ${result.products} products (${result.events} events) from ${result.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `lines: ${k.product} product, ${k.refund} refund, ${k.fee} fee, ${k.adjustment} adjustment, ${k.writeoff} write-off; ${result.nonSales} invoices without a sale; ` +
+      `${asOf ? `figures as of ${asOf.toISOString().slice(0, 10)}; ` : ''}profiles and segments recomputed in ${((recomputed.featuresMs + recomputed.segmentsMs) / 1000).toFixed(1)} s`,
   );
+  if (result.errors.length > 0) throw new ImportIncompleteError(`${result.errors.length} bad lines: ${result.rejectedInvoices} invoices not imported (listed above)`);
 }

@@ -40,8 +40,8 @@ describe('pnpm overture import orders (online-retail loader)', () => {
     const result = await loadRetailCsv(app, ws.id, file);
     await app.writer.drain();
     expect(result.errors).toEqual([
-      { line: 4, message: 'Quantity "six" is not an integer' },
-      { line: 6, message: 'InvoiceDate "not a date" is not a date (YYYY-MM-DD HH:MM)' },
+      { line: 4, message: 'Quantity "six" is not an integer', invoiceNo: '536366' },
+      { line: 6, message: 'InvoiceDate "not a date" is not a date that exists (YYYY-MM-DD HH:MM)', invoiceNo: '536368' },
     ]);
     expect(result).toMatchObject({ lines: 8, invoices: 4, refunds: 1, customers: 2, products: 5 });
     const rows = await orders();

@@ -15,6 +15,8 @@
  *
  * Cost: one pass over all events without JSON parsing, and one over the few events whose
  * properties matter (orders, refunds, engagement), joined by profile.
+ * Time-relative features (days since the last visit or order, and what derives from them) are computed
+ * as of `{asOf:DateTime64(3)}`: now for live data, the workspace's stored as-of for historical data.
  * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.
  */
 
@@ -51,7 +53,8 @@ export const rfmSegments = ['Champions', 'Loyal', 'Potential Loyalist', 'New Cus
 export type RfmSegment = (typeof rfmSegments)[number];
 
 /**
- * RFM. Customers are the workspace's profiles with at least one `Order Completed`. Each of R, F, M
+ * RFM. Customers are the workspace's identified profiles (an event with a user id) with at least one
+ * `Order Completed`; guest checkouts keep their orders and revenue but are not ranked. Each of R, F, M
  * ranks them ascending on one value: R on the day (UTC) of the last order, F on the number of orders,
  * M on net revenue (orders − refunds, rounded to cents). Ties share the lowest rank (SQL RANK()), and
  * score = 1 + floor(5 · (rank − 1) / customers), so equal values always get equal scores and a score
@@ -79,9 +82,9 @@ export const featureColumns = [
 const baseColumns = featureColumns.filter((c) => !c.startsWith('rfm_'));
 
 function scoreSql(scoped: boolean, k: 'r' | 'f' | 'm'): string {
-  if (scoped) return `if(orders = 0, 0, toUInt8(1 + arrayCount(c -> ${rfmValues[k]} > c, th.${k})))`;
+  if (scoped) return `if(ranked = 0, 0, toUInt8(1 + arrayCount(c -> ${rfmValues[k]} > c, th.${k})))`;
   // Rank with ties sharing the lowest rank (RANK()); score = 1 + floor(5 · (rank − 1) / customers).
-  return `if(orders = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY orders > 0 ORDER BY ${rfmValues[k]}) - 1), count() OVER (PARTITION BY orders > 0))))`;
+  return `if(ranked = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY ranked ORDER BY ${rfmValues[k]}) - 1), count() OVER (PARTITION BY ranked))))`;
 }
 
 /** A campaign field from Segment's `context.campaign`, else from the SDK session's landing campaign. */
@@ -144,7 +147,7 @@ FROM (
     toUInt32(if(empty(ts), 0, 1 + arrayCount(g -> g > 1800, arrayDifference(ts)))) AS sessions,
     toFloat64(arraySum(arrayFilter(g -> g <= 1800, arrayDifference(ts)))) AS session_seconds,
     if(sessions = 0, 0, session_seconds / sessions) AS avg_session_seconds,
-    toInt32(dateDiff('day', last_seen, {now:DateTime64(3)})) AS days_since_last_visit,
+    toInt32(dateDiff('day', last_seen, {asOf:DateTime64(3)})) AS days_since_last_visit,
     page_views, if(sessions = 0, 0, page_views / sessions) AS pages_per_session,
     d.engaged_seconds AS engaged_seconds, ifNotFinite(d.scroll_depth, 0) AS avg_scroll_depth, rage_clicks, d.form_abandons AS form_abandons,
     greatest(0, least(100, round(25 * log10(1 + sessions) + 25 * log10(1 + page_views) + 25 * log10(1 + engaged_seconds / 60)
@@ -163,7 +166,8 @@ FROM (
       'referral') AS referrer_class,
     orders, d.revenue AS revenue, d.refunds AS refunds, revenue - refunds AS net_revenue, if(orders = 0, 0, revenue / orders) AS avg_order_value,
     if(orders = 0, NULL, first_order_raw) AS first_order_at, if(orders = 0, NULL, last_order_raw) AS last_order_at,
-    if(orders = 0, NULL, toInt32(dateDiff('day', last_order_raw, {now:DateTime64(3)}))) AS days_since_last_order,
+    if(orders = 0, NULL, toInt32(dateDiff('day', last_order_raw, {asOf:DateTime64(3)}))) AS days_since_last_order,
+    toUInt8(orders > 0 AND identified) AS ranked,
     d.products_bought AS products_bought, d.categories_bought AS categories_bought,
     JSONExtractString(ifNull(t.traits['email'], '')) AS email,
     toUInt8(email != '' AND ifNull(t.traits['unsubscribed'], '') != 'true' AND ifNull(t.traits['email_consent'], '') != 'false' AND email_unsubscribes = 0) AS email_consent,
@@ -186,6 +190,7 @@ FROM (
       argMinIf(e.context, e.timestamp, e.type = 'page') AS first_ctx,
       argMaxIf(e.context, e.timestamp, e.type = 'page' AND position(e.context, '"campaign"') > 0) AS last_ctx,
       toUInt32(countIf(${isOrder})) AS orders,
+      countIf(e.user_id != '') > 0 AS identified,
       minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
       countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
       countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions
@@ -222,6 +227,6 @@ SELECT {ws:String}, {now:DateTime64(3)}, n,
   arrayMap(k -> ms[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5])
 FROM (
   SELECT count() AS n, arraySort(groupArray(${rfmValues.r})) AS rs, arraySort(groupArray(${rfmValues.f})) AS fs, arraySort(groupArray(${rfmValues.m})) AS ms
-  FROM profile_features WHERE workspace_id = {ws:String} AND orders > 0
+  FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r > 0
 )
 WHERE n > 0`;

@@ -4,6 +4,7 @@ import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
 import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';
 import { nextVersion, run, selectRows } from './sql';
 import { profileIdentitiesSql } from './identity';
+import { asOfFor } from '../workspaces/as-of';
 
 export interface RecomputeTimings {
   identitiesMs: number;
@@ -22,7 +23,8 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
   await saveBackfillMark(app, workspaceId, startedAt);
   const t2 = performance.now();
   const now = chTime(Date.now());
-  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now });
+  const asOf = chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
+  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   return { identitiesMs: t1 - t0, traitsMs: t2 - t1, featuresMs: performance.now() - t2 };
 }
@@ -42,5 +44,6 @@ export async function refreshProfileFeatures(app: App, workspaceId: string, prof
   );
   if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   if (!state || state.ids.length === 0) return;
-  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, ids: state.ids, idPids: state.idPids });
+  const asOf = chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
+  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: state.ids, idPids: state.idPids });
 }

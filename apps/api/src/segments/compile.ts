@@ -6,13 +6,16 @@ import type { Condition, Leaf } from './schema';
 /**
  * Compiles a condition tree to a ClickHouse boolean over `profile_features AS f`. Every value from
  * the tree becomes a `{pN:Type}` parameter; column names come only from the schema's enums.
- * Shared parameters: `{ws:String}`, `{now:DateTime64(3)}` and, when scoped, `{pids:Array(String)}`
+ * Shared parameters: `{ws:String}`, `{now:DateTime64(3)}`, `{asOf:DateTime64(3)}` (the instant windows
+ * such as "in the last N days" end at: the workspace's as-of) and, when scoped, `{pids:Array(String)}`
  * (the profiles) with `{ids:Array(String)}` / `{idPids:Array(String)}` (their distinct ids → profile).
  */
 export interface CompileOptions {
   /** Evaluate only the profiles in `{pids}` (real-time refresh of a few profiles). */
   scoped: boolean;
   now: Date;
+  /** The instant windows end at (the workspace's as-of); default `now`. Returned as the `asOf` parameter. */
+  asOf?: Date;
   /** Prefix of this condition's parameter names, so several conditions can share one query. */
   prefix?: string;
 }
@@ -34,8 +37,8 @@ class Compiler {
   }
 
   time(w: { at: string } | { daysAgo: number }): string {
-    const ms = 'at' in w ? Date.parse(w.at) : this.options.now.getTime() - w.daysAgo * 86_400_000;
-    return this.param(chTime(ms), 'DateTime64(3)');
+    if ('at' in w) return this.param(chTime(Date.parse(w.at)), 'DateTime64(3)');
+    return `({asOf:DateTime64(3)} - toIntervalDay(${this.param(w.daysAgo, 'UInt32')}))`;
   }
 
   /** A typed comparison of a JSON value (text of one JSON document) against a scalar. */
@@ -132,7 +135,7 @@ class Compiler {
 export function compileCondition(c: Condition, options: CompileOptions): { sql: string; params: Params } {
   const compiler = new Compiler(options);
   const sql = compiler.compile(c);
-  return { sql, params: compiler.params };
+  return { sql, params: { ...compiler.params, asOf: chTime((options.asOf ?? options.now).getTime()) } };
 }
 
 /** Members of a condition: `SELECT profile_id` over the workspace's (or the scoped) profiles. */

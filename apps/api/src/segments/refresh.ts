@@ -5,6 +5,7 @@ import { profileKey, topics } from '../stores/invalidation';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
+import { asOfFor } from '../workspaces/as-of';
 import { listSegments, markComputed, refreshOrder, type Segment } from './store';
 
 export interface Transition {
@@ -12,14 +13,15 @@ export interface Transition {
   entered: boolean;
 }
 
-function compiled(definition: Condition, scoped: boolean, workspaceId: string, now: Date): { sql: string; params: Params } {
-  const c = compileCondition(definition, { scoped, now });
+function compiled(definition: Condition, scoped: boolean, workspaceId: string, now: Date, asOf: Date): { sql: string; params: Params } {
+  const c = compileCondition(definition, { scoped, now, asOf });
   return { sql: membersSql(c.sql, scoped), params: { ...c.params, ws: workspaceId, now: chTime(now.getTime()) } };
 }
 
 /** Live size of a definition that is still being edited. */
 export async function estimateSize(app: App, workspaceId: string, definition: Condition): Promise<{ size: number; profiles: number }> {
-  const { sql, params } = compiled(definition, false, workspaceId, new Date());
+  const now = new Date();
+  const { sql, params } = compiled(definition, false, workspaceId, now, await asOfFor(app.postgres.db, workspaceId, now));
   const rows = await selectRows<{ size: string; profiles: string }>(
     app.clickhouse,
     `SELECT (SELECT count() FROM (${sql})) AS size, (SELECT count() FROM profile_features WHERE workspace_id = {ws:String}) AS profiles`,
@@ -29,8 +31,8 @@ export async function estimateSize(app: App, workspaceId: string, definition: Co
 }
 
 /** Profiles whose membership differs from what is materialised, with their new state. */
-async function diff(app: App, segment: Segment, now: Date): Promise<Transition[]> {
-  const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now);
+async function diff(app: App, segment: Segment, now: Date, asOf: Date): Promise<Transition[]> {
+  const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now, asOf);
   const rows = await selectRows<{ profile_id: string; is_in: number }>(
     app.clickhouse,
     `SELECT profile_id, is_in FROM (
@@ -93,8 +95,9 @@ async function applyTransitions(app: App, segment: Segment, transitions: Transit
 export async function refreshSegment(app: App, segment: Segment, now = new Date()): Promise<{ size: number; entered: number; exited: number }> {
   let entered = 0;
   let exited = 0;
+  const asOf = await asOfFor(app.postgres.db, segment.workspaceId, now);
   if (segment.computedVersion === null) {
-    const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now);
+    const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now, asOf);
     await run(
       app.clickhouse,
       `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
@@ -102,7 +105,7 @@ export async function refreshSegment(app: App, segment: Segment, now = new Date(
       { ...params, sid: segment.id, version: await nextVersion(app) },
     );
   } else {
-    const transitions = await diff(app, segment, now);
+    const transitions = await diff(app, segment, now, asOf);
     await applyTransitions(app, segment, transitions, now);
     entered = transitions.filter((t) => t.entered).length;
     exited = transitions.length - entered;
@@ -161,12 +164,13 @@ export async function refreshProfilesSegments(app: App, workspaceId: string, pro
     { ws: workspaceId, pids: profileIds, sids: segments.map((s) => s.id) },
   );
   const isIn = new Set(state?.current ?? []);
+  const asOf = await asOfFor(app.postgres.db, workspaceId, now);
   const shared = { ws: workspaceId, now: chTime(now.getTime()), pids: profileIds, ids: state?.ids ?? [], idPids: state?.idPids ?? [] };
   const all: Transition[] = [];
   for (const level of dependencyLevels(segments)) {
     const params: Params = { ...shared };
     const flags = level.map((s, n) => {
-      const c = compileCondition(s.definition, { scoped: true, now, prefix: `s${n}_` });
+      const c = compileCondition(s.definition, { scoped: true, now, asOf, prefix: `s${n}_` });
       Object.assign(params, c.params);
       return `toUInt8(${c.sql})`;
     });

@@ -10,6 +10,8 @@ export interface WorkspacesTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  /** Time-relative features are computed as of this instant; null: now (live data). */
+  as_of: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiKeysTable {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { createWorkspace, workspacesOfUser, writeKeyOf } from '../../workspaces';
+import { TRPCError } from '@trpc/server';
+import { createWorkspace, setAsOf, workspacesOfUser, writeKeyOf } from '../../workspaces';
+import { recomputeWorkspace } from '../../segments';
 import { protectedProcedure, router, workspaceProcedure } from '../trpc';
 
 export const workspacesRouter = router({
@@ -13,6 +15,25 @@ export const workspacesRouter = router({
 
   get: workspaceProcedure.query(async ({ ctx }) => {
     const ws = await ctx.app.postgres.db.selectFrom('workspaces').selectAll().where('id', '=', ctx.workspaceId).executeTakeFirstOrThrow();
-    return { id: ws.id, name: ws.name, createdAt: ws.created_at, writeKey: (await writeKeyOf(ctx.app.postgres.db, ws.id)) ?? null, role: ctx.role };
+    return {
+      id: ws.id, name: ws.name, createdAt: ws.created_at, writeKey: (await writeKeyOf(ctx.app.postgres.db, ws.id)) ?? null, role: ctx.role,
+      asOf: ws.as_of ? new Date(ws.as_of).toISOString() : null,
+    };
   }),
+
+  /**
+   * The instant recency, churn risk, CLTV and segment windows are computed as of: a day (UTC midnight)
+   * for historical data, or null for now. Features and segments are recomputed at once.
+   */
+  setAsOf: workspaceProcedure
+    .input(z.object({ asOf: z.iso.date({ error: 'asOf must be a date (YYYY-MM-DD) or null' }).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const asOf = input.asOf === null ? null : new Date(`${input.asOf}T00:00:00Z`);
+      if (asOf && (asOf.getTime() > Date.now() + 86_400_000 || asOf.getUTCFullYear() < 1971)) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'asOf must be a day between 1971 and tomorrow' });
+      }
+      await setAsOf(ctx.app.postgres.db, ctx.workspaceId, asOf);
+      await recomputeWorkspace(ctx.app, ctx.workspaceId);
+      return { asOf: asOf?.toISOString() ?? null };
+    }),
 });

@@ -5,6 +5,7 @@ import { Link, setSearchParams, useLocation, workspacePath } from '../../router'
 import { ProfileView } from './ProfileView';
 import '../segments/common.css';
 import './profiles.css';
+import { AsOfBanner } from '../../components/AsOfBanner';
 
 /** `/profiles?q=…` searches; `/profiles/<id>` (profile, user or anonymous id) opens one profile. */
 export function ProfilesPage({ workspaceId, rest }: { workspaceId: string; rest: string[] }) {
@@ -30,6 +31,7 @@ function ProfileSearch({ workspaceId }: { workspaceId: string }) {
       <div className="page-header">
         <h1>Profiles</h1>
       </div>
+      <AsOfBanner workspaceId={workspaceId} />
       <form className="card profile-search" onSubmit={submit} role="search">
         <label>
           Find a profile

@@ -8,6 +8,7 @@ import { rfmSegmentList } from '../segments/catalog';
 import { buildGrid, heatColor, heatText, segmentColors, type Metric } from './grid';
 import '../segments/common.css';
 import './rfm.css';
+import { AsOfBanner } from '../../components/AsOfBanner';
 
 /** The R × F grid of the workspace's customers; `?cell=<r>-<f>` lists one cell's profiles. */
 export function RfmPage({ workspaceId }: { workspaceId: string }) {
@@ -42,6 +43,7 @@ export function RfmPage({ workspaceId }: { workspaceId: string }) {
           </button>
         </div>
       </div>
+      <AsOfBanner workspaceId={workspaceId} />
       {recompute.error && <p className="form-error">Could not recompute: {recompute.error.message}</p>}
 
       <div className="rfm-layout">

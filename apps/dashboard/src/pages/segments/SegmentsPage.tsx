@@ -7,6 +7,7 @@ import { SegmentBuilder } from './SegmentBuilder';
 import { formatMoney, formatShare } from './pie';
 import './common.css';
 import './segments.css';
+import { AsOfBanner } from '../../components/AsOfBanner';
 
 // recharts is heavy: load it with the PIE chart only.
 const PieChart = lazy(() => import('./PieChart').then((m) => ({ default: m.PieChart })));
@@ -31,6 +32,7 @@ function SegmentList({ workspaceId }: { workspaceId: string }) {
           New segment
         </Link>
       </div>
+      <AsOfBanner workspaceId={workspaceId} />
 
       <section className="card" aria-label="Segment list">
         {segments.isError ? (

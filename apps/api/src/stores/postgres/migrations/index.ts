@@ -11,6 +11,7 @@ import * as m0080 from './0080_journey_broadcasts';
 import * as m0090 from './0090_row_versions';
 import * as m0100 from './0100_onsite_dismissals';
 import * as m0110 from './0110_email_sends_journey_steps';
+import * as m0120 from './0120_workspace_as_of';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0090_row_versions': m0090,
   '0100_onsite_dismissals': m0100,
   '0110_email_sends_journey_steps': m0110,
+  '0120_workspace_as_of': m0120,
 };
