@@ -4,6 +4,13 @@ import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
 import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';
 import { nextVersion, run, selectRows } from './sql';
 import { profileIdentitiesSql } from './identity';
+import { fitWorkspaceClv } from './clv/store';
+
+/**
+ * The instant a workspace's time-relative features (churn risk, CLTV) are computed as of: the wall
+ * clock for now; a workspace's stated as-of time replaces it here.
+ */
+export const asOfTime = (_workspaceId: string, nowMs: number) => nowMs;
 
 export interface RecomputeTimings {
   identitiesMs: number;
@@ -12,7 +19,7 @@ export interface RecomputeTimings {
 }
 
 /** Features and RFM of every profile of a workspace, computed inside ClickHouse. */
-export async function recomputeFeatures(app: App, workspaceId: string): Promise<RecomputeTimings> {
+export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
   const t0 = performance.now();
   const startedAt = Date.now();
   const since = await backfillStart(app, workspaceId);
@@ -21,8 +28,11 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
   await backfillTraits(app, workspaceId, since);
   await saveBackfillMark(app, workspaceId, startedAt);
   const t2 = performance.now();
-  const now = chTime(Date.now());
-  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now });
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
+  const asOf = asOfMs ?? asOfTime(workspaceId, nowMs);
+  await fitWorkspaceClv(app, workspaceId, asOf, nowMs);
+  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf: chTime(asOf) });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   return { identitiesMs: t1 - t0, traitsMs: t2 - t1, featuresMs: performance.now() - t2 };
 }
@@ -30,7 +40,8 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
 /** The real-time path: features of a few profiles, scored against the workspace's stored RFM cut points. */
 export async function refreshProfileFeatures(app: App, workspaceId: string, profileIds: string[]): Promise<void> {
   if (profileIds.length === 0) return;
-  const now = chTime(Date.now());
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
   // One round trip for the profiles' distinct ids and whether cut points exist yet: on the embedded
   // engine queries run one at a time, and each costs a few milliseconds before it reads anything.
   const [state] = await selectRows<{ ids: string[]; idPids: string[]; thresholds: string }>(
@@ -42,5 +53,5 @@ export async function refreshProfileFeatures(app: App, workspaceId: string, prof
   );
   if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   if (!state || state.ids.length === 0) return;
-  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, ids: state.ids, idPids: state.idPids });
+  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf: chTime(asOfTime(workspaceId, nowMs)), ids: state.ids, idPids: state.idPids });
 }
