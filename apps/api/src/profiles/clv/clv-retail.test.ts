@@ -69,12 +69,21 @@ describe.skipIf(!existsSync(dataset))('CLTV and churn from BG/NBD + Gamma–Gamm
     console.log(`customers ${rows.length}; top 1 %: ${top.length}, outside the top CLTV decile: ${outside.map((r) => `${r.id} (£${r.net}, CLTV £${r.cltv}, churn ${r.churn?.toFixed(3)})`).join(', ') || 'none'}; one-time buyers above the lowest of them: ${oneTimeAbove.length}`);
     expect(outside).toEqual([]);
     expect(oneTimeAbove).toEqual([]);
-    // CLTV is a year of discounted purchases: nobody is worth more than a few times what they spent in the last two.
     const c14646 = rows.find((r) => r.id === '14646');
     console.log(`14646: ${JSON.stringify(c14646)}`);
     const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
     const churnBySegment = new Map<string, number[]>();
     for (const r of rows) if (r.orders >= 2 && r.churn !== null) churnBySegment.set(r.seg, [...(churnBySegment.get(r.seg) ?? []), r.churn]);
+    const q = (v: number[], p: number) => [...v].sort((x, y) => x - y)[Math.floor(p * (v.length - 1))]!.toFixed(3);
+    console.log(`churn risk quartiles by segment:\n${[...churnBySegment].map(([k, v]) => `  ${k}: ${q(v, 0.25)} / ${q(v, 0.5)} / ${q(v, 0.75)} / ${q(v, 0.9)}`).join('\n')}`);
+    // The dashboard's bands (low < 1 %, high ≥ 10 %, `churnBands`) agree with the RFM names.
+    const band = (c: number) => (c >= 0.1 ? 'high' : c >= 0.01 ? 'medium' : 'low');
+    const share = (seg: string, pick: (b: string) => boolean) => (churnBySegment.get(seg) ?? []).filter((c) => pick(band(c))).length / (churnBySegment.get(seg)?.length ?? 1);
+    console.log(`bands low/medium/high: ${[...churnBySegment].map(([k, v]) => `${k} ${['low', 'medium', 'high'].map((b) => v.filter((c) => band(c) === b).length).join('/')}`).join('; ')}`);
+    expect(share('Champions', (b) => b === 'low')).toBeGreaterThan(0.95);
+    expect(share('At Risk', (b) => b !== 'low')).toBeGreaterThan(0.8);
+    expect(share("Can't Lose", (b) => b !== 'low')).toBeGreaterThan(0.8);
+    console.log(`16253: ${JSON.stringify(rows.find((r) => r.id === '16253'))}`);
     console.log(`mean churn risk of repeat customers by RFM segment:\n${[...churnBySegment].map(([k, v]) => `  ${k}: ${mean(v).toFixed(3)} (${v.length})`).join('\n')}`);
     // Churn risk agrees with the RFM names: recent segments are at lower risk than lapsed ones.
     for (const recent of ['Champions', 'Loyal', 'Potential Loyalist']) for (const lapsed of ['At Risk', 'Hibernating', "Can't Lose"]) {
@@ -106,10 +115,15 @@ describe.skipIf(!existsSync(dataset))('CLTV and churn from BG/NBD + Gamma–Gamm
   });
 
   it('holdout: fitted before 2011-09-01, predicts purchases to 2011-12-09 better than "same as the previous period"', async () => {
-    const training = (await customerSummaries(app, ws.id, holdoutStart, 1_000_000)).filter((c) => !c.profileId.startsWith('guest-'));
+    const guests = new Set(
+      (
+        await selectRows<{ pid: string }>(app.clickhouse, `SELECT profile_id AS pid FROM identities WHERE workspace_id = {ws:String} AND startsWith(distinct_id, 'guest-')`, { ws: ws.id })
+      ).map((r) => r.pid),
+    );
+    const training = (await customerSummaries(app, ws.id, holdoutStart, 1_000_000)).filter((c) => !guests.has(c.profileId));
     const model = fitClvModel(training)!;
     const horizonDays = (asOf - holdoutStart) / day;
-    const counts = await selectRows<{ pid: string; actual: number; previous: number; guest: number }>(
+    const counts = await selectRows<{ pid: string; actual: number; previous: number }>(
       app.clickhouse,
       `SELECT i.profile_id AS pid, countIf(e.timestamp >= {start:DateTime64(3)} AND e.timestamp < {end:DateTime64(3)}) AS actual,
          countIf(e.timestamp >= {previous:DateTime64(3)} AND e.timestamp < {start:DateTime64(3)}) AS previous
