@@ -30,20 +30,28 @@ export interface ClvModel {
 export const minCustomers = 20;
 export const minRepeatCustomers = 10;
 
+/**
+ * Log-parameters stay within e^±12: on data the model does not describe (no dropout at all, say) the
+ * likelihood keeps rising as a and b grow together, and the optimiser would otherwise walk on forever.
+ */
+const inBox = (v: number[]) => v.every((p) => Math.abs(p) <= 12);
+const searchBudget = { maxIterations: 800 };
+
 /** Maximum-likelihood BG/NBD parameters, by Nelder–Mead on their logarithms. */
 export function fitBgNbd(customers: Recency[]): BgNbdParams {
   const meanT = customers.reduce((s, c) => s + c.T, 0) / Math.max(1, customers.length);
   const toParams = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
   const negLL = (v: number[]) => {
+    if (!inBox(v)) return Number.POSITIVE_INFINITY;
     const p = toParams(v);
     let sum = 0;
     for (const c of customers) sum += bgnbdLogLikelihood(p, c);
     return -sum;
   };
   // Restarting from the found point guards against the simplex collapsing early (a known Nelder–Mead weakness).
-  let best = nelderMead(negLL, [0, Math.log(Math.max(1, meanT)), 0, 0], { step: 1 });
-  for (let i = 0; i < 3; i++) {
-    const again = nelderMead(negLL, best.x, { step: 0.25 });
+  let best = nelderMead(negLL, [0, Math.log(Math.max(1, meanT)), 0, 0], { step: 1, ...searchBudget });
+  for (let i = 0; i < 2; i++) {
+    const again = nelderMead(negLL, best.x, { step: 0.25, ...searchBudget });
     const improved = best.value - again.value > 1e-7 * Math.abs(best.value);
     best = again.value < best.value ? again : best;
     if (!improved) break;
@@ -57,14 +65,15 @@ export function fitGammaGamma(spends: Array<{ x: number; mean: number }>): Gamma
   const meanSpend = usable.reduce((s, c) => s + c.mean, 0) / Math.max(1, usable.length);
   const toParams = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]!), q: 1 + Math.exp(v[1]!), gamma: Math.exp(v[2]!) });
   const negLL = (v: number[]) => {
+    if (!inBox(v)) return Number.POSITIVE_INFINITY;
     const g = toParams(v);
     let sum = 0;
     for (const s of usable) sum += gammaGammaLogLikelihood(g, s);
     return -sum;
   };
-  let best = nelderMead(negLL, [0, 0, Math.log(Math.max(1e-6, meanSpend))], { step: 1 });
-  for (let i = 0; i < 3; i++) {
-    const again = nelderMead(negLL, best.x, { step: 0.25 });
+  let best = nelderMead(negLL, [0, 0, Math.log(Math.max(1e-6, meanSpend))], { step: 1, ...searchBudget });
+  for (let i = 0; i < 2; i++) {
+    const again = nelderMead(negLL, best.x, { step: 0.25, ...searchBudget });
     const improved = best.value - again.value > 1e-7 * Math.abs(best.value);
     best = again.value < best.value ? again : best;
     if (!improved) break;

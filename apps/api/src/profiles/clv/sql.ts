@@ -37,17 +37,16 @@ export const churnRiskSql = (asOf: string) => `if(orders = 0 OR cm_fitted = 0, N
 
 /**
  * (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x) · 2F1(r + x, b + x; a + b + x − 1; z)], z = t/(α + T + t):
- * E[Y(t)] before dividing by 1 + dropout odds. The series' terms are cumulative products of their
- * ratios, taken as sums of logarithms with the sign counted apart (a ratio may be negative).
+ * E[Y(t)] before dividing by 1 + dropout odds, in the lambda variables `x`, `T`, `t` and `z`. The
+ * series' terms are cumulative products of their ratios, taken as sums of logarithms with the sign
+ * counted apart (a ratio may be negative).
  */
-function expectedHeadSql(t: string, asOf: string): string {
-  const c = `(cm_a + cm_b + ${x} - 1)`;
-  const z = `(${t} / (cm_alpha + ${T(asOf)} + ${t}))`;
-  const ratios = `arrayMap(j -> (cm_a + cm_b - 1 - cm_r + j) * (cm_a - 1 + j) * ${z} / ((${c} + j) * (j + 1)), range(${seriesTerms(z)}))`;
-  const series = `(1 + arraySum(arrayMap((l, n) -> if(n % 2 = 1, -1, 1) * exp(l), arrayCumSum(arrayMap(v -> log(abs(v)), ${ratios})), arrayCumSum(arrayMap(v -> toUInt32(v < 0), ${ratios})))))`;
-  const hyp = `pow(1 - ${z}, cm_a - 1 - cm_r - ${x}) * ${series}`;
-  return `(${c} / (cm_a - 1) * (1 - pow((cm_alpha + ${T(asOf)}) / (cm_alpha + ${T(asOf)} + ${t}), cm_r + ${x}) * ${hyp}))`;
-}
+const expectedHeadSql = (() => {
+  const c = `(cm_a + cm_b + x - 1)`;
+  const ratios = `arrayMap(j -> (cm_a + cm_b - 1 - cm_r + j) * (cm_a - 1 + j) * z / ((${c} + j) * (j + 1)), range(${seriesTerms('z')}))`;
+  const series = `arraySum(arrayMap(rs -> 1 + arraySum(arrayMap((l, n) -> if(n % 2 = 1, -1, 1) * exp(l), arrayCumSum(arrayMap(v -> log(abs(v)), rs)), arrayCumSum(arrayMap(v -> toUInt32(v < 0), rs)))), [${ratios}]))`;
+  return `(${c} / (cm_a - 1) * (1 - pow((cm_alpha + T) / (cm_alpha + T + t), cm_r + x) * pow(1 - z, cm_a - 1 - cm_r - x) * ${series}))`;
+})();
 
 /** E[M | x, m̄]: expected order value (the population mean for customers with no positive net spend). */
 const expectedSpendSql = `if(net_revenue > 0, cm_p * (cm_gamma + net_revenue) / (cm_p * orders + cm_q - 1), cm_p * cm_gamma / (cm_q - 1))`;
@@ -55,12 +54,17 @@ const expectedSpendSql = `if(net_revenue > 0, cm_p * (cm_gamma + net_revenue) / 
 /**
  * CLTV: Σ over the horizon's months of the purchases expected in that month × expected order value,
  * discounted monthly at the stated annual rate. 0 for non-customers and before a model exists.
+ * Per-profile values enter the array lambdas as arguments (one-element arrays), not as expressions
+ * inside them: ClickHouse evaluates a lambda body per element, and recomputing T and z for every
+ * series term made the whole recompute eight times slower.
  */
 export function cltvSql(asOf: string): string {
+  const months = `arrayMap(m -> m * ${daysPerMonth}, range(0, cm_months + 1))`;
   // E[Y] at the end of each month (from 0), once each; a month's purchases are the differences.
-  const heads = `arrayMap(m -> if(m = 0, 0, ${expectedHeadSql(`(m * ${daysPerMonth})`, asOf)}), range(0, cm_months + 1))`;
+  const heads = `arrayMap((t, z) -> if(t = 0, 0, ${expectedHeadSql}), ${months}, arrayMap(t -> t / (cm_alpha + T + t), ${months}))`;
   const perMonth = `arrayMap((d, m) -> d / pow(1 + cm_discount, m / 12), arrayPopFront(arrayDifference(${heads})), range(1, cm_months + 1))`;
-  return `if(orders = 0 OR cm_fitted = 0, 0, round(greatest(0, arraySum(${perMonth})) / (1 + ${dropoutOdds(asOf)}) * ${expectedSpendSql}, 2))`;
+  const value = `arraySum(arrayMap((x, T, odds, spend) -> greatest(0, arraySum(${perMonth})) / (1 + odds) * spend, [${x}], [${T(asOf)}], [${dropoutOdds(asOf)}], [${expectedSpendSql}]))`;
+  return `if(orders = 0 OR cm_fitted = 0, 0, round(${value}, 2))`;
 }
 
 /**
