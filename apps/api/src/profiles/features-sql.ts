@@ -20,6 +20,11 @@
  * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.
  */
 
+import { churnRiskSql, cltvSql, clvModelJoinSql } from './clv/sql';
+
+/** The instant time-relative model features are computed as of. */
+const asOfSql = '{asOf:DateTime64(3)}';
+
 const activity = `e.type IN ('page', 'screen', 'track') AND NOT startsWith(e.event, '$segment_')`;
 const isOrder = `e.event = 'Order Completed'`;
 const isRefund = `e.event = 'Order Refunded'`;
@@ -173,11 +178,9 @@ FROM (
     toUInt8(email != '' AND ifNull(t.traits['unsubscribed'], '') != 'true' AND ifNull(t.traits['email_consent'], '') != 'false' AND email_unsubscribes = 0) AS email_consent,
     toInt32(push_subscriptions) AS push_subscriptions,
     if(page_views = 0, NULL, last_page_at) AS last_onsite_at,
-    -- churn risk: days since the last order against the profile's usual interval between orders (needs ≥ 2 orders)
-    if(orders < 2, NULL, days_since_last_order / greatest(1, dateDiff('day', first_order_raw, last_order_raw) / (orders - 1))) AS churn_risk,
-    -- CLTV: net revenue per active year (at least 90 days of history) over a 3-year horizon, discounted by churn risk
-    if(orders = 0, 0, round(greatest(0, net_revenue) * 365 / greatest(90, dateDiff('day', first_order_raw, last_order_raw)) * 3
-      / greatest(1, ifNull(churn_risk, 2)), 2)) AS cltv,
+    -- churn risk = 1 − P(alive) and CLTV from the workspace's fitted BG/NBD + Gamma–Gamma (see clv/sql.ts)
+    if(ranked = 0, NULL, ${churnRiskSql(asOfSql)}) AS churn_risk,
+    if(ranked = 0, 0, ${cltvSql(asOfSql)}) AS cltv,
     ifNull(t.traits, map()) AS traits
   FROM (
     SELECT
@@ -214,6 +217,7 @@ FROM (
     SELECT profile_id, mapFromArrays(groupArray(key), groupArray(value)) AS traits
     FROM profile_traits WHERE workspace_id = {ws:String}${traitsFilter} GROUP BY profile_id
   ) AS t ON t.profile_id = a.profile_id
+  ${clvModelJoinSql}
 ) AS features
 ${thresholds}`;
 }

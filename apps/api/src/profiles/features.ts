@@ -5,6 +5,7 @@ import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } f
 import { nextVersion, run, selectRows } from './sql';
 import { profileIdentitiesSql } from './identity';
 import { asOfFor } from '../workspaces/as-of';
+import { fitWorkspaceClv } from './clv/store';
 
 export interface RecomputeTimings {
   identitiesMs: number;
@@ -13,7 +14,7 @@ export interface RecomputeTimings {
 }
 
 /** Features and RFM of every profile of a workspace, computed inside ClickHouse. */
-export async function recomputeFeatures(app: App, workspaceId: string): Promise<RecomputeTimings> {
+export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
   const t0 = performance.now();
   const startedAt = Date.now();
   const since = await backfillStart(app, workspaceId);
@@ -22,9 +23,11 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
   await backfillTraits(app, workspaceId, since);
   await saveBackfillMark(app, workspaceId, startedAt);
   const t2 = performance.now();
-  const now = chTime(Date.now());
-  const asOf = chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
-  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf });
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
+  const asOf = asOfMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime();
+  await fitWorkspaceClv(app, workspaceId, asOf, nowMs);
+  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf: chTime(asOf) });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   return { identitiesMs: t1 - t0, traitsMs: t2 - t1, featuresMs: performance.now() - t2 };
 }
@@ -32,7 +35,8 @@ export async function recomputeFeatures(app: App, workspaceId: string): Promise<
 /** The real-time path: features of a few profiles, scored against the workspace's stored RFM cut points. */
 export async function refreshProfileFeatures(app: App, workspaceId: string, profileIds: string[]): Promise<void> {
   if (profileIds.length === 0) return;
-  const now = chTime(Date.now());
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
   // One round trip for the profiles' distinct ids and whether cut points exist yet: on the embedded
   // engine queries run one at a time, and each costs a few milliseconds before it reads anything.
   const [state] = await selectRows<{ ids: string[]; idPids: string[]; thresholds: string }>(

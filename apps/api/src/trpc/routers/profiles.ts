@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { findProfileId, getProfile, searchProfiles, timeline } from '../../profiles';
 import { rfmCellProfiles, rfmGrid } from '../../profiles/rfm';
+import { storedClvModel } from '../../profiles/clv/store';
 import { recomputeWorkspace } from '../../segments';
 import { router, workspaceProcedure } from '../trpc';
 
@@ -39,6 +40,7 @@ export const profilesRouter = router({
     }),
 
   rfmGrid: workspaceProcedure.query(({ ctx }) => rfmGrid(ctx.app, ctx.workspaceId)),
+  clvModel: workspaceProcedure.query(({ ctx }) => storedClvModel(ctx.app, ctx.workspaceId)),
 
   rfmCell: workspaceProcedure
     .input(z.object({ r: z.number().int().min(1).max(5), f: z.number().int().min(1).max(5), limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) }))

@@ -49,9 +49,9 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
                   <span className="score">R {p.rfm.r}</span> <span className="score">F {p.rfm.f}</span> <span className="score">M {p.rfm.m}</span>
                 </dd>
                 <dt>Churn risk</dt>
-                <dd>{churnLabel(p.rfm.churnRisk)}</dd>
+                <dd>{churnLabel(p.rfm.churnRisk, Number(features?.orders ?? 0))}</dd>
                 <dt>CLTV estimate</dt>
-                <dd>{formatFeature(p.rfm.cltv, 'money')}</dd>
+                <dd title="Expected net revenue over the next 12 months, discounted at 10 % a year (BG/NBD + Gamma–Gamma)">{formatFeature(p.rfm.cltv, 'money')} <span className="muted small">next 12 months</span></dd>
               </dl>
             ) : (
               <p className="muted">No orders yet (or not computed yet): no RFM scores.</p>

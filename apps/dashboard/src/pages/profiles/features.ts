@@ -133,10 +133,20 @@ export function formatFeature(value: unknown, kind: Kind = 'text'): string {
 /** A trait value as text: strings as they are, anything else as JSON. */
 export const formatTrait = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-/** Churn risk as words: ≥ 1 means overdue against the profile's usual interval between orders. */
-export function churnLabel(risk: number | null): string {
-  if (risk === null || !Number.isFinite(risk)) return 'unknown (fewer than two orders)';
-  if (risk >= 2) return `high (${risk.toFixed(2)})`;
-  if (risk >= 1) return `elevated (${risk.toFixed(2)})`;
-  return `low (${risk.toFixed(2)})`;
+/**
+ * Churn risk bands on 1 − P(alive) of the BG/NBD model. Chosen so the words agree with the RFM names:
+ * on the UCI Online Retail data as of 2011-12-10, 99.8 % of repeat Champions are low, 92 % of At Risk
+ * medium and half of Can't Lose high (the API's clv-retail test prints the table).
+ */
+export const churnBands = { medium: 0.01, high: 0.1 } as const;
+
+/** Churn risk as words, from the model's probability that the customer has lapsed. */
+export function churnLabel(risk: number | null, orders?: number): string {
+  if (risk === null || !Number.isFinite(risk)) return 'unknown (no orders or no model fitted yet)';
+  // BG/NBD lets customers lapse only after a repeat purchase, so one order says nothing about lapsing.
+  if (orders === 1) return 'not estimated (one order)';
+  const pct = `${(risk * 100).toFixed(risk < 0.1 ? 1 : 0)} % likely lapsed`;
+  if (risk >= churnBands.high) return `high (${pct})`;
+  if (risk >= churnBands.medium) return `medium (${pct})`;
+  return `low (${pct})`;
 }

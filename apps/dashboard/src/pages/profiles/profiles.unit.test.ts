@@ -26,9 +26,10 @@ describe('feature formatting', () => {
 
   it('describes churn risk in words', () => {
     expect(churnLabel(null)).toContain('unknown');
-    expect(churnLabel(0.4)).toBe('low (0.40)');
-    expect(churnLabel(1.5)).toBe('elevated (1.50)');
-    expect(churnLabel(3)).toBe('high (3.00)');
+    expect(churnLabel(0.004, 12)).toBe('low (0.4 % likely lapsed)');
+    expect(churnLabel(0.03, 4)).toBe('medium (3.0 % likely lapsed)');
+    expect(churnLabel(0.42, 3)).toBe('high (42 % likely lapsed)');
+    expect(churnLabel(0, 1)).toBe('not estimated (one order)');
   });
 });
 

@@ -5,6 +5,7 @@ import { Link, setSearchParams, useLocation, workspacePath } from '../../router'
 import { formatCount, formatDateTime } from '../../lib/format';
 import { formatMoney } from '../segments/pie';
 import { rfmSegmentList } from '../segments/catalog';
+import { ClvModelCard } from './ClvModelCard';
 import { buildGrid, heatColor, heatText, segmentColors, type Metric } from './grid';
 import '../segments/common.css';
 import './rfm.css';
@@ -116,6 +117,8 @@ export function RfmPage({ workspaceId }: { workspaceId: string }) {
             })}
           </ul>
         </section>
+
+        <ClvModelCard workspaceId={workspaceId} />
       </div>
 
       {selected && <CellProfiles workspaceId={workspaceId} r={selected.r} f={selected.f} />}
