@@ -152,9 +152,10 @@ export async function savePlacement(app: App, workspaceId: string, raw: unknown)
 }
 
 export async function deletePlacement(app: App, workspaceId: string, id: string): Promise<boolean> {
-  const r = await app.postgres.db.deleteFrom('onsite_placements').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  // Rows returned rather than the driver's count: PGlite's driver reports none for a delete.
+  const deleted = await app.postgres.db.deleteFrom('onsite_placements').where('workspace_id', '=', workspaceId).where('id', '=', id).returning('id').execute();
   forgetActive(app, workspaceId);
-  return Number(r.numDeletedRows) > 0;
+  return deleted.length > 0;
 }
 
 /**

@@ -132,6 +132,8 @@ export async function consumeMessage(app: App, workspaceId: string, profileId: s
     .where('workspace_id', '=', workspaceId)
     .where('message_id', '=', messageId)
     .where('shown_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+    .returning('message_id')
+    .execute();
+  // Rows returned rather than the driver's count: PGlite's driver reports none for an update.
+  return r.length > 0;
 }
