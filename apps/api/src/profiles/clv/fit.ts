@@ -48,15 +48,19 @@ export function fitBgNbd(customers: Recency[]): BgNbdParams {
     for (const c of customers) sum += bgnbdLogLikelihood(p, c);
     return -sum;
   };
-  // Restarting from the found point guards against the simplex collapsing early (a known Nelder–Mead weakness).
-  let best = nelderMead(negLL, [0, Math.log(Math.max(1, meanT)), 0, 0], { step: 1, ...searchBudget });
+  return toParams(minimiseWithRestarts(negLL, [0, Math.log(Math.max(1, meanT)), 0, 0]));
+}
+
+/** Nelder–Mead restarted from the found point: guards against the simplex collapsing early (a known weakness). */
+function minimiseWithRestarts(f: (v: number[]) => number, start: number[]): number[] {
+  let best = nelderMead(f, start, { step: 1, ...searchBudget });
   for (let i = 0; i < 2; i++) {
-    const again = nelderMead(negLL, best.x, { step: 0.25, ...searchBudget });
+    const again = nelderMead(f, best.x, { step: 0.25, ...searchBudget });
     const improved = best.value - again.value > 1e-7 * Math.abs(best.value);
     best = again.value < best.value ? again : best;
     if (!improved) break;
   }
-  return toParams(best.x);
+  return best.x;
 }
 
 /** Maximum-likelihood Gamma–Gamma parameters on repeat customers (x = orders ≥ 2, positive mean). q > 1 by construction. */
@@ -71,14 +75,7 @@ export function fitGammaGamma(spends: Array<{ x: number; mean: number }>): Gamma
     for (const s of usable) sum += gammaGammaLogLikelihood(g, s);
     return -sum;
   };
-  let best = nelderMead(negLL, [0, 0, Math.log(Math.max(1e-6, meanSpend))], { step: 1, ...searchBudget });
-  for (let i = 0; i < 2; i++) {
-    const again = nelderMead(negLL, best.x, { step: 0.25, ...searchBudget });
-    const improved = best.value - again.value > 1e-7 * Math.abs(best.value);
-    best = again.value < best.value ? again : best;
-    if (!improved) break;
-  }
-  return toParams(best.x);
+  return toParams(minimiseWithRestarts(negLL, [0, 0, Math.log(Math.max(1e-6, meanSpend))]));
 }
 
 /** Both models of one workspace, or null when there are too few customers to fit them. */
