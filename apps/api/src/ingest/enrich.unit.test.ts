@@ -34,6 +34,15 @@ describe('enrichContext', () => {
     expect(c.location).toBeUndefined();
   });
 
+  it('an old name is filed under its own country, not the one of the zone it now links to', () => {
+    expect(countryOfTimeZone('Iceland')).toBe('IS');
+    expect(countryOfTimeZone('Africa/Asmera')).toBe('ER');
+    expect(countryOfTimeZone('Europe/Zurich')).toBe('CH');
+    expect(countryOfTimeZone('CET')).toBeUndefined();
+    expect(countryOfTimeZone('EST5EDT')).toBeUndefined();
+    expect(countryOfTimeZone('__proto__')).toBeUndefined();
+  });
+
   it('uses a GeoIP lookup for the IP when one is configured', () => {
     const c: Record<string, unknown> = { ip: '203.0.113.9', timezone: 'Europe/Paris' };
     enrichContext(c, (ip) => (ip === '203.0.113.9' ? { country: 'BE', city: 'Brussels' } : undefined));

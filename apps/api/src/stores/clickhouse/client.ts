@@ -1,11 +1,12 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import type { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 export type { ClickHouseClient };
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+type ChdbConnection = ReturnType<typeof createChdbConnection>;
 
 export interface ClickhouseOptions {
   /** A ClickHouse server URL; when absent, chDB runs in-process on `dataDir`. */
@@ -33,14 +34,38 @@ export function createClickhouse(options: ClickhouseOptions): ClickHouseClient {
     path = join(dir, 'clickhouse');
     mkdirSync(path, { recursive: true });
   }
-  // chdb types against its own copy of @clickhouse/client-common; the runtime contract is the same.
-  const chdb = createChdbConnection({ path });
-  const client = createClient({ connection: chdb as unknown as ClientConnection, clickhouse_settings: settings });
+  const chdb = openChdb(path);
+  const client = createClient({ connection: lazyConnection(chdb), clickhouse_settings: settings });
   embedded.set(client, chdb);
   return client;
 }
 
-const embedded = new WeakMap<ClickHouseClient, ReturnType<typeof createChdbConnection>>();
+const embedded = new WeakMap<ClickHouseClient, Promise<ChdbConnection>>();
+
+/**
+ * chDB is a large native engine: a server install (CLICKHOUSE_URL set) must never load it,
+ * so it is imported here, only on the embedded path. Loading starts at once; a failure
+ * surfaces on the first query rather than as an unhandled rejection.
+ */
+function openChdb(path: string): Promise<ChdbConnection> {
+  const opening = import('chdb/connection').then(({ createChdbConnection }) => createChdbConnection({ path }));
+  opening.catch(() => undefined);
+  return opening;
+}
+
+/** A connection that waits for the engine before each call, so `createClickhouse` stays synchronous. */
+function lazyConnection(opening: Promise<ChdbConnection>): ClientConnection {
+  // chdb types against its own copy of @clickhouse/client-common; the runtime contract is the same.
+  const ready = opening as unknown as Promise<ClientConnection>;
+  return {
+    ping: async (params) => (await ready).ping(params),
+    query: async (params) => (await ready).query(params),
+    insert: async (params) => (await ready).insert(params),
+    command: async (params) => (await ready).command(params),
+    exec: async (params) => (await ready).exec(params),
+    close: async () => (await ready).close(),
+  };
+}
 
 /**
  * Inserts rows already serialised in `format`. On chDB the bytes go to the engine's parser
@@ -53,8 +78,9 @@ export async function insertRaw(
   format: 'JSONEachRow' | 'JSONCompactEachRow' | 'TabSeparated',
   body: Buffer,
 ): Promise<void> {
-  const chdb = embedded.get(client);
-  if (chdb) {
+  const opening = embedded.get(client);
+  if (opening) {
+    const chdb = await opening;
     await chdb.chdb.rawInsert({ table, columns, values: body, format });
     return;
   }

@@ -1,5 +1,4 @@
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +49,8 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
     dir = join(dir, 'postgres');
     mkdirSync(dir, { recursive: true });
   }
+  // PGlite is imported only here: a server install (DATABASE_URL set) never loads the embedded engine.
+  const { KyselyPGlite } = await import('kysely-pglite');
   const pglite = await KyselyPGlite.create(dir);
   const db = new Kysely<Database>({ dialect: pglite.dialect });
   if (options.schema) {
