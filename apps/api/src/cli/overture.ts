@@ -9,6 +9,7 @@ import { addMember, createWorkspace, getWorkspace } from '../workspaces';
 import { parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { readSecret } from './prompt';
 import { importOrdersCommand } from './import-orders';
+import { statsCommand } from './stats';
 
 const usage = `Usage: pnpm overture <command>
 
@@ -17,6 +18,7 @@ Commands:
   user create --email EMAIL [--workspace ID]              create a dashboard user; password from stdin or a prompt
   import orders FILE.csv --workspace ID                   load an online-retail CSV (InvoiceNo,StockCode,...) as orders
   migrate                                                 apply pending PostgreSQL and ClickHouse migrations
+  stats < input.json                                      run the statistics engine on JSON from stdin (no configuration needed)
 
 Configuration comes from the environment (see README: OVERTURE_DATA_DIR, DATABASE_URL, CLICKHOUSE_URL, ...).`;
 
@@ -88,6 +90,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return noun || args.flags.help ? 0 : 2;
   }
+  // Pure computation: answered before the config is read, so it runs without any store or environment.
+  if (noun === 'stats' && !verb) return statsCommand();
   try {
     const config = loadConfig();
     const command = `${noun}${verb ? ` ${verb}` : ''}`;

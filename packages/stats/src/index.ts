@@ -1,0 +1,13 @@
+export { analyze, type AnalysisInput, type Engine, type VariantReadout } from './analyze';
+export { adjustPValues, benjaminiHochberg, holm, type AdjustMethod } from './adjust';
+export { thompsonWeights, type ThompsonOptions } from './bandit';
+export { bayesianTest, FLAT_PRIOR, type BayesianResult, type Prior } from './bayesian';
+export { cupedAdjust, type CupedStats } from './cuped';
+export { effectOf, welchDegreesOfFreedom, type Difference, type Effect } from './effect';
+export { StatsInputError } from './errors';
+export { welchTest, type FrequentistResult } from './frequentist';
+export { momentsOf, type MetricKind, type Moments, type VariantStats } from './moments';
+export { normalDraw, seededRandom } from './random';
+export { DEFAULT_SEQUENTIAL_TUNING, sequentialTest, type SequentialResult } from './sequential';
+export { sampleRatioMismatch, SRM_THRESHOLD } from './srm';
+export { chiSquareCdf, chiSquareSurvival, normalCdf, normalQuantile, studentTCdf, studentTQuantile, studentTTwoSided } from './special';
