@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '@overture/stats';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
@@ -19,17 +20,6 @@ import { publishedJourney, until } from './testing';
 const profiles = 1000;
 const fixture = join(import.meta.dirname, 'crash-worker.fixture.ts');
 
-/** mulberry32: a small seeded generator, so a failing kill schedule can be replayed (CRASH_TEST_SEED). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How long the relay takes to answer 250 once it has a message (real relays take tens to hundreds of ms). */
 const relayLatencyMs = 150;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@overture/stats';
 import { bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNew, probabilityAlive, type Recency } from './bgnbd';
 import { expectedSpend, gammaGammaLogLikelihood } from './gamma-gamma';
 import { cltv, fitBgNbd, fitClvModel, fitGammaGamma, type CustomerSummary } from './fit';
@@ -9,14 +10,7 @@ const cdnow = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 
 /** Seeded uniform (mulberry32), and Gamma (Marsaglia–Tsang) and Beta samplers on it. */
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const gamma = (shape: number, rate: number): number => {
     if (shape < 1) return gamma(shape + 1, rate) * Math.pow(uniform(), 1 / shape);
