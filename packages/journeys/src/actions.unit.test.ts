@@ -53,20 +53,30 @@ describe('journey engine: messages', () => {
 
   it('defers a message out of quiet hours in the profile’s time zone, and enters the node once', async () => {
     const e = memoryEngine({ now: '2026-01-15T13:30:00Z', settings: { quietHours: { start: 21, end: 8 } } });
-    e.profile('tokyo', {}, { timezone: 'Asia/Tokyo' }); // 22:30 there
-    e.profile('paris', {}, { timezone: 'Europe/Paris' }); // 14:30 there
-    const j = e.publish(send('onsite'));
+    e.profile('tokyo', { push: true }, { timezone: 'Asia/Tokyo' }); // 22:30 there
+    e.profile('paris', { push: true }, { timezone: 'Europe/Paris' }); // 14:30 there
+    const j = e.publish(send('web_push'));
     const [tokyo] = await e.enter(j, ['tokyo', 'paris']);
-    expect(e.sent()).toEqual(['paris:onsite:t']);
+    expect(e.sent()).toEqual(['paris:web_push:t']);
     const morning = Date.parse('2026-01-15T23:00:00Z'); // 08:00 in Tokyo
     expect(e.run(tokyo!.id)).toMatchObject({ status: 'waiting', nodeId: 'm', wakeAt: morning, context: { deferred: 'm' } });
     expect(e.recorder.steps.find((s) => s.kind === 'deferred')).toMatchObject({ profileId: 'tokyo', reason: 'quiet_hours' });
     await e.advance(morning - e.clock.now() - 1_001);
-    expect(e.sent()).toEqual(['paris:onsite:t']);
+    expect(e.sent()).toEqual(['paris:web_push:t']);
     await e.advance(1_001);
-    expect(e.sent()).toEqual(['paris:onsite:t', 'tokyo:onsite:t']);
+    expect(e.sent()).toEqual(['paris:web_push:t', 'tokyo:web_push:t']);
     expect(e.recorder.steps.filter((s) => s.profileId === 'tokyo' && s.kind === 'entered')).toHaveLength(1);
     expect(e.recorder.audits.find((a) => a.profileId === 'tokyo')?.decision).toMatchObject({ timing: { mode: 'deferred' }, timeZone: 'Asia/Tokyo' });
+  });
+
+  it('sends onsite messages and nodes marked to ignore quiet hours at once, in the middle of the night', async () => {
+    const e = memoryEngine({ now: '2026-01-15T13:30:00Z', settings: { quietHours: { start: 21, end: 8 } } });
+    e.profile('tokyo', { email: 't@example.com' }, { timezone: 'Asia/Tokyo' }); // 22:30 there
+    await e.enter(e.publish(send('onsite')), ['tokyo']);
+    await e.enter(e.publish(send('email', { ignoreQuietHours: true })), ['tokyo']);
+    await e.enter(e.publish(send('email')), ['tokyo']);
+    expect(e.sent()).toEqual(['tokyo:email:t', 'tokyo:onsite:t']);
+    expect(e.recorder.steps.filter((s) => s.kind === 'deferred')).toMatchObject([{ reason: 'quiet_hours', channel: 'email' }]);
   });
 });
 

@@ -106,6 +106,8 @@ export const nodeSchema = z.discriminatedUnion('type', [
     subscriptionGroup: z.string().min(1).optional(),
     /** On a skip (consent, cap, unreachable) try the next allowed channel of the workspace order. */
     fallback: z.boolean().default(false),
+    /** Send even in the workspace's quiet hours: for service messages a customer waits for (an order delay, a password reset). */
+    ignoreQuietHours: z.boolean().default(false),
     sendAt: z
       .discriminatedUnion('mode', [
         z.object({ mode: z.literal('now') }),

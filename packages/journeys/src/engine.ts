@@ -241,7 +241,9 @@ export class StepRunner {
     } else {
       timing = { mode: 'deferred' };
     }
-    if (settings.quietHours && inQuietHours(now, tz, settings.quietHours)) {
+    // Quiet hours keep notifications from waking people; an onsite message only shows to someone on the site.
+    const interrupts = choice.channel !== 'onsite' && !node.ignoreQuietHours;
+    if (interrupts && settings.quietHours && inQuietHours(now, tz, settings.quietHours)) {
       const until = quietHoursEnd(now, tz, settings.quietHours);
       this.event(node.id, 'deferred', 'quiet_hours', choice.channel);
       return { kind: 'wait', next: node.id, until, context: { deferred: node.id } };

@@ -3,6 +3,7 @@ import { postBatch, startTestServer, type TestServer } from '@overture/api/testi
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { saveTemplate } from '../templates';
 import { closeTransports, saveEmailSettings } from '../channels';
+import { saveJourneySettings } from './settings';
 import { publishedJourney, runsOf, until } from './testing';
 
 // A journey's message knows the event its run started on: the delayed order's id and new date
@@ -16,6 +17,8 @@ describe('the trigger event in journey messages', () => {
     t = await startTestServer({ worker: true });
     const ws = t.workspace.id;
     await saveEmailSettings(t.app, ws, { host: '127.0.0.1', port: smtp.port, username: 'mailer', password: 'pw', fromAddress: 'care@shop.example', fromName: 'Shop' });
+    // Whatever the hour the suite runs at: quiet hours would hold the email until morning.
+    await saveJourneySettings(t.app.postgres.db, ws, { quietHours: null });
     await saveTemplate(t.app, ws, {
       name: 'Order late',
       channel: 'email',

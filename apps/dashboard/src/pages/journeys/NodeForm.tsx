@@ -97,6 +97,7 @@ function Fields({ node, set }: { node: DraftNode; set: (patch: Record<string, un
           <TextField label="Template" value={node.template} onChange={(template) => set({ template })} placeholder="template id" />
           <TextField label="Subscription group" value={node.subscriptionGroup} onChange={(subscriptionGroup) => set({ subscriptionGroup })} placeholder="optional" />
           <CheckField label="On a skip, fall back to the next allowed channel" checked={node.fallback === true} onChange={(fallback) => set({ fallback })} />
+          <CheckField label="Send during quiet hours (a service message the customer is waiting for)" checked={node.ignoreQuietHours === true} onChange={(ignoreQuietHours) => set({ ignoreQuietHours })} />
           <SelectField
             label="Send"
             value={sendAt.mode}
