@@ -179,7 +179,8 @@ describe('journey builder in Chromium', () => {
     expect(await page.getByRole('button', { name: /^Publish/ }).isDisabled()).toBe(true);
     await page.getByRole('link', { name: '← Journeys' }).click();
     await page.getByTestId(`journey-row-${waiting.id}`).waitFor();
-    expect(await page.getByTestId(`journey-row-${journeyId}`).count()).toBe(0);
+    // Polled: the list may first show what was cached before the archive.
+    await expect.poll(() => page.getByTestId(`journey-row-${journeyId}`).count(), { timeout: 15_000 }).toBe(0);
     await page.getByLabel('Show archived').check();
     await page.getByTestId(`journey-row-${journeyId}`).locator('td', { hasText: 'archived' }).waitFor();
   });

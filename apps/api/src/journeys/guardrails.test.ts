@@ -43,11 +43,11 @@ describe('guardrails, right channel and right time (PostgreSQL, Redis, chDB)', (
 
   it('defers to the end of quiet hours in each profile’s own time zone', async () => {
     clock.set(night);
-    const { ws, j } = await setup({ quietHours: { start: 21, end: 8 } }, { channel: 'onsite' });
+    const { ws, j } = await setup({ quietHours: { start: 21, end: 8 } }, { channel: 'email' });
     await ingestEvents(app, ws.id, [
-      { type: 'identify', userId: 'ny', traits: { timezone: 'America/New_York' } },
-      { type: 'identify', userId: 'berlin', traits: { timezone: 'Europe/Berlin' } },
-      { type: 'identify', userId: 'tokyo', traits: { timezone: 'Asia/Tokyo' } },
+      { type: 'identify', userId: 'ny', traits: { timezone: 'America/New_York', email: 'ny@example.com' } },
+      { type: 'identify', userId: 'berlin', traits: { timezone: 'Europe/Berlin', email: 'berlin@example.com' } },
+      { type: 'identify', userId: 'tokyo', traits: { timezone: 'Asia/Tokyo', email: 'tokyo@example.com' } },
     ]);
     await ingestEvents(app, ws.id, ['ny', 'berlin', 'tokyo'].map((u) => ({ type: 'track', userId: u, event: 'Go' })));
     const runs = await settled(j.id, 3);
