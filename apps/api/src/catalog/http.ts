@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app';
+import { requireSecretKey } from '../http/auth';
+import { readJson } from '../http/body';
+import { HttpError } from '../http/errors';
+import { sendJson } from '../http/respond';
+import type { ExtraRoute } from '../http/server';
+import { feedProductSchema, upsertFeedProducts, type FeedProduct } from './products';
+
+const maxBodyBytes = 5 * 1024 * 1024;
+const maxItems = 5_000;
+
+interface ItemError {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates each product on its own: the good ones are stored, the bad ones come back with their
+ * index and field, as the batch ingest API does. Only when none is good does the call fail.
+ */
+export function validateFeed(body: unknown): { products: FeedProduct[]; errors: ItemError[] } {
+  const items = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { products?: unknown }).products) ? (body as { products: unknown[] }).products : null;
+  if (!items) throw new HttpError(400, 'products: expected a JSON array of products (or {"products": [...]})');
+  if (items.length === 0) throw new HttpError(400, 'products: the array is empty');
+  if (items.length > maxItems) throw new HttpError(413, `products: at most ${maxItems} products per request, got ${items.length}`);
+  const products: FeedProduct[] = [];
+  const errors: ItemError[] = [];
+  items.forEach((item, index) => {
+    const parsed = feedProductSchema.safeParse(item);
+    if (parsed.success) products.push(parsed.data);
+    else {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(',') ?? '' : '';
+      errors.push({ index, field, message: `products[${index}]${field ? `.${field}` : ''}: ${issue.message}` });
+    }
+  });
+  return { products, errors };
+}
+
+async function handleCatalogFeed(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const key = await requireSecretKey(app, req);
+  const { products, errors } = validateFeed(await readJson(req, maxBodyBytes));
+  if (products.length === 0) return sendJson(res, 400, { error: errors[0]?.message ?? 'no valid product', accepted: 0, errors });
+  const { changed } = await upsertFeedProducts(app.clickhouse, key.workspaceId, products, Date.now());
+  sendJson(res, 200, { success: errors.length === 0, accepted: products.length, changed, errors });
+}
+
+export const catalogRoutes: ExtraRoute[] = [{ method: 'POST', path: '/v1/catalog', handler: (app, req, res) => handleCatalogFeed(app, req, res) }];

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { ClickHouseClient } from '../stores/clickhouse';
+import { insertRows, selectRows } from '../profiles/sql';
+
+export const availabilities = ['in_stock', 'out_of_stock', 'preorder', 'unknown'] as const;
+export type Availability = (typeof availabilities)[number];
+
+export interface CatalogProduct {
+  product_id: string;
+  name: string;
+  url: string | null;
+  image_url: string | null;
+  price: number | null;
+  currency: string | null;
+  category: string | null;
+  brand: string | null;
+  availability: Availability;
+  updated_at: string;
+}
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+/** One product of the brand's feed: bounded in every field, because it arrives over the network. */
+export const feedProductSchema = z
+  .object({
+    product_id: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(500),
+    url: httpUrl.optional(),
+    image_url: httpUrl.optional(),
+    price: z.number().finite().min(0).max(1e9).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+    category: z.string().max(300).optional(),
+    brand: z.string().max(200).optional(),
+    availability: z.enum(availabilities).default('unknown'),
+  })
+  .strict();
+export type FeedProduct = z.infer<typeof feedProductSchema>;
+
+interface ProductRow {
+  product_id: string;
+  name: string;
+  url: string;
+  image_url: string;
+  price: number;
+  currency: string;
+  category: string;
+  brand: string;
+  availability: string;
+  updated_at: string;
+}
+
+const toChTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const orNull = (s: string) => (s === '' ? null : s);
+
+function toProduct(r: ProductRow): CatalogProduct {
+  return {
+    product_id: r.product_id,
+    name: r.name,
+    url: orNull(r.url),
+    image_url: orNull(r.image_url),
+    price: r.price === null || r.price === undefined ? null : Number(r.price),
+    currency: orNull(r.currency),
+    category: orNull(r.category),
+    brand: orNull(r.brand),
+    availability: (availabilities as readonly string[]).includes(r.availability) ? (r.availability as Availability) : 'unknown',
+    updated_at: `${r.updated_at.replace(' ', 'T')}Z`,
+  };
+}
+
+/** The current state of the given products of a workspace; unknown ids are absent from the map. */
+export async function productsByIds(clickhouse: ClickHouseClient, workspaceId: string, ids: string[]): Promise<Map<string, CatalogProduct>> {
+  if (ids.length === 0) return new Map();
+  const rows = await selectRows<ProductRow>(
+    clickhouse,
+    `SELECT product_id, name, url, image_url, price, currency, category, brand, availability, updated_at
+     FROM products FINAL WHERE workspace_id = {ws:String} AND product_id IN {ids:Array(String)}`,
+    { ws: workspaceId, ids },
+  );
+  return new Map(rows.map((r) => [r.product_id, toProduct(r)]));
+}
+
+export interface PriceOrStockChange {
+  product_id: string;
+  at: string;
+  price: number;
+  currency: string;
+  availability: string;
+}
+
+/** A product's price and availability over time, oldest first. */
+export async function productHistory(clickhouse: ClickHouseClient, workspaceId: string, productId: string): Promise<PriceOrStockChange[]> {
+  const rows = await selectRows<PriceOrStockChange>(
+    clickhouse,
+    `SELECT product_id, at, price, currency, availability FROM product_history
+     WHERE workspace_id = {ws:String} AND product_id = {id:String} ORDER BY at`,
+    { ws: workspaceId, id: productId },
+  );
+  return rows.map((r) => ({ ...r, price: Number(r.price), at: `${r.at.replace(' ', 'T')}Z` }));
+}
+
+/**
+ * Writes feed products as the catalog's authoritative rows (source `feed`), and appends a history
+ * row for each product that is new or whose price or availability changed. A feed product re-sent
+ * unchanged adds no history, so a nightly full feed keeps the history small.
+ */
+export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: FeedProduct[], nowMs: number): Promise<{ changed: number }> {
+  const latest = new Map<string, FeedProduct>();
+  for (const item of items) latest.set(item.product_id, item);
+  const before = await productsByIds(clickhouse, workspaceId, [...latest.keys()]);
+  const at = toChTime(nowMs);
+  const rows = [...latest.values()].map((p) => ({
+    workspace_id: workspaceId,
+    product_id: p.product_id,
+    name: p.name,
+    url: p.url ?? '',
+    image_url: p.image_url ?? '',
+    price: p.price ?? 0,
+    currency: p.currency ?? '',
+    category: p.category ?? '',
+    brand: p.brand ?? '',
+    availability: p.availability,
+    source: 'feed',
+    updated_at: at,
+  }));
+  const history = rows
+    .filter((r) => {
+      const old = before.get(r.product_id);
+      return !old || (old.price ?? 0) !== r.price || old.availability !== r.availability;
+    })
+    .map((r) => ({ workspace_id: workspaceId, product_id: r.product_id, at, price: r.price, currency: r.currency, availability: r.availability, source: 'feed' }));
+  await insertRows(clickhouse, 'products', rows);
+  await insertRows(clickhouse, 'product_history', history);
+  return { changed: history.length };
+}
