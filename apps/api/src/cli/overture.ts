@@ -9,6 +9,7 @@ import { addMember, createWorkspace, getWorkspace } from '../workspaces';
 import { parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { readSecret } from './prompt';
 import { importOrdersCommand } from './import-orders';
+import { importCatalogCommand } from './import-catalog';
 import { statsCommand } from './stats';
 
 const usage = `Usage: pnpm overture <command>
@@ -17,6 +18,7 @@ Commands:
   workspace create --name NAME [--owner EMAIL] [--json]   create a workspace; prints its id, write key and secret key
   user create --email EMAIL [--workspace ID]              create a dashboard user; password from stdin or a prompt
   import orders FILE.csv --workspace ID                   load an online-retail CSV (InvoiceNo,StockCode,...) as orders
+  import catalog FILE.csv|.json --workspace ID            upsert products (product_id,name,url,image_url,price,currency,category,brand,availability)
   migrate                                                 apply pending PostgreSQL and ClickHouse migrations
   stats < input.json                                      run the statistics engine on JSON from stdin (no configuration needed)
 
@@ -100,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       'user create': () => userCreate(config, args),
       migrate: () => migrate(config),
       'import orders': () => withApp(config, (app) => importOrdersCommand(app, args)),
+      'import catalog': () => withApp(config, (app) => importCatalogCommand(app, args)),
     };
     const action = known[command];
     if (!action) throw new UsageError(`Unknown command "${command}"`);
