@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing';
-import { productHistory, productsByIds } from './products';
+import { productHistory, productsByIds, upsertObservedProducts } from './products';
 
 // The brand's catalog feed over HTTP, on a real server and chDB: partial acceptance, the secret key,
 // and a price/stock history that grows only on a change.
@@ -51,5 +51,18 @@ describe('POST /v1/catalog', () => {
     expect(((await back.json()) as { changed: number }).changed).toBe(1);
     const history = await productHistory(t.app.clickhouse, t.workspace.id, 'hist-1');
     expect(history.map((h) => [h.price, h.availability])).toEqual([[40, 'out_of_stock'], [30, 'in_stock']]);
+  });
+
+  it('lets orders fill in products the feed does not describe, never overwrite a feed row', async () => {
+    expect((await post([{ product_id: 'feed-1', name: 'Linen napkin (set of 4)', price: 18, currency: 'GBP', availability: 'in_stock' }])).status).toBe(200);
+    const later = Date.now() + 60_000;
+    const { written } = await upsertObservedProducts(t.app.clickhouse, t.workspace.id, [
+      { product_id: 'feed-1', name: 'NAPKIN LINEN', price: 1, atMs: later },
+      { product_id: 'order-only', name: 'JUMBO BAG RED', price: 2.08, atMs: later },
+    ], 'order');
+    expect(written).toBe(1);
+    const stored = await productsByIds(t.app.clickhouse, t.workspace.id, ['feed-1', 'order-only']);
+    expect(stored.get('feed-1')).toMatchObject({ name: 'Linen napkin (set of 4)', price: 18 });
+    expect(stored.get('order-only')).toMatchObject({ name: 'JUMBO BAG RED', price: 2.08, availability: 'unknown' });
   });
 });

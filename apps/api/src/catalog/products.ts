@@ -135,3 +135,34 @@ export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspace
   await insertRows(clickhouse, 'product_history', history);
   return { changed: history.length };
 }
+
+export interface ObservedProduct {
+  product_id: string;
+  name: string;
+  price: number;
+  /** When it was seen at this price (an order's or a view's time). */
+  atMs: number;
+}
+
+/**
+ * Products seen in orders or page views fill the catalog only where the brand's feed does not
+ * describe them: a feed row is never overwritten by what an order line or a page claims.
+ */
+export async function upsertObservedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: ObservedProduct[], source: 'order' | 'view'): Promise<{ written: number }> {
+  let written = 0;
+  for (let i = 0; i < items.length; i += 5_000) {
+    const part = items.slice(i, i + 5_000);
+    const fed = await selectRows<{ product_id: string }>(
+      clickhouse,
+      `SELECT product_id FROM products FINAL WHERE workspace_id = {ws:String} AND product_id IN {ids:Array(String)} AND source = 'feed'`,
+      { ws: workspaceId, ids: part.map((p) => p.product_id) },
+    );
+    const skip = new Set(fed.map((r) => r.product_id));
+    const rows = part
+      .filter((p) => !skip.has(p.product_id))
+      .map((p) => ({ workspace_id: workspaceId, product_id: p.product_id, name: p.name, price: p.price, source, updated_at: toChTime(p.atMs) }));
+    await insertRows(clickhouse, 'products', rows);
+    written += rows.length;
+  }
+  return { written };
+}

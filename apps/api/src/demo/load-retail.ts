@@ -1,9 +1,10 @@
 import type { App } from '../app';
-import { chTime, normalizeEvent, type EventRow } from '../ingest/normalize';
+import { normalizeEvent, type EventRow } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { isRetailError, readRetailCsv, type ReadProgress, type RetailLineError } from './online-retail';
 import { collectInvoices, customerIdentify, invoiceEvents, invoiceKind } from './retail-events';
 import type { RetailLineKind } from './retail-classify';
+import { upsertObservedProducts } from '../catalog';
 
 export interface RetailLoadResult {
   lines: number;
@@ -96,10 +97,8 @@ export async function loadRetailCsv(app: App, workspaceId: string, path: string,
   }
   await flush();
 
-  const catalogue = [...products].map(([id, p]) => ({ workspace_id: workspaceId, product_id: id, name: p.name, price: p.price, updated_at: chTime(p.at.getTime() + shiftMs) }));
-  for (let i = 0; i < catalogue.length; i += batchSize) {
-    await app.clickhouse.insert({ table: 'products', values: catalogue.slice(i, i + batchSize), format: 'JSONEachRow' });
-  }
+  const catalogue = [...products].map(([id, p]) => ({ product_id: id, name: p.name, price: p.price, atMs: p.at.getTime() + shiftMs }));
+  await upsertObservedProducts(app.clickhouse, workspaceId, catalogue, 'order');
   result.customers = customers.size;
   result.products = products.size;
   return result;
