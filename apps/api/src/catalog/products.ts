@@ -140,6 +140,12 @@ export interface ObservedProduct {
   product_id: string;
   name: string;
   price: number;
+  url?: string;
+  image_url?: string;
+  currency?: string;
+  category?: string;
+  brand?: string;
+  availability?: Availability;
   /** When it was seen at this price (an order's or a view's time). */
   atMs: number;
 }
@@ -160,7 +166,20 @@ export async function upsertObservedProducts(clickhouse: ClickHouseClient, works
     const skip = new Set(fed.map((r) => r.product_id));
     const rows = part
       .filter((p) => !skip.has(p.product_id))
-      .map((p) => ({ workspace_id: workspaceId, product_id: p.product_id, name: p.name, price: p.price, source, updated_at: toChTime(p.atMs) }));
+      .map((p) => ({
+        workspace_id: workspaceId,
+        product_id: p.product_id,
+        name: p.name,
+        price: p.price,
+        url: p.url ?? '',
+        image_url: p.image_url ?? '',
+        currency: p.currency ?? '',
+        category: p.category ?? '',
+        brand: p.brand ?? '',
+        availability: p.availability ?? 'unknown',
+        source,
+        updated_at: toChTime(p.atMs),
+      }));
     await insertRows(clickhouse, 'products', rows);
     written += rows.length;
   }

@@ -2,6 +2,7 @@ import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
 import { consumeProfileEvents } from '../profiles/consumer';
 import { consumeEventsForJourneys } from '../journeys';
+import { consumeCatalogEvents } from '../catalog';
 
 /**
  * Real-time consumers of stored events (segment refresh, journey triggers, goal exits...).
@@ -14,4 +15,5 @@ export type EventConsumer = (app: App, events: LiveEvent[]) => Promise<void>;
 export const eventConsumers: Array<{ name: string; consume: EventConsumer }> = [
   { name: 'profiles', consume: consumeProfileEvents },
   { name: 'journeys', consume: consumeEventsForJourneys },
+  { name: 'catalog', consume: consumeCatalogEvents },
 ];

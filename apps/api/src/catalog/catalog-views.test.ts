@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postBatch, startTestServer, type TestServer } from '../testing';
+import { until } from '../journeys/testing';
+import { productsByIds } from './products';
+
+// Ingest → events queue → worker's catalog step → products: a product page the SDK saw fills the
+// catalog, and the brand's feed stays authoritative.
+describe('product views fill the catalog', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ worker: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stores a viewed product, and never lets a view overwrite a feed product', async () => {
+    const feed = await fetch(`${t.url}/v1/catalog`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.workspace.secretKey}` },
+      body: JSON.stringify([{ product_id: 'fed', name: 'Walnut tray', price: 30, currency: 'GBP', availability: 'out_of_stock' }]),
+    });
+    expect(feed.status).toBe(200);
+    const res = await postBatch(t, [
+      { type: 'track', event: 'Product Viewed', anonymousId: 'a1', properties: { product_id: 'seen', name: 'Rattan basket', price: 19.99, currency: 'GBP', availability: 'in_stock', url: 'https://shop.example/basket', image: 'https://cdn.example/b.jpg' } },
+      { type: 'track', event: 'Product Viewed', anonymousId: 'a1', properties: { product_id: 'fed', name: 'FREE TRAY', price: 0, availability: 'in_stock' } },
+    ]);
+    expect(res.status).toBe(200);
+    const stored = await until(() => productsByIds(t.app.clickhouse, t.workspace.id, ['seen', 'fed']), (m) => m.has('seen'), 20_000, 'the viewed product');
+    expect(stored.get('seen')).toMatchObject({ name: 'Rattan basket', price: 19.99, availability: 'in_stock', url: 'https://shop.example/basket', image_url: 'https://cdn.example/b.jpg' });
+    expect(stored.get('fed')).toMatchObject({ name: 'Walnut tray', price: 30, availability: 'out_of_stock' });
+  });
+});
