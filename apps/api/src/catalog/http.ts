@@ -5,6 +5,7 @@ import { readJson } from '../http/body';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import type { ExtraRoute } from '../http/server';
+import { announceCatalogMoments } from './moments';
 import { feedProductSchema, upsertFeedProducts, type FeedProduct } from './products';
 
 const maxBodyBytes = 5 * 1024 * 1024;
@@ -43,8 +44,10 @@ async function handleCatalogFeed(app: App, req: IncomingMessage, res: ServerResp
   const key = await requireSecretKey(app, req);
   const { products, errors } = validateFeed(await readJson(req, maxBodyBytes));
   if (products.length === 0) return sendJson(res, 400, { error: errors[0]?.message ?? 'no valid product', accepted: 0, errors });
-  const { changed } = await upsertFeedProducts(app.clickhouse, key.workspaceId, products, Date.now());
-  sendJson(res, 200, { success: errors.length === 0, accepted: products.length, changed, errors });
+  const now = Date.now();
+  const { changed, moments } = await upsertFeedProducts(app.clickhouse, key.workspaceId, products, now);
+  const { announced } = await announceCatalogMoments(app, key.workspaceId, moments, now);
+  sendJson(res, 200, { success: errors.length === 0, accepted: products.length, changed, announced, errors });
 }
 
 export const catalogRoutes: ExtraRoute[] = [{ method: 'POST', path: '/v1/catalog', handler: (app, req, res) => handleCatalogFeed(app, req, res) }];

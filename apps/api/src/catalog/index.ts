@@ -3,3 +3,5 @@ export { availabilities, feedProductSchema, productHistory, productsByIds, upser
 export { catalogRoutes, validateFeed } from './http';
 export { consumeCatalogEvents } from './consumer';
 export { productFromView } from './observed';
+export { announceCatalogMoments } from './moments';
+export { momentOf, priceDropThreshold, type CatalogMoment } from './products';

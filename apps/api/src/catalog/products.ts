@@ -106,7 +106,25 @@ export async function productHistory(clickhouse: ClickHouseClient, workspaceId: 
  * row for each product that is new or whose price or availability changed. A feed product re-sent
  * unchanged adds no history, so a nightly full feed keeps the history small.
  */
-export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: FeedProduct[], nowMs: number): Promise<{ changed: number }> {
+export interface CatalogMoment {
+  kind: 'back_in_stock' | 'price_drop';
+  product: FeedProduct;
+  oldPrice: number | null;
+}
+
+/** A drop of at least this share of the old price is a price-drop moment. */
+export const priceDropThreshold = 0.1;
+
+/** Back in stock (out of stock before, in stock now) or a price drop past the threshold. */
+export function momentOf(before: CatalogProduct | undefined, after: FeedProduct): CatalogMoment | null {
+  if (!before) return null;
+  if (before.availability === 'out_of_stock' && after.availability === 'in_stock') return { kind: 'back_in_stock', product: after, oldPrice: before.price };
+  const oldPrice = before.price ?? 0;
+  if (oldPrice > 0 && after.price !== undefined && after.price <= oldPrice * (1 - priceDropThreshold) && after.availability !== 'out_of_stock') return { kind: 'price_drop', product: after, oldPrice };
+  return null;
+}
+
+export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: FeedProduct[], nowMs: number): Promise<{ changed: number; moments: CatalogMoment[] }> {
   const latest = new Map<string, FeedProduct>();
   for (const item of items) latest.set(item.product_id, item);
   const before = await productsByIds(clickhouse, workspaceId, [...latest.keys()]);
@@ -133,7 +151,8 @@ export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspace
     .map((r) => ({ workspace_id: workspaceId, product_id: r.product_id, at, price: r.price, currency: r.currency, availability: r.availability, source: 'feed' }));
   await insertRows(clickhouse, 'products', rows);
   await insertRows(clickhouse, 'product_history', history);
-  return { changed: history.length };
+  const moments = [...latest.values()].map((p) => momentOf(before.get(p.product_id), p)).filter((m): m is CatalogMoment => m !== null);
+  return { changed: history.length, moments };
 }
 
 export interface ObservedProduct {

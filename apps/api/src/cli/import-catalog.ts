@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { App } from '../app';
-import { feedProductSchema, upsertFeedProducts, type FeedProduct } from '../catalog';
+import { announceCatalogMoments, feedProductSchema, upsertFeedProducts, type FeedProduct } from '../catalog';
 import { getWorkspace } from '../workspaces';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
 import { ImportIncompleteError } from './import-orders';
@@ -69,7 +69,10 @@ export async function importCatalogCommand(app: App, args: ParsedArgs): Promise<
   }
   let changed = 0;
   for (let i = 0; i < good.length; i += chunk) {
-    changed += (await upsertFeedProducts(app.clickhouse, workspaceId, good.slice(i, i + chunk), Date.now())).changed;
+    const now = Date.now();
+    const result = await upsertFeedProducts(app.clickhouse, workspaceId, good.slice(i, i + chunk), now);
+    changed += result.changed;
+    await announceCatalogMoments(app, workspaceId, result.moments, now);
     if (process.stderr.isTTY) process.stderr.write(`\r  ${Math.min(i + chunk, good.length)} / ${good.length} products`);
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
