@@ -204,3 +204,25 @@ export async function upsertObservedProducts(clickhouse: ClickHouseClient, works
   }
   return { written };
 }
+
+export interface CatalogPage {
+  products: Array<CatalogProduct & { source: string }>;
+  total: number;
+}
+
+/** A page of the catalog, by name or id, products the feed knows first. */
+export async function searchProducts(clickhouse: ClickHouseClient, workspaceId: string, options: { search?: string; limit: number; offset: number }): Promise<CatalogPage> {
+  const params = { ws: workspaceId, q: options.search?.trim() ?? '', limit: options.limit, offset: options.offset };
+  const where = `workspace_id = {ws:String} AND ({q:String} = '' OR positionCaseInsensitiveUTF8(name, {q:String}) > 0 OR positionCaseInsensitiveUTF8(product_id, {q:String}) > 0)`;
+  const [rows, count] = await Promise.all([
+    selectRows<ProductRow & { source: string }>(
+      clickhouse,
+      `SELECT product_id, name, url, image_url, price, currency, category, brand, availability, updated_at, source
+       FROM products FINAL WHERE ${where}
+       ORDER BY source = 'feed' DESC, name, product_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+      params,
+    ),
+    selectRows<{ n: string }>(clickhouse, `SELECT count() AS n FROM products FINAL WHERE ${where}`, params),
+  ]);
+  return { products: rows.map((r) => ({ ...toProduct(r), source: r.source })), total: Number(count[0]?.n ?? 0) };
+}

@@ -11,6 +11,7 @@ import { channelsRouter } from './routers/channels';
 import { onsiteRouter } from './routers/onsite';
 import { serviceMessagesRouter } from './routers/serviceMessages';
 import { messagesRouter } from './routers/messages';
+import { catalogRouter } from './routers/catalog';
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   onsite: onsiteRouter,
   serviceMessages: serviceMessagesRouter,
   messages: messagesRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

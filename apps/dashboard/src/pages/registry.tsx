@@ -10,6 +10,7 @@ import { MessagesPage } from './messages/MessagesPage';
 import { ChannelsPage } from './channels/ChannelsPage';
 import { OnsitePage } from './onsite/OnsitePage';
 import { AccountPage } from './account/AccountPage';
+import { CatalogPage } from './catalog/CatalogPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -34,6 +35,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'rfm', label: 'RFM', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'messages', label: 'Messages', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'channels', label: 'Channels', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'catalog', label: 'Catalog', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'onsite', label: 'Onsite', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'account', label: 'Account', render: () => <AccountPage /> },
 ];

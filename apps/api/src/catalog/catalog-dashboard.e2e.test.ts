@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../testing';
+import { signedInDashboard } from '../http/dashboard-harness';
+import { upsertFeedProducts, upsertObservedProducts } from './products';
+
+// The Catalog page in the built dashboard, in real Chromium. Run `pnpm --filter @overture/dashboard
+// build` first when running alone (the test command does).
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ browser, page } = await signedInDashboard(server));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('catalog page', () => {
+  it('lists products with price in their currency, searches, and shows a product’s history', async () => {
+    const ch = server.app.clickhouse;
+    const ws = server.workspace.id;
+    const t0 = Date.parse('2026-11-01T10:00:00Z');
+    await upsertFeedProducts(ch, ws, [{ product_id: 'lamp', name: 'Brass lamp', price: 80, currency: 'GBP', availability: 'out_of_stock' }], t0);
+    await upsertFeedProducts(ch, ws, [{ product_id: 'lamp', name: 'Brass lamp', price: 64, currency: 'GBP', availability: 'in_stock' }], t0 + 86_400_000);
+    await upsertObservedProducts(ch, ws, [{ product_id: '85123A', name: 'WHITE HANGING HEART T-LIGHT HOLDER', price: 2.55, atMs: t0 }], 'order');
+
+    await page.goto(`${server.url}/w/${ws}/catalog`);
+    const table = page.getByTestId('catalog-table');
+    await table.getByText('Brass lamp').waitFor();
+    const lampRow = table.locator('tr', { hasText: 'Brass lamp' });
+    expect(await lampRow.locator('td').allTextContents()).toEqual(['Brass lamp lamp', '£64.00', 'In stock', '—', 'Catalog feed']);
+    expect(await table.locator('tr', { hasText: '85123A' }).locator('td').nth(4).textContent()).toBe('Seen in orders');
+
+    await page.getByLabel('Search products').fill('heart');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel('Search products').fill('');
+    await table.getByRole('button', { name: 'Brass lamp' }).click();
+    const history = page.getByTestId('catalog-history');
+    await expect.poll(() => history.locator('tr').count(), { timeout: 10_000 }).toBe(2);
+    expect(await history.locator('tr').nth(0).locator('td').nth(1).textContent()).toBe('£80.00');
+    expect(await history.locator('tr').nth(1).locator('td').allTextContents()).toEqual([expect.any(String), '£64.00', 'In stock']);
+  });
+});
