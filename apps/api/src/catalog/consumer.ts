@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
+import { chToIso } from '../profiles/sql';
 import { productFromView } from './observed';
 import { upsertObservedProducts, type ObservedProduct } from './products';
 
@@ -18,7 +19,7 @@ export async function consumeCatalogEvents(app: App, events: LiveEvent[]): Promi
     } catch {
       continue;
     }
-    const product = productFromView(properties ?? {}, Date.parse(e.timestamp.includes('T') ? e.timestamp : `${e.timestamp.replace(' ', 'T')}Z`) || Date.now());
+    const product = productFromView(properties ?? {}, Date.parse(chToIso(e.timestamp) ?? '') || Date.now());
     if (!product) continue;
     const products = byWorkspace.get(e.workspaceId) ?? new Map<string, ObservedProduct>();
     const seen = products.get(product.product_id);

@@ -6,38 +6,22 @@ import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import type { ExtraRoute } from '../http/server';
 import { announceCatalogMoments } from './moments';
-import { feedProductSchema, upsertFeedProducts, type FeedProduct } from './products';
+import { upsertFeedProducts, validateProducts, type FeedProduct, type ProductError } from './products';
 
 const maxBodyBytes = 5 * 1024 * 1024;
 const maxItems = 5_000;
 
-interface ItemError {
-  index: number;
-  field: string;
-  message: string;
-}
-
 /**
- * Validates each product on its own: the good ones are stored, the bad ones come back with their
- * index and field, as the batch ingest API does. Only when none is good does the call fail.
+ * The good products are stored, the bad ones come back with their index and field, as the batch
+ * ingest API does. Only when none is good does the call fail.
  */
-export function validateFeed(body: unknown): { products: FeedProduct[]; errors: ItemError[] } {
+export function validateFeed(body: unknown): { products: FeedProduct[]; errors: ProductError[] } {
   const items = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { products?: unknown }).products) ? (body as { products: unknown[] }).products : null;
   if (!items) throw new HttpError(400, 'products: expected a JSON array of products (or {"products": [...]})');
   if (items.length === 0) throw new HttpError(400, 'products: the array is empty');
   if (items.length > maxItems) throw new HttpError(413, `products: at most ${maxItems} products per request, got ${items.length}`);
-  const products: FeedProduct[] = [];
-  const errors: ItemError[] = [];
-  items.forEach((item, index) => {
-    const parsed = feedProductSchema.safeParse(item);
-    if (parsed.success) products.push(parsed.data);
-    else {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(',') ?? '' : '';
-      errors.push({ index, field, message: `products[${index}]${field ? `.${field}` : ''}: ${issue.message}` });
-    }
-  });
-  return { products, errors };
+  const { products, errors } = validateProducts(items);
+  return { products, errors: errors.map((e) => ({ ...e, message: `products[${e.index}]${e.field ? `.${e.field}` : ''}: ${e.message}` })) };
 }
 
 async function handleCatalogFeed(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { normalizeEvent } from '../ingest/normalize';
+import { chTime, normalizeEvent } from '../ingest/normalize';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import type { CatalogMoment } from './products';
@@ -16,7 +16,7 @@ const maxPeoplePerMoment = 20_000;
  */
 export async function announceCatalogMoments(app: App, workspaceId: string, moments: CatalogMoment[], nowMs: number): Promise<{ announced: number }> {
   if (moments.length === 0) return { announced: 0 };
-  const since = new Date(nowMs - windowDays * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+  const since = chTime(nowMs - windowDays * 86_400_000);
   const viewers = await selectRows<{ product_id: string; distinct_id: string; user_id: string; anonymous_id: string }>(
     app.clickhouse,
     `SELECT JSONExtractString(properties, 'product_id') AS product_id, distinct_id, any(user_id) AS user_id, any(anonymous_id) AS anonymous_id
@@ -27,13 +27,14 @@ export async function announceCatalogMoments(app: App, workspaceId: string, mome
      LIMIT {cap:UInt32}`,
     { ws: workspaceId, since, ids: moments.map((m) => m.product.product_id), cap: maxPeoplePerMoment * moments.length },
   );
+  const momentOf = new Map(moments.map((m) => [m.product.product_id, m]));
   const profileOf = new Map<string, string | null>();
   const rows = [];
   const told = new Set<string>();
   for (const v of viewers) {
     if (!profileOf.has(v.distinct_id)) profileOf.set(v.distinct_id, await findProfileId(app, workspaceId, v.distinct_id));
     const profileId = profileOf.get(v.distinct_id);
-    const moment = moments.find((m) => m.product.product_id === v.product_id);
+    const moment = momentOf.get(v.product_id);
     if (!profileId || !moment || told.has(`${profileId}/${v.product_id}`)) continue;
     told.add(`${profileId}/${v.product_id}`);
     const p = moment.product;

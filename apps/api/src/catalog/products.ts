@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseClient } from '../stores/clickhouse';
-import { insertRows, selectRows } from '../profiles/sql';
+import { chTime } from '../ingest/normalize';
+import { chToIso, insertRows, selectRows } from '../profiles/sql';
 
 export const availabilities = ['in_stock', 'out_of_stock', 'preorder', 'unknown'] as const;
 export type Availability = (typeof availabilities)[number];
@@ -39,6 +40,29 @@ export const feedProductSchema = z
   .strict();
 export type FeedProduct = z.infer<typeof feedProductSchema>;
 
+export interface ProductError {
+  index: number;
+  /** The offending field ('' when the item as a whole is wrong). */
+  field: string;
+  message: string;
+}
+
+/** Validates each product on its own, so one bad item costs only itself (feed API and file import alike). */
+export function validateProducts(items: unknown[]): { products: FeedProduct[]; errors: ProductError[] } {
+  const products: FeedProduct[] = [];
+  const errors: ProductError[] = [];
+  items.forEach((item, index) => {
+    const parsed = feedProductSchema.safeParse(item);
+    if (parsed.success) products.push(parsed.data);
+    else {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(',') ?? '' : '';
+      errors.push({ index, field, message: issue.message });
+    }
+  });
+  return { products, errors };
+}
+
 interface ProductRow {
   product_id: string;
   name: string;
@@ -52,7 +76,6 @@ interface ProductRow {
   updated_at: string;
 }
 
-const toChTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const orNull = (s: string) => (s === '' ? null : s);
 
 function toProduct(r: ProductRow): CatalogProduct {
@@ -66,7 +89,7 @@ function toProduct(r: ProductRow): CatalogProduct {
     category: orNull(r.category),
     brand: orNull(r.brand),
     availability: (availabilities as readonly string[]).includes(r.availability) ? (r.availability as Availability) : 'unknown',
-    updated_at: `${r.updated_at.replace(' ', 'T')}Z`,
+    updated_at: chToIso(r.updated_at)!,
   };
 }
 
@@ -98,7 +121,7 @@ export async function productHistory(clickhouse: ClickHouseClient, workspaceId: 
      WHERE workspace_id = {ws:String} AND product_id = {id:String} ORDER BY at`,
     { ws: workspaceId, id: productId },
   );
-  return rows.map((r) => ({ ...r, price: Number(r.price), at: `${r.at.replace(' ', 'T')}Z` }));
+  return rows.map((r) => ({ ...r, price: Number(r.price), at: chToIso(r.at)! }));
 }
 
 /**
@@ -128,7 +151,7 @@ export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspace
   const latest = new Map<string, FeedProduct>();
   for (const item of items) latest.set(item.product_id, item);
   const before = await productsByIds(clickhouse, workspaceId, [...latest.keys()]);
-  const at = toChTime(nowMs);
+  const at = chTime(nowMs);
   const rows = [...latest.values()].map((p) => ({
     workspace_id: workspaceId,
     product_id: p.product_id,
@@ -197,7 +220,7 @@ export async function upsertObservedProducts(clickhouse: ClickHouseClient, works
         brand: p.brand ?? '',
         availability: p.availability ?? 'unknown',
         source,
-        updated_at: toChTime(p.atMs),
+        updated_at: chTime(p.atMs),
       }));
     await insertRows(clickhouse, 'products', rows);
     written += rows.length;

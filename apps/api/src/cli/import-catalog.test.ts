@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../testing/cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const apiRoot = join(import.meta.dirname, '../..');
-
-function cli(args: string[], dataDir: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', ...args], {
-    cwd: apiRoot,
-    env: { ...process.env, OVERTURE_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], dataDir: string) => runCli(args, { dataDir });
 
 describe('pnpm overture import catalog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'overture-catalog-'));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { App } from '../app';
-import { announceCatalogMoments, feedProductSchema, upsertFeedProducts, type FeedProduct } from '../catalog';
+import { announceCatalogMoments, upsertFeedProducts, validateProducts } from '../catalog';
 import { getWorkspace } from '../workspaces';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
 import { ImportIncompleteError } from './import-orders';
@@ -57,16 +57,8 @@ export async function importCatalogCommand(app: App, args: ParsedArgs): Promise<
   const workspaceId = requireFlag(args, 'workspace');
   if (!(await getWorkspace(app.postgres.db, workspaceId))) throw new UsageError(`No workspace with id ${workspaceId}`);
   const rows = readCatalogFile(file);
-  const good: FeedProduct[] = [];
-  const errors: string[] = [];
-  for (const row of rows) {
-    const parsed = feedProductSchema.safeParse(row.value);
-    if (parsed.success) good.push(parsed.data);
-    else {
-      const issue = parsed.error.issues[0]!;
-      errors.push(`line ${row.line}: ${issue.path.join('.') || 'row'}: ${issue.message}`);
-    }
-  }
+  const { products: good, errors: bad } = validateProducts(rows.map((r) => r.value));
+  const errors = bad.map((e) => `line ${rows[e.index]!.line}: ${e.field || 'row'}: ${e.message}`);
   let changed = 0;
   for (let i = 0; i < good.length; i += chunk) {
     const now = Date.now();

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../testing/cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { importProgress } from './import-progress';
 
-const apiRoot = join(import.meta.dirname, '../..');
-
-function cli(args: string[], dataDir: string) {
-  // Piped: stderr is not a terminal, so progress comes as plain lines.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', ...args], {
-    cwd: apiRoot,
-    env: { ...process.env, OVERTURE_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// Piped: stderr is not a terminal, so progress comes as plain lines.
+const cli = (args: string[], dataDir: string) => runCli(args, { dataDir });
 
 const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 const rows = Array.from({ length: 300 }, (_, i) => `${540000 + i},85123A,WHITE HANGING HEART T-LIGHT HOLDER,${1 + (i % 5)},2011-03-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,2.55,${13000 + (i % 40)}.0,United Kingdom`);

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../testing/cli';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const apiRoot = join(import.meta.dirname, '../..');
-
-function cli(args: string[], opts: { dataDir: string; input?: string }) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', ...args], {
-    cwd: apiRoot,
-    env: { ...process.env, OVERTURE_DATA_DIR: opts.dataDir, LOG_LEVEL: 'error' },
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], opts: { dataDir: string; input?: string }) => runCli(args, { ...opts, timeoutMs: 120_000 });
 
 describe('pnpm overture', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'overture-cli-'));

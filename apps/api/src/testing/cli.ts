@@ -1,0 +1,16 @@
+// Runs `pnpm overture …` as a user would: a child process over its own data dir, stdin piped.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const apiRoot = join(import.meta.dirname, '../..');
+
+export function runCli(args: string[], opts: { dataDir: string; input?: string; timeoutMs?: number }): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', ...args], {
+    cwd: apiRoot,
+    env: { ...process.env, OVERTURE_DATA_DIR: opts.dataDir, LOG_LEVEL: 'error' },
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 180_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
