@@ -15,8 +15,17 @@ export const browserBuildOptions: BuildOptions = {
   legalComments: 'none',
   write: false,
   // Names private to the script (the capture core's page hooks, the queue and delivery between them)
-  // are shortened: never part of the public API, of events or of stored state.
+  // are shortened: never part of the public API, of events or of stored state. The page hooks cross
+  // into `/sdk/capture.js`, built apart, so their short names are pinned for both builds.
   mangleProps: /^(pageStart|pageEnd|queued|unload|adopt|items)$/,
+  mangleCache: { pageStart: '$s', pageEnd: '$e' },
+};
+
+/** Deep behaviour capture (`/sdk/capture.js`, an ES module the core imports once capture starts). */
+export const captureBuildOptions: BuildOptions = {
+  ...browserBuildOptions,
+  format: 'esm',
+  entryPoints: [fileURLToPath(new URL('./src/capture/deep.ts', import.meta.url))],
 };
 export { pushModuleBuildOptions, pushWorkerBuildOptions } from './src/push/build';
 

@@ -49,6 +49,7 @@ export function createOverture(): Overture {
   let pageUrl = '';
   let lastUrl = '';
   let captured = false;
+  let firstPage = 0;
   let key = '';
   let host = '';
   const listeners: Record<string, Listener[]> = {};
@@ -88,7 +89,8 @@ export function createOverture(): Overture {
       },
     };
     queue.push(event);
-    delivery.queued();
+    // Identify and the first page view go at once: the profile (and what the site shows next) waits on them.
+    delivery.queued(type == 'identify' || (type == 'page' && !firstPage++));
     for (const fn of [...(listeners[(fields.event as string) ?? type] ?? []), ...(listeners['*'] ?? [])]) {
       try {
         fn(event);
@@ -118,7 +120,7 @@ export function createOverture(): Overture {
   function startCaptureOnce() {
     if (captured || !allowed()) return;
     captured = true;
-    startCapture(core);
+    startCapture(core, host, () => !!pageUrl);
     addEventListener('visibilitychange', () => document.hidden && delivery.unload(false));
     addEventListener('pagehide', () => {
       leave();

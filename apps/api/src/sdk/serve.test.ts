@@ -22,6 +22,15 @@ describe('serving the browser SDK', () => {
     expect((await fetch(`${t.url}/sdk.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 
+  it('serves the deep capture module as a cross-origin ES module, briefly cached', async () => {
+    const res = await fetch(`${t.url}/sdk/capture.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cache-control')).toMatch(/max-age=300\b/);
+    expect(await res.text()).toMatch(/export\s*\{/);
+  });
+
   it('serves the versioned path for a year, and 404s builds it does not have', async () => {
     const plain = await fetch(`${t.url}/sdk.js`, { headers: { 'accept-encoding': 'identity' } });
     const hash = plain.headers.get('etag')!.replaceAll('"', '');

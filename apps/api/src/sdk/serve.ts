@@ -2,15 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import { HttpError } from '../http/errors';
 import { sdkBundle } from './bundle';
-import { longCache, sendScript, shortCache } from './assets';
+import { captureBuildOptions } from '@overture/sdk/build';
+import { builtScript, longCache, sendScript, shortCache } from './assets';
 
 /**
  * `/sdk.js` is cached briefly so sites pick up new releases; `/sdk/<version>-<hash>/sdk.js` never
- * changes and is cached for a year. Both are gzipped when the client accepts it.
+ * changes and is cached for a year. Both are gzipped when the client accepts it. `/sdk/capture.js`
+ * is the deep behaviour module the script fetches once capture starts.
  */
 export async function serveSdk(_app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const bundle = await sdkBundle();
   const path = url.pathname;
+  // The deep behaviour module: briefly cached, so a long-cached core always finds a current one.
+  if (path === '/sdk/capture.js') return sendScript(req, res, await builtScript('capture.js', captureBuildOptions));
+  const bundle = await sdkBundle();
   let cache: string;
   if (path === '/sdk.js') cache = shortCache;
   else if (path === `/sdk/${bundle.tag}/sdk.js`) cache = longCache;

@@ -1,20 +1,14 @@
-import type { Core } from '../types';
+import type { CaptureName, Core } from '../types';
 import { pageviews } from './pageviews';
-import { scroll } from './scroll';
-import { engagement } from './engagement';
-import { clicks } from './clicks';
-import { forms } from './forms';
-import { hover } from './hover';
-import { exitIntent } from './exit';
-import { products } from './products';
 
-export function startCapture(c: Core) {
+/** What `/sdk/capture.js` captures: loaded only when one of them is on. */
+const deep: CaptureName[] = ['scroll', 'pageleave', 'engagement', 'clicks', 'rageClicks', 'deadClicks', 'forms', 'hover', 'exitIntent', 'products'];
+
+/** Page views start here, at once; the deep behaviour module follows from `host` without blocking. */
+export function startCapture(c: Core, host: string, pageOpen: () => boolean) {
   if (c.on('pageviews')) pageviews(c);
-  if (c.on('scroll') || c.on('pageleave')) scroll(c);
-  if (c.on('engagement')) engagement(c);
-  if (c.on('clicks') || c.on('rageClicks') || c.on('deadClicks')) clicks(c);
-  if (c.on('forms')) forms(c);
-  if (c.on('hover')) hover(c);
-  if (c.on('exitIntent')) exitIntent(c);
-  if (c.on('products')) products(c);
+  if (deep.some(c.on))
+    import(/* webpackIgnore: true */ /* @vite-ignore */ host + '/sdk/capture.js')
+      .then((m: { start(c: Core, pageOpen: boolean): void }) => m.start(c, pageOpen()))
+      .catch(() => 0);
 }

@@ -23,6 +23,8 @@ export function createDelivery(url: string, writeKey: string, queue: Queue, o: D
   let inFlight: QueuedEvent[] = [];
   let attempt = 0;
   let retryAt = 0;
+  // Set by an urgent event: what is queued leaves as soon as the request in flight is answered.
+  let urgent = false;
   // The time zone rides on the batch (the server merges batch context into each event).
   const body = (batch: QueuedEvent[]) => JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey, context: { timezone: o.timezone() } });
 
@@ -38,6 +40,7 @@ export function createDelivery(url: string, writeKey: string, queue: Queue, o: D
     if (inFlight.length || !queue.items().length) return;
     if (now < retryAt) return schedule(retryAt - now);
     if (!navigator.onLine) return; // the `online` event resumes delivery
+    urgent = false;
     const batch = (inFlight = queue.items().slice(0, maxBatch));
     const text = body(batch);
     let status = 0;
@@ -56,7 +59,7 @@ export function createDelivery(url: string, writeKey: string, queue: Queue, o: D
       attempt = 0;
       queue.remove(batch);
     }
-    if (queue.items().length) schedule(queue.items().length >= o.flushAt ? 0 : o.flushInterval);
+    if (queue.items().length) schedule(urgent || queue.items().length >= o.flushAt ? 0 : o.flushInterval);
   }
 
   /** A beacon the browser refuses (too big, quota) is split in halves; a single refused event stays queued. */
@@ -76,9 +79,13 @@ export function createDelivery(url: string, writeKey: string, queue: Queue, o: D
 
   return {
     flush,
-    /** New event queued: send now when the batch is full, else within the flush interval. */
-    queued() {
-      if (queue.items().length >= o.flushAt) flush();
+    /**
+     * New event queued: send now when the batch is full or someone waits for it (`urgent`: identify, the
+     * first page view), else within the flush interval.
+     */
+    queued(now?: boolean) {
+      if (now) urgent = true;
+      if (urgent || queue.items().length >= o.flushAt) flush();
       else if (!timer) schedule(o.flushInterval);
     },
     /**
