@@ -34,6 +34,11 @@ interface Row {
 export interface EventFilter {
   type?: string | undefined;
   event?: string | undefined;
+  /**
+   * Only what a tracking library sent (Segment-spec clients and our SDK name themselves in
+   * `context.library`): leaves out what the platform writes itself (journey steps, catalog moments) and imports.
+   */
+  fromLibrary?: boolean | undefined;
 }
 
 const toIso = (t: string) => `${t.replace(' ', 'T')}Z`;
@@ -63,9 +68,10 @@ export async function latestEvents(ch: ClickHouseClient, workspaceId: string, li
             WHERE workspace_id = {workspaceId:String}
               AND ({type:String} = '' OR type = {type:String})
               AND ({event:String} = '' OR event = {event:String})
+              AND (NOT {fromLibrary:Bool} OR JSONExtractString(context, 'library', 'name') != '')
             ORDER BY received_at DESC, message_id
             LIMIT {limit:UInt32}`,
-    query_params: { workspaceId, limit, type: filter.type ?? '', event: filter.event ?? '' },
+    query_params: { workspaceId, limit, type: filter.type ?? '', event: filter.event ?? '', fromLibrary: filter.fromLibrary ?? false },
     format: 'JSONEachRow',
   });
   return (await rs.json<Row>()).map(rowToEvent);

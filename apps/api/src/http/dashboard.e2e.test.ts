@@ -88,12 +88,17 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL(`**/w/${server.workspace.id}/install`);
     expect(await page.getByTestId('write-key').textContent()).toBe(server.workspace.writeKey);
     expect(await page.locator('.code-block pre').first().textContent()).toContain(`overture.init("${server.workspace.writeKey}"`);
+    expect(await page.locator('.code-block pre').first().textContent()).toContain('"onsite":true');
 
     // Events sent before the page opened are listed as earlier, not as new arrivals.
     await page.getByText('Waiting for the first event…').waitFor();
     expect(await page.getByTestId('live-new').count()).toBe(0);
 
-    await sendBatch([{ type: 'track', event: 'Live Check Ping', anonymousId: 'anon-3', context: { page: { url: 'https://shop.example/cart' } } }]);
+    // What the site's SDK sends is listed; what arrives without a tracking library (imports, the platform's own) is not.
+    await sendBatch([
+      { type: 'track', event: 'Imported Order', anonymousId: 'anon-4', context: { source: 'import' } },
+      { type: 'track', event: 'Live Check Ping', anonymousId: 'anon-3', context: { library: { name: 'overture-sdk', version: '0.1.0' }, page: { url: 'https://shop.example/cart' } } },
+    ]);
     const arrived = page.getByTestId('live-new');
     await arrived.first().waitFor();
     expect(await arrived.allTextContents()).toEqual([expect.stringContaining('Live Check Ping')]);

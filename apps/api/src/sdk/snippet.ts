@@ -29,9 +29,9 @@ overture.page();
 </script>`;
 }
 
-export function npmInstructions({ writeKey, host }: { writeKey: string; host: string }): string {
+export function npmInstructions({ writeKey, host, options = {} }: Omit<SnippetInput, 'src'>): string {
   return `import { overture } from '@overture/sdk';
 
-overture.init(${JSON.stringify(writeKey)}, { host: ${JSON.stringify(host.replace(/\/$/, ''))} });
+overture.init(${JSON.stringify(writeKey)}, ${JSON.stringify({ host: host.replace(/\/$/, ''), ...options })});
 overture.page();`;
 }

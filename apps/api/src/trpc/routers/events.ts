@@ -9,7 +9,7 @@ const filter = z.object({
 
 export const eventsRouter = router({
   latest: workspaceProcedure
-    .input(filter.extend({ limit: z.number().int().min(1).max(500).default(50) }))
+    .input(filter.extend({ limit: z.number().int().min(1).max(500).default(50), fromLibrary: z.boolean().optional() }))
     .query(({ ctx, input }) => latestEvents(ctx.app.clickhouse, ctx.workspaceId, input.limit, input)),
 
   counts: workspaceProcedure

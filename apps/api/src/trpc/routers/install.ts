@@ -8,6 +8,7 @@ export const installRouter = router({
     const writeKey = await writeKeyOf(ctx.app.postgres.db, ctx.workspaceId);
     if (!writeKey) throw new TRPCError({ code: 'NOT_FOUND', message: 'This workspace has no active write key' });
     const host = ctx.app.config.publicUrl;
-    return { writeKey, host, snippet: installSnippet({ writeKey, host }), npm: npmInstructions({ writeKey, host }) };
+    // Onsite on: a placement made in the dashboard shows without the site owner changing the snippet.
+    return { writeKey, host, snippet: installSnippet({ writeKey, host, options: { onsite: true } }), npm: npmInstructions({ writeKey, host, options: { onsite: true } }) };
   }),
 });

@@ -17,7 +17,7 @@ export function LiveCheck({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
   const [openedAt] = useState(() => Date.now());
   const [before, setBefore] = useState<ReadonlySet<string> | null>(null);
-  const latest = useQuery(trpc.events.latest.queryOptions({ workspaceId, limit: shown }, { refetchInterval: pollMs }));
+  const latest = useQuery(trpc.events.latest.queryOptions({ workspaceId, limit: shown, fromLibrary: true }, { refetchInterval: pollMs }));
   const now = useNow();
 
   useEffect(() => {
