@@ -18,26 +18,31 @@ export interface PageProps {
   rest: string[];
 }
 
+/** The sidebar's sections, in order: who the customers are, how to reach them, what arrives, and the set-up. */
+export const pageGroups = ['Audience', 'Engage', 'Data', 'Set up'] as const;
+export type PageGroup = (typeof pageGroups)[number];
+
 export interface WorkspacePage {
   id: string;
   label: string;
+  group: PageGroup;
   render: (props: PageProps) => ReactNode;
 }
 
 /** The workspace's pages, in tab order: a new page is one entry here. */
 export const workspacePages: WorkspacePage[] = [
-  { id: 'events', label: 'Events', render: ({ workspaceId }) => <EventsPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'install', label: 'Install', render: ({ workspaceId }) => <InstallPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'journeys', label: 'Journeys', render: ({ workspaceId, rest }) => <JourneysPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
-  { id: 'journey-settings', label: 'Journey settings', render: ({ workspaceId }) => <JourneySettingsPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'profiles', label: 'Profiles', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
-  { id: 'segments', label: 'Segments', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
-  { id: 'rfm', label: 'RFM', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'messages', label: 'Messages', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
-  { id: 'channels', label: 'Channels', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'catalog', label: 'Catalog', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'onsite', label: 'Onsite', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
-  { id: 'account', label: 'Account', render: () => <AccountPage /> },
+  { id: 'events', label: 'Events', group: 'Data', render: ({ workspaceId }) => <EventsPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'install', label: 'Install', group: 'Set up', render: ({ workspaceId }) => <InstallPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'journeys', label: 'Journeys', group: 'Engage', render: ({ workspaceId, rest }) => <JourneysPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'journey-settings', label: 'Journey settings', group: 'Set up', render: ({ workspaceId }) => <JourneySettingsPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'profiles', label: 'Profiles', group: 'Audience', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'segments', label: 'Segments', group: 'Audience', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'rfm', label: 'RFM', group: 'Audience', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'messages', label: 'Messages', group: 'Engage', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
+  { id: 'channels', label: 'Channels', group: 'Set up', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'catalog', label: 'Catalog', group: 'Data', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'onsite', label: 'Onsite', group: 'Engage', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'account', label: 'Account', group: 'Set up', render: () => <AccountPage /> },
 ];
 
 export const findPage = (id: string): WorkspacePage | undefined => workspacePages.find((p) => p.id === id);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { matchQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { Link, matchRoute, navigate, useLocation, workspacePath, type Route } from '../router';
-import { findPage, workspacePages } from '../pages/registry';
+import { findPage, pageGroups, workspacePages } from '../pages/registry';
 import { CopyButton } from '../components/CopyButton';
 import { CreateWorkspaceForm, type NewWorkspace } from './CreateWorkspaceForm';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
@@ -68,21 +68,28 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
 
   return (
     <div className="shell">
-      <header className="topbar">
+      <aside className="sidebar">
         <Link to="/" className="brand">
           <span className="brand-dot" aria-hidden /> Overture
         </Link>
         {list && list.length > 0 && <WorkspaceSwitcher workspaces={list} currentId={current?.id} page={route.name === 'workspace' ? route.page : 'events'} onNew={() => setCreating(true)} />}
         {current && (
-          <nav className="tabs" aria-label="Workspace pages">
-            {workspacePages.map((p) => (
-              <Link key={p.id} to={workspacePath(current.id, p.id)} aria-current={route.name === 'workspace' && route.page === p.id ? 'page' : undefined}>
-                {p.label}
-              </Link>
+          <nav className="side-nav" aria-label="Workspace pages">
+            {pageGroups.map((group) => (
+              <div key={group} className="side-nav-group">
+                <div className="side-nav-heading">{group}</div>
+                {workspacePages
+                  .filter((p) => p.group === group)
+                  .map((p) => (
+                    <Link key={p.id} to={workspacePath(current.id, p.id)} aria-current={route.name === 'workspace' && route.page === p.id ? 'page' : undefined}>
+                      {p.label}
+                    </Link>
+                  ))}
+              </div>
             ))}
           </nav>
         )}
-        <div className="topbar-user">
+        <div className="sidebar-user">
           <span className="muted" title="Signed in as">
             {user.email}
           </span>
@@ -90,7 +97,7 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
             Sign out
           </button>
         </div>
-      </header>
+      </aside>
 
       {creating && (
         <div className="modal-backdrop" role="presentation" onClick={(e) => e.target === e.currentTarget && setCreating(false)}>

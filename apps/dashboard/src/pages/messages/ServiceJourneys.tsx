@@ -24,7 +24,7 @@ export function ServiceJourneys({ workspaceId }: { workspaceId: string }) {
           <article key={t.id} className="service-journey">
             <h3>{t.name}</h3>
             <p>{t.description}</p>
-            <p className="small">
+            <p className="small service-event">
               Event <code>{t.event.name}</code>: {Object.keys(t.event.properties).map((p) => <code key={p}>{p}</code>)}
             </p>
             <button type="button" disabled={create.isPending} onClick={() => create.mutate({ workspaceId, templateId: t.id })}>

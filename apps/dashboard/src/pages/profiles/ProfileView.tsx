@@ -128,7 +128,7 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
                       {g.fields.map(([k, label, kind]) => (
                         <div key={k} className="kv-row">
                           <dt>{label}</dt>
-                          <dd>{formatFeature(features[k], kind)}</dd>
+                          <dd>{kind === 'list' && Array.isArray(features[k]) ? <ShortList items={features[k] as unknown[]} /> : formatFeature(features[k], kind)}</dd>
                         </div>
                       ))}
                       {g.title === 'Page visits' && (
@@ -167,5 +167,18 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
         </div>
       </div>
     </div>
+  );
+}
+
+/** A long list (hundreds of products) shows its first few and opens on demand, so the timeline stays in view. */
+function ShortList({ items, shown = 5 }: { items: unknown[]; shown?: number }) {
+  if (items.length <= shown) return <>{formatFeature(items, 'list')}</>;
+  return (
+    <details className="short-list">
+      <summary>
+        {formatFeature(items.slice(0, shown), 'list')} <span className="muted">and {items.length - shown} more</span>
+      </summary>
+      <div className="short-list-rest">{formatFeature(items.slice(shown), 'list')}</div>
+    </details>
   );
 }

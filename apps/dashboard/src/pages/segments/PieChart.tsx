@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMoney, pieChartRows } from './pie';
+
+// Segment names are long: tilted, every one stays readable instead of running into its neighbours.
 import type { PieRow } from './types';
 
 /** Potential (CLTV at stake) beside Importance and Ease percentages, one group of bars per segment. */
@@ -10,10 +12,10 @@ export function PieChart({ rows }: { rows: PieRow[] }) {
     <div className="pie-charts" data-testid="pie-chart">
       <div>
         <h3>Potential: CLTV at stake</h3>
-        <ResponsiveContainer width="100%" height={220}>
+        <ResponsiveContainer width="100%" height={280}>
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
-            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
+            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} angle={-30} textAnchor="end" height={80} />
             <YAxis width={64} tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatMoney(v).replace(/\.00$/, '')} />
             <Tooltip formatter={(v) => formatMoney(Number(v))} />
             <Bar dataKey="potential" name="Potential" fill="#4f46e5" isAnimationActive={false} />
@@ -22,10 +24,10 @@ export function PieChart({ rows }: { rows: PieRow[] }) {
       </div>
       <div>
         <h3>Importance and Ease (%)</h3>
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 40 }}>
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
-            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
+            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} angle={-30} textAnchor="end" height={80} />
             <YAxis width={40} domain={[0, 100]} tick={{ fontSize: 12 }} />
             <Tooltip formatter={(v) => `${Number(v)}%`} />
             <Legend />
