@@ -45,17 +45,16 @@ afterAll(async () => {
 
 /** Elements whose content is wider than their box while they let it show (so it spills over what is next to it). */
 const spills = () =>
-  page.evaluate(() => {
-    const found: string[] = [];
-    if (document.documentElement.scrollWidth > innerWidth) found.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${innerWidth}px window`);
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+  page.evaluate(`(() => {
+    const found = [];
+    if (document.documentElement.scrollWidth > innerWidth) found.push('the page is ' + document.documentElement.scrollWidth + 'px wide in a ' + innerWidth + 'px window');
+    for (const el of document.querySelectorAll('body *')) {
       if (el instanceof SVGElement || el.closest('svg') || el.clientWidth === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.overflowX !== 'visible' || el.scrollWidth <= el.clientWidth + 2) continue;
-      found.push(`<${el.localName} class="${el.className}"> content ${el.scrollWidth}px in ${el.clientWidth}px: "${(el.textContent ?? '').trim().slice(0, 60)}"`);
+      if (getComputedStyle(el).overflowX !== 'visible' || el.scrollWidth <= el.clientWidth + 2) continue;
+      found.push('<' + el.localName + ' class="' + el.className + '"> content ' + el.scrollWidth + 'px in ' + el.clientWidth + 'px: "' + (el.textContent || '').trim().slice(0, 60) + '"');
     }
     return found;
-  });
+  })()`) as Promise<string[]>;
 
 it('lays out every page within 1,280 and 1,440 px, with no console errors', async () => {
   const ws = server.workspace.id;

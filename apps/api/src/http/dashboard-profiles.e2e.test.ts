@@ -186,7 +186,9 @@ describe('profiles, segments and RFM in Chromium', () => {
     const members = page.locator('.members-table tbody a');
     await members.first().waitFor();
     const expectedIds = await Promise.all(goldRepeat.map((c) => findProfileId(server.app, ws, c.id)));
-    expect((await members.allTextContents()).sort()).toEqual(expectedIds.sort());
+    // People by name or email (here, their email), each linking to its profile.
+    expect((await members.allTextContents()).sort()).toEqual(goldRepeat.map((c) => c.email).sort());
+    expect((await members.evaluateAll((as) => as.map((a) => a.getAttribute('title')))).sort()).toEqual(expectedIds.sort());
 
     // The server has the last word: a second segment of the same name is refused, naming the field.
     await page.goto(wsPath('segments', 'new'));
@@ -233,7 +235,8 @@ describe('profiles, segments and RFM in Chromium', () => {
     await page.waitForURL(new RegExp(`cell=${r}-${f}`));
     const links = page.locator('table.rfm-cell-table tbody a');
     await links.first().waitFor();
-    expect((await links.allTextContents()).sort()).toEqual(inCell.map((x) => x.profile_id).sort());
+    expect((await links.evaluateAll((as) => as.map((a) => a.getAttribute('title')))).sort()).toEqual(inCell.map((x) => x.profile_id).sort());
+    expect(await links.allTextContents()).toContain('alice@example.com');
 
     // Revenue view: the same grid, by net revenue.
     await page.getByRole('button', { name: 'Revenue', exact: true }).click();
@@ -246,7 +249,7 @@ describe('profiles, segments and RFM in Chromium', () => {
     expect(await page.getByTestId(`rfm-cell-${r}-${f}`).textContent()).toBe(Number(revenue!.v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
     await page.screenshot({ path: '/tmp/overture-dashboard-rfm.png', fullPage: true });
 
-    await links.filter({ hasText: aliceProfile }).click();
+    await links.filter({ hasText: 'alice@example.com' }).click();
     await page.waitForURL(`**/profiles/${aliceProfile}`);
     expect(await page.getByTestId('profile-title').textContent()).toBe('alice@example.com');
     // Her segment membership, from the segment built above.

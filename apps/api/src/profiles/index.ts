@@ -4,6 +4,7 @@ export { onIdentitiesLinked } from './identity';
 
 export type { ProfileView } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
+export { profileLabels, type ProfileLabel } from './labels';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
 export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';
 export { recomputeFeatures, refreshProfileFeatures } from './features';

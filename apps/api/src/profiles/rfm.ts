@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import { chToIso, selectRows } from './sql';
+import { profileLabels } from './labels';
 
 export interface RfmCell {
   r: number;
@@ -39,5 +40,9 @@ export async function rfmCellProfiles(app: App, workspaceId: string, r: number, 
      ORDER BY net_revenue DESC, profile_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     { ws: workspaceId, r, f, limit, offset },
   );
-  return rows.map((x) => ({ id: x.profile_id, email: x.email, orders: Number(x.orders), revenue: Number(x.net_revenue), lastOrderAt: chToIso(x.last_order_at), m: Number(x.rfm_m), segment: x.rfm_segment }));
+  const labels = await profileLabels(app, workspaceId, rows.map((x) => x.profile_id));
+  return rows.map((x) => {
+    const label = labels.get(x.profile_id)!;
+    return { id: x.profile_id, name: label.name, userId: label.userId, email: x.email || label.email, orders: Number(x.orders), revenue: Number(x.net_revenue), lastOrderAt: chToIso(x.last_order_at), m: Number(x.rfm_m), segment: x.rfm_segment };
+  });
 }

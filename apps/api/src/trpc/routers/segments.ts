@@ -15,6 +15,7 @@ import {
   updateSegment,
 } from '../../segments';
 import { selectRows } from '../../profiles/sql';
+import { profileLabels } from '../../profiles';
 import { router, workspaceProcedure } from '../trpc';
 
 async function badRequest<T>(fn: () => Promise<T>): Promise<T> {
@@ -70,7 +71,8 @@ export const segmentsRouter = router({
          ORDER BY profile_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
         { ws: ctx.workspaceId, id: input.id, limit: input.limit, offset: input.offset },
       );
-      return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z` }));
+      const labels = await profileLabels(ctx.app, ctx.workspaceId, rows.map((r) => r.profile_id));
+      return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z`, ...labels.get(r.profile_id)! }));
     }),
 
   pie: workspaceProcedure.query(({ ctx }) => pieView(ctx.app, ctx.workspaceId)),

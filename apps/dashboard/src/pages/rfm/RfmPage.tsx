@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { Link, setSearchParams, useLocation, workspacePath } from '../../router';
+import { setSearchParams, useLocation } from '../../router';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { formatMoney } from '../segments/pie';
 import { rfmSegmentList } from '../segments/catalog';
@@ -10,6 +10,7 @@ import { buildGrid, heatColor, heatText, segmentColors, type Metric } from './gr
 import '../segments/common.css';
 import './rfm.css';
 import { AsOfBanner } from '../../components/AsOfBanner';
+import { PersonLink } from '../../components/PersonLink';
 
 /** The R × F grid of the workspace's customers; `?cell=<r>-<f>` lists one cell's profiles. */
 export function RfmPage({ workspaceId }: { workspaceId: string }) {
@@ -150,8 +151,7 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
           <table className="data-table rfm-cell-table">
             <thead>
               <tr>
-                <th>Profile</th>
-                <th>Email</th>
+                <th>Person</th>
                 <th className="num">Orders</th>
                 <th className="num">Net revenue</th>
                 <th>Last order</th>
@@ -163,11 +163,8 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
               {rows.map((p) => (
                 <tr key={p.id}>
                   <td>
-                    <Link to={workspacePath(workspaceId, 'profiles', p.id)} className="mono">
-                      {p.id}
-                    </Link>
+                    <PersonLink workspaceId={workspaceId} person={{ profileId: p.id, name: p.name, email: p.email, userId: p.userId }} />
                   </td>
-                  <td>{p.email || <span className="muted">—</span>}</td>
                   <td className="num">{formatCount(p.orders)}</td>
                   <td className="num">{formatMoney(p.revenue)}</td>
                   <td>{p.lastOrderAt ? formatDateTime(p.lastOrderAt) : '—'}</td>

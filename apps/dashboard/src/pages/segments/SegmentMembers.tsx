@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { Link, workspacePath } from '../../router';
+import { PersonLink } from '../../components/PersonLink';
 import { formatCount, formatDateTime } from '../../lib/format';
 
 const pageSize = 50;
@@ -43,7 +43,7 @@ export function SegmentMembers({ workspaceId, segmentId }: { workspaceId: string
           <table className="data-table members-table">
             <thead>
               <tr>
-                <th>Profile</th>
+                <th>Person</th>
                 <th>Member since</th>
               </tr>
             </thead>
@@ -51,9 +51,7 @@ export function SegmentMembers({ workspaceId, segmentId }: { workspaceId: string
               {rows.map((m) => (
                 <tr key={m.profileId}>
                   <td>
-                    <Link to={workspacePath(workspaceId, 'profiles', m.profileId)} className="mono">
-                      {m.profileId}
-                    </Link>
+                    <PersonLink workspaceId={workspaceId} person={m} />
                   </td>
                   <td>{formatDateTime(m.since)}</td>
                 </tr>
