@@ -254,5 +254,14 @@ describe('profiles, segments and RFM in Chromium', () => {
     expect(await page.getByTestId('profile-title').textContent()).toBe('alice@example.com');
     // Her segment membership, from the segment built above.
     await page.getByRole('region', { name: 'Segments' }).getByRole('link', { name: 'Gold repeat buyers' }).waitFor();
+
+    // The cell saved as a segment has the cell's customers as members.
+    await page.goBack();
+    await page.getByRole('button', { name: 'Save as segment' }).click();
+    await page.waitForURL(/\/segments\/seg_[0-9a-f]+$/);
+    await page.getByRole('heading', { name: `Segment: RFM R${r} F${f}` }).waitFor();
+    const members = page.locator('.members-table tbody a');
+    await members.first().waitFor();
+    expect((await members.evaluateAll((as) => as.map((a) => a.getAttribute('title')))).sort()).toEqual(inCell.map((x) => x.profile_id).sort());
   });
 });

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { setSearchParams, useLocation } from '../../router';
+import { navigate, setSearchParams, useLocation, workspacePath } from '../../router';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { formatMoney } from '../segments/pie';
 import { rfmSegmentList } from '../segments/catalog';
@@ -135,11 +135,40 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
   const offset = Math.max(0, Number(search.get('offset')) || 0);
   const profiles = useQuery(trpc.profiles.rfmCell.queryOptions({ workspaceId, r, f, limit: pageSize, offset }, { placeholderData: keepPreviousData }));
   const rows = profiles.data ?? [];
+  const queryClient = useQueryClient();
+  // The cell as a live segment: its members follow the scores as they are recomputed.
+  const save = useMutation(
+    trpc.segments.create.mutationOptions({
+      onSuccess: async (s) => {
+        await queryClient.invalidateQueries(trpc.segments.pathFilter());
+        navigate(workspacePath(workspaceId, 'segments', s.id));
+      },
+    }),
+  );
+  const saveAsSegment = () =>
+    save.mutate({
+      workspaceId,
+      name: `RFM R${r} F${f}`,
+      description: `Customers whose recency score is ${r} and frequency score ${f}, kept current as the scores are recomputed.`,
+      definition: {
+        type: 'and',
+        conditions: [
+          { type: 'rfm_score', score: 'r', op: 'eq', value: r },
+          { type: 'rfm_score', score: 'f', op: 'eq', value: f },
+        ],
+      },
+    });
   return (
     <section className={profiles.isPlaceholderData ? 'card stale' : 'card'} aria-label="Cell profiles">
-      <h2>
-        Customers with R {r}, F {f}
-      </h2>
+      <div className="section-head">
+        <h2>
+          Customers with R {r}, F {f}
+        </h2>
+        <button type="button" disabled={save.isPending} onClick={saveAsSegment}>
+          {save.isPending ? 'Saving…' : 'Save as segment'}
+        </button>
+      </div>
+      {save.error && <p className="form-error">Could not save the segment: {save.error.message}</p>}
       {profiles.isError ? (
         <p className="form-error">Could not load the cell: {profiles.error.message}</p>
       ) : !profiles.data ? (
