@@ -2,7 +2,7 @@ import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './defini
 import { nodeById } from './definition';
 import { PermanentWebhookError, RetryStepError, type AuditRow, type EngineDeps, type ProfileView, type RunContext, type RunRecord, type StepEvent, type Transition } from './ports';
 import { matchesFilter } from './filters';
-import { hashUnit } from './hash';
+import { experimentHash, splitExperimentKey, variantForHash } from './hash';
 import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
 import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time';
 
@@ -190,27 +190,20 @@ export class StepRunner {
   }
 
   private split(node: NodeOf<'split'>): Outcome {
-    // Deterministic: the same profile and journey always fall in the same bucket, retries included.
-    const u = hashUnit(this.run.profileId, this.run.journeyId, node.id);
+    // Deterministic: the same profile and split always fall in the same bucket, retries included.
+    // The hash is the experiments' one (GrowthBook v2, seeded by the split's experiment key).
+    const u = experimentHash(splitExperimentKey(this.run.journeyId, node.id), this.run.profileId);
     const holdout = node.holdoutPercent / 100;
     if (u < holdout) {
       this.context.split = `${node.id}:holdout`;
+      this.event(node.id, 'exposed', 'holdout');
       const hours = this.def.goal?.attributionWindowHours ?? 0;
       return { kind: 'holdout', until: this.deps.clock.now() + hours * 3_600_000 };
     }
-    const v = (u - holdout) / (1 - holdout);
-    const total = node.branches.reduce((s, b) => s + b.weight, 0);
-    let acc = 0;
-    for (const b of node.branches) {
-      acc += b.weight / total;
-      if (v < acc) {
-        this.context.split = `${node.id}:${b.name}`;
-        return { kind: 'go', next: b.next };
-      }
-    }
-    const last = node.branches[node.branches.length - 1]!;
-    this.context.split = `${node.id}:${last.name}`;
-    return { kind: 'go', next: last.next };
+    const branch = node.branches[variantForHash((u - holdout) / (1 - holdout), node.branches.map((b) => b.weight))]!;
+    this.context.split = `${node.id}:${branch.name}`;
+    this.event(node.id, 'exposed', branch.name);
+    return { kind: 'go', next: branch.next };
   }
 
   private async message(node: NodeOf<'message'>, now: number): Promise<Outcome> {

@@ -1,7 +1,7 @@
 // The engine on in-memory fakes of its ports: no store, no queue, an injected clock.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from './testing';
-import { hashUnit } from './hash';
+import { experimentHash } from './hash';
 import { eventIsGoal, goalRevenue } from './triggers';
 
 const hour = 3_600_000;
@@ -75,7 +75,7 @@ describe('journey engine: flow', () => {
     });
     await e.enter(j, ids);
     const expected = (id: string) => {
-      const u = hashUnit(id, j.id, 'ab');
+      const u = experimentHash(`journey:${j.id}:ab`, id);
       return u < 0.1 ? 'holdout' : (u - 0.1) / 0.9 < 0.25 ? 'a' : 'b';
     };
     const arms = { holdout: 0, a: 0, b: 0 };
@@ -94,6 +94,10 @@ describe('journey engine: flow', () => {
     await e.advance(48 * hour);
     for (const id of ids.filter((i) => expected(i) === 'holdout')) expect(e.runOf(j, id)).toMatchObject({ status: 'exited' });
     expect(e.recorder.steps.filter((s) => s.reason === 'holdout_window_end')).toHaveLength(arms.holdout);
+    // Every assignment is one exposure naming its variant, the holdout included.
+    const exposed = e.recorder.steps.filter((s) => s.kind === 'exposed');
+    expect(exposed).toHaveLength(ids.length);
+    for (const s of exposed) expect(s.reason).toBe(expected(s.profileId));
     expect(e.sent()).toHaveLength(arms.a + arms.b);
   });
 

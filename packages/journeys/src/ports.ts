@@ -130,7 +130,8 @@ export interface StepEvent {
   profileId: string;
   /** The run's step the event happened in (absent outside a step): with the run, node and kind, its identity. */
   step?: number;
-  kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout';
+  /** `exposed`: a split assigned the profile (reason: the variant, or `holdout`), an experiment exposure. */
+  kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout' | 'exposed';
   reason: string;
   channel: string;
   revenue: number;
