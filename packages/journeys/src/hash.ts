@@ -26,6 +26,9 @@ export function experimentHash(seed: string, value: string): number {
   return (fnv1a32(String(fnv1a32(seed + value))) % 10_000) / 10_000;
 }
 
+/** The event an experiment exposure is logged as (properties: experiment, variant, context). */
+export const experimentExposureEvent = '$experiment_exposure';
+
 /** The experiment a journey's split node is: its key seeds the assignment hash and names its exposures. */
 export const splitExperimentKey = (journeyId: string, nodeId: string) => `journey:${journeyId}:${nodeId}`;
 
