@@ -7,3 +7,4 @@ export { variantSums, metricsQuery, type VariantSums, type MetricSums } from './
 export { readout, type Readout, type MetricReadout, type Comparison } from './readout';
 export { experimentReadout, experimentSummaries, readoutOf, type ExperimentReadout, type ExperimentSummary } from './service';
 export type { ExperimentTables, ExperimentKind, ExperimentStatus, ExperimentEngine } from './tables';
+export { eraseExperimentData } from './erase';
