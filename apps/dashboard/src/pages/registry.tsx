@@ -11,6 +11,7 @@ import { ChannelsPage } from './channels/ChannelsPage';
 import { OnsitePage } from './onsite/OnsitePage';
 import { AccountPage } from './account/AccountPage';
 import { CatalogPage } from './catalog/CatalogPage';
+import { ExperimentsPage } from './experiments/ExperimentsPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -33,6 +34,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'profiles', label: 'Profiles', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'segments', label: 'Segments', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'rfm', label: 'RFM', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'experiments', label: 'Experiments', render: ({ workspaceId, rest }) => <ExperimentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'messages', label: 'Messages', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'channels', label: 'Channels', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'catalog', label: 'Catalog', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
