@@ -171,7 +171,7 @@ export class StepRunner {
         return { kind: 'go', next: node.otherwise };
       }
       case 'split':
-        return this.split(node);
+        return await this.split(node);
       case 'message':
         return this.message(node, now);
       case 'update_trait':
@@ -189,16 +189,28 @@ export class StepRunner {
     return safeTimeZone(p.timezone ?? (typeof p.traits.timezone === 'string' ? p.traits.timezone : null), settings.defaultTimezone);
   }
 
-  private split(node: NodeOf<'split'>): Outcome {
-    // Deterministic: the same profile and split always fall in the same bucket, retries included.
-    // The hash is the experiments' one (GrowthBook v2, seeded by the split's experiment key).
-    const u = experimentHash(splitExperimentKey(this.run.journeyId, node.id), this.run.profileId);
-    const holdout = node.holdoutPercent / 100;
-    if (u < holdout) {
+  private async split(node: NodeOf<'split'>): Promise<Outcome> {
+    const key = splitExperimentKey(this.run.journeyId, node.id);
+    // A picked winner routes everyone: the experiment is decided, so nobody is exposed any more.
+    const winner = (await this.deps.splits?.winner(this.run.workspaceId, key)) ?? null;
+    const toHoldout = (): Outcome => {
       this.context.split = `${node.id}:holdout`;
-      this.event(node.id, 'exposed', 'holdout');
       const hours = this.def.goal?.attributionWindowHours ?? 0;
       return { kind: 'holdout', until: this.deps.clock.now() + hours * 3_600_000 };
+    };
+    if (winner === 'holdout' && node.holdoutPercent > 0) return toHoldout();
+    const decided = node.branches.find((b) => b.name === winner);
+    if (decided) {
+      this.context.split = `${node.id}:${decided.name}`;
+      return { kind: 'go', next: decided.next };
+    }
+    // Deterministic: the same profile and split always fall in the same bucket, retries included.
+    // The hash is the experiments' one (GrowthBook v2, seeded by the split's experiment key).
+    const u = experimentHash(key, this.run.profileId);
+    const holdout = node.holdoutPercent / 100;
+    if (u < holdout) {
+      this.event(node.id, 'exposed', 'holdout');
+      return toHoldout();
     }
     const branch = node.branches[variantForHash((u - holdout) / (1 - holdout), node.branches.map((b) => b.weight))]!;
     this.context.split = `${node.id}:${branch.name}`;

@@ -101,6 +101,30 @@ describe('journey engine: flow', () => {
     expect(e.sent()).toHaveLength(arms.a + arms.b);
   });
 
+  it('routes everyone to a picked winner, unexposed; an unknown winner leaves the hash in charge', async () => {
+    const e = memoryEngine();
+    const ids = Array.from({ length: 40 }, (_, i) => e.profile(`w${i}`).id);
+    const j = e.publish({
+      trigger,
+      start: 'ab',
+      nodes: [
+        { id: 'ab', type: 'split', holdoutPercent: 20, branches: [{ name: 'a', weight: 1, next: 'ma' }, { name: 'b', weight: 1, next: 'mb' }] },
+        { id: 'ma', type: 'message', channel: 'onsite', template: 'a', next: null },
+        { id: 'mb', type: 'message', channel: 'onsite', template: 'b', next: null },
+      ],
+    });
+    const asked: string[] = [];
+    let winner: string | null = 'b';
+    e.deps.splits = { winner: async (_ws, key) => (asked.push(key), winner) };
+    await e.enter(j, ids.slice(0, 20));
+    for (const id of ids.slice(0, 20)) expect(e.runOf(j, id)!.context.split).toBe('ab:b');
+    expect(e.recorder.steps.filter((s) => s.kind === 'exposed')).toHaveLength(0);
+    expect(asked[0]).toBe(`journey:${j.id}:ab`);
+    winner = 'gone';
+    await e.enter(j, ids.slice(20));
+    expect(e.recorder.steps.filter((s) => s.kind === 'exposed')).toHaveLength(20);
+  });
+
   it('waits for an event until its timeout, then takes the timeout branch', async () => {
     const e = memoryEngine();
     e.profile('slow');

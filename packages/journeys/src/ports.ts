@@ -250,6 +250,14 @@ export interface StepScheduler {
   cancel(runId: string, step: number): Promise<void>;
 }
 
+/**
+ * Decisions taken on a split's experiment (by its key, see `splitExperimentKey`): a picked winner
+ * takes every profile that reaches the split from then on, unexposed. Absent: splits assign by hash.
+ */
+export interface SplitDecisions {
+  winner(workspaceId: string, experimentKey: string): Promise<string | null>;
+}
+
 export interface EngineDeps {
   clock: Clock;
   runs: RunStore;
@@ -260,4 +268,5 @@ export interface EngineDeps {
   recorder: Recorder;
   traits?: TraitWriter;
   webhooks?: WebhookCaller;
+  splits?: SplitDecisions;
 }

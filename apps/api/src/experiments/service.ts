@@ -1,5 +1,6 @@
 import type { App } from '../app';
-import { getExperiment, listExperiments, syncJourneySplits, type Experiment } from './experiments';
+import type { SplitDecisions } from '@overture/journeys';
+import { experimentByKey, getExperiment, listExperiments, syncJourneySplits, type Experiment } from './experiments';
 import { variantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
@@ -45,4 +46,24 @@ export async function experimentSummaries(app: App, workspaceId: string): Promis
     for (const r of done) out.push({ ...r.experiment, exposures: r.readout.exposures, daysRunning: r.daysRunning, verdict: r.readout.verdict });
   }
   return out;
+}
+
+/**
+ * Journey split nodes ask this whether their experiment has a winner. Cached per experiment for five
+ * seconds (a step must not cost a PostgreSQL read), which bounds how late another process sees a pick.
+ */
+export function splitDecisions(app: App): SplitDecisions {
+  const cache = new Map<string, { at: number; winner: string | null }>();
+  return {
+    async winner(workspaceId, key) {
+      const id = `${workspaceId}\u0000${key}`;
+      const hit = cache.get(id);
+      if (hit && Date.now() - hit.at < 5_000) return hit.winner;
+      const e = await experimentByKey(app.postgres.db, workspaceId, key);
+      const winner = e?.status === 'winner' ? e.winner : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(id, { at: Date.now(), winner });
+      return winner;
+    },
+  };
 }

@@ -7,7 +7,8 @@ import { resolveProfileId } from '../profiles';
 import { erasePerson } from '../erasers';
 import { appRouter } from '../trpc/root';
 import { testSinkChannels } from './channels';
-import { useJourneyRuntime } from './services';
+import { decideSplitsWith, useJourneyRuntime } from './services';
+import { splitDecisions } from '../experiments';
 import type { JourneyRuntime } from './runtime';
 import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from './testing';
 import { saveJourneySettings } from './settings';
@@ -158,6 +159,18 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
     const r = await until(() => caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id }), (x) => x.readout.exposures === 40, 15_000, 'the exposures');
     const arm = (name: string) => runs.filter((x) => (x.context as { split?: string }).split === `ab:${name}`).length;
     expect(r.readout.variants.map((v) => [v.name, v.n])).toEqual([['holdout', holdout.length], ['A', arm('A')], ['B', arm('B')]]);
+
+    // Picking B routes every later entrant to B (the worker wires the decisions in as here), unexposed.
+    await caller.experiments.pickWinner({ workspaceId: ws.id, experimentId: experiment!.id, variant: 'B' });
+    decideSplitsWith(app, splitDecisions(app));
+    const late = Array.from({ length: 10 }, (_, i) => `late${i}`);
+    await ingestEvents(app, ws.id, late.map((u) => ({ type: 'track', userId: u, event: 'Cart Abandoned' })));
+    await settled(j.id, 50);
+    const latePids = new Set(await Promise.all(late.map((u) => pid(ws.id, u))));
+    const lateRuns = (await runsOf(app, j.id)).filter((x) => latePids.has(x.profile_id));
+    expect(lateRuns.map((x) => (x.context as { split?: string }).split)).toEqual(late.map(() => 'ab:B'));
+    await rt.recorder.flush();
+    expect((await caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id })).readout.exposures).toBe(40);
   });
 
   it('calls webhooks signed, retrying server errors, refusing hosts off the allow-list', async () => {
