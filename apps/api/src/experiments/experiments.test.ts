@@ -6,7 +6,7 @@ import type { Context } from '../trpc/trpc';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
 import { resolveProfileId } from '../profiles';
-import { assignVariant, createExperiment, exposeProfile, pickWinner, type Experiment } from '.';
+import { assignVariant, createExperiment, exposeProfile, pickWinner, readoutOf, updateExperimentSettings, type Experiment } from '.';
 
 // Real stores (PGlite, chDB): exposures and conversions go in as events, the readout comes back
 // through the dashboard API.
@@ -89,16 +89,22 @@ describe('experiments on real stores', () => {
   it('rarely finds a difference when A = B: 20 seeded A/A experiments, fixed and sequential tests at α = 0.05', async () => {
     let fixed = 0;
     let sequential = 0;
-    for (let seed = 100; seed < 120; seed++) {
-      const e = await newExperiment(`aa-${seed}`);
-      await simulate(e, 2_000, { A: 0.1, B: 0.1 }, seed);
-      const { readout: r } = await readout(e);
-      expect(r.exposures).toBe(2_000);
-      if (r.metrics[0]!.comparisons[0]!.pValue! < 0.05) fixed++;
-      await appRouter.createCaller(ctx).experiments.updateSettings({ workspaceId, experimentId: e.id, sequential: true });
-      const s = (await readout(e)).readout;
-      expect(s.engine).toBe('sequential');
-      if (s.metrics[0]!.comparisons[0]!.pValue! < 0.05) sequential++;
+    const shared = workspaceId;
+    try {
+      for (let seed = 100; seed < 120; seed++) {
+        // A workspace each, so every readout reads its own 2 000 visitors only.
+        workspaceId = (await createWorkspace(app.postgres.db, `aa-${seed}`)).id;
+        const e = await newExperiment(`aa-${seed}`);
+        await simulate(e, 2_000, { A: 0.1, B: 0.1 }, seed);
+        const r = (await readoutOf(app, workspaceId, e)).readout;
+        expect(r.exposures).toBe(2_000);
+        if (r.metrics[0]!.comparisons[0]!.pValue! < 0.05) fixed++;
+        const s = (await readoutOf(app, workspaceId, await updateExperimentSettings(app.postgres.db, workspaceId, e.id, { sequential: true }))).readout;
+        expect(s.engine).toBe('sequential');
+        if (s.metrics[0]!.comparisons[0]!.pValue! < 0.05) sequential++;
+      }
+    } finally {
+      workspaceId = shared;
     }
     // 20 tests at 5 %: more than 3 rejections has probability 1.6 %; the sequential test rejects no more often.
     expect(fixed).toBeLessThanOrEqual(3);
