@@ -68,6 +68,7 @@ describe('GDPR erase', () => {
       { type: 'page', anonymousId: anonymous, name: 'Home', properties: { path: '/' } },
       { type: 'identify', userId: user, anonymousId: anonymous, traits: { email } },
       { type: 'track', userId: kept, event: 'Order Completed', properties: { revenue: 10 } },
+      { type: 'track', anonymousId: anonymous, event: '$experiment_exposure', properties: { experiment: 'hero', variant: 'B' } },
     ]);
     await ingest(t.app, ws, [{ type: 'page', anonymousId: laterAnonymous, name: 'Pricing', properties: { path: '/pricing' } }]);
     const merged = await resolveProfileId(t.app, ws, { anonymousId: laterAnonymous });

@@ -4,6 +4,7 @@ import { eraseJourneyData } from './journeys';
 import { eraseOnsiteData } from './onsite';
 import { eraseChannelData } from './channels';
 import { eraseServiceData } from './service-messages';
+import { eraseExperimentData } from './experiments';
 
 /**
  * Every domain that holds rows about a person, beside the profile store itself (events, identities,
@@ -16,6 +17,7 @@ export const profileErasers: readonly ProfileEraser[] = [
   { name: 'onsite', erase: eraseOnsiteData },
   { name: 'channels', erase: eraseChannelData },
   { name: 'service-messages', erase: eraseServiceData },
+  { name: 'experiments', erase: eraseExperimentData },
 ];
 
 /** GDPR erase of a person (by profile, user or anonymous id) in every store. */

@@ -11,3 +11,4 @@ export { createJourneyRuntime, consumeJourneyEvents, createJourney, publishJourn
 export { sendEmail, saveEmailSettings, closeTransports } from './channels';
 export { saveTemplate } from './templates';
 export { savePlacement } from './onsite';
+export { createExperiment, readoutOf, readout, variantSums } from './experiments';

@@ -2,7 +2,7 @@ import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './defini
 import { nodeById } from './definition';
 import { PermanentWebhookError, RetryStepError, type AuditRow, type EngineDeps, type ProfileView, type RunContext, type RunRecord, type StepEvent, type Transition } from './ports';
 import { matchesFilter } from './filters';
-import { hashUnit } from './hash';
+import { experimentHash, splitExperimentKey, variantForHash } from './hash';
 import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
 import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time';
 
@@ -171,7 +171,7 @@ export class StepRunner {
         return { kind: 'go', next: node.otherwise };
       }
       case 'split':
-        return this.split(node);
+        return await this.split(node);
       case 'message':
         return this.message(node, now);
       case 'update_trait':
@@ -189,28 +189,33 @@ export class StepRunner {
     return safeTimeZone(p.timezone ?? (typeof p.traits.timezone === 'string' ? p.traits.timezone : null), settings.defaultTimezone);
   }
 
-  private split(node: NodeOf<'split'>): Outcome {
-    // Deterministic: the same profile and journey always fall in the same bucket, retries included.
-    const u = hashUnit(this.run.profileId, this.run.journeyId, node.id);
-    const holdout = node.holdoutPercent / 100;
-    if (u < holdout) {
+  private async split(node: NodeOf<'split'>): Promise<Outcome> {
+    const key = splitExperimentKey(this.run.journeyId, node.id);
+    // A picked winner routes everyone: the experiment is decided, so nobody is exposed any more.
+    const winner = (await this.deps.splits?.winner(this.run.workspaceId, key)) ?? null;
+    const toHoldout = (): Outcome => {
       this.context.split = `${node.id}:holdout`;
       const hours = this.def.goal?.attributionWindowHours ?? 0;
       return { kind: 'holdout', until: this.deps.clock.now() + hours * 3_600_000 };
+    };
+    if (winner === 'holdout' && node.holdoutPercent > 0) return toHoldout();
+    const decided = node.branches.find((b) => b.name === winner);
+    if (decided) {
+      this.context.split = `${node.id}:${decided.name}`;
+      return { kind: 'go', next: decided.next };
     }
-    const v = (u - holdout) / (1 - holdout);
-    const total = node.branches.reduce((s, b) => s + b.weight, 0);
-    let acc = 0;
-    for (const b of node.branches) {
-      acc += b.weight / total;
-      if (v < acc) {
-        this.context.split = `${node.id}:${b.name}`;
-        return { kind: 'go', next: b.next };
-      }
+    // Deterministic: the same profile and split always fall in the same bucket, retries included.
+    // The hash is the experiments' one (GrowthBook v2, seeded by the split's experiment key).
+    const u = experimentHash(key, this.run.profileId);
+    const holdout = node.holdoutPercent / 100;
+    if (u < holdout) {
+      this.event(node.id, 'exposed', 'holdout');
+      return toHoldout();
     }
-    const last = node.branches[node.branches.length - 1]!;
-    this.context.split = `${node.id}:${last.name}`;
-    return { kind: 'go', next: last.next };
+    const branch = node.branches[variantForHash((u - holdout) / (1 - holdout), node.branches.map((b) => b.weight))]!;
+    this.context.split = `${node.id}:${branch.name}`;
+    this.event(node.id, 'exposed', branch.name);
+    return { kind: 'go', next: branch.next };
   }
 
   private async message(node: NodeOf<'message'>, now: number): Promise<Outcome> {

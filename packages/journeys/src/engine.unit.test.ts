@@ -1,7 +1,7 @@
 // The engine on in-memory fakes of its ports: no store, no queue, an injected clock.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from './testing';
-import { hashUnit } from './hash';
+import { experimentHash } from './hash';
 import { eventIsGoal, goalRevenue } from './triggers';
 
 const hour = 3_600_000;
@@ -75,7 +75,7 @@ describe('journey engine: flow', () => {
     });
     await e.enter(j, ids);
     const expected = (id: string) => {
-      const u = hashUnit(id, j.id, 'ab');
+      const u = experimentHash(`journey:${j.id}:ab`, id);
       return u < 0.1 ? 'holdout' : (u - 0.1) / 0.9 < 0.25 ? 'a' : 'b';
     };
     const arms = { holdout: 0, a: 0, b: 0 };
@@ -94,7 +94,35 @@ describe('journey engine: flow', () => {
     await e.advance(48 * hour);
     for (const id of ids.filter((i) => expected(i) === 'holdout')) expect(e.runOf(j, id)).toMatchObject({ status: 'exited' });
     expect(e.recorder.steps.filter((s) => s.reason === 'holdout_window_end')).toHaveLength(arms.holdout);
+    // Every assignment is one exposure naming its variant, the holdout included.
+    const exposed = e.recorder.steps.filter((s) => s.kind === 'exposed');
+    expect(exposed).toHaveLength(ids.length);
+    for (const s of exposed) expect(s.reason).toBe(expected(s.profileId));
     expect(e.sent()).toHaveLength(arms.a + arms.b);
+  });
+
+  it('routes everyone to a picked winner, unexposed; an unknown winner leaves the hash in charge', async () => {
+    const e = memoryEngine();
+    const ids = Array.from({ length: 40 }, (_, i) => e.profile(`w${i}`).id);
+    const j = e.publish({
+      trigger,
+      start: 'ab',
+      nodes: [
+        { id: 'ab', type: 'split', holdoutPercent: 20, branches: [{ name: 'a', weight: 1, next: 'ma' }, { name: 'b', weight: 1, next: 'mb' }] },
+        { id: 'ma', type: 'message', channel: 'onsite', template: 'a', next: null },
+        { id: 'mb', type: 'message', channel: 'onsite', template: 'b', next: null },
+      ],
+    });
+    const asked: string[] = [];
+    let winner: string | null = 'b';
+    e.deps.splits = { winner: async (_ws, key) => (asked.push(key), winner) };
+    await e.enter(j, ids.slice(0, 20));
+    for (const id of ids.slice(0, 20)) expect(e.runOf(j, id)!.context.split).toBe('ab:b');
+    expect(e.recorder.steps.filter((s) => s.kind === 'exposed')).toHaveLength(0);
+    expect(asked[0]).toBe(`journey:${j.id}:ab`);
+    winner = 'gone';
+    await e.enter(j, ids.slice(20));
+    expect(e.recorder.steps.filter((s) => s.kind === 'exposed')).toHaveLength(20);
   });
 
   it('waits for an event until its timeout, then takes the timeout branch', async () => {

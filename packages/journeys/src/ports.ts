@@ -130,7 +130,8 @@ export interface StepEvent {
   profileId: string;
   /** The run's step the event happened in (absent outside a step): with the run, node and kind, its identity. */
   step?: number;
-  kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout';
+  /** `exposed`: a split assigned the profile (reason: the variant, or `holdout`), an experiment exposure. */
+  kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout' | 'exposed';
   reason: string;
   channel: string;
   revenue: number;
@@ -249,6 +250,14 @@ export interface StepScheduler {
   cancel(runId: string, step: number): Promise<void>;
 }
 
+/**
+ * Decisions taken on a split's experiment (by its key, see `splitExperimentKey`): a picked winner
+ * takes every profile that reaches the split from then on, unexposed. Absent: splits assign by hash.
+ */
+export interface SplitDecisions {
+  winner(workspaceId: string, experimentKey: string): Promise<string | null>;
+}
+
 export interface EngineDeps {
   clock: Clock;
   runs: RunStore;
@@ -259,4 +268,5 @@ export interface EngineDeps {
   recorder: Recorder;
   traits?: TraitWriter;
   webhooks?: WebhookCaller;
+  splits?: SplitDecisions;
 }

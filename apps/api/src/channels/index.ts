@@ -7,7 +7,7 @@ export { sendPush, type PushRequest, type PushResult, type PushPayload, type Urg
 export { vapidKeysOf, setVapidSubject } from './push/vapid';
 export { saveSubscription, removeSubscription, subscriptionsOf, pushSubscriptionInput } from './push/subscriptions';
 export { blockedReason, setConsent, consentsOf, suppress } from './consent';
-export { recordOutcomes, messageHistory, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
+export { recordOutcomes, messageHistory, outcomeRowsSql, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
 export { channelsFor, EmailChannel, WebPushChannel } from './journey-channels';
 export { channelRoutes } from './routes';
 export { eraseChannelData } from './erase';

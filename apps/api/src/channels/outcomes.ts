@@ -149,3 +149,9 @@ export async function messageHistory(app: App, workspaceId: string, profileId: s
   );
   return rows.map((r) => ({ messageId: r.message_id, channel: r.channel, kind: r.kind, templateId: r.template_id, journeyId: r.journey_id, reason: r.reason, at: `${r.at.replace(' ', 'T')}Z` }));
 }
+
+/**
+ * Outcome rows `(profile_id, kind, at)` of one workspace as a subquery, for readouts of other domains
+ * that join them in ClickHouse (experiment guardrails); it takes {ws:String} and {outcomeKinds:Array(String)}.
+ */
+export const outcomeRowsSql = `SELECT profile_id, kind, at FROM message_events FINAL WHERE workspace_id = {ws:String} AND kind IN {outcomeKinds:Array(String)}`;

@@ -1,6 +1,6 @@
 // Public surface of the journeys domain inside the API (the bench and the worker use it).
 export { createJourneyRuntime, type JourneyRuntime, type JourneyRuntimeOptions } from './runtime';
-export { journeyRuntimeOf, useJourneyRuntime, consumeEventsForJourneys, startJourneyServices } from './services';
+export { journeyRuntimeOf, useJourneyRuntime, consumeEventsForJourneys, startJourneyServices, decideSplitsWith } from './services';
 export { consumeJourneyEvents, convertRuns, resumeWaiting } from './consumer';
 export { runScheduledTriggers } from './scheduled';
 export { createJourney, getJourney, listJourneys, publishJourney, publishedJourneys, saveDraft, setJourneyStatus, JourneyError, type JourneySummary } from './journeys';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Batcher, type AuditRow, type Recorder, type StepEvent } from '@overture/journeys';
+import { Batcher, experimentExposureEvent, splitExperimentKey, type AuditRow, type Recorder, type StepEvent } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import type { Database } from '../stores/postgres';
 import type { Logger } from '../logger';
@@ -7,7 +7,7 @@ import { normalizeEvent } from '../ingest/normalize';
 import { insertEvents } from '../events/store';
 
 /** Step events that also show in the profile timeline, as `$journey_step` events. */
-const timelineKinds = new Set<StepEvent['kind']>(['sent', 'skipped', 'deferred', 'converted', 'holdout', 'exited']);
+const timelineKinds = new Set<StepEvent['kind']>(['sent', 'skipped', 'deferred', 'converted', 'holdout', 'exited', 'exposed']);
 export const journeyStepEvent = '$journey_step';
 
 /** The audit actor of a journey action. */
@@ -150,6 +150,11 @@ export class StoreRecorder implements Recorder {
       for (const s of list) {
         const id = ids.get(s.profileId);
         if (!id) continue;
+        // A split's assignment is an experiment exposure: the experiments domain reads these events.
+        if (s.kind === 'exposed') {
+          rows.push(normalizeEvent(splitExposure(s, id), { workspaceId, receivedAt: Date.now() }));
+          continue;
+        }
         rows.push(
           normalizeEvent(
             {
@@ -167,4 +172,16 @@ export class StoreRecorder implements Recorder {
     }
     await insertEvents(ch, rows);
   }
+}
+
+/** Once per run and split (its messageId), naming the split's experiment key and the variant. */
+function splitExposure(s: StepEvent, id: { distinct_id: string; kind: string }): Parameters<typeof normalizeEvent>[0] {
+  return {
+    type: 'track',
+    event: experimentExposureEvent,
+    messageId: `journey:${s.runId}:${s.nodeId}:exposed`,
+    ...(id.kind === 'anonymous' ? { anonymousId: id.distinct_id } : { userId: id.distinct_id }),
+    timestamp: new Date(s.at).toISOString(),
+    properties: { experiment: splitExperimentKey(s.journeyId, s.nodeId), variant: s.reason, context: { journey_id: s.journeyId, version: s.version, node_id: s.nodeId, run_id: s.runId } },
+  } as Parameters<typeof normalizeEvent>[0];
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
-import { reconcile, systemClock, type Channel, type ChannelName, type Clock, type EngineDeps, type ReconcileReport } from '@overture/journeys';
+import { reconcile, systemClock, type Channel, type ChannelName, type Clock, type EngineDeps, type ReconcileReport, type SplitDecisions } from '@overture/journeys';
 import { BullmqStepScheduler, createStepsQueue, startStepWorker, type StepJob } from '@overture/journeys/bullmq';
 import type { Database } from '../stores/postgres';
 import { createWorkerRedis } from '../stores/redis';
@@ -36,6 +36,8 @@ export interface JourneyRuntimeOptions {
   invalidation?: InvalidationBus;
   /** The app's outbound guard (its operator allow-list); without it no internal host is called. */
   outbound?: OutboundGuard;
+  /** Winners picked on split experiments; without it splits always assign by hash. */
+  splits?: SplitDecisions;
 }
 
 export interface JourneyRuntime {
@@ -69,6 +71,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     recorder,
     traits: o.profiles,
     webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), outbound: o.outbound ?? new OutboundGuard(), clock }),
+    ...(o.splits ? { splits: o.splits } : {}),
   };
   const workers: Array<{ worker: Worker<StepJob>; connection: Redis }> = [];
   return {

@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Clock } from '@overture/journeys';
+import type { Clock, SplitDecisions } from '@overture/journeys';
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
 import { createWorkerRedis } from '../stores/redis';
@@ -11,6 +11,17 @@ import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
 
 const runtimes = new WeakMap<App, JourneyRuntime>();
+const splitDeciders = new WeakMap<App, SplitDecisions>();
+
+/**
+ * Where split nodes learn of a picked winner: set by the edge that starts journeys (the worker) from
+ * the experiments domain, so journeys never import experiments (which read journeys).
+ */
+export function decideSplitsWith(app: App, decisions: SplitDecisions): void {
+  splitDeciders.set(app, decisions);
+  const rt = runtimes.get(app);
+  if (rt) rt.deps.splits = decisions;
+}
 
 type RuntimeOverrides = { channels?: JourneyRuntime['deps']['channels']; clock?: Clock; retryBackoffMs?: number };
 
@@ -27,6 +38,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     log: app.log,
     invalidation: app.invalidation,
     outbound: app.outbound,
+    ...(splitDeciders.has(app) ? { splits: splitDeciders.get(app)! } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),
   });

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { hashUnit } from '@overture/journeys';
+import { experimentHash } from '@overture/journeys';
 import { createTestApp, createTestUser, createWorkspace, type TestApp } from '@overture/api/testing';
 import { resolveProfileId } from '../profiles';
 import { erasePerson } from '../erasers';
 import { appRouter } from '../trpc/root';
 import { testSinkChannels } from './channels';
-import { useJourneyRuntime } from './services';
+import { decideSplitsWith, useJourneyRuntime } from './services';
+import { splitDecisions } from '../experiments';
 import type { JourneyRuntime } from './runtime';
 import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from './testing';
 import { saveJourneySettings } from './settings';
@@ -115,7 +116,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
     await settled(j.id, 40);
     const runs = await runsOf(app, j.id);
     // Deterministic: the holdout is exactly the profiles whose hash falls under 30 %.
-    for (const r of runs) expect(r.status === 'holdout').toBe(hashUnit(r.profile_id, j.id, 'ab') < 0.3);
+    for (const r of runs) expect(r.status === 'holdout').toBe(experimentHash(`journey:${j.id}:ab`, r.profile_id) < 0.3);
     const holdout = runs.filter((r) => r.status === 'holdout');
     const treated = runs.filter((r) => r.status !== 'holdout');
     expect(holdout.length).toBeGreaterThan(3);
@@ -149,6 +150,27 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
     expect(m.lift).toBeCloseTo((1 - 1 / holdout.length) / (1 / holdout.length));
     expect(m.attributedToMessages).toBe(treated.length);
     expect((await auditRows(app, ws.id)).filter((a) => a.action === 'goal.converted')).toHaveLength(buyers.length);
+
+    // The split is an experiment: holdout first (the control), each run exposed once in its arm.
+    const user = await createTestUser(app, [ws.id]);
+    const caller = appRouter.createCaller({ app, user: { id: user.id, email: user.email }, sessionToken: null, secureCookies: false });
+    const [experiment] = await caller.experiments.list({ workspaceId: ws.id });
+    expect(experiment).toMatchObject({ key: `journey:${j.id}:ab`, kind: 'journey_split', variants: [{ name: 'holdout', weight: 30 }, { name: 'A', weight: 35 }, { name: 'B', weight: 35 }] });
+    const r = await until(() => caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id }), (x) => x.readout.exposures === 40, 15_000, 'the exposures');
+    const arm = (name: string) => runs.filter((x) => (x.context as { split?: string }).split === `ab:${name}`).length;
+    expect(r.readout.variants.map((v) => [v.name, v.n])).toEqual([['holdout', holdout.length], ['A', arm('A')], ['B', arm('B')]]);
+
+    // Picking B routes every later entrant to B (the worker wires the decisions in as here), unexposed.
+    await caller.experiments.pickWinner({ workspaceId: ws.id, experimentId: experiment!.id, variant: 'B' });
+    decideSplitsWith(app, splitDecisions(app));
+    const late = Array.from({ length: 10 }, (_, i) => `late${i}`);
+    await ingestEvents(app, ws.id, late.map((u) => ({ type: 'track', userId: u, event: 'Cart Abandoned' })));
+    await settled(j.id, 50);
+    const latePids = new Set(await Promise.all(late.map((u) => pid(ws.id, u))));
+    const lateRuns = (await runsOf(app, j.id)).filter((x) => latePids.has(x.profile_id));
+    expect(lateRuns.map((x) => (x.context as { split?: string }).split)).toEqual(late.map(() => 'ab:B'));
+    await rt.recorder.flush();
+    expect((await caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id })).readout.exposures).toBe(40);
   });
 
   it('calls webhooks signed, retrying server errors, refusing hosts off the allow-list', async () => {

@@ -12,6 +12,7 @@ import { onsiteRouter } from './routers/onsite';
 import { serviceMessagesRouter } from './routers/serviceMessages';
 import { messagesRouter } from './routers/messages';
 import { catalogRouter } from './routers/catalog';
+import { experimentsRouter } from './routers/experiments';
 
 export const appRouter = router({
   auth: authRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   serviceMessages: serviceMessagesRouter,
   messages: messagesRouter,
   catalog: catalogRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

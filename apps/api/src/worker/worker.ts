@@ -5,7 +5,8 @@ import { eventsQueueName, type EventsJob } from '../events/queue';
 import { eventConsumers } from './event-consumers';
 import { batchFlows, defaultStepOptions, eventStepsQueueName, runEventStep, stepJobOptions, type EventStepJob, type EventStepOptions } from './event-steps';
 import { startProfilesWorker } from '../segments/scheduler';
-import { startJourneyServices } from '../journeys';
+import { decideSplitsWith, startJourneyServices } from '../journeys';
+import { splitDecisions } from '../experiments';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -36,6 +37,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
   stepWorker.on('error', (err) => app.log.warn('event steps worker error', { error: err.message }));
   stepWorker.on('failed', (job, err) => app.log.warn('event step failed', { id: job?.id, consumer: job?.data.consumer, workspaceId: job?.data.workspaceId, attempts: job?.attemptsMade, error: err.message }));
   const profiles = startProfilesWorker(app);
+  decideSplitsWith(app, splitDecisions(app));
   const journeys = startJourneyServices(app);
   return {
     async close() {

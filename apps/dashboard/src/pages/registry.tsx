@@ -11,6 +11,7 @@ import { ChannelsPage } from './channels/ChannelsPage';
 import { OnsitePage } from './onsite/OnsitePage';
 import { AccountPage } from './account/AccountPage';
 import { CatalogPage } from './catalog/CatalogPage';
+import { ExperimentsPage } from './experiments/ExperimentsPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -42,6 +43,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'channels', label: 'Channels', group: 'Set up', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'catalog', label: 'Catalog', group: 'Data', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'onsite', label: 'Onsite', group: 'Engage', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'experiments', label: 'Experiments', group: 'Engage', render: ({ workspaceId, rest }) => <ExperimentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'account', label: 'Account', group: 'Set up', render: () => <AccountPage /> },
 ];
 

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { JourneyTables } from '../../journeys/tables';
 import type { ChannelTables } from '../../channels/tables';
 import type { OnsiteTables } from '../../onsite/tables';
+import type { ExperimentTables } from '../../experiments/tables';
 import type { ServiceTables } from '../../service-messages/tables';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -81,7 +82,7 @@ export interface InstallTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends JourneyTables, ChannelTables, OnsiteTables, ServiceTables {
+export interface Database extends JourneyTables, ChannelTables, OnsiteTables, ServiceTables, ExperimentTables {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
   users: UsersTable;

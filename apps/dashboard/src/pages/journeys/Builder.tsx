@@ -290,6 +290,11 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
             <p className="hint">Select the trigger or a step to configure it. Drag from a step’s bottom handle to another step to connect them; select an edge and press Delete to remove it.</p>
           )}
           {selectedNode && m && byNode.get(selectedNode.id) && <SkipReasons m={byNode.get(selectedNode.id)!} />}
+          {selectedNode?.type === 'split' && version != null && (
+            <p>
+              <Link to={workspacePath(workspaceId, 'experiments', `journey:${journeyId}:${selectedNode.id}`)}>Experiment readout: uplift, chance to win, SRM →</Link>
+            </p>
+          )}
           <section className="problem-list" data-testid="problem-list">
             <h2>{problems.all.length ? `Problems (${problems.all.length})` : 'No problems'}</h2>
             {problems.all.length > 0 && (

@@ -12,6 +12,7 @@ import * as m0090 from './0090_row_versions';
 import * as m0100 from './0100_onsite_dismissals';
 import * as m0110 from './0110_email_sends_journey_steps';
 import * as m0120 from './0120_workspace_as_of';
+import * as m0140 from './0140_experiments';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0100_onsite_dismissals': m0100,
   '0110_email_sends_journey_steps': m0110,
   '0120_workspace_as_of': m0120,
+  '0140_experiments': m0140,
 };

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../testing';
+import { signedInDashboard } from '../http/dashboard-harness';
+import { insertEvents } from '../events/store';
+import { normalizeEvent } from '../ingest/normalize';
+import { assignVariant, createExperiment, type Experiment } from '.';
+
+// The Experiments page and a readout in the built dashboard, in real Chromium. Run `pnpm --filter
+// @overture/dashboard build` first when running alone (the test command does).
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ browser, page } = await signedInDashboard(server));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const at = Date.parse('2026-04-01T09:00:00Z');
+
+/** Exposures by the experiment's hash; B converts at `rateB`, A at 10 %; `keepB` of B's exposures are logged. */
+async function seed(e: Experiment, n: number, rateB: number, keepB = 1) {
+  const ws = server.workspace.id;
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const id = `${e.key}-${i}`;
+    const { variant } = assignVariant(e, id);
+    const track = (event: string, t: number, properties: Record<string, unknown>, messageId: string) =>
+      normalizeEvent({ type: 'track', event, anonymousId: id, messageId, timestamp: new Date(t).toISOString(), properties } as never, { workspaceId: ws, receivedAt: Date.now() });
+    // Deterministic shares: every k-th profile converts, every k-th of B's exposures is lost.
+    if (variant === 'A' || i % 100 < keepB * 100) rows.push(track('$experiment_exposure', at, { experiment: e.key, variant }, `x-${id}`));
+    if (i % 1000 < (variant === 'B' ? rateB : 0.1) * 1000) rows.push(track('Order Completed', at + 3_600_000, { revenue: 30 }, `o-${id}`));
+  }
+  await insertEvents(server.app.clickhouse, rows);
+}
+
+const experiment = (key: string) =>
+  createExperiment(server.app.postgres.db, server.workspace.id, {
+    key,
+    name: key,
+    kind: 'onsite',
+    variants: [
+      { name: 'A', weight: 50 },
+      { name: 'B', weight: 50 },
+    ],
+    metrics: [{ kind: 'conversion', name: 'Ordered', event: 'Order Completed', windowHours: 48 }],
+  });
+
+describe('experiments page', () => {
+  it('lists experiments, reads one out with its interval around zero, and picks the winner', async () => {
+    const won = await experiment('hero-banner');
+    await seed(won, 20_000, 0.14);
+    const broken = await experiment('broken-banner');
+    await seed(broken, 20_000, 0.1, 0.85);
+
+    await page.goto(`${server.url}/w/${server.workspace.id}/experiments`);
+    const table = page.getByTestId('experiments-table');
+    await table.getByText('hero-banner').waitFor();
+    const row = (name: string) => table.locator('tr', { hasText: name }).locator('td');
+    expect(await row('hero-banner').allTextContents()).toEqual(['hero-banner', 'Onsite variants', 'Running', '20,000', expect.stringMatching(/^\d+\.\d$/), 'Winner: B']);
+    expect(await row('broken-banner').nth(5).textContent()).toBe('Sample ratio mismatch');
+
+    await table.getByRole('link', { name: 'hero-banner' }).click();
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toContain('B beats the control on Ordered');
+    expect(await page.getByTestId('srm-warning').count()).toBe(0);
+    const readout = page.getByTestId('readout-Ordered');
+    const b = readout.locator('tr', { hasText: /^B/ }).locator('td');
+    expect((await b.allTextContents()).slice(0, 3)).toEqual(['B', expect.stringMatching(/^\d{1,2},\d{3}$/), expect.stringMatching(/^1[34]\.\d\d %$/)]);
+    // The interval lies right of zero, in the "better" colour.
+    const svg = b.nth(4).locator('svg');
+    expect(await svg.getAttribute('class')).toBe('interval interval-better');
+    const zero = Number(await svg.locator('line').getAttribute('x1'));
+    expect(Number(await svg.locator('rect').getAttribute('x'))).toBeGreaterThan(zero);
+
+    await page.getByRole('button', { name: 'Pick B (100 %)' }).click();
+    await page.getByText('Winner: B', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Stop experiment' }).count()).toBe(0);
+
+    await page.goto(`${server.url}/w/${server.workspace.id}/experiments/broken-banner`);
+    await page.getByTestId('srm-warning').waitFor();
+    expect(await page.getByTestId('verdict').textContent()).toContain('Sample ratio mismatch');
+  });
+});

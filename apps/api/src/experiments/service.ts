@@ -1,0 +1,69 @@
+import type { App } from '../app';
+import type { SplitDecisions } from '@overture/journeys';
+import { experimentByKey, getExperiment, listExperiments, syncJourneySplits, type Experiment } from './experiments';
+import { variantSums } from './metrics';
+import { readout, type Readout } from './readout';
+import type { AdjustMethod } from '@overture/stats';
+
+export interface ExperimentReadout {
+  experiment: Experiment;
+  readout: Readout;
+  daysRunning: number;
+}
+
+const dayMs = 86_400_000;
+
+const daysRunning = (e: Experiment, now: number) => Math.max(0, ((e.stoppedAt?.getTime() ?? now) - e.startedAt.getTime()) / dayMs);
+
+/** The readout of one experiment: sufficient statistics from ClickHouse, then the stats engine. */
+export async function experimentReadout(app: App, workspaceId: string, id: string, options: { correction?: AdjustMethod } = {}): Promise<ExperimentReadout> {
+  const experiment = await getExperiment(app.postgres.db, workspaceId, id);
+  return readoutOf(app, workspaceId, experiment, options);
+}
+
+export async function readoutOf(app: App, workspaceId: string, experiment: Experiment, options: { correction?: AdjustMethod } = {}): Promise<ExperimentReadout> {
+  const sums = await variantSums(app.clickhouse, workspaceId, experiment.key, experiment.metrics);
+  return {
+    experiment,
+    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, ...options }),
+    daysRunning: daysRunning(experiment, Date.now()),
+  };
+}
+
+export interface ExperimentSummary extends Experiment {
+  exposures: number;
+  daysRunning: number;
+  verdict: Readout['verdict'];
+}
+
+/** Every experiment of a workspace with its exposures and verdict (a readout each, run two at a time). */
+export async function experimentSummaries(app: App, workspaceId: string): Promise<ExperimentSummary[]> {
+  await syncJourneySplits(app.postgres.db, workspaceId);
+  const list = await listExperiments(app.postgres.db, workspaceId);
+  const out: ExperimentSummary[] = [];
+  for (let i = 0; i < list.length; i += 2) {
+    const done = await Promise.all(list.slice(i, i + 2).map((e) => readoutOf(app, workspaceId, e)));
+    for (const r of done) out.push({ ...r.experiment, exposures: r.readout.exposures, daysRunning: r.daysRunning, verdict: r.readout.verdict });
+  }
+  return out;
+}
+
+/**
+ * Journey split nodes ask this whether their experiment has a winner. Cached per experiment for five
+ * seconds (a step must not cost a PostgreSQL read), which bounds how late another process sees a pick.
+ */
+export function splitDecisions(app: App): SplitDecisions {
+  const cache = new Map<string, { at: number; winner: string | null }>();
+  return {
+    async winner(workspaceId, key) {
+      const id = `${workspaceId}\u0000${key}`;
+      const hit = cache.get(id);
+      if (hit && Date.now() - hit.at < 5_000) return hit.winner;
+      const e = await experimentByKey(app.postgres.db, workspaceId, key);
+      const winner = e?.status === 'winner' ? e.winner : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(id, { at: Date.now(), winner });
+      return winner;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export type ExperimentKind = 'journey_split' | 'message' | 'onsite' | 'holdout';
+export type ExperimentStatus = 'running' | 'stopped' | 'winner';
+export type ExperimentEngine = 'bayesian' | 'frequentist';
+
+export interface ExperimentsTable {
+  id: string;
+  workspace_id: string;
+  key: string;
+  name: string;
+  kind: ExperimentKind;
+  source_ref: string;
+  variants: Json;
+  metrics: Json;
+  engine: ColumnType<ExperimentEngine, ExperimentEngine | undefined, ExperimentEngine>;
+  sequential: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<ExperimentStatus, ExperimentStatus | undefined, ExperimentStatus>;
+  winner: string | null;
+  started_at: CreatedAt;
+  stopped_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ExperimentTables {
+  experiments: ExperimentsTable;
+}
