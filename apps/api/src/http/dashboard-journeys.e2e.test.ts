@@ -34,7 +34,10 @@ const handle = (nodeId: string, kind: 'source' | 'target', handleId?: string) =>
 
 /** The message step's offset from the trigger in canvas units (screen pixels over the viewport's zoom). */
 async function flowOffset(): Promise<[number, number]> {
-  const zoom = await page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+  // React Flow writes the viewport as an inline `transform: translate(x, y) scale(zoom)`.
+  const style = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+  const zoom = Number(/scale\(([\d.]+)\)/.exec(style)?.[1]);
+  if (!(zoom > 0)) throw new Error(`no zoom in the viewport's style: ${style}`);
   const [m, t] = [(await node('message_1').boundingBox())!, (await node('$trigger').boundingBox())!];
   return [(m.x - t.x) / zoom, (m.y - t.y) / zoom];
 }

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { postBatch, startTestServer, type TestServer } from '../testing';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
-import { recomputeWorkspace } from '../segments';
+import { audiencePages, recomputeWorkspace } from '../segments';
 import { recordOutcomes } from '../channels/outcomes';
 import { signedInDashboard } from './dashboard-harness';
 
@@ -263,5 +263,66 @@ describe('profiles, segments and RFM in Chromium', () => {
     const members = page.locator('.members-table tbody a');
     await members.first().waitFor();
     expect((await members.evaluateAll((as) => as.map((a) => a.getAttribute('title')))).sort()).toEqual(inCell.map((x) => x.profile_id).sort());
+  });
+
+  it('lists everyone sorted by revenue, filters by a segment, and exports either list as CSV', async () => {
+    const stored = await selectRows<{ profile_id: string; net_revenue: number }>(
+      server.app.clickhouse,
+      `SELECT profile_id, net_revenue FROM profile_features FINAL WHERE workspace_id = {ws:String} ORDER BY net_revenue DESC, profile_id`,
+      { ws },
+    );
+    const erinProfile = (await findProfileId(server.app, ws, 'c-erin'))!;
+    expect(stored[0]!.profile_id).toBe(erinProfile); // four orders: the most revenue
+
+    await page.goto(wsPath('profiles'));
+    await page.getByRole('heading', { name: `${stored.length} people` }).waitFor();
+    await page.getByLabel('Sort by').selectOption('revenue');
+    await page.waitForURL(/sort=revenue/);
+    const rows = page.locator('table.profile-list tbody tr');
+    await rows.first().getByText('erin@example.com').waitFor();
+    expect(await rows.locator('td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('title')))).toEqual(stored.map((x) => x.profile_id));
+
+    // Lowest first, then only the members of a saved segment.
+    await page.getByRole('button', { name: 'Sort order' }).click();
+    await page.waitForURL(/order=asc/);
+    const least = Math.min(...stored.map((x) => Number(x.net_revenue)));
+    await expect.poll(() => rows.first().locator('td.num').nth(1).textContent()).toBe(least.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    await page.getByLabel('Segment').selectOption({ label: 'Gold repeat buyers' });
+    await page.waitForURL(/segment=seg_/);
+    const segmentId = new URL(page.url()).searchParams.get('segment')!;
+    const members = await selectRows<{ profile_id: string }>(
+      server.app.clickhouse,
+      `SELECT profile_id FROM segment_members FINAL WHERE workspace_id = {ws:String} AND segment_id = {s:String} AND is_member = 1`,
+      { ws, s: segmentId },
+    );
+    await page.getByRole('heading', { name: `${members.length} ${members.length === 1 ? 'person' : 'people'}` }).waitFor();
+
+    // The export link streams the same people as CSV, with the browser's session.
+    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
+    const csv = await page.request.get(server.url + href);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers()['content-disposition']).toBe('attachment; filename="gold-repeat-buyers.csv"');
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('profile_id,user_id,name,email,first_seen,last_seen,orders,revenue,rfm,rfm_segment,cltv');
+    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(members.map((m) => m.profile_id).sort());
+
+    const everyone = await page.request.get(`${server.url}/export/audience.csv?workspaceId=${ws}`);
+    const everyoneIds = (await everyone.text()).trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    expect(everyoneIds.sort()).toEqual(stored.map((x) => x.profile_id).sort());
+    expect((await everyone.text())).toContain(`${erinProfile},c-erin,,erin@example.com,`);
+
+    // Pages are taken by profile id after the last one sent: each person exactly once, whatever the page size.
+    const paged: string[] = [];
+    for await (const pageRows of audiencePages(server.app, ws, {}, 2)) paged.push(...pageRows.map((r) => r.id));
+    expect(paged).toEqual(stored.map((x) => x.profile_id).sort());
+
+    // Without a session, or for another workspace, nothing is exported.
+    expect((await fetch(`${server.url}/export/audience.csv?workspaceId=${ws}`)).status).toBe(401);
+    const other = await page.request.get(`${server.url}/export/audience.csv?workspaceId=not-mine`);
+    expect(other.status()).toBe(403);
+    const badScore = await page.request.get(`${server.url}/export/audience.csv?workspaceId=${ws}&r=9&f=1`);
+    expect(badScore.status()).toBe(400);
+    expect(await badScore.text()).toContain('r: an RFM score from 1 to 5');
   });
 });

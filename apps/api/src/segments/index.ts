@@ -5,3 +5,5 @@ export { estimateSize, refreshSegment, refreshWorkspaceSegments, refreshProfiles
 export { recomputeWorkspace } from './recompute';
 export { startProfilesWorker } from './scheduler';
 export { pieView, type PieRow } from './pie';
+export { listAudience, audiencePages, audienceSorts, type Audience, type AudienceRow, type AudienceSort } from './audience';
+export { audienceCsvHeader, audienceCsvLines } from './audience-csv';

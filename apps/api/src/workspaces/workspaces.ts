@@ -76,3 +76,9 @@ export async function workspacesOfUser(db: Kysely<Database>, userId: string): Pr
     .orderBy('workspaces.created_at')
     .execute();
 }
+
+/** The user's role in the workspace, or null when they are not a member. */
+export async function memberRole(db: Kysely<Database>, userId: string, workspaceId: string): Promise<string | null> {
+  const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.role ?? null;
+}

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { findProfileId, getProfile, searchProfiles, timeline } from '../../profiles';
 import { rfmCellProfiles, rfmGrid } from '../../profiles/rfm';
 import { storedClvModel } from '../../profiles/clv/store';
-import { recomputeWorkspace } from '../../segments';
+import { audienceSorts, listAudience, recomputeWorkspace } from '../../segments';
 import { router, workspaceProcedure } from '../trpc';
 
 const cursor = z
@@ -38,6 +38,20 @@ export const profilesRouter = router({
       if (!profileId) throw new TRPCError({ code: 'NOT_FOUND', message: `No profile with id ${input.id}` });
       return timeline(ctx.app, ctx.workspaceId, profileId, { limit: input.limit, before: input.before ?? input.cursor ?? null });
     }),
+
+  /** Everyone, a segment's members or an RFM cell, a page at a time, sorted, with the audience's size. */
+  list: workspaceProcedure
+    .input(
+      z.object({
+        segmentId: z.string().min(1).max(100).optional(),
+        rfm: z.object({ r: z.number().int().min(1).max(5), f: z.number().int().min(1).max(5) }).optional(),
+        sort: z.enum(audienceSorts).default('last_seen'),
+        descending: z.boolean().default(true),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+      }),
+    )
+    .query(({ ctx, input }) => listAudience(ctx.app, ctx.workspaceId, { segmentId: input.segmentId, rfm: input.rfm }, input)),
 
   rfmGrid: workspaceProcedure.query(({ ctx }) => rfmGrid(ctx.app, ctx.workspaceId)),
   clvModel: workspaceProcedure.query(({ ctx }) => storedClvModel(ctx.app, ctx.workspaceId)),

@@ -3,11 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { Link, setSearchParams, useLocation, workspacePath } from '../../router';
 import { ProfileView } from './ProfileView';
+import { ProfileList } from './ProfileList';
 import '../segments/common.css';
 import './profiles.css';
 import { AsOfBanner } from '../../components/AsOfBanner';
 
-/** `/profiles?q=…` searches; `/profiles/<id>` (profile, user or anonymous id) opens one profile. */
+/** `/profiles` lists everyone (by segment, sorted); `/profiles?q=…` searches; `/profiles/<id>` (profile, user or anonymous id) opens one profile. */
 export function ProfilesPage({ workspaceId, rest }: { workspaceId: string; rest: string[] }) {
   const [id] = rest;
   if (id) return <ProfileView key={id} workspaceId={workspaceId} id={id} />;
@@ -49,6 +50,7 @@ function ProfileSearch({ workspaceId }: { workspaceId: string }) {
         </button>
       </form>
 
+      {q === '' && <ProfileList workspaceId={workspaceId} />}
       {q !== '' && (
         <section className="card" aria-label="Search results">
           {results.isError ? (

@@ -4,6 +4,7 @@ import { useTRPC } from '../../trpc';
 import { navigate, setSearchParams, useLocation, workspacePath } from '../../router';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { formatMoney } from '../segments/pie';
+import { ExportLink } from '../../components/ExportLink';
 import { rfmSegmentList } from '../segments/catalog';
 import { ClvModelCard } from './ClvModelCard';
 import { buildGrid, heatColor, heatText, segmentColors, type Metric } from './grid';
@@ -164,9 +165,12 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
         <h2>
           Customers with R {r}, F {f}
         </h2>
-        <button type="button" disabled={save.isPending} onClick={saveAsSegment}>
-          {save.isPending ? 'Saving…' : 'Save as segment'}
-        </button>
+        <div className="list-controls">
+          <ExportLink workspaceId={workspaceId} rfm={{ r, f }} />
+          <button type="button" disabled={save.isPending} onClick={saveAsSegment}>
+            {save.isPending ? 'Saving…' : 'Save as segment'}
+          </button>
+        </div>
       </div>
       {save.error && <p className="form-error">Could not save the segment: {save.error.message}</p>}
       {profiles.isError ? (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { PersonLink } from '../../components/PersonLink';
+import { ExportLink } from '../../components/ExportLink';
 import { formatCount, formatDateTime } from '../../lib/format';
 
 const pageSize = 50;
@@ -22,9 +23,12 @@ export function SegmentMembers({ workspaceId, segmentId }: { workspaceId: string
     <section className={members.isPlaceholderData ? 'card stale' : 'card'} aria-label="Members">
       <div className="section-head">
         <h2>Members</h2>
-        <button type="button" disabled={refresh.isPending} onClick={() => refresh.mutate({ workspaceId, id: segmentId })}>
-          {refresh.isPending ? 'Refreshing…' : 'Refresh membership now'}
-        </button>
+        <div className="list-controls">
+          <ExportLink workspaceId={workspaceId} segmentId={segmentId} />
+          <button type="button" disabled={refresh.isPending} onClick={() => refresh.mutate({ workspaceId, id: segmentId })}>
+            {refresh.isPending ? 'Refreshing…' : 'Refresh membership now'}
+          </button>
+        </div>
       </div>
       {refresh.data && (
         <p className="muted" role="status">
