@@ -3,6 +3,7 @@ import { getProfile } from '../profiles';
 import { bestSellersInterim, type RecommendedProduct } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';
 import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
+import { plainText } from './plain-text';
 import { actionLinks } from '../service-messages/links';
 import type { Template } from './store';
 
@@ -67,11 +68,13 @@ export async function templateContext(app: App, workspaceId: string, profile: Re
 export interface RenderedEmail {
   subject: string;
   html: string;
+  /** The text/plain alternative, from the HTML. */
+  text: string;
   /** Present when tracking is on (real sends, test sends); absent in a plain preview. */
   unsubscribeUrl: string | null;
 }
 
-/** Subject and HTML of an email; with `links`, every link is tracked and an open pixel is appended. */
+/** Subject, HTML and its plain-text part of an email; with `links`, every link is tracked and an open pixel is appended. */
 export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
   const unsubscribe = links ? unsubscribeUrl(links) : null;
   // `actions.reship`, `actions.refund`...: signed one-click links (service-messages/links.ts), signed
@@ -91,7 +94,7 @@ export async function composeEmail(template: Template, context: Record<string, u
     const pixel = `<img src="${openPixelUrl(links)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`;
     html = html.includes('</body>') ? html.replace('</body>', `${pixel}</body>`) : html + pixel;
   }
-  return { subject, html, unsubscribeUrl: unsubscribe };
+  return { subject, html, text: plainText(html), unsubscribeUrl: unsubscribe };
 }
 
 export interface RenderedPush {

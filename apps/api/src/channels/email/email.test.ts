@@ -74,6 +74,11 @@ describe('email channel, end to end through a real SMTP server', () => {
     const html = String(mail.html);
     expect(html).toContain('Hello Ada');
     expect(html).not.toContain('href="https://shop.example/sale');
+    // A text/plain alternative of the same content, with the tracked link and without the pixel.
+    expect(mail.text).toContain('Hello Ada');
+    expect(mail.text).toMatch(/\[http:\/\/[^\]]+\/t\/c\/[^\]]+\]/);
+    expect(mail.text).not.toContain('/t/o/');
+    expect(mail.text).not.toContain('<');
 
     // The click: a signed redirect to the original destination; a tampered one is refused.
     const click = /href="(http:\/\/[^"]+\/t\/c\/[^"]+)"/.exec(html)?.[1];

@@ -93,6 +93,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
       to: profile.email,
       subject: email.subject,
       html: email.html,
+      text: email.text,
       messageId: headerId,
       // RFC 8058 one-click: mailbox providers POST `List-Unsubscribe=One-Click` to the URL.
       headers: { 'X-Overture-Message-Id': messageId, ...(email.unsubscribeUrl ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) },
@@ -128,6 +129,7 @@ export async function sendTestEmail(app: App, workspaceId: string, input: { temp
     to: input.to,
     subject: `[Test] ${email.subject}`,
     html: email.html,
+    text: email.text,
   });
   return { providerId: info.messageId };
 }
