@@ -29,14 +29,14 @@ describe('message analytics per template and per journey', () => {
     await out('m5', ['skipped']);
     await out('mx', ['sent'], 'another-workspace');
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    const conv = (reason: string, node = 'welcome') => ({ workspace_id: ws, journey_id: journey.id, version: 1, node_id: node, run_id: `r-${Math.random()}`, profile_id: 'p-m1', kind: 'converted', reason, channel: '', revenue: 10, at: now });
-    await app.clickhouse.insert({ table: 'journey_events', format: 'JSONEachRow', values: [conv('journey'), conv('holdout'), conv('journey', '')] });
+    const conv = (reason: string, node: string, revenue: number) => ({ workspace_id: ws, journey_id: journey.id, version: 1, node_id: node, run_id: `r-${Math.random()}`, profile_id: 'p-m1', kind: 'converted', reason, channel: '', revenue, at: now });
+    await app.clickhouse.insert({ table: 'journey_events', format: 'JSONEachRow', values: [conv('journey', 'welcome', 25.5), conv('holdout', 'welcome', 99), conv('journey', '', 10)] });
 
     const since = new Date(Date.now() - 86_400_000);
     const expected = { sent: 4, delivered: 2, opened: 2, clicked: 1, bounced: 1, unsubscribed: 1, impressions: 0, dismissed: 0 };
-    expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1 }]);
+    expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1, revenue: 25.5 }]);
     // The journey view counts every goal reached in the journey, attributed to a message or not.
-    expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2 }]);
+    expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2, revenue: 35.5 }]);
     expect(await messageStats(app, ws, 'template', new Date(Date.now() + 60_000))).toEqual([]);
   });
 
@@ -49,6 +49,6 @@ describe('message analytics per template and per journey', () => {
     await show('os_3', ['impression']);
     await show('os_3', ['impression']); // one show reported twice counts once
     const [row] = await messageStats(app, w, 'template', new Date(Date.now() - 86_400_000));
-    expect(row).toEqual({ id: bar.id, name: 'Sale bar (onsite placement)', sent: 0, delivered: 0, opened: 0, clicked: 1, bounced: 0, unsubscribed: 0, impressions: 3, dismissed: 1, converted: 0 });
+    expect(row).toEqual({ id: bar.id, name: 'Sale bar (onsite placement)', sent: 0, delivered: 0, opened: 0, clicked: 1, bounced: 0, unsubscribed: 0, impressions: 3, dismissed: 1, converted: 0, revenue: 0 });
   });
 });

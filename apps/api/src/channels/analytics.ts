@@ -18,6 +18,8 @@ export interface MessageStats {
   dismissed: number;
   /** Journey goals reached and attributed to these messages (journey view: to the journey), holdout excluded. */
   converted: number;
+  /** Revenue of those conversions (the journey goal's revenue property). */
+  revenue: number;
 }
 
 // The grouping column comes from this fixed map, never from input; values are query parameters.
@@ -42,12 +44,12 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
      GROUP BY key`,
     params,
   );
-  const conversions = await selectRows<{ key: string; converted: string }>(
+  const conversions = await selectRows<{ key: string; converted: string; revenue: number }>(
     app.clickhouse,
     by === 'journey'
-      ? `SELECT journey_id AS key, count() AS converted FROM journey_events
+      ? `SELECT journey_id AS key, count() AS converted, round(sum(revenue), 2) AS revenue FROM journey_events
          WHERE workspace_id = {ws:String} AND kind = 'converted' AND reason = 'journey' AND at >= {since:DateTime64(3)} GROUP BY key`
-      : `SELECT m.template_id AS key, count() AS converted
+      : `SELECT m.template_id AS key, count() AS converted, round(sum(e.revenue), 2) AS revenue
          FROM journey_events AS e
          INNER JOIN (SELECT DISTINCT journey_id, node_id, template_id FROM message_events
                      WHERE workspace_id = {ws:String} AND template_id != '' AND node_id != '') AS m
@@ -63,13 +65,14 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
       : (await listJourneys(app.postgres.db, workspaceId)).map((j) => [j.id, j.name] as const),
   );
   const converted = new Map(conversions.map((c) => [c.key, Number(c.converted)]));
+  const revenue = new Map(conversions.map((c) => [c.key, Number(c.revenue)]));
   const keys = new Set([...counts.map((c) => c.key!), ...converted.keys()]);
   const byKey = new Map(counts.map((c) => [c.key!, c]));
   return [...keys]
     .map((key) => {
       const c = byKey.get(key) ?? {};
       const n = (k: string) => Number(c[k] ?? 0);
-      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), impressions: n('impressions'), dismissed: n('dismissed'), converted: converted.get(key) ?? 0 };
+      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), impressions: n('impressions'), dismissed: n('dismissed'), converted: converted.get(key) ?? 0, revenue: revenue.get(key) ?? 0 };
     })
     .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
 }

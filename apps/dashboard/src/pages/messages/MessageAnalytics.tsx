@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { formatCount } from '../../lib/format';
+import { formatMoney } from '../segments/pie';
 
 const columns = [
   ['sent', 'Sent'],
@@ -62,6 +63,8 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
                   {label}
                 </th>
               ))}
+              <th className="num">Revenue</th>
+              <th className="num" title="Attributed revenue per message sent (for onsite placements, per show)">Per recipient</th>
             </tr>
           </thead>
           <tbody>
@@ -74,12 +77,18 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
                     {k !== 'sent' && k !== 'impressions' && <span className="rate small muted">{rate(row[k], row.sent || row.impressions)}</span>}
                   </td>
                 ))}
+                <td className="num" data-metric="revenue">
+                  {formatMoney(row.revenue)}
+                </td>
+                <td className="num" data-metric="revenue-per-recipient">
+                  {row.sent || row.impressions ? formatMoney(row.revenue / (row.sent || row.impressions)) : ''}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p className="muted small">Counts are distinct messages (for onsite placements, distinct shows); converted counts journey goals reached and attributed to the message (holdout excluded).</p>
+      <p className="muted small">Counts are distinct messages (for onsite placements, distinct shows); converted counts journey goals reached and attributed to the message (holdout excluded), revenue is theirs.</p>
     </section>
   );
 }
