@@ -76,3 +76,17 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
     })
     .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
 }
+
+/** Messages sent per channel in [from, to) (onsite: placements shown), with how many were clicked. */
+export async function messagesByChannel(app: App, workspaceId: string, from: Date, to: Date): Promise<Array<{ channel: string; sent: number; clicked: number }>> {
+  const t = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+  const rows = await selectRows<{ channel: string; sent: string; clicked: string }>(
+    app.clickhouse,
+    `SELECT channel, uniqExactIf(message_id, kind IN ('sent', 'impression')) AS sent, uniqExactIf(message_id, kind = 'click') AS clicked
+     FROM message_events FINAL
+     WHERE workspace_id = {ws:String} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)} AND channel != ''
+     GROUP BY channel ORDER BY sent DESC`,
+    { ws: workspaceId, from: t(from), to: t(to) },
+  );
+  return rows.map((r) => ({ channel: r.channel, sent: Number(r.sent), clicked: Number(r.clicked) }));
+}

@@ -134,3 +134,17 @@ export async function eventTotals(ch: ClickHouseClient, workspaceId: string): Pr
     names: rows.map((r) => ({ type: r.type, event: r.event, count: Number(r.count) })),
   };
 }
+
+const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/** Events received with a timestamp in [from, to), bots left out, and how many distinct ids sent them. */
+export async function eventActivity(ch: ClickHouseClient, workspaceId: string, from: Date, to: Date): Promise<{ events: number; senders: number }> {
+  const rs = await ch.query({
+    query: `SELECT count() AS events, uniqExact(distinct_id) AS senders FROM events FINAL
+            WHERE workspace_id = {ws:String} AND timestamp >= {from:DateTime64(3)} AND timestamp < {to:DateTime64(3)} AND is_bot = 0`,
+    query_params: { ws: workspaceId, from: chTime(from), to: chTime(to) },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ events: string; senders: string }>();
+  return { events: Number(row?.events ?? 0), senders: Number(row?.senders ?? 0) };
+}

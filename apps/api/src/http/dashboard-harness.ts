@@ -11,7 +11,7 @@ export function requireBuiltDashboard(server: TestServer): void {
   if (!existsSync(index)) throw new Error(`No built dashboard at ${index}: run "pnpm --filter @overture/dashboard build" first (the test command does).`);
 }
 
-/** Chromium on the dashboard, signed in through its form and landed on the workspace's first page. */
+/** Chromium on the dashboard, signed in through its form and landed on the workspace's home (Overview). */
 export async function signedInDashboard(
   server: TestServer,
   viewport = { width: 1400, height: 1000 },
@@ -24,6 +24,6 @@ export async function signedInDashboard(
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/w/${server.workspace.id}/events`);
+  await page.waitForURL(`**/w/${server.workspace.id}/overview`);
   return { browser, page, user };
 }

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../sdk/browser-harness';
 import { createTestUser, createWorkspace, postBatch, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
 import { requireBuiltDashboard } from './dashboard-harness';
+import { selectRows } from '../profiles/sql';
 
 // The built dashboard served by the real API, driven in real Chromium. The test command builds
 // apps/dashboard before vitest runs; run `pnpm --filter @overture/dashboard build` when running alone.
@@ -40,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium', () => {
-  it('refuses a wrong password with a clear message, then signs in to the Events page', async () => {
+  it("refuses a wrong password with a clear message, then signs in to the workspace's overview", async () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill('not the password');
@@ -50,8 +51,19 @@ describe('dashboard in Chromium', () => {
 
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`**/w/${server.workspace.id}/events`);
+    await page.waitForURL(`**/w/${server.workspace.id}/overview`);
     expect(await page.getByLabel('Workspace', { exact: true }).inputValue()).toBe(server.workspace.id);
+  });
+
+  it('opens on the overview, whose event count is the stored events of the last 30 days', async () => {
+    const [stored] = await selectRows<{ n: string }>(
+      server.app.clickhouse,
+      `SELECT count() AS n FROM events FINAL WHERE workspace_id = {ws:String} AND is_bot = 0 AND timestamp >= now64(3) - INTERVAL 30 DAY`,
+      { ws: server.workspace.id },
+    );
+    expect(Number(stored!.n)).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('overview-events').locator('.stat-value').textContent()).toBe(Number(stored!.n).toLocaleString('en-US'));
+    await page.getByRole('link', { name: 'Events', exact: true }).click();
   });
 
   it('shows the latest events, their details, the totals and the chart', async () => {
@@ -115,7 +127,7 @@ describe('dashboard in Chromium', () => {
 
   it('creates a workspace from the switcher and signs out', async () => {
     await page.goto(`${server.url}/`);
-    await page.waitForURL(`**/w/${server.workspace.id}/events`);
+    await page.waitForURL(`**/w/${server.workspace.id}/overview`);
     await page.getByLabel('Workspace', { exact: true }).selectOption({ label: '+ New workspace…' });
     await page.getByLabel('Workspace name').fill('Second store');
     await page.getByRole('button', { name: 'Create workspace' }).click();

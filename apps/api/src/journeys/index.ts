@@ -5,7 +5,7 @@ export { consumeJourneyEvents, convertRuns, resumeWaiting } from './consumer';
 export { runScheduledTriggers } from './scheduled';
 export { createJourney, getJourney, listJourneys, publishJourney, publishedJourneys, saveDraft, setJourneyStatus, JourneyError, type JourneySummary } from './journeys';
 export { journeyOverview, type JourneyOverview } from './overview';
-export { journeyMetrics, journeyTimeline, type JourneyMetrics, type NodeMetrics, type TimelineEntry } from './metrics';
+export { conversionTotals, journeyMetrics, journeyTimeline, type JourneyMetrics, type NodeMetrics, type TimelineEntry } from './metrics';
 export { getJourneySettings, saveJourneySettings, journeySettingsSchema, type JourneySettings } from './settings';
 export { TestSinkChannel, testSinkChannels, basicReachability } from './channels';
 export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './webhook';

@@ -129,3 +129,16 @@ export async function journeyTimeline(clickhouse: ClickHouseClient, workspaceId:
   });
   return (await rs.json<TimelineEntry>()).map((r) => ({ ...r, version: Number(r.version) }));
 }
+
+/** Journey goals reached in [from, to) outside the holdout, and their revenue: the program's conversions. */
+export async function conversionTotals(clickhouse: ClickHouseClient, workspaceId: string, from: Date, to: Date): Promise<{ conversions: number; revenue: number }> {
+  const rs = await clickhouse.query({
+    query: `SELECT count() AS conversions, round(sum(revenue), 2) AS revenue FROM journey_events
+            WHERE workspace_id = {ws:String} AND kind = 'converted' AND reason = 'journey'
+              AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}`,
+    query_params: { ws: workspaceId, from: from.toISOString().replace('T', ' ').replace('Z', ''), to: to.toISOString().replace('T', ' ').replace('Z', '') },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ conversions: string; revenue: number }>();
+  return { conversions: Number(row?.conversions ?? 0), revenue: Number(row?.revenue ?? 0) };
+}

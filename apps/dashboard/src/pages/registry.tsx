@@ -12,6 +12,7 @@ import { OnsitePage } from './onsite/OnsitePage';
 import { AccountPage } from './account/AccountPage';
 import { CatalogPage } from './catalog/CatalogPage';
 import { ExperimentsPage } from './experiments/ExperimentsPage';
+import { OverviewPage } from './overview/OverviewPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -19,8 +20,8 @@ export interface PageProps {
   rest: string[];
 }
 
-/** The sidebar's sections, in order: who the customers are, how to reach them, what arrives, and the set-up. */
-export const pageGroups = ['Audience', 'Engage', 'Data', 'Set up'] as const;
+/** The sidebar's sections, in order: the home page (no heading), who the customers are, how to reach them, what arrives, and the set-up. */
+export const pageGroups = ['Home', 'Audience', 'Engage', 'Data', 'Set up'] as const;
 export type PageGroup = (typeof pageGroups)[number];
 
 export interface WorkspacePage {
@@ -32,6 +33,7 @@ export interface WorkspacePage {
 
 /** The workspace's pages, in tab order: a new page is one entry here. */
 export const workspacePages: WorkspacePage[] = [
+  { id: 'overview', label: 'Overview', group: 'Home', render: ({ workspaceId }) => <OverviewPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'events', label: 'Events', group: 'Data', render: ({ workspaceId }) => <EventsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'install', label: 'Install', group: 'Set up', render: ({ workspaceId }) => <InstallPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'journeys', label: 'Journeys', group: 'Engage', render: ({ workspaceId, rest }) => <JourneysPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },

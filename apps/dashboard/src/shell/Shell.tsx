@@ -53,7 +53,7 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
     if (route.name !== 'home' || !list?.length) return;
     const remembered = rememberedWorkspace();
     const target = list.find((w) => w.id === remembered) ?? list[0]!;
-    navigate(workspacePath(target.id, 'events'), { replace: true });
+    navigate(workspacePath(target.id, 'overview'), { replace: true });
   }, [route.name, list]);
 
   useEffect(() => {
@@ -72,12 +72,12 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
         <Link to="/" className="brand">
           <span className="brand-dot" aria-hidden /> Overture
         </Link>
-        {list && list.length > 0 && <WorkspaceSwitcher workspaces={list} currentId={current?.id} page={route.name === 'workspace' ? route.page : 'events'} onNew={() => setCreating(true)} />}
+        {list && list.length > 0 && <WorkspaceSwitcher workspaces={list} currentId={current?.id} page={route.name === 'workspace' ? route.page : 'overview'} onNew={() => setCreating(true)} />}
         {current && (
           <nav className="side-nav" aria-label="Workspace pages">
             {pageGroups.map((group) => (
               <div key={group} className="side-nav-group">
-                <div className="side-nav-heading">{group}</div>
+                {group !== 'Home' && <div className="side-nav-heading">{group}</div>}
                 {workspacePages
                   .filter((p) => p.group === group)
                   .map((p) => (

@@ -1,0 +1,1 @@
+export { workspaceOverview, type WorkspaceOverview, type PeriodFigures, type MarketingFigures } from './overview';
