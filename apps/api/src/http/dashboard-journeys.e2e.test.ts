@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { postBatch, startTestServer, type TestServer } from '../testing';
-import { saveJourneySettings, testSinkChannels } from '../journeys';
+import { saveTemplate } from '../templates';
+import { createJourney, saveJourneySettings, testSinkChannels } from '../journeys';
+import { createSegment } from '../segments';
 import { publishedJourney, runsOf, sinkMessages, until } from '../journeys/testing';
 import { signedInDashboard } from './dashboard-harness';
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
   server = await startTestServer({ worker: true, journeyChannels: (app) => testSinkChannels(app.postgres.db) });
   // No quiet hours: the messages go out whatever the hour the test runs at.
   await saveJourneySettings(server.app.postgres.db, server.workspace.id, { quietHours: null });
+  await saveTemplate(server.app, server.workspace.id, { name: 'cart-reminder', channel: 'email', subject: 'Your cart', body: '<mjml><mj-body><mj-section><mj-column><mj-text>Still there?</mj-text></mj-column></mj-section></mj-body></mjml>' });
+  await saveTemplate(server.app, server.workspace.id, { name: 'push-teaser', channel: 'web_push', subject: 'Psst', body: 'Come back' });
   ({ browser, page } = await signedInDashboard(server, { width: 1440, height: 960 }));
 });
 
@@ -85,7 +89,13 @@ describe('journey builder in Chromium', () => {
 
     // Configure it in the side panel: the problem goes away.
     await node('message_1').click();
-    await page.getByTestId('node-form').getByLabel('Template').fill('cart-reminder');
+    // The template is picked by name among the email templates (not the push one).
+    const form = page.getByTestId('node-form');
+    expect(await form.locator('datalist option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['cart-reminder']);
+    await form.getByLabel('Template').fill('cart-remind');
+    await form.getByText('No template is named “cart-remind” yet.').waitFor();
+    await form.getByLabel('Template').fill('cart-reminder');
+    await form.getByRole('link', { name: 'Open “cart-reminder” →' }).waitFor();
     await node('message_1').getByTestId('node-problems').waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.screenshot({ path: '/tmp/overture-journey-builder.png' });
@@ -193,5 +203,22 @@ describe('journey builder in Chromium', () => {
     await expect.poll(() => page.getByTestId(`journey-row-${journeyId}`).count(), { timeout: 15_000 }).toBe(0);
     await page.getByLabel('Show archived').check();
     await page.getByTestId(`journey-row-${journeyId}`).locator('td', { hasText: 'archived' }).waitFor();
+  });
+
+  it('picks a segment trigger by name from the workspace segments', async () => {
+    const vips = await createSegment(server.app, server.workspace.id, { name: 'VIPs', definition: { type: 'trait', trait: 'tier', op: 'eq', value: 'vip' } });
+    const journey = await createJourney(server.app.postgres.db, server.workspace.id, 'VIP welcome', { trigger: { type: 'event', event: 'Signed Up' }, nodes: [] });
+    await page.goto(`${server.url}/w/${server.workspace.id}/journeys/${journey.id}`);
+    await node('$trigger').click();
+    const form = page.getByTestId('trigger-form');
+    await form.getByLabel('Starts when').selectOption('segment');
+    const picker = form.getByRole('combobox', { name: /^Segment/ });
+    await picker.locator('option', { hasText: 'VIPs' }).waitFor({ state: 'attached' });
+    expect(await picker.locator('option').allTextContents()).toEqual(['Choose a segment…', 'VIPs']);
+    await picker.selectOption({ label: 'VIPs' });
+    expect(await picker.inputValue()).toBe(vips.id);
+    // The canvas and the journeys list name the segment, not its id.
+    await node('$trigger').getByText('Enters segment VIPs').waitFor();
+    expect(await node('$trigger').getByTestId('node-problems').textContent()).not.toContain('segment');
   });
 });

@@ -5,6 +5,7 @@ import { Background, Controls, ReactFlow, type Connection as FlowConnection, typ
 import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
+import { RefsContext } from './refs';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
 import { canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
@@ -45,6 +46,9 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const live = version !== null;
   const liveDefinition = journey.data?.live ?? initial.live;
   const metrics = useQuery(trpc.journeys.metrics.queryOptions({ workspaceId, journeyId }, { enabled: live, refetchInterval: metricsIntervalMs }));
+  const templates = useQuery(trpc.templates.list.queryOptions({ workspaceId }));
+  const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
+  const refs = useMemo(() => ({ workspaceId, templates: templates.data, segments: segments.data }), [workspaceId, templates.data, segments.data]);
 
   const setDraft = useCallback((update: (d: Draft) => Draft) => {
     setDraftState((d) => {
@@ -181,137 +185,139 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const m = metrics.data;
 
   return (
-    <div className="builder">
-      <div className="builder-header">
-        <Link to={workspacePath(workspaceId, 'journeys')}>← Journeys</Link>
-        <input
-          className="builder-name"
-          aria-label="Journey name"
-          value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            setDirty(true);
-          }}
-        />
-        <span className={`status-badge ${status}`} data-testid="journey-status">
-          {statusLabel(status, version)}
-        </span>
-        {dirty && <span className="muted">unsaved changes</span>}
-        {live && changed && status !== 'archived' && <span className="muted">not published yet</span>}
-        <div className="builder-actions">
-          <button type="button" onClick={() => void onSave()} disabled={busy || archived || !dirty}>
-            Save draft
-          </button>
-          <button type="button" className="primary" onClick={() => void onPublish()} disabled={busy || archived || problems.all.length > 0 || !changed}
-            title={problems.all.length ? 'Fix the problems first' : !changed ? 'The live version is this draft' : undefined}
-          >
-            {!version ? 'Publish' : changed ? `Publish v${version + 1}` : `Published v${version}`}
-          </button>
-          {status === 'published' && (
-            <button type="button" onClick={() => void onStatus('pause')} disabled={busy}>
-              Pause
+    <RefsContext.Provider value={refs}>
+      <div className="builder">
+        <div className="builder-header">
+          <Link to={workspacePath(workspaceId, 'journeys')}>← Journeys</Link>
+          <input
+            className="builder-name"
+            aria-label="Journey name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setDirty(true);
+            }}
+          />
+          <span className={`status-badge ${status}`} data-testid="journey-status">
+            {statusLabel(status, version)}
+          </span>
+          {dirty && <span className="muted">unsaved changes</span>}
+          {live && changed && status !== 'archived' && <span className="muted">not published yet</span>}
+          <div className="builder-actions">
+            <button type="button" onClick={() => void onSave()} disabled={busy || archived || !dirty}>
+              Save draft
             </button>
-          )}
-          {status === 'paused' && (
-            <button type="button" onClick={() => void onStatus('resume')} disabled={busy}>
-              Resume
+            <button type="button" className="primary" onClick={() => void onPublish()} disabled={busy || archived || problems.all.length > 0 || !changed}
+              title={problems.all.length ? 'Fix the problems first' : !changed ? 'The live version is this draft' : undefined}
+            >
+              {!version ? 'Publish' : changed ? `Publish v${version + 1}` : `Published v${version}`}
             </button>
-          )}
-          {!archived && (
-            <button type="button" className="danger-button" onClick={() => void onStatus('archive')} disabled={busy}>
-              Archive
-            </button>
-          )}
-        </div>
-      </div>
-      {notice && (
-        <p className={notice.error ? 'form-error builder-notice' : 'builder-notice'} role={notice.error ? 'alert' : 'status'}>
-          {notice.text}
-        </p>
-      )}
-      {m && (
-        <section className="stats journey-stats" aria-label="Journey metrics">
-          <Stat label="Entered" value={formatCount(m.entered)} />
-          <Stat label="In flight" value={formatCount(m.active)} />
-          <Stat label="Conversions" value={formatCount(m.conversions)} />
-          <Stat label="Revenue" value={m.revenue.toLocaleString('en-US', { maximumFractionDigits: 2 })} />
-          <Stat label="Lift vs holdout" value={m.lift === null ? '—' : `${(m.lift * 100).toFixed(1)}%`} />
-        </section>
-      )}
-      <div className="builder-body">
-        <aside className="palette" aria-label="Add a step">
-          <h2>Add a step</h2>
-          {nodeTypeInfo.map((t) => (
-            <button key={t.type} type="button" title={t.hint} onClick={() => addStep(t.type)} disabled={archived}>
-              {t.label}
-            </button>
-          ))}
-          <button type="button" className="link-button" onClick={() => setDraft((d) => (d.layout ? (({ layout: _l, ...rest }) => rest as Draft)(d) : d))}>
-            Tidy layout
-          </button>
-        </aside>
-        <div className="canvas" data-testid="journey-canvas">
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            isValidConnection={isValidConnection}
-            onPaneClick={() => setSelected(null)}
-            deleteKeyCode={['Backspace', 'Delete']}
-            fitView
-            fitViewOptions={{ maxZoom: 1, minZoom: 0.6 }}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        </div>
-        <aside className="side-panel" aria-label="Configure">
-          {selected === triggerNodeId ? (
-            <TriggerForm draft={draft} onChange={(d) => setDraft(() => d)} />
-          ) : selectedNode ? (
-            <NodeForm
-              key={selectedNode.id}
-              node={selectedNode}
-              draft={draft}
-              onChange={(n) => setDraft((d) => updateNode(d, n))}
-              onConnect={(field, target) =>
-                setDraft((d) => (target ? connect(d, { source: selectedNode.id, sourceHandle: field, target }) : disconnect(d, [edgeId(selectedNode.id, field)])))
-              }
-              onDelete={() => {
-                setDraft((d) => removeNodes(d, [selectedNode.id]));
-                setSelected(null);
-              }}
-            />
-          ) : (
-            <p className="hint">Select the trigger or a step to configure it. Drag from a step’s bottom handle to another step to connect them; select an edge and press Delete to remove it.</p>
-          )}
-          {selectedNode && m && byNode.get(selectedNode.id) && <SkipReasons m={byNode.get(selectedNode.id)!} />}
-          {selectedNode?.type === 'split' && version != null && (
-            <p>
-              <Link to={workspacePath(workspaceId, 'experiments', `journey:${journeyId}:${selectedNode.id}`)}>Experiment readout: uplift, chance to win, SRM →</Link>
-            </p>
-          )}
-          <section className="problem-list" data-testid="problem-list">
-            <h2>{problems.all.length ? `Problems (${problems.all.length})` : 'No problems'}</h2>
-            {problems.all.length > 0 && (
-              <ul>
-                {problems.all.map((p, i) => (
-                  <li key={i}>
-                    <button type="button" className="link-button" onClick={() => setSelected(p.nodeId && draft.nodes.some((n) => n.id === p.nodeId) ? p.nodeId : triggerNodeId)}>
-                      {p.message}
-                    </button>
-                  </li>
-                ))}
-              </ul>
+            {status === 'published' && (
+              <button type="button" onClick={() => void onStatus('pause')} disabled={busy}>
+                Pause
+              </button>
             )}
+            {status === 'paused' && (
+              <button type="button" onClick={() => void onStatus('resume')} disabled={busy}>
+                Resume
+              </button>
+            )}
+            {!archived && (
+              <button type="button" className="danger-button" onClick={() => void onStatus('archive')} disabled={busy}>
+                Archive
+              </button>
+            )}
+          </div>
+        </div>
+        {notice && (
+          <p className={notice.error ? 'form-error builder-notice' : 'builder-notice'} role={notice.error ? 'alert' : 'status'}>
+            {notice.text}
+          </p>
+        )}
+        {m && (
+          <section className="stats journey-stats" aria-label="Journey metrics">
+            <Stat label="Entered" value={formatCount(m.entered)} />
+            <Stat label="In flight" value={formatCount(m.active)} />
+            <Stat label="Conversions" value={formatCount(m.conversions)} />
+            <Stat label="Revenue" value={m.revenue.toLocaleString('en-US', { maximumFractionDigits: 2 })} />
+            <Stat label="Lift vs holdout" value={m.lift === null ? '—' : `${(m.lift * 100).toFixed(1)}%`} />
           </section>
-        </aside>
+        )}
+        <div className="builder-body">
+          <aside className="palette" aria-label="Add a step">
+            <h2>Add a step</h2>
+            {nodeTypeInfo.map((t) => (
+              <button key={t.type} type="button" title={t.hint} onClick={() => addStep(t.type)} disabled={archived}>
+                {t.label}
+              </button>
+            ))}
+            <button type="button" className="link-button" onClick={() => setDraft((d) => (d.layout ? (({ layout: _l, ...rest }) => rest as Draft)(d) : d))}>
+              Tidy layout
+            </button>
+          </aside>
+          <div className="canvas" data-testid="journey-canvas">
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onConnect={onConnect}
+              isValidConnection={isValidConnection}
+              onPaneClick={() => setSelected(null)}
+              deleteKeyCode={['Backspace', 'Delete']}
+              fitView
+              fitViewOptions={{ maxZoom: 1, minZoom: 0.6 }}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </div>
+          <aside className="side-panel" aria-label="Configure">
+            {selected === triggerNodeId ? (
+              <TriggerForm draft={draft} onChange={(d) => setDraft(() => d)} />
+            ) : selectedNode ? (
+              <NodeForm
+                key={selectedNode.id}
+                node={selectedNode}
+                draft={draft}
+                onChange={(n) => setDraft((d) => updateNode(d, n))}
+                onConnect={(field, target) =>
+                  setDraft((d) => (target ? connect(d, { source: selectedNode.id, sourceHandle: field, target }) : disconnect(d, [edgeId(selectedNode.id, field)])))
+                }
+                onDelete={() => {
+                  setDraft((d) => removeNodes(d, [selectedNode.id]));
+                  setSelected(null);
+                }}
+              />
+            ) : (
+              <p className="hint">Select the trigger or a step to configure it. Drag from a step’s bottom handle to another step to connect them; select an edge and press Delete to remove it.</p>
+            )}
+            {selectedNode && m && byNode.get(selectedNode.id) && <SkipReasons m={byNode.get(selectedNode.id)!} />}
+            {selectedNode?.type === 'split' && version != null && (
+              <p>
+                <Link to={workspacePath(workspaceId, 'experiments', `journey:${journeyId}:${selectedNode.id}`)}>Experiment readout: uplift, chance to win, SRM →</Link>
+              </p>
+            )}
+            <section className="problem-list" data-testid="problem-list">
+              <h2>{problems.all.length ? `Problems (${problems.all.length})` : 'No problems'}</h2>
+              {problems.all.length > 0 && (
+                <ul>
+                  {problems.all.map((p, i) => (
+                    <li key={i}>
+                      <button type="button" className="link-button" onClick={() => setSelected(p.nodeId && draft.nodes.some((n) => n.id === p.nodeId) ? p.nodeId : triggerNodeId)}>
+                        {p.message}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </aside>
+        </div>
       </div>
-    </div>
+    </RefsContext.Provider>
   );
 }
 

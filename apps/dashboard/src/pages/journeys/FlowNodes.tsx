@@ -5,6 +5,7 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@overture/api';
 import { handlesOf, startHandle, type DraftNode } from './graph';
 import { labelOfType, nodeSummary, triggerSummary } from './nodeTypes';
+import { useNames } from './refs';
 import { formatCount } from '../../lib/format';
 
 export type NodeMetrics = inferRouterOutputs<AppRouter>['journeys']['metrics']['nodes'][number];
@@ -28,10 +29,11 @@ function Problems({ problems }: { problems: string[] }) {
 
 export function TriggerNode({ data, selected }: NodeProps<TriggerFlowNode>) {
   const goal = data.meta.goal as { event?: string } | undefined;
+  const names = useNames();
   return (
     <div className={`jn jn-trigger${selected ? ' selected' : ''}${data.problems.length ? ' invalid' : ''}`} data-testid="journey-node-$trigger">
       <div className="jn-type">Trigger</div>
-      <div className="jn-summary">{triggerSummary(data.meta.trigger)}</div>
+      <div className="jn-summary">{triggerSummary(data.meta.trigger, names)}</div>
       {goal && <div className="jn-goal">Goal: {goal.event || '…'}</div>}
       {data.entered !== null && (
         <div className="jn-counts" data-testid="node-counts">
@@ -63,6 +65,7 @@ function Counts({ m }: { m: NodeMetrics | null }) {
 export function StepNode({ data, selected }: NodeProps<StepFlowNode>) {
   const { node } = data;
   const handles = handlesOf(node);
+  const names = useNames();
   return (
     <div className={`jn jn-${node.type}${selected ? ' selected' : ''}${data.problems.length ? ' invalid' : ''}`} data-testid={`journey-node-${node.id}`}>
       <Handle type="target" position={Position.Top} />
@@ -70,7 +73,7 @@ export function StepNode({ data, selected }: NodeProps<StepFlowNode>) {
         {labelOfType(node.type)} <span className="jn-id">{node.id}</span>
       </div>
       {typeof node.label === 'string' && node.label && <div className="jn-label">{node.label}</div>}
-      <div className="jn-summary">{nodeSummary(node)}</div>
+      <div className="jn-summary">{nodeSummary(node, names)}</div>
       {data.live && <Counts m={data.metrics} />}
       <Problems problems={data.problems} />
       {handles.length > 1 && (

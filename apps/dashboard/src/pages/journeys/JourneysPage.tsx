@@ -29,6 +29,8 @@ function JourneyList({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
   const [archived, setArchived] = useState(false);
   const list = useQuery(trpc.journeys.list.queryOptions({ workspaceId, includeArchived: archived }, { refetchInterval: 10_000 }));
+  const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
+  const segmentName = (id: string) => segments.data?.find((s) => s.id === id)?.name;
   const [creating, setCreating] = useState(false);
   return (
     <div className="journeys-page">
@@ -73,7 +75,7 @@ function JourneyList({ workspaceId }: { workspaceId: string }) {
                 <td>
                   <span className={`status-badge ${j.status}`}>{statusLabel(j.status, j.publishedVersion)}</span>
                 </td>
-                <td>{triggerSummary(j.trigger)}</td>
+                <td>{triggerSummary(j.trigger, { segment: segmentName })}</td>
                 <td className="num">{formatCount(j.entered)}</td>
                 <td className="num">{formatCount(j.inFlight)}</td>
                 <td className="num">{formatCount(j.conversions)}</td>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { handlesOf, targetOf, type Draft, type DraftNode } from './graph';
 import { labelOfType } from './nodeTypes';
+import { TemplatePicker } from './refs';
 import { CheckField, ConditionsEditor, DurationField, FiltersEditor, NumberField, parseScalar, SelectField, TextField, type ConditionDraft } from './fields';
 
 type Props = { node: DraftNode; draft: Draft; onChange: (node: DraftNode) => void; onConnect: (field: string, target: string | null) => void; onDelete: () => void };
@@ -94,7 +95,7 @@ function Fields({ node, set }: { node: DraftNode; set: (patch: Record<string, un
             ]}
             onChange={(channel) => set({ channel })}
           />
-          <TextField label="Template" value={node.template} onChange={(template) => set({ template })} placeholder="template id" />
+          <TemplatePicker channel={node.channel} value={node.template} onChange={(template) => set({ template })} />
           <TextField label="Subscription group" value={node.subscriptionGroup} onChange={(subscriptionGroup) => set({ subscriptionGroup })} placeholder="optional" />
           <CheckField label="On a skip, fall back to the next allowed channel" checked={node.fallback === true} onChange={(fallback) => set({ fallback })} />
           <CheckField label="Send during quiet hours (a service message the customer is waiting for)" checked={node.ignoreQuietHours === true} onChange={(ignoreQuietHours) => set({ ignoreQuietHours })} />

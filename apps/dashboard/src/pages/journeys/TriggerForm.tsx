@@ -2,6 +2,7 @@
 
 import type { Draft } from './graph';
 import { CheckField, ConditionsEditor, FiltersEditor, NumberField, SelectField, TextField } from './fields';
+import { SegmentPicker } from './refs';
 
 type Obj = Record<string, unknown>;
 
@@ -55,7 +56,7 @@ export function TriggerForm({ draft, onChange }: { draft: Draft; onChange: (d: D
       )}
       {trigger.type === 'segment' && (
         <>
-          <TextField label="Segment id" value={trigger.segmentId} onChange={(segmentId) => setTrigger({ segmentId })} />
+          <SegmentPicker value={trigger.segmentId} onChange={(segmentId) => setTrigger({ segmentId })} />
           <SelectField
             label="On"
             value={trigger.on}
@@ -84,7 +85,7 @@ export function TriggerForm({ draft, onChange }: { draft: Draft; onChange: (d: D
       )}
       {trigger.type === 'broadcast' && (
         <>
-          <TextField label="Segment id" value={trigger.segmentId} onChange={(segmentId) => setTrigger({ segmentId })} />
+          <SegmentPicker value={trigger.segmentId} onChange={(segmentId) => setTrigger({ segmentId })} />
           <label>
             Send at
             <input type="datetime-local" value={toLocalInput(trigger.at)} onChange={(e) => setTrigger({ at: e.target.value ? new Date(e.target.value).toISOString() : undefined })} />

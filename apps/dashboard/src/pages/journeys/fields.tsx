@@ -2,6 +2,7 @@
 // schema (not the form) says what is missing, on the node, like it would for the API.
 
 import { useEffect, useState } from 'react';
+import { SegmentPicker } from './refs';
 
 export function TextField({ label, value, onChange, placeholder }: { label: string; value: unknown; onChange: (v: string | undefined) => void; placeholder?: string }) {
   return (
@@ -186,7 +187,7 @@ export function ConditionEditor({ condition, onChange, onRemove }: { condition: 
       {(kind === 'trait' || kind === 'feature') && <FilterRow filter={(condition.filter as Filter) ?? {}} onChange={(filter) => onChange({ ...condition, filter })} />}
       {kind === 'segment' && (
         <div className="row">
-          <TextField label="Segment id" value={condition.segmentId} onChange={(segmentId) => onChange({ ...condition, segmentId })} />
+          <SegmentPicker value={condition.segmentId} onChange={(segmentId) => onChange({ ...condition, segmentId })} />
           <CheckField label="is in it" checked={condition.in !== false} onChange={(v) => onChange({ ...condition, in: v })} />
         </div>
       )}

@@ -72,7 +72,7 @@ const weekdayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const pad = (n: unknown) => String(typeof n === 'number' ? n : 0).padStart(2, '0');
 
 /** One line saying what a node does, for its card on the canvas. */
-export function nodeSummary(node: DraftNode): string {
+export function nodeSummary(node: DraftNode, names: Names = {}): string {
   switch (node.type) {
     case 'wait':
       return `Wait ${formatDuration(node.seconds)}`;
@@ -91,7 +91,7 @@ export function nodeSummary(node: DraftNode): string {
     case 'message': {
       const sendAt = node.sendAt as { mode?: string; withinHours?: number } | undefined;
       const when = sendAt?.mode === 'best_time' ? `best time within ${sendAt.withinHours ?? 24} h` : 'now';
-      return `${String(node.channel ?? '?')} · ${String(node.template || 'no template')} · ${when}`;
+      return `${String(node.channel ?? '?')} · ${node.template ? nameOf(names.template, node.template) : 'no template'} · ${when}`;
     }
     case 'update_trait':
       return `${String(node.trait || '…')} = ${JSON.stringify(node.value ?? null)}`;
@@ -102,8 +102,16 @@ export function nodeSummary(node: DraftNode): string {
   }
 }
 
+/** Look-ups from a referenced id to the name a marketer gave it; without one, or for an unknown id, the id shows. */
+export interface Names {
+  template?: ((idOrName: string) => string | undefined) | undefined;
+  segment?: ((id: string) => string | undefined) | undefined;
+}
+
+const nameOf = (lookup: ((id: string) => string | undefined) | undefined, ref: unknown): string => lookup?.(String(ref)) ?? String(ref);
+
 /** One line for a trigger: `Checkout Started (+1 filter)`, `enters segment seg_1`, ... */
-export function triggerSummary(trigger: unknown): string {
+export function triggerSummary(trigger: unknown, names: Names = {}): string {
   const t = (trigger ?? {}) as Record<string, unknown>;
   switch (t.type) {
     case 'event': {
@@ -111,14 +119,14 @@ export function triggerSummary(trigger: unknown): string {
       return `Event ${String(t.event || '…')}${n ? ` (+${n} filter${n > 1 ? 's' : ''})` : ''}`;
     }
     case 'segment':
-      return `${t.on === 'exited' ? 'Exits' : 'Enters'} segment ${String(t.segmentId || '…')}`;
+      return `${t.on === 'exited' ? 'Exits' : 'Enters'} segment ${t.segmentId ? nameOf(names.segment, t.segmentId) : '…'}`;
     case 'date_property': {
       const d = typeof t.offsetDays === 'number' ? t.offsetDays : 0;
       const when = d === 0 ? 'On' : `${Math.abs(d)} day${Math.abs(d) === 1 ? '' : 's'} ${d < 0 ? 'before' : 'after'}`;
       return `${when} ${String(t.property || '…')}${t.recurring === 'yearly' ? ', yearly' : ''}`;
     }
     case 'broadcast':
-      return `Broadcast to segment ${String(t.segmentId || '…')} at ${String(t.at || '…')}`;
+      return `Broadcast to segment ${t.segmentId ? nameOf(names.segment, t.segmentId) : '…'} at ${String(t.at || '…')}`;
     default:
       return 'No trigger';
   }
