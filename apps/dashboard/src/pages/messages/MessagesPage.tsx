@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { Link, workspacePath } from '../../router';
-import { formatDateTime } from '../../lib/format';
 import { TemplateEditor } from './TemplateEditor';
 import { MessageAnalytics } from './MessageAnalytics';
 import { ServiceJourneys } from './ServiceJourneys';
 import '../segments/common.css';
 import './messages.css';
+import { When } from '../../components/When';
 
 const channelLabel: Record<string, string> = { email: 'Email', web_push: 'Web push', onsite: 'Onsite' };
 
@@ -61,7 +61,9 @@ function TemplateList({ workspaceId }: { workspaceId: string }) {
                 <td>{channelLabel[t.channel] ?? t.channel}</td>
                 <td className="ellipsis">{t.subject}</td>
                 <td>{t.subscriptionGroup || <span className="muted">all</span>}</td>
-                <td className="nowrap">{formatDateTime(t.updatedAt)}</td>
+                <td className="nowrap">
+                  <When iso={t.updatedAt} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -4,6 +4,7 @@ import { Link, workspacePath } from '../../router';
 import { formatDateTime } from '../../lib/format';
 import { churnLabel, featureGroups, formatFeature, formatTrait, otherFeatures } from './features';
 import { Timeline } from './Timeline';
+import { When } from '../../components/When';
 
 /** One profile: who it is, what we computed about it, where it belongs, and what it did. */
 export function ProfileView({ workspaceId, id }: { workspaceId: string; id: string }) {
@@ -67,7 +68,12 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
                 {p.segments.map((s) => (
                   <li key={s.id}>
                     <Link to={workspacePath(workspaceId, 'segments', s.id)}>{s.name}</Link>
-                    {s.since && <span className="muted small"> since {formatDateTime(s.since)}</span>}
+                    {s.since && (
+                      <span className="muted small">
+                        {' '}
+                        since <When iso={s.since} />
+                      </span>
+                    )}
                   </li>
                 ))}
               </ul>

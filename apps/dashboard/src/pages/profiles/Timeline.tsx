@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { formatDateTime } from '../../lib/format';
 import { describeItem, type TimelineItem } from './timeline';
+import { When } from '../../components/When';
 
 const pageSize = 50;
 
@@ -45,7 +45,9 @@ function Row({ item }: { item: TimelineItem }) {
   const hasProps = Object.keys(item.properties).length > 0;
   return (
     <li className={`timeline-item tl-${line.kind}`}>
-      <span className="tl-time muted small">{formatDateTime(item.at)}</span>
+      <span className="tl-time muted small">
+        <When iso={item.at} />
+      </span>
       <span className={`badge tl-badge tl-badge-${line.kind}`}>{line.kind}</span>
       <span className="tl-title">{line.title}</span>
       <span className="tl-detail muted small ellipsis">{line.detail}</span>

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { navigate, setSearchParams, useLocation, workspacePath } from '../../router';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
 import { formatMoney } from '../segments/pie';
 import { ExportLink } from '../../components/ExportLink';
 import { rfmSegmentList } from '../segments/catalog';
@@ -12,6 +12,7 @@ import '../segments/common.css';
 import './rfm.css';
 import { AsOfBanner } from '../../components/AsOfBanner';
 import { PersonLink } from '../../components/PersonLink';
+import { When } from '../../components/When';
 
 /** The R × F grid of the workspace's customers; `?cell=<r>-<f>` lists one cell's profiles. */
 export function RfmPage({ workspaceId }: { workspaceId: string }) {
@@ -200,7 +201,9 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
                   </td>
                   <td className="num">{formatCount(p.orders)}</td>
                   <td className="num">{formatMoney(p.revenue)}</td>
-                  <td>{p.lastOrderAt ? formatDateTime(p.lastOrderAt) : '—'}</td>
+                  <td>
+                    <When iso={p.lastOrderAt} />
+                  </td>
                   <td className="num">{p.m}</td>
                   <td>{p.segment}</td>
                 </tr>

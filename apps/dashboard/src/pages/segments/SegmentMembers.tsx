@@ -3,7 +3,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTRPC } from '../../trpc';
 import { PersonLink } from '../../components/PersonLink';
 import { ExportLink } from '../../components/ExportLink';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { When } from '../../components/When';
 
 const pageSize = 50;
 
@@ -57,7 +58,9 @@ export function SegmentMembers({ workspaceId, segmentId }: { workspaceId: string
                   <td>
                     <PersonLink workspaceId={workspaceId} person={m} />
                   </td>
-                  <td>{formatDateTime(m.since)}</td>
+                  <td>
+                    <When iso={m.since} />
+                  </td>
                 </tr>
               ))}
             </tbody>

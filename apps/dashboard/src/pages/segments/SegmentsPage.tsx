@@ -2,12 +2,13 @@ import { lazy, Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { Link, workspacePath } from '../../router';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
 import { SegmentBuilder } from './SegmentBuilder';
 import { formatMoney, formatShare } from './pie';
 import './common.css';
 import './segments.css';
 import { AsOfBanner } from '../../components/AsOfBanner';
+import { When } from '../../components/When';
 
 // recharts is heavy: load it with the PIE chart only.
 const PieChart = lazy(() => import('./PieChart').then((m) => ({ default: m.PieChart })));
@@ -60,7 +61,9 @@ function SegmentList({ workspaceId }: { workspaceId: string }) {
                   <td className="num" data-testid="segment-size">
                     {s.size === null ? <span className="muted">not computed</span> : formatCount(s.size)}
                   </td>
-                  <td>{s.refreshedAt ? formatDateTime(s.refreshedAt) : '—'}</td>
+                  <td>
+                    <When iso={s.refreshedAt} />
+                  </td>
                   <td className="muted ellipsis">{s.description}</td>
                 </tr>
               ))}
