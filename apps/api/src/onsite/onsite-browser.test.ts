@@ -168,6 +168,14 @@ describe('onsite in the browser', () => {
     await page.evaluate('overture.consent({ marketing: true }); overture.page()');
     await page.locator('[data-overture-placement="top_bar"]').locator('text=Welcome').waitFor();
     expect(decides).toBe(1);
+    // The bar pushes the page down instead of covering its top, and gives the room back when closed.
+    const bar = (await page.locator('[data-overture-placement="top_bar"]').locator('.b').boundingBox())!;
+    const heading = async () => (await page.locator('h1').boundingBox())!.y;
+    expect(bar.y).toBe(0);
+    expect(await heading()).toBeGreaterThanOrEqual(bar.height);
+    await page.locator('[data-overture-placement="top_bar"]').getByRole('button', { name: 'Close' }).click();
+    await page.locator('[data-overture-placement="top_bar"]').waitFor({ state: 'detached' });
+    expect(await heading()).toBeLessThan(bar.height);
     await ctx.close();
   });
 });

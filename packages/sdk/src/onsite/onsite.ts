@@ -38,7 +38,7 @@ export const start: OnsiteStart = (sdk, writeKey, host, state) => {
     const root = el.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${css}</style>${d.kind == 'modal' ? '<div class="bg"></div>' : ''}<div class="b ${d.kind}" role="${d.kind == 'modal' ? 'dialog' : 'region'}"><button class="x" aria-label="Close">\u00d7</button><div class="c"></div></div>`;
     root.querySelector('.c')!.append(clean(d.html ?? ''));
-    const close = () => el.remove();
+    let close = () => el.remove();
     root.addEventListener('click', (e) => {
       const t = e.target as Element;
       if (t.closest('.x,.bg,[data-overture-dismiss]')) {
@@ -50,6 +50,16 @@ export const start: OnsiteStart = (sdk, writeKey, host, state) => {
       if (a) report(d.token, 'click', (a as HTMLAnchorElement).href || undefined);
     });
     document.body.append(el);
+    if (d.kind == 'top_bar') {
+      // The bar pushes the page down by its height instead of covering the site's own header.
+      const html = document.documentElement.style;
+      const before = html.paddingTop;
+      html.paddingTop = parseFloat(getComputedStyle(document.documentElement).paddingTop) + (root.querySelector('.b') as HTMLElement).offsetHeight + 'px';
+      close = () => {
+        el.remove();
+        html.paddingTop = before;
+      };
+    }
     undo.push(close);
     report(d.token, 'impression');
   }
