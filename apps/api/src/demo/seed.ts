@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { App } from '../app';
 import { createUser, deleteOtherSessions, findUserByEmail, verifyPassword } from '../auth';
-import { addMember, createWorkspace, findWorkspaceByName, writeKeyOf } from '../workspaces';
+import { addMember, createWorkspace, findWorkspaceByName, setCurrency, writeKeyOf } from '../workspaces';
 import { latestInvoiceDate, loadRetailCsv } from './load-retail';
 import { seedDemoSegments } from './demo-segments';
 
@@ -36,6 +36,7 @@ export async function ensureDemo(app: App): Promise<DemoInfo | null> {
   const user = (await findUserByEmail(db, demoUser.email)) ?? (await createUser(db, demoUser.email, demoUser.password));
   const ws = await createWorkspace(db, demoWorkspaceName, user.id);
   await addMember(db, user.id, ws.id, 'owner');
+  await setCurrency(db, ws.id, 'GBP'); // the UCI retailer sells in pounds sterling
   const latest = await latestInvoiceDate(demoSamplePath);
   const shiftMs = latest ? Math.floor((Date.now() - latest.getTime()) / dayMs) * dayMs : 0;
   const loaded = await loadRetailCsv(app, ws.id, demoSamplePath, { shiftMs });

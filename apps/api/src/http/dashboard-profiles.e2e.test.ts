@@ -286,7 +286,7 @@ describe('profiles, segments and RFM in Chromium', () => {
     await page.getByRole('button', { name: 'Sort order' }).click();
     await page.waitForURL(/order=asc/);
     const least = Math.min(...stored.map((x) => Number(x.net_revenue)));
-    await expect.poll(() => rows.first().locator('td.num').nth(1).textContent()).toBe(least.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    await expect.poll(() => rows.first().locator('td.num').nth(1).textContent()).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(least));
     await page.getByLabel('Segment').selectOption({ label: 'Gold repeat buyers' });
     await page.waitForURL(/segment=seg_/);
     const segmentId = new URL(page.url()).searchParams.get('segment')!;
@@ -324,5 +324,12 @@ describe('profiles, segments and RFM in Chromium', () => {
     const badScore = await page.request.get(`${server.url}/export/audience.csv?workspaceId=${ws}&r=9&f=1`);
     expect(badScore.status()).toBe(400);
     expect(await badScore.text()).toContain('r: an RFM score from 1 to 5');
+
+    // Money reads in the workspace's currency, set on the Install page.
+    await page.goto(wsPath('install'));
+    await page.getByRole('region', { name: 'Currency' }).getByLabel('Currency').selectOption('EUR');
+    await page.getByText('Revenue reads like €1,234.50 across the dashboard.').waitFor();
+    await page.goto(wsPath('profiles') + '?sort=revenue');
+    await page.locator('table.profile-list tbody tr').first().locator('td.num').nth(1).getByText(/^€/).waitFor();
   });
 });

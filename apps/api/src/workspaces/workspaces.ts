@@ -67,11 +67,11 @@ export async function addMember(db: Kysely<Database>, userId: string, workspaceI
     .execute();
 }
 
-export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string }>> {
+export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string; currency: string }>> {
   return db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select(['workspaces.id', 'workspaces.name', 'memberships.role'])
+    .select(['workspaces.id', 'workspaces.name', 'memberships.role', 'workspaces.currency'])
     .where('memberships.user_id', '=', userId)
     .orderBy('workspaces.created_at')
     .execute();
@@ -81,4 +81,12 @@ export async function workspacesOfUser(db: Kysely<Database>, userId: string): Pr
 export async function memberRole(db: Kysely<Database>, userId: string, workspaceId: string): Promise<string | null> {
   const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('workspace_id', '=', workspaceId).executeTakeFirst();
   return row?.role ?? null;
+}
+
+/** ISO 4217 codes this runtime can format (Intl's list), for validating a workspace's currency. */
+export const knownCurrencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+export async function setCurrency(db: Kysely<Database>, workspaceId: string, currency: string): Promise<void> {
+  if (!knownCurrencies.has(currency)) throw new Error(`currency: ${currency} is not an ISO 4217 code`);
+  await db.updateTable('workspaces').set({ currency }).where('id', '=', workspaceId).execute();
 }

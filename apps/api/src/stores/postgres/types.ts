@@ -13,6 +13,8 @@ export interface WorkspacesTable {
   created_at: CreatedAt;
   /** Time-relative features are computed as of this instant; null: now (live data). */
   as_of: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** ISO 4217 code money is shown in. */
+  currency: ColumnType<string, string | undefined, string>;
 }
 
 export interface ApiKeysTable {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { createWorkspace, setAsOf, workspacesOfUser, writeKeyOf } from '../../workspaces';
+import { createWorkspace, knownCurrencies, setAsOf, setCurrency, workspacesOfUser, writeKeyOf } from '../../workspaces';
 import { recomputeWorkspace } from '../../segments';
 import { protectedProcedure, router, workspaceProcedure } from '../trpc';
 
@@ -18,6 +18,7 @@ export const workspacesRouter = router({
     return {
       id: ws.id, name: ws.name, createdAt: ws.created_at, writeKey: (await writeKeyOf(ctx.app.postgres.db, ws.id)) ?? null, role: ctx.role,
       asOf: ws.as_of ? new Date(ws.as_of).toISOString() : null,
+      currency: ws.currency,
     };
   }),
 
@@ -35,5 +36,13 @@ export const workspacesRouter = router({
       await setAsOf(ctx.app.postgres.db, ctx.workspaceId, asOf);
       await recomputeWorkspace(ctx.app, ctx.workspaceId);
       return { asOf: asOf?.toISOString() ?? null };
+    }),
+
+  /** The currency revenue and order values are shown in across the dashboard. */
+  setCurrency: workspaceProcedure
+    .input(z.object({ currency: z.string().refine((c) => knownCurrencies.has(c), { error: 'currency must be an ISO 4217 code such as EUR, GBP or USD' }) }))
+    .mutation(async ({ ctx, input }) => {
+      await setCurrency(ctx.app.postgres.db, ctx.workspaceId, input.currency);
+      return { currency: input.currency };
     }),
 });

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { CodeBlock, CopyButton } from '../../components/CopyButton';
 import { LiveCheck } from './LiveCheck';
+import { CurrencyCard } from './CurrencyCard';
 
 export function InstallPage({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
@@ -36,6 +37,7 @@ export function InstallPage({ workspaceId }: { workspaceId: string }) {
             <h2>2. Check that events arrive</h2>
             <LiveCheck workspaceId={workspaceId} />
           </section>
+          <CurrencyCard workspaceId={workspaceId} />
         </div>
       )}
     </div>

@@ -6,6 +6,7 @@ import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { RefsContext } from './refs';
+import { formatMoney, useCurrency } from '../../lib/money';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
 import { canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
@@ -48,6 +49,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const metrics = useQuery(trpc.journeys.metrics.queryOptions({ workspaceId, journeyId }, { enabled: live, refetchInterval: metricsIntervalMs }));
   const templates = useQuery(trpc.templates.list.queryOptions({ workspaceId }));
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
+  const currency = useCurrency(workspaceId);
   const refs = useMemo(() => ({ workspaceId, templates: templates.data, segments: segments.data }), [workspaceId, templates.data, segments.data]);
 
   const setDraft = useCallback((update: (d: Draft) => Draft) => {
@@ -239,7 +241,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
             <Stat label="Entered" value={formatCount(m.entered)} />
             <Stat label="In flight" value={formatCount(m.active)} />
             <Stat label="Conversions" value={formatCount(m.conversions)} />
-            <Stat label="Revenue" value={m.revenue.toLocaleString('en-US', { maximumFractionDigits: 2 })} />
+            <Stat label="Revenue" value={formatMoney(m.revenue, currency)} />
             <Stat label="Lift vs holdout" value={m.lift === null ? '—' : `${(m.lift * 100).toFixed(1)}%`} />
           </section>
         )}

@@ -5,6 +5,7 @@ import { Link, navigate, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
 import { emptyDraft, statusLabel, triggerSummary } from './nodeTypes';
 import './journeys.css';
+import { formatMoney, useCurrency } from '../../lib/money';
 
 // The canvas library is heavy: load it with the builder only.
 const Builder = lazy(() => import('./Builder'));
@@ -22,7 +23,6 @@ export function JourneysPage({ workspaceId, rest }: { workspaceId: string; rest:
   return <JourneyList workspaceId={workspaceId} />;
 }
 
-const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const percent = (n: number | null) => (n === null ? '—' : `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)}%`);
 
 function JourneyList({ workspaceId }: { workspaceId: string }) {
@@ -30,6 +30,7 @@ function JourneyList({ workspaceId }: { workspaceId: string }) {
   const [archived, setArchived] = useState(false);
   const list = useQuery(trpc.journeys.list.queryOptions({ workspaceId, includeArchived: archived }, { refetchInterval: 10_000 }));
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
+  const currency = useCurrency(workspaceId);
   const segmentName = (id: string) => segments.data?.find((s) => s.id === id)?.name;
   const [creating, setCreating] = useState(false);
   return (
@@ -79,7 +80,7 @@ function JourneyList({ workspaceId }: { workspaceId: string }) {
                 <td className="num">{formatCount(j.entered)}</td>
                 <td className="num">{formatCount(j.inFlight)}</td>
                 <td className="num">{formatCount(j.conversions)}</td>
-                <td className="num">{money(j.revenue)}</td>
+                <td className="num">{formatMoney(j.revenue, currency)}</td>
                 <td className="num">{percent(j.lift)}</td>
               </tr>
             ))}

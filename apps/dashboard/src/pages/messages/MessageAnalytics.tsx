@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { formatCount } from '../../lib/format';
-import { formatMoney } from '../segments/pie';
+import { formatMoney, useCurrency } from '../../lib/money';
 
 const columns = [
   ['sent', 'Sent'],
@@ -24,6 +24,7 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
   const [by, setBy] = useState<'template' | 'journey'>('template');
   const [days, setDays] = useState(30);
   const stats = useQuery(trpc.messages.analytics.queryOptions({ workspaceId, by, days }));
+  const currency = useCurrency(workspaceId);
   return (
     <section className="card" aria-label="Message analytics">
       <div className="section-head">
@@ -78,10 +79,10 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
                   </td>
                 ))}
                 <td className="num" data-metric="revenue">
-                  {formatMoney(row.revenue)}
+                  {formatMoney(row.revenue, currency)}
                 </td>
                 <td className="num" data-metric="revenue-per-recipient">
-                  {row.sent || row.impressions ? formatMoney(row.revenue / (row.sent || row.impressions)) : ''}
+                  {row.sent || row.impressions ? formatMoney(row.revenue / (row.sent || row.impressions), currency) : ''}
                 </td>
               </tr>
             ))}

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
-import { formatMoney } from '../segments/pie';
+import { formatMoney, useCurrency } from '../../lib/money';
 import { change } from './change';
 import './overview.css';
 
@@ -29,6 +29,7 @@ export function OverviewPage({ workspaceId }: { workspaceId: string }) {
   const [days, setDays] = useState(30);
   const overview = useQuery(trpc.overview.get.queryOptions({ workspaceId, days }));
   const o = overview.data;
+  const currency = useCurrency(workspaceId);
   return (
     <div className="overview-page">
       <div className="page-header">
@@ -90,7 +91,7 @@ export function OverviewPage({ workspaceId }: { workspaceId: string }) {
                 />
               ))}
               <Figure testId="overview-conversions" label="Conversions" value={formatCount(o.marketing.current.conversions)} current={o.marketing.current.conversions} previous={o.marketing.previous.conversions} />
-              <Figure testId="overview-revenue" label="Attributed revenue" value={formatMoney(o.marketing.current.revenue)} current={o.marketing.current.revenue} previous={o.marketing.previous.revenue} />
+              <Figure testId="overview-revenue" label="Attributed revenue" value={formatMoney(o.marketing.current.revenue, currency)} current={o.marketing.current.revenue} previous={o.marketing.previous.revenue} />
             </div>
           </section>
         </>

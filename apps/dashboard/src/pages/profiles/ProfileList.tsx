@@ -5,7 +5,7 @@ import { PersonLink } from '../../components/PersonLink';
 import { ExportLink } from '../../components/ExportLink';
 import { When } from '../../components/When';
 import { formatCount } from '../../lib/format';
-import { formatMoney } from '../segments/pie';
+import { formatMoney, useCurrency } from '../../lib/money';
 
 const pageSize = 50;
 const sorts = [
@@ -33,6 +33,7 @@ export function ProfileList({ workspaceId }: { workspaceId: string }) {
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
   const list = useQuery(trpc.profiles.list.queryOptions({ workspaceId, segmentId, sort, descending, limit: pageSize, offset }, { placeholderData: keepPreviousData }));
   const rows = list.data?.rows ?? [];
+  const currency = useCurrency(workspaceId);
   const total = list.data?.total ?? 0;
 
   return (
@@ -95,7 +96,7 @@ export function ProfileList({ workspaceId }: { workspaceId: string }) {
                     <When iso={p.lastSeen} />
                   </td>
                   <td className="num">{formatCount(p.orders)}</td>
-                  <td className="num">{formatMoney(p.revenue)}</td>
+                  <td className="num">{formatMoney(p.revenue, currency)}</td>
                   <td>{p.rfmSegment ? `${p.rfmSegment} (${p.rfm})` : <span className="muted">—</span>}</td>
                 </tr>
               ))}

@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTRPC } from '../../trpc';
 import { navigate, setSearchParams, useLocation, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
-import { formatMoney } from '../segments/pie';
+import { formatMoney, useCurrency } from '../../lib/money';
 import { ExportLink } from '../../components/ExportLink';
 import { rfmSegmentList } from '../segments/catalog';
 import { ClvModelCard } from './ClvModelCard';
@@ -17,6 +17,7 @@ import { When } from '../../components/When';
 /** The R × F grid of the workspace's customers; `?cell=<r>-<f>` lists one cell's profiles. */
 export function RfmPage({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
+  const currency = useCurrency(workspaceId);
   const queryClient = useQueryClient();
   const { search } = useLocation();
   const metric: Metric = search.get('metric') === 'revenue' ? 'revenue' : 'profiles';
@@ -114,7 +115,7 @@ export function RfmPage({ workspaceId }: { workspaceId: string }) {
                   <span className="swatch" style={{ background: segmentColors[s] }} aria-hidden />
                   <span className="legend-name">{s}</span>
                   <span className="num">{formatCount(row?.profiles ?? 0)}</span>
-                  <span className="num muted">{formatMoney(row?.revenue ?? 0)}</span>
+                  <span className="num muted">{formatMoney(row?.revenue ?? 0, currency)}</span>
                 </li>
               );
             })}
@@ -133,6 +134,7 @@ const pageSize = 50;
 
 function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f: number }) {
   const trpc = useTRPC();
+  const currency = useCurrency(workspaceId);
   const { search } = useLocation();
   const offset = Math.max(0, Number(search.get('offset')) || 0);
   const profiles = useQuery(trpc.profiles.rfmCell.queryOptions({ workspaceId, r, f, limit: pageSize, offset }, { placeholderData: keepPreviousData }));
@@ -200,7 +202,7 @@ function CellProfiles({ workspaceId, r, f }: { workspaceId: string; r: number; f
                     <PersonLink workspaceId={workspaceId} person={{ profileId: p.id, name: p.name, email: p.email, userId: p.userId }} />
                   </td>
                   <td className="num">{formatCount(p.orders)}</td>
-                  <td className="num">{formatMoney(p.revenue)}</td>
+                  <td className="num">{formatMoney(p.revenue, currency)}</td>
                   <td>
                     <When iso={p.lastOrderAt} />
                   </td>

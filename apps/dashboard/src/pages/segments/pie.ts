@@ -1,7 +1,7 @@
 import type { PieRow } from './types';
 
 export const formatShare = (x: number) => `${(x * 100).toFixed(1)}%`;
-export const formatMoney = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export { formatMoney } from '../../lib/money';
 
 /** Rows for the PIE chart: potential in money, importance and ease in percent, largest potential first. */
 export function pieChartRows(rows: PieRow[]) {
