@@ -5,7 +5,7 @@ import { findProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { recomputeWorkspace } from '../segments';
 import { recordOutcomes } from '../channels/outcomes';
-import { signedInDashboard } from './dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // Profiles, segments and RFM in the built dashboard, in real Chromium, over data ingested through
 // the HTTP API and processed by the real worker. Run `pnpm --filter @overture/dashboard build` first

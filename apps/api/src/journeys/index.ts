@@ -7,7 +7,7 @@ export { createJourney, getJourney, listJourneys, publishJourney, publishedJourn
 export { journeyOverview, type JourneyOverview } from './overview';
 export { journeyMetrics, journeyTimeline, type JourneyMetrics, type NodeMetrics, type TimelineEntry } from './metrics';
 export { getJourneySettings, saveJourneySettings, journeySettingsSchema, type JourneySettings } from './settings';
-export { TestSinkChannel, testSinkChannels, basicReachability } from './channels';
+export { basicReachability } from './channels';
 export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './webhook';
 export { appProfiles, toProfileView, type ProfileDirectory, type ProfilesContract } from './profiles';
 export { PostgresRunStore } from './run-store';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { insertRows, nextVersion } from '../profiles/sql';
 import { BloomFilter, mayBeKnown, refreshMs } from './known-ids';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSite, type Site } from '../sdk/browser-harness';
-import { ingest } from '../profiles/test-helpers';
+import { startSite, type Site } from '../testing/browser-harness';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { createSegment, refreshSegment } from '../segments';
 import { selectRows } from '../profiles/sql';

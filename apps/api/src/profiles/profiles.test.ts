@@ -3,7 +3,7 @@ import { createTestApp, createWorkspace, type TestApp } from '@overture/api/test
 import { createHttpServer, listen } from '../http/server';
 import { extraRoutes } from '../http/routes';
 import { getProfile, resolveProfileId, timeline } from './index';
-import { daysAgo, ingest } from './test-helpers';
+import { daysAgo, ingest } from '../testing/profiles';
 import { selectRows } from './sql';
 import { identitiesOf } from './identity';
 import { recordOutcomes } from '../channels/outcomes';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, createWorkspace, type TestApp } from '@overture/api/testing';
 import { appRouter } from '../trpc/root';
 import { resolveProfileId } from '../profiles';
-import { daysAgo, ingest } from '../profiles/test-helpers';
+import { daysAgo, ingest } from '../testing/profiles';
 import { selectRows } from '../profiles/sql';
 import { identitiesOf } from '../profiles/identity';
 import { chTime } from '../ingest/normalize';

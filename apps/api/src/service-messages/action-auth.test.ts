@@ -7,7 +7,7 @@ import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { closeTransports, saveEmailSettings } from '../channels';
 import { deriveKey } from '../channels/secrets';
 import { saveJourneySettings } from '../journeys';
-import { publishedJourney, until } from '../journeys/testing';
+import { publishedJourney, until } from '../testing/journeys';
 import { resolveProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { loadRecipient } from '../templates';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys';
 import { startTestServer, type TestServer } from '../testing';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { selectRows } from '../profiles/sql';
 import { closeTransports, saveEmailSettings, sendEmail } from '../channels';

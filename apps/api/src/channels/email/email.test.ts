@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@overture/api/testing';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
 import { selectRows } from '../../profiles/sql';
 import { saveTemplate } from '../../templates';

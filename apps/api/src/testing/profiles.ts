@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { normalizeEvent } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { toLiveEvent } from '../events/queue';
-import { consumeProfileEvents } from './consumer';
+import { consumeProfileEvents } from '../profiles/consumer';
 
 /** Stores events the way ingestion does, then runs the real-time profile consumer on them (no worker needed). */
 export async function ingest(app: App, workspaceId: string, events: Array<Record<string, unknown>>): Promise<void> {
