@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { postBatch, startTestServer, type TestServer } from '../testing';
 import { findProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { recomputeWorkspace } from '../segments';
 import { recordOutcomes } from '../channels/outcomes';
 import { signedInDashboard } from '../testing/dashboard-harness';

@@ -6,7 +6,7 @@ import { resolveProfileId } from '../profiles';
 import { erasePerson } from '../erasers';
 import { createSegment, refreshSegment } from '../segments';
 import { saveTemplate } from '../templates';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { OnsiteChannel, queueOnsiteMessage, savePlacement, type PlacementInput } from './index';
 import { decide, type Decision } from './decide';
 

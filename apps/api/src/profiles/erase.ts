@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { identitiesOf } from './identity';
 import { findProfileId, getProfile, type ProfileView } from './profile';
-import { run, selectRows } from './sql';
+import { run, selectRows } from '../stores/clickhouse/sql';
 
 /**
  * The rows another domain holds about a person (journey state, push subscriptions, consent...).

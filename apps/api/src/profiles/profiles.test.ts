@@ -4,7 +4,7 @@ import { createHttpServer, listen } from '../http/server';
 import { extraRoutes } from '../http/routes';
 import { getProfile, resolveProfileId, timeline } from './index';
 import { daysAgo, ingest } from '../testing/profiles';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { identitiesOf } from './identity';
 import { recordOutcomes } from '../channels/outcomes';
 

@@ -3,7 +3,7 @@ import { createTestApp, createTestUser, createWorkspace, type TestApp } from '@o
 import { appRouter } from '../trpc/root';
 import { resolveProfileId } from '../profiles';
 import { daysAgo, ingest } from '../testing/profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { identitiesOf } from '../profiles/identity';
 import { chTime } from '../ingest/normalize';
 import { compileCondition, membersSql } from './compile';

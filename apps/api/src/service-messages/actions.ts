@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { recordOutcomes } from '../channels';
 import { getJourneySettings, SignedWebhookCaller } from '../journeys';
 import { loadRecipient } from '../templates';
-import { linkIdOf, serverAuth, verifyAction, type ActionClaims } from './links';
+import { linkIdOf, serverAuth, verifyAction, type ActionClaims } from '../templates/action-links';
 import { getActionPolicy, type ActionPolicy } from './policy';
 
 export type ActionResult =

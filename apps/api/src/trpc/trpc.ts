@@ -4,7 +4,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { App } from '../app';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
-import { clientIp } from '../http/respond';
+import { clientIp } from '../kernel/http/respond';
 import { isSameOrigin, type RequestOrigin } from './same-origin';
 
 export interface SessionUser {

@@ -7,7 +7,7 @@ import type { IncomingEvent } from '../ingest/schema';
 import type { LiveEvent } from '../events/queue';
 import { recomputeFeatures } from '../profiles/features';
 import { resolveProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { testSinkChannels } from '../testing/test-sink-channel';
 import { useJourneyRuntime } from '../journeys/services';
 import { ManualClock, publishedJourney, runsOf, until } from '../testing/journeys';

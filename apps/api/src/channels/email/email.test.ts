@@ -3,7 +3,7 @@ import { startTestServer, type TestServer } from '@overture/api/testing';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
 import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { saveTemplate } from '../../templates';
 import { closeTransports, EmailChannel, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
 import { beginSend } from './send-ledger';

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../testing';
 import { launchChromium, launchChromiumProfile } from '../../testing/browser-harness';
 import { installSnippet } from '../../sdk/snippet';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { signClaims } from '../../templates';
 import { vapidKeysOf } from './vapid';
 import { startFakeGcm } from '../../testing/fake-gcm';

@@ -14,7 +14,7 @@ import {
   segmentSize,
   updateSegment,
 } from '../../segments';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { profileLabels } from '../../profiles';
 import { router, workspaceProcedure } from '../trpc';
 
