@@ -12,3 +12,5 @@ export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './
 export { appProfiles, toProfileView, type ProfileDirectory, type ProfilesContract } from './profiles';
 export { PostgresRunStore } from './run-store';
 export { eraseJourneyData } from './erase';
+export { channelsFor, EmailChannel, WebPushChannel } from './senders';
+export { messageStats, type MessageStats } from './message-stats';

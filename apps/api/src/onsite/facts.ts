@@ -1,8 +1,10 @@
 import type { App } from '../app';
 import { profileIdFor } from '../profiles';
-import type { ClickHouseSettings } from '@clickhouse/client';
 import { BatchLoader } from './batch';
 import { mayBeKnown } from './known-ids';
+import { lookupSettings } from './lookup-settings';
+
+export { lookupSettings } from './lookup-settings';
 import { profileKey, topics } from '../stores/invalidation';
 
 /**
@@ -30,13 +32,6 @@ export interface Identity {
   traits: Record<string, unknown>;
 }
 
-/**
- * Decide's look-ups run beside the page requests they serve, and the embedded engine's threads share
- * the process's cores with them: one thread per look-up, at the lowest OS priority, so a query
- * yields the CPU to answering pages (a point look-up gains nothing from parallel reads). In the
- * decide bench this took p99 from 578-629 ms to 20-79 ms in runs interleaved with the default.
- */
-export const lookupSettings: ClickHouseSettings = { max_threads: 1, os_thread_priority: '19' };
 
 // Per batch, one query: the ids' profiles, those profiles' memberships and their traits. The
 // embedded engine runs one query at a time, so a second round trip would queue behind everything

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { onIdentitiesLinked } from '../profiles';
-import { lookupSettings } from './facts';
+import { lookupSettings } from './lookup-settings';
 
 /**
  * Which distinct ids the identity map holds, per workspace, as a Bloom filter in memory (about 10

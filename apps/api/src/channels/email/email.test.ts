@@ -5,7 +5,8 @@ import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
 import { selectRows } from '../../stores/clickhouse/sql';
 import { saveTemplate } from '../../templates';
-import { closeTransports, EmailChannel, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
+import { closeTransports, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
+import { EmailChannel } from '../../journeys/senders';
 import { beginSend } from './send-ledger';
 
 

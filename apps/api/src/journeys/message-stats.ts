@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { listJourneys } from '../journeys';
+import { listJourneys } from './journeys';
 import { selectRows } from '../stores/clickhouse/sql';
 import { listTemplates } from '../templates';
 import { listPlacements } from '../onsite';
