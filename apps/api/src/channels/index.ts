@@ -10,3 +10,5 @@ export { blockedReason, setConsent, consentsOf, suppress } from './consent';
 export { recordOutcomes, messageHistory, outcomeRowsSql, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
 export { channelRoutes } from './routes';
 export { eraseChannelData } from './erase';
+// Its tables join the store's Database type wherever the domain is imported.
+export type * from './tables';

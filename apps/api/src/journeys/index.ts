@@ -14,3 +14,5 @@ export { PostgresRunStore } from './run-store';
 export { eraseJourneyData } from './erase';
 export { channelsFor, EmailChannel, WebPushChannel } from './senders';
 export { messageStats, type MessageStats } from './message-stats';
+// Its tables join the store's Database type wherever the domain is imported.
+export type * from './tables';

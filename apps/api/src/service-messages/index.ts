@@ -6,3 +6,5 @@ export { performAction, inspectAction, type ActionResult } from './actions';
 export { serviceMessageRoutes } from './http';
 export { recentActions } from './history';
 export { eraseServiceData } from './erase';
+// Its tables join the store's Database type wherever the domain is imported.
+export type * from './tables';
