@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Batcher, experimentExposureEvent, splitExperimentKey, type AuditRow, type Recorder, type StepEvent } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
-import type { Database } from '../stores/postgres';
+import { appendAudit, type Database } from '../stores/postgres';
 import type { Logger } from '../logger';
 import { normalizeEvent } from '../ingest/normalize';
 import { insertEvents } from '../events/store';
@@ -60,17 +60,14 @@ export class StoreRecorder implements Recorder {
   ) {}
 
   async audit(row: AuditRow): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        workspace_id: row.workspaceId,
-        actor: journeyActor(row.journeyId, row.version),
-        action: row.action,
-        subject: row.profileId,
-        rule: row.rule,
-        detail: auditDetail(row),
-      })
-      .execute();
+    await appendAudit(this.db, {
+      workspace_id: row.workspaceId,
+      actor: journeyActor(row.journeyId, row.version),
+      action: row.action,
+      subject: row.profileId,
+      rule: row.rule,
+      detail: auditDetail(row),
+    });
   }
 
   /** Resolves once the events are in PostgreSQL; callers that do not wait get the failure logged. */

@@ -5,3 +5,4 @@ export { estimateSize, refreshSegment, refreshWorkspaceSegments, refreshProfiles
 export { recomputeWorkspace } from './recompute';
 export { startProfilesWorker } from './scheduler';
 export { pieView, type PieRow } from './pie';
+export { segmentMembers } from './members';

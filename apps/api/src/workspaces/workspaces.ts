@@ -39,6 +39,10 @@ export async function createSecretKey(db: Kysely<Database>, workspaceId: string)
   return secretKey;
 }
 
+export async function allWorkspaceIds(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('workspaces').select('id').execute()).map((w) => w.id);
+}
+
 export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Workspace | undefined> {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -65,6 +69,12 @@ export async function addMember(db: Kysely<Database>, userId: string, workspaceI
     .values({ user_id: userId, workspace_id: workspaceId, role })
     .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
     .execute();
+}
+
+/** The user's role in the workspace, or undefined when they are not a member. */
+export async function roleIn(db: Kysely<Database>, userId: string, workspaceId: string): Promise<'owner' | 'member' | undefined> {
+  const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.role;
 }
 
 export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string }>> {
