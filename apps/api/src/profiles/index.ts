@@ -20,3 +20,4 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
   const { profileOf } = await resolveLinks(app, workspaceId, [{ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined }]);
   return profileOf.get(id)!;
 }
+export { hasPerformed, setTrait, profilesWithTrait } from './lookups';

@@ -5,4 +5,4 @@ export { estimateSize, refreshSegment, refreshWorkspaceSegments, refreshProfiles
 export { recomputeWorkspace } from './recompute';
 export { startProfilesWorker } from './scheduler';
 export { pieView, type PieRow } from './pie';
-export { segmentMembers } from './members';
+export { segmentMembers, segmentMemberIds } from './members';

@@ -11,3 +11,13 @@ export async function segmentMembers(app: App, workspaceId: string, segmentId: s
   );
   return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z` }));
 }
+
+/** Every current member of a segment (a journey's broadcast). */
+export async function segmentMemberIds(app: App, workspaceId: string, segmentId: string): Promise<string[]> {
+  const rows = await selectRows<{ profile_id: string }>(
+    app.clickhouse,
+    `SELECT profile_id FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {s:String} AND is_member = 1`,
+    { ws: workspaceId, s: segmentId },
+  );
+  return rows.map((r) => r.profile_id);
+}
