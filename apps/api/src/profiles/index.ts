@@ -21,3 +21,5 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
   return profileOf.get(id)!;
 }
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
+export { identitiesFor, type LinkedIdentity } from './identities-for';
+export { linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';
