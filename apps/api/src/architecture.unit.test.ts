@@ -71,7 +71,6 @@ const owners: Record<string, string> = {
  */
 const stillShared: string[] = [
   'catalog/moments.ts: events',
-  'channels/email/senders.ts: message_templates',
   'experiments/assign.ts: identities',
   'experiments/metrics.ts: events',
   'experiments/metrics.ts: identities',
@@ -79,7 +78,6 @@ const stillShared: string[] = [
   'journeys/guardrails.ts: events',
   'journeys/guardrails.ts: message_events',
   'journeys/message-stats.ts: message_events',
-  'journeys/recorder.ts: identities',
   'profiles/erase.ts: events',
   'profiles/erase.ts: segment_members',
   'profiles/features-sql.ts: events',

@@ -22,4 +22,4 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
 }
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
 export { identitiesFor, type LinkedIdentity } from './identities-for';
-export { linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';
+export { firstLinkedIds, linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';

@@ -1,5 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { App } from '../app';
+import type { ClickHouseClient } from '../stores/clickhouse';
 
 /** An id linked to a profile, with the row version it was stored under (one sequence shared by every process). */
 export interface LinkedIdRow {
@@ -27,4 +28,15 @@ export function linkedIdsAfter(app: App, workspaceId: string, after: string, lim
 /** The ids linked (or re-linked) under a row version above `since`. */
 export function linkedIdsSince(app: App, workspaceId: string, since: bigint, settings: ClickHouseSettings = {}): Promise<LinkedIdRow[]> {
   return rows<LinkedIdRow>(app, 'SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND version > {since:UInt64}', { ws: workspaceId, since: since.toString() }, settings);
+}
+
+/** Each profile's first linked id and its kind ('user' or 'anonymous'): the id a profile's own events are recorded under. */
+export async function firstLinkedIds(ch: ClickHouseClient, workspaceId: string, profileIds: string[]): Promise<Map<string, { profile_id: string; distinct_id: string; kind: string }>> {
+  const rs = await ch.query({
+    query: `SELECT profile_id, argMin(distinct_id, linked_at) AS distinct_id, argMin(kind, linked_at) AS kind FROM identities
+            WHERE workspace_id = {ws:String} AND profile_id IN {p:Array(String)} GROUP BY profile_id`,
+    query_params: { ws: workspaceId, p: profileIds },
+    format: 'JSONEachRow',
+  });
+  return new Map((await rs.json<{ profile_id: string; distinct_id: string; kind: string }>()).map((r) => [r.profile_id, r]));
 }
