@@ -18,10 +18,10 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycles between modules. Cycles through the App type are covered by app-type-only.',
+      comment: 'No import cycles between modules, type-only imports included (app.ts imports the files it builds from, not their index, so a service taking the App type closes no circle).',
       severity: 'error',
       from: { path: '^src/', pathNot: testCode },
-      to: { circular: true, viaOnly: { pathNot: appHandle } },
+      to: { circular: true },
     },
     {
       name: 'app-type-only',
