@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { startTestServer, type TestServer } from './testing';
-import { ingest } from './profiles/test-helpers';
+import { ingest } from './testing/profiles';
 import { resolveProfileId } from './profiles';
 import { recordOutcomes, saveSubscription, setConsent } from './channels';
-import { publishedJourney } from './journeys/testing';
+import { publishedJourney } from './testing/journeys';
 
 // A column holding a person's id or address, in either store.
 const personColumn = /^(.*_)?(profile_id|user_id|anonymous_id|distinct_id|distinct_ids|email)$/;

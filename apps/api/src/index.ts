@@ -7,7 +7,7 @@ export { createClickhouse } from './stores/clickhouse';
 export { createWorkspace } from './workspaces';
 export { recomputeWorkspace, createSegment, refreshProfilesSegments, type SegmentDraft } from './segments';
 export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from './profiles';
-export { createJourneyRuntime, consumeJourneyEvents, createJourney, publishJourney, testSinkChannels, type JourneyRuntime, type ProfileDirectory } from './journeys';
+export { createJourneyRuntime, consumeJourneyEvents, createJourney, publishJourney, type JourneyRuntime, type ProfileDirectory } from './journeys';
 export { sendEmail, saveEmailSettings, closeTransports } from './channels';
 export { saveTemplate } from './templates';
 export { savePlacement } from './onsite';

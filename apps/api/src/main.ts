@@ -7,7 +7,7 @@ import { startWorker, type RunningWorker } from './worker/worker';
 import { startOwnRedis, RedisUnavailableError, type OwnRedis } from './stores/redis-launcher';
 import { demoUser, ensureDemo, retirePublicDemoUser } from './demo/seed';
 import { DataDirBusyError, lockDataDir } from './stores/data-lock';
-import { GeoIpError } from './ingest/geoip';
+import { GeoIpError } from './stores/geoip';
 
 type Role = 'all' | 'api' | 'worker';
 

@@ -39,6 +39,11 @@ export async function authenticate(db: Kysely<Database>, email: string, password
 }
 
 /** Replaces the password of a user; the caller has checked the current one. */
+/** The account stays, but no password signs in to it (an unusable hash). */
+export async function disablePassword(db: Kysely<Database>, userId: string, marker: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: `disabled:${marker}` }).where('id', '=', userId).execute();
+}
+
 export async function setPassword(db: Kysely<Database>, userId: string, password: string): Promise<void> {
   passwordSchema.parse(password);
   const hash = await hashPassword(password);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../testing';
-import { signedInDashboard } from '../http/dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 import { upsertFeedProducts, upsertObservedProducts } from './products';
 
 // The Catalog page in the built dashboard, in real Chromium. Run `pnpm --filter @overture/dashboard

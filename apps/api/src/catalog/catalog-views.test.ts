@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBatch, startTestServer, type TestServer } from '../testing';
-import { until } from '../journeys/testing';
+import { until } from '../testing/journeys';
 import { productsByIds } from './products';
 
 // Ingest → events queue → worker's catalog step → products: a product page the SDK saw fills the

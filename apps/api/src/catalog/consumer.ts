@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
-import { chToIso } from '../profiles/sql';
+import { chToIso } from '../stores/clickhouse/sql';
 import { productFromView } from './observed';
 import { upsertObservedProducts, type ObservedProduct } from './products';
 

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import { requireSecretKey } from '../http/auth';
-import { readJson } from '../http/body';
-import { HttpError } from '../http/errors';
-import { sendJson } from '../http/respond';
-import type { ExtraRoute } from '../http/server';
+import { requireSecretKey } from '../workspaces/request-auth';
+import { readJson } from '../kernel/http/body';
+import { HttpError } from '../kernel/http/errors';
+import { sendJson } from '../kernel/http/respond';
+import type { ExtraRoute } from '../kernel/http/route';
 import { announceCatalogMoments } from './moments';
 import { upsertFeedProducts, validateProducts, type FeedProduct, type ProductError } from './products';
 

@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { findProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import type { CatalogMoment } from './products';
 
 const windowDays = 30;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import { chTime } from '../ingest/normalize';
-import { chToIso, insertRows, selectRows } from '../profiles/sql';
+import { chToIso, insertRows, selectRows } from '../stores/clickhouse/sql';
 
 export const availabilities = ['in_stock', 'out_of_stock', 'preorder', 'unknown'] as const;
 export type Availability = (typeof availabilities)[number];

@@ -8,6 +8,7 @@ export { vapidKeysOf, setVapidSubject } from './push/vapid';
 export { saveSubscription, removeSubscription, subscriptionsOf, pushSubscriptionInput } from './push/subscriptions';
 export { blockedReason, setConsent, consentsOf, suppress } from './consent';
 export { recordOutcomes, messageHistory, outcomeRowsSql, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
-export { channelsFor, EmailChannel, WebPushChannel } from './journey-channels';
 export { channelRoutes } from './routes';
 export { eraseChannelData } from './erase';
+// Its tables join the store's Database type wherever the domain is imported.
+export type * from './tables';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../testing';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { getTemplate } from '../templates';
 import { recordOutcomes, vapidKeysOf } from './index';
-import { signedInDashboard } from '../http/dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // The Messages and Channels pages of the built dashboard, served by the real API, in Chromium.
 // Build the dashboard first when running alone: pnpm --filter @overture/dashboard build

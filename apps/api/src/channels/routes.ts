@@ -1,4 +1,4 @@
-import type { ExtraRoute } from '../http/server';
+import type { ExtraRoute } from '../kernel/http/route';
 import { handleClick, handleFeedback, handleOpen, handlePreferencesPage, handleUnsubscribePost } from './email/tracking';
 import { handlePushClick, handlePushResubscribe, handlePushUnsubscribe, handleSubscribe, handleVapidKey } from './push/http';
 import { servePushModule, servePushWorker } from './push/assets';

@@ -90,3 +90,10 @@ export interface ChannelTables {
   push_subscriptions: PushSubscriptionsTable;
   email_sends: EmailSendsTable;
 }
+
+// The store's Database type is the sum of every domain's tables: each domain adds its own here,
+// so the store knows no domain.
+declare module '../stores/postgres/types' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a merge, not a new type
+  interface Database extends ChannelTables {}
+}

@@ -4,7 +4,7 @@ import { createPostgres, migratePostgres, type PostgresStore } from '../stores/p
 import { createClickhouse, migrateClickhouse } from '../stores/clickhouse';
 import { DataDirBusyError, lockDataDir } from '../stores/data-lock';
 import { RedisUnavailableError, startOwnRedis } from '../stores/redis-launcher';
-import { createUser, UserExistsError } from '../auth';
+import { createUser, findUserByEmail, UserExistsError } from '../auth';
 import { addMember, createWorkspace, getWorkspace } from '../workspaces';
 import { parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { readSecret } from './prompt';
@@ -44,7 +44,7 @@ async function workspaceCreate(config: Config, args: ParsedArgs): Promise<void> 
   const ws = await withPostgres(config, async ({ db }) => {
     let ownerId: string | undefined;
     if (owner) {
-      const user = await db.selectFrom('users').select('id').where('email', '=', owner.toLowerCase()).executeTakeFirst();
+      const user = await findUserByEmail(db, owner);
       if (!user) throw new UsageError(`No user with email ${owner}; create it first with "user create"`);
       ownerId = user.id;
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { loadRetailCsv } from './load-retail';
 import { isRetailError, readRetailCsv, RetailFileError } from './online-retail';
 

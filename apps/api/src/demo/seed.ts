@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { App } from '../app';
-import { createUser, deleteOtherSessions, findUserByEmail, verifyPassword } from '../auth';
+import { createUser, deleteOtherSessions, disablePassword, findUserByEmail, verifyPassword } from '../auth';
 import { addMember, createWorkspace, findWorkspaceByName, setCurrency, writeKeyOf } from '../workspaces';
 import { latestInvoiceDate, loadRetailCsv } from './load-retail';
 import { seedDemoSegments } from './demo-segments';
@@ -54,7 +54,7 @@ export async function retirePublicDemoUser(app: App): Promise<boolean> {
   const db = app.postgres.db;
   const user = await findUserByEmail(db, demoUser.email);
   if (!user || !(await verifyPassword(demoUser.password, user.password_hash))) return false;
-  await db.updateTable('users').set({ password_hash: 'disabled:public-demo-password' }).where('id', '=', user.id).execute();
+  await disablePassword(db, user.id, 'public-demo-password');
   await deleteOtherSessions(db, user.id, null);
   return true;
 }

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { EventRow } from '../ingest/normalize';
+import type { EventRow } from './row';
 
 export const eventsQueueName = 'events';
 

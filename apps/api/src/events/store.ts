@@ -1,6 +1,6 @@
 import { TupleParam } from '@clickhouse/client';
 import { insertRaw, type ClickHouseClient } from '../stores/clickhouse';
-import type { EventRow } from '../ingest/normalize';
+import type { EventRow } from './row';
 
 /** Column order of the TabSeparated rows below; must match the `events` table. */
 const columns = ['workspace_id', 'message_id', 'type', 'event', 'distinct_id', 'anonymous_id', 'user_id', 'group_id', 'previous_id', 'timestamp', 'sent_at', 'received_at', 'properties', 'traits', 'context', 'is_bot', 'bot_reason'] as const;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../testing';
-import { signedInDashboard } from '../http/dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
 import { assignVariant, createExperiment, type Experiment } from '.';

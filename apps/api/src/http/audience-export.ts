@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
-import { memberRole } from '../workspaces';
+import { roleIn } from '../workspaces';
 import { audienceCsvHeader, audienceCsvLines, audiencePages, getSegment, type Audience } from '../segments';
-import { HttpError } from './errors';
-import type { ExtraRoute } from './server';
+import { HttpError } from '../kernel/http/errors';
+import type { ExtraRoute } from '../kernel/http/route';
 
 const score = (url: URL, name: 'r' | 'f'): number => {
   const v = Number(url.searchParams.get(name));
@@ -42,7 +42,7 @@ async function exportAudience(app: App, req: IncomingMessage, res: ServerRespons
   if (!user) throw new HttpError(401, 'Sign in first');
   const workspaceId = url.searchParams.get('workspaceId') ?? '';
   if (!workspaceId || workspaceId.length > 100) throw new HttpError(400, 'workspaceId: required');
-  if (!(await memberRole(app.postgres.db, user.id, workspaceId))) throw new HttpError(403, 'You are not a member of this workspace');
+  if (!(await roleIn(app.postgres.db, user.id, workspaceId))) throw new HttpError(403, 'You are not a member of this workspace');
   const { audience, label } = await audienceOf(app, workspaceId, url);
 
   const filename = `${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'audience'}.csv`;

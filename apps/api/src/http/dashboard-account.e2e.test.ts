@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing';
-import { signedInDashboard } from './dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 const login = (server: TestServer, email: string, password: string) =>
   fetch(`${server.url}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ email, password }) });

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { postBatch, startTestServer, type TestServer } from '../testing';
 import { saveTemplate } from '../templates';
-import { createJourney, saveJourneySettings, testSinkChannels } from '../journeys';
+import { createJourney, saveJourneySettings } from '../journeys';
 import { createSegment } from '../segments';
-import { publishedJourney, runsOf, sinkMessages, until } from '../journeys/testing';
-import { signedInDashboard } from './dashboard-harness';
+import { testSinkChannels } from '../testing/test-sink-channel';
+import { publishedJourney, runsOf, sinkMessages, until } from '../testing/journeys';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // The journey builder of the built dashboard, served by the real API with the real worker (ingest →
 // event queue → journey triggers → BullMQ steps → test sink), driven in real Chromium.

@@ -8,8 +8,8 @@ import { startTestServer, type TestServer } from '../testing';
 import { demoSamplePath } from '../demo/seed';
 import { latestInvoiceDate, loadRetailCsv } from '../demo/load-retail';
 import { seedDemoSegments } from '../demo/demo-segments';
-import { selectRows } from '../profiles/sql';
-import { signedInDashboard } from './dashboard-harness';
+import { selectRows } from '../stores/clickhouse/sql';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // Every page of the dashboard, filled with the demo's data (a sample of the UCI Online Retail data set),
 // at the two widths marketers' laptops have: nothing runs off the screen or out of its box, and the

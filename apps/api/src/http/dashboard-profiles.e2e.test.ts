@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { postBatch, startTestServer, type TestServer } from '../testing';
 import { findProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { audiencePages, recomputeWorkspace } from '../segments';
 import { recordOutcomes } from '../channels/outcomes';
-import { signedInDashboard } from './dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // Profiles, segments and RFM in the built dashboard, in real Chromium, over data ingested through
 // the HTTP API and processed by the real worker. Run `pnpm --filter @overture/dashboard build` first

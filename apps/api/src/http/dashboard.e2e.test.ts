@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../sdk/browser-harness';
+import { launchChromium } from '../testing/browser-harness';
 import { createTestUser, createWorkspace, postBatch, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
-import { requireBuiltDashboard } from './dashboard-harness';
-import { selectRows } from '../profiles/sql';
+import { requireBuiltDashboard } from '../testing/dashboard-harness';
+import { selectRows } from '../stores/clickhouse/sql';
 
 // The built dashboard served by the real API, driven in real Chromium. The test command builds
 // apps/dashboard before vitest runs; run `pnpm --filter @overture/dashboard build` when running alone.

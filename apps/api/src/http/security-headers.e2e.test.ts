@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../testing';
-import { signedInDashboard } from './dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 const expected = {
   'x-frame-options': 'DENY',

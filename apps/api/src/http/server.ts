@@ -5,22 +5,14 @@ import { appRouter } from '../trpc/root';
 import { createContext } from '../trpc/trpc';
 import { handleIngest, ingestRoutes } from '../ingest/handler';
 import { latestEvents } from '../events/queries';
-import { HttpError } from './errors';
-import { applyCors, sendJson } from './respond';
-import { requireSecretKey } from './auth';
+import { HttpError } from '../kernel/http/errors';
+import { applyCors, sendJson } from '../kernel/http/respond';
+import { requireSecretKey } from '../workspaces/request-auth';
 import { health } from './health';
 import { serveDashboard } from './static';
+import type { ExtraRoute } from '../kernel/http/route';
 
-export type RouteHandler = (app: App, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
-
-/** Extra raw routes mounted by other domains (SDK files, decide, tracking links...). */
-export interface ExtraRoute {
-  method: string;
-  /** Exact path, or a prefix ending in `/`. */
-  path: string;
-  handler: RouteHandler;
-  cors?: boolean;
-}
+export type { ExtraRoute, RouteHandler } from '../kernel/http/route';
 
 export function createHttpServer(app: App, extraRoutes: ExtraRoute[] = []): Server {
   const secure = app.config.publicUrl.startsWith('https://');

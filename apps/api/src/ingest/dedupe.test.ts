@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '@overture/api/testing';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from './normalize';
 import { countsByType, latestEvents } from '../events/queries';
-import { GroupCommitWriter } from './group-commit';
+import { GroupCommitWriter } from '../events/group-commit';
 
 let t: TestServer;
 beforeAll(async () => {

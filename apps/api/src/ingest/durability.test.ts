@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClickhouse } from '../stores/clickhouse';
 import { deleteQueueKeys } from '../testing';
-import { until } from '../journeys/testing';
+import { until } from '../testing/journeys';
 
 const apiRoot = join(import.meta.dirname, '../..');
 // One node process (no tsx wrapper), so SIGKILL hits the process that holds the stores.

@@ -1,6 +1,9 @@
 import { UAParser } from 'ua-parser-js';
 import { countryOfTimeZone } from './timezones';
 import { classifySource } from './acquisition';
+import type { GeoLookup } from '../stores/geoip';
+
+export type { GeoLookup } from '../stores/geoip';
 
 type Json = Record<string, unknown>;
 
@@ -41,8 +44,6 @@ export function userAgentFacts(userAgent: string): UaFacts {
   return facts;
 }
 
-/** City-level location of an IP address, when a GeoIP database is configured. */
-export type GeoLookup = (ip: string) => Json | undefined;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 

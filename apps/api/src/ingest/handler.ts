@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import { HttpError } from '../http/errors';
-import { readJson } from '../http/body';
-import { clientIp, sendJson } from '../http/respond';
-import { bearerOrBasicKey } from '../http/auth';
+import { HttpError } from '../kernel/http/errors';
+import { readJson } from '../kernel/http/body';
+import { clientIp, sendJson } from '../kernel/http/respond';
+import { bearerOrBasicKey } from '../workspaces/request-auth';
 import { parseEvent, time, timeMillis, type EventType, type FieldError } from './schema';
 import { shapeProblem, sizeProblem } from './limits';
 import { normalizeEvent, type EventRow, type RequestFacts } from './normalize';

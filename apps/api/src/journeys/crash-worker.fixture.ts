@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createApp } from '../app';
 import { parseEnv, toConfig } from '../env';
 import { createClickhouse } from '../stores/clickhouse';
-import { EmailChannel } from '../channels';
+import { EmailChannel } from './senders';
 import { createJourneyRuntime } from './runtime';
 import type { ProfileDirectory } from './profiles';
 

@@ -15,7 +15,7 @@ import type { JourneyRuntime } from './runtime';
 import { publishedJourneys } from './journeys';
 import { journeyMetrics } from './metrics';
 import { saveJourneySettings } from './settings';
-import { publishedJourney, until } from './testing';
+import { publishedJourney, until } from '../testing/journeys';
 
 const profiles = 1000;
 const fixture = join(import.meta.dirname, 'crash-worker.fixture.ts');

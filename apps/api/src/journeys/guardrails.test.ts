@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
 import { resolveProfileId } from '../profiles';
-import { testSinkChannels } from './channels';
+import { testSinkChannels } from '../testing/test-sink-channel';
 import { useJourneyRuntime } from './services';
 import type { JourneyRuntime } from './runtime';
-import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from './testing';
+import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from '../testing/journeys';
 import { saveJourneySettings } from './settings';
 
 // 03:00 UTC: 22:00 in New York, 04:00 in Berlin, 12:00 in Tokyo.

@@ -7,8 +7,12 @@ export { createJourney, getJourney, listJourneys, publishJourney, publishedJourn
 export { journeyOverview, type JourneyOverview } from './overview';
 export { conversionTotals, journeyMetrics, journeyTimeline, type JourneyMetrics, type NodeMetrics, type TimelineEntry } from './metrics';
 export { getJourneySettings, saveJourneySettings, journeySettingsSchema, type JourneySettings } from './settings';
-export { TestSinkChannel, testSinkChannels, basicReachability } from './channels';
+export { basicReachability } from './channels';
 export { SignedWebhookCaller, signWebhook, webhookSecret, hostAllowed } from './webhook';
 export { appProfiles, toProfileView, type ProfileDirectory, type ProfilesContract } from './profiles';
 export { PostgresRunStore } from './run-store';
 export { eraseJourneyData } from './erase';
+export { channelsFor, EmailChannel, WebPushChannel } from './senders';
+export { messageStats, messagesByChannel, type MessageStats } from './message-stats';
+// Its tables join the store's Database type wherever the domain is imported.
+export type * from './tables';

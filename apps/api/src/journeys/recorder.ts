@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { Batcher, experimentExposureEvent, splitExperimentKey, type AuditRow, type Recorder, type StepEvent } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
-import type { Database } from '../stores/postgres';
+import { appendAudit, type Database } from '../stores/postgres';
 import type { Logger } from '../logger';
 import { normalizeEvent } from '../ingest/normalize';
 import { insertEvents } from '../events/store';
+import { firstLinkedIds } from '../profiles';
 
 /** Step events that also show in the profile timeline, as `$journey_step` events. */
 const timelineKinds = new Set<StepEvent['kind']>(['sent', 'skipped', 'deferred', 'converted', 'holdout', 'exited', 'exposed']);
@@ -60,17 +61,14 @@ export class StoreRecorder implements Recorder {
   ) {}
 
   async audit(row: AuditRow): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        workspace_id: row.workspaceId,
-        actor: journeyActor(row.journeyId, row.version),
-        action: row.action,
-        subject: row.profileId,
-        rule: row.rule,
-        detail: auditDetail(row),
-      })
-      .execute();
+    await appendAudit(this.db, {
+      workspace_id: row.workspaceId,
+      actor: journeyActor(row.journeyId, row.version),
+      action: row.action,
+      subject: row.profileId,
+      rule: row.rule,
+      detail: auditDetail(row),
+    });
   }
 
   /** Resolves once the events are in PostgreSQL; callers that do not wait get the failure logged. */
@@ -140,13 +138,7 @@ export class StoreRecorder implements Recorder {
       byWorkspace.set(s.workspaceId, list);
     }
     for (const [workspaceId, list] of byWorkspace) {
-      const rs = await ch.query({
-        query: `SELECT profile_id, argMin(distinct_id, linked_at) AS distinct_id, argMin(kind, linked_at) AS kind FROM identities
-                WHERE workspace_id = {ws:String} AND profile_id IN {p:Array(String)} GROUP BY profile_id`,
-        query_params: { ws: workspaceId, p: [...new Set(list.map((s) => s.profileId))] },
-        format: 'JSONEachRow',
-      });
-      const ids = new Map((await rs.json<{ profile_id: string; distinct_id: string; kind: string }>()).map((r) => [r.profile_id, r]));
+      const ids = await firstLinkedIds(ch, workspaceId, [...new Set(list.map((s) => s.profileId))]);
       for (const s of list) {
         const id = ids.get(s.profileId);
         if (!id) continue;

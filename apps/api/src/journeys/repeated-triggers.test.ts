@@ -5,12 +5,12 @@ import { normalizeEvent } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { toLiveEvent } from '../events/queue';
 import { resolveProfileId } from '../profiles';
-import { testSinkChannels } from './channels';
+import { testSinkChannels } from '../testing/test-sink-channel';
 import { useJourneyRuntime } from './services';
 import type { JourneyRuntime } from './runtime';
 import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
-import { ManualClock, publishedJourney, runsOf } from './testing';
+import { ManualClock, publishedJourney, runsOf } from '../testing/journeys';
 
 // Work done twice (a retried job, a maintenance tick every minute) must not be done twice.
 describe('repeated triggers enter once (PostgreSQL, Redis, chDB)', () => {

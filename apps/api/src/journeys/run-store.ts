@@ -20,7 +20,7 @@ import {
   type Scheduled,
   type Transition,
 } from '@overture/journeys';
-import type { Database } from '../stores/postgres';
+import { appendAudit, type Database } from '../stores/postgres';
 import { auditDetail, journeyActor } from './recorder';
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
@@ -248,10 +248,7 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
         where a.run_id = v.run_id and a.node_id = v.node_id`.execute(trx);
       const audits = items.flatMap((i) => (i.audit ? [i.audit] : []));
       if (audits.length) {
-        await trx
-          .insertInto('audit_log')
-          .values(audits.map((a) => ({ workspace_id: a.workspaceId, actor: journeyActor(a.journeyId, a.version), action: a.action, subject: a.profileId, rule: a.rule, detail: auditDetail(a) })))
-          .execute();
+        await appendAudit(trx, audits.map((a) => ({ workspace_id: a.workspaceId, actor: journeyActor(a.journeyId, a.version), action: a.action, subject: a.profileId, rule: a.rule, detail: auditDetail(a) })));
       }
     });
     return items.map(() => undefined);

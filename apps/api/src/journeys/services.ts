@@ -6,7 +6,7 @@ import { createWorkerRedis } from '../stores/redis';
 import { getProfile, isInSegment, resolveProfileId } from '../profiles';
 import { createJourneyRuntime, type JourneyRuntime } from './runtime';
 import { appProfiles } from './profiles';
-import { channelsFor } from '../channels';
+import { channelsFor } from './senders';
 import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
 

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../testing';
 import { StoreGuardrails } from './guardrails';
 import { getJourneySettings, webhookHostsOf } from './settings';
 import { hostAllowed, webhookSecret } from './webhook';
-import { signedInDashboard } from '../http/dashboard-harness';
+import { signedInDashboard } from '../testing/dashboard-harness';
 
 // The Journey settings page of the built dashboard, served by the real API, in Chromium: what a
 // marketer saves is what the engine reads. The test command builds apps/dashboard first; run

@@ -4,7 +4,7 @@ import { createTestApp, createTestUser, createWorkspace, testClickhouse, type Te
 import { appRouter } from '../trpc/root';
 import { topics } from '../stores/invalidation';
 import { journeyRuntimeOf } from './services';
-import { publishedJourney } from './testing';
+import { publishedJourney } from '../testing/journeys';
 
 // A step worker in another process (its own app: PostgreSQL pool, caches, invalidation subscriber,
 // on the same schema and Redis prefix) learns at once that a journey was archived.

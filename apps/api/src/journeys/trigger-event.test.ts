@@ -4,7 +4,7 @@ import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { saveTemplate } from '../templates';
 import { closeTransports, saveEmailSettings } from '../channels';
 import { saveJourneySettings } from './settings';
-import { publishedJourney, runsOf, until } from './testing';
+import { publishedJourney, runsOf, until } from '../testing/journeys';
 
 // A journey's message knows the event its run started on: the delayed order's id and new date
 // reach the email a real SMTP server receives, sent by the real worker.

@@ -6,11 +6,11 @@ import { createTestApp, createTestUser, createWorkspace, type TestApp } from '@o
 import { resolveProfileId } from '../profiles';
 import { erasePerson } from '../erasers';
 import { appRouter } from '../trpc/root';
-import { testSinkChannels } from './channels';
+import { testSinkChannels } from '../testing/test-sink-channel';
 import { decideSplitsWith, useJourneyRuntime } from './services';
 import { splitDecisions } from '../experiments';
 import type { JourneyRuntime } from './runtime';
-import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from './testing';
+import { auditRows, ingestEvents, ManualClock, publishedJourney, runsOf, sinkMessages, until } from '../testing/journeys';
 import { saveJourneySettings } from './settings';
 import { runScheduledTriggers } from './scheduled';
 import { journeyMetrics } from './metrics';

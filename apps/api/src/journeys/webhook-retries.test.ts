@@ -6,12 +6,12 @@ import { createTestApp, createWorkspace, type TestApp } from '@overture/api/test
 import { normalizeEvent } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { toLiveEvent } from '../events/queue';
-import { testSinkChannels } from './channels';
+import { testSinkChannels } from '../testing/test-sink-channel';
 import { useJourneyRuntime } from './services';
 import type { JourneyRuntime } from './runtime';
 import { consumeJourneyEvents } from './consumer';
 import { saveJourneySettings } from './settings';
-import { auditRows, ManualClock, publishedJourney, runsOf, sinkMessages, until } from './testing';
+import { auditRows, ManualClock, publishedJourney, runsOf, sinkMessages, until } from '../testing/journeys';
 
 // A failing webhook is retried by BullMQ (the step job's attempts and backoff), never by a job sleeping.
 describe('webhook retries through the step job (PostgreSQL, Redis)', () => {

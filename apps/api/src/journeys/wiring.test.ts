@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBatch, startTestServer, type TestServer } from '@overture/api/testing';
-import { TestSinkChannel } from './channels';
-import { publishedJourney, sinkMessages, until } from './testing';
+import { TestSinkChannel } from '../testing/test-sink-channel';
+import { publishedJourney, sinkMessages, until } from '../testing/journeys';
 
 describe('journeys wired into the app: ingestion → events queue → worker → step jobs', () => {
   let t: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../sdk/browser-harness';
-import { ingest } from '../profiles/test-helpers';
+import { startSite, type Site } from '../testing/browser-harness';
+import { ingest } from '../testing/profiles';
 import { createSegment, refreshSegment } from '../segments';
 import { savePlacement } from './index';
 

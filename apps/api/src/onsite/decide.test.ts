@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, createWorkspace, createTestUser, type TestServer, type CreatedWorkspace } from '@overture/api/testing';
 import { appRouter } from '../trpc/root';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { erasePerson } from '../erasers';
 import { createSegment, refreshSegment } from '../segments';
 import { saveTemplate } from '../templates';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { OnsiteChannel, queueOnsiteMessage, savePlacement, type PlacementInput } from './index';
 import { decide, type Decision } from './decide';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../app';
 import { startTestServer, createWorkspace, testClickhouse, type TestServer, type CreatedWorkspace } from '@overture/api/testing';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { createSegment, refreshSegment } from '../segments';
 import { topics } from '../stores/invalidation';
 import { savePlacement, type PlacementInput } from './index';

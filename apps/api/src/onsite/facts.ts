@@ -1,8 +1,10 @@
 import type { App } from '../app';
-import { profileIdFor } from '../profiles';
-import type { ClickHouseSettings } from '@clickhouse/client';
+import { identitiesFor, profileIdFor } from '../profiles';
 import { BatchLoader } from './batch';
 import { mayBeKnown } from './known-ids';
+import { lookupSettings } from './lookup-settings';
+
+export { lookupSettings } from './lookup-settings';
 import { profileKey, topics } from '../stores/invalidation';
 
 /**
@@ -15,8 +17,7 @@ import { profileKey, topics } from '../stores/invalidation';
  * and answers are cached briefly. A segment entered or left in real time (any process) replaces the
  * visitor's cached answer at once, so their next page view sees it; changes not announced (a
  * scheduled refresh moving many profiles at once) are seen within `factsTtlMs`.
- * The SQL reads the profiles domain's tables (`identities`, `segment_members`, `profile_traits`) the
- * way its own queries do (FINAL, as every query of the client); it belongs in that contract as a batch call once a second caller needs it.
+ * The batch query itself is the profiles domain's (`identitiesFor`).
  */
 export const factsTtlMs = 15_000;
 /** How long an older answer is still served (while a fresh one is fetched) to a returning visitor. */
@@ -30,51 +31,12 @@ export interface Identity {
   traits: Record<string, unknown>;
 }
 
-/**
- * Decide's look-ups run beside the page requests they serve, and the embedded engine's threads share
- * the process's cores with them: one thread per look-up, at the lowest OS priority, so a query
- * yields the CPU to answering pages (a point look-up gains nothing from parallel reads). In the
- * decide bench this took p99 from 578-629 ms to 20-79 ms in runs interleaved with the default.
- */
-export const lookupSettings: ClickHouseSettings = { max_threads: 1, os_thread_priority: '19' };
 
-// Per batch, one query: the ids' profiles, those profiles' memberships and their traits. The
-// embedded engine runs one query at a time, so a second round trip would queue behind everything
-// else; ids nobody has linked rarely get here (see known-ids.ts), so the join is seldom wasted.
+// Per batch, one query of the profiles domain (identitiesFor), at decide's look-up priority.
 async function fetchIdentities(app: App, workspaceId: string, ids: string[]): Promise<Map<string, Identity>> {
-  const rs = await app.clickhouse.query({
-    query: `WITH links AS (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String} AND distinct_id IN {ids:Array(String)})
-     SELECT 'i' AS t, distinct_id AS a, profile_id AS b, '' AS c FROM links
-     UNION ALL
-     SELECT 'm', profile_id, segment_id, toString(is_member) FROM segment_members
-     WHERE workspace_id = {ws:String} AND profile_id IN (SELECT profile_id FROM links)
-     UNION ALL
-     SELECT 't', profile_id, key, value FROM profile_traits
-     WHERE workspace_id = {ws:String} AND profile_id IN (SELECT profile_id FROM links)`,
-    query_params: { ws: workspaceId, ids },
-    format: 'JSONEachRow',
-    clickhouse_settings: lookupSettings,
-  });
-  const rows = await rs.json<{ t: 'i' | 'm' | 't'; a: string; b: string; c: string }>();
-  const byProfile = new Map<string, { segments: Set<string>; traits: Record<string, unknown> }>();
-  const of = (profileId: string) => {
-    let p = byProfile.get(profileId);
-    if (!p) byProfile.set(profileId, (p = { segments: new Set(), traits: {} }));
-    return p;
-  };
-  for (const r of rows) {
-    // is_member is read, not filtered on: the latest row of a membership decides (as isInSegment reads it).
-    if (r.t === 'm' && r.c === '1') of(r.a).segments.add(r.b);
-    else if (r.t === 't') {
-      try {
-        of(r.a).traits[r.b] = JSON.parse(r.c) as unknown;
-      } catch {
-        of(r.a).traits[r.b] = r.c;
-      }
-    }
-  }
+  const found = await identitiesFor(app, workspaceId, ids, lookupSettings);
   const out = new Map<string, Identity>();
-  for (const r of rows) if (r.t === 'i') out.set(r.a, { profileId: r.b, known: true, ...of(r.b) });
+  for (const [id, identity] of found) out.set(id, { ...identity, known: true });
   return out;
 }
 

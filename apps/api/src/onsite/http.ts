@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import type { ExtraRoute } from '../http/server';
-import { HttpError } from '../http/errors';
-import { readJson } from '../http/body';
-import { sendJson } from '../http/respond';
-import { bearerOrBasicKey } from '../http/auth';
+import type { ExtraRoute } from '../kernel/http/route';
+import { HttpError } from '../kernel/http/errors';
+import { readJson } from '../kernel/http/body';
+import { sendJson } from '../kernel/http/respond';
+import { bearerOrBasicKey } from '../workspaces/request-auth';
 import { decide } from './decide';
 import { onsiteEventKinds, OnsiteEventError, recordOnsiteEvents, type OnsiteEvent } from './events';
 import { serveOnsiteSdk } from './sdk';

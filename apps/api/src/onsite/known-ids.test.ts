@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
-import { ingest } from '../profiles/test-helpers';
-import { insertRows, nextVersion } from '../profiles/sql';
+import { ingest } from '../testing/profiles';
+import { insertRows, nextVersion } from '../stores/clickhouse/sql';
 import { BloomFilter, mayBeKnown, refreshMs } from './known-ids';
 
 describe('BloomFilter', () => {

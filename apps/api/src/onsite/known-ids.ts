@@ -1,6 +1,6 @@
 import type { App } from '../app';
-import { onIdentitiesLinked } from '../profiles';
-import { lookupSettings } from './facts';
+import { linkedIdCount, linkedIdsAfter, linkedIdsSince, onIdentitiesLinked, type LinkedIdRow } from '../profiles';
+import { lookupSettings } from './lookup-settings';
 
 /**
  * Which distinct ids the identity map holds, per workspace, as a Bloom filter in memory (about 10
@@ -68,24 +68,15 @@ interface WorkspaceIds {
 
 const byApp = new WeakMap<App, Map<string, WorkspaceIds>>();
 
-interface IdRow {
-  distinct_id: string;
-  version: string;
-}
-
-async function rows<T>(app: App, query: string, params: Record<string, unknown>): Promise<T[]> {
-  // Duplicates are harmless here, so no FINAL (which every other read uses).
-  const rs = await app.clickhouse.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { final: 0, ...lookupSettings } });
-  return rs.json();
-}
+type IdRow = LinkedIdRow;
 
 async function load(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
-  const counted = await rows<{ n: string }>(app, 'SELECT count() AS n FROM identities WHERE workspace_id = {ws:String}', { ws: workspaceId });
-  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(1_000, Number(counted[0]?.n ?? 0) * 2)), maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
+  const counted = await linkedIdCount(app, workspaceId, lookupSettings);
+  const next: WorkspaceIds = { filter: new BloomFilter(Math.max(1_000, counted * 2)), maxVersion: 0n, refreshedAt: 0, refreshTookMs: 0, loadedAt: Date.now(), busy: true, linkedMeanwhile: [] };
   let after = '';
   for (;;) {
     // Key-ordered pages: each one a range of the table's primary key.
-    const page = await rows<IdRow>(app, `SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND distinct_id > {after:String} ORDER BY distinct_id LIMIT ${pageSize}`, { ws: workspaceId, after });
+    const page = await linkedIdsAfter(app, workspaceId, after, pageSize, lookupSettings);
     add(next, page);
     if (page.length < pageSize) break;
     after = page.at(-1)!.distinct_id;
@@ -110,7 +101,7 @@ function add(entry: WorkspaceIds, page: IdRow[]): void {
 async function refresh(app: App, workspaceId: string, entry: WorkspaceIds): Promise<void> {
   const startedAt = Date.now();
   const since = entry.maxVersion > versionOverlap ? entry.maxVersion - versionOverlap : 0n;
-  add(entry, await rows<IdRow>(app, 'SELECT distinct_id, version FROM identities WHERE workspace_id = {ws:String} AND version > {since:UInt64}', { ws: workspaceId, since: since.toString() }));
+  add(entry, await linkedIdsSince(app, workspaceId, since, lookupSettings));
   entry.refreshedAt = startedAt;
   entry.refreshTookMs = Date.now() - startedAt;
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSite, type Site } from '../sdk/browser-harness';
-import { ingest } from '../profiles/test-helpers';
+import { startSite, type Site } from '../testing/browser-harness';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { createSegment, refreshSegment } from '../segments';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { savePlacement } from './index';
 
 // The onsite renderer in Debian's Chromium on a site of another origin, against the real API:

@@ -63,3 +63,10 @@ export interface OnsiteTables {
   onsite_settings: OnsiteSettingsTable;
   onsite_dismissals: OnsiteDismissalsTable;
 }
+
+// The store's Database type is the sum of every domain's tables: each domain adds its own here,
+// so the store knows no domain.
+declare module '../stores/postgres/types' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a merge, not a new type
+  interface Database extends OnsiteTables {}
+}

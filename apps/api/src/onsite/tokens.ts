@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from '../channels/secrets';
+import { deriveKey } from '../kernel/crypto/secrets';
 
 /** One thing decide answered with: its message id, placement or template id, and journey/node if any. */
 export interface Show {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '../testing';
-import { insertRows } from '../profiles/sql';
+import { insertRows } from '../stores/clickhouse/sql';
 import { setAsOf } from '../workspaces';
 import { workspaceOverview } from './overview';
 

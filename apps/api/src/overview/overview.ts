@@ -1,8 +1,7 @@
 import type { App } from '../app';
 import { eventActivity } from '../events/queries';
 import { identifiedProfiles } from '../profiles';
-import { messagesByChannel } from '../channels/analytics';
-import { conversionTotals } from '../journeys';
+import { conversionTotals, messagesByChannel } from '../journeys';
 import { storedAsOf } from '../workspaces';
 
 const day = 86_400_000;

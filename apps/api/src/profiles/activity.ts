@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 /** People who became known in [from, to) (a user id first linked to their profile then), and all known people. */
 export async function identifiedProfiles(app: App, workspaceId: string, from: Date, to: Date): Promise<{ identified: number; totalIdentified: number }> {

@@ -1,6 +1,5 @@
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
-import { refreshProfilesSegments } from '../segments/refresh';
 import { refreshProfileFeatures } from './features';
 import { resolveLinks } from './identity';
 import { applyTraits, type TraitUpdate } from './traits';
@@ -16,8 +15,11 @@ function parseTraits(text: string): Record<string, unknown> {
   }
 }
 
-/** Real-time: identity links and traits from each batch, then fresh features and segments for the people it touched. */
-export async function consumeProfileEvents(app: App, events: LiveEvent[]): Promise<void> {
+/** What runs after a chunk of profiles has fresh features (segment membership, wired by the worker: segments read profiles, not the other way). */
+export type AfterProfilesRefreshed = (app: App, workspaceId: string, profileIds: string[]) => Promise<unknown>;
+
+/** Real-time: identity links and traits from each batch, then fresh features (and `after`, e.g. segments) for the people it touched. */
+export async function consumeProfileEvents(app: App, events: LiveEvent[], after?: AfterProfilesRefreshed): Promise<void> {
   const byWorkspace = new Map<string, LiveEvent[]>();
   for (const e of events) {
     // Segment transitions are our own output; re-reading them would only recompute the same profile.
@@ -50,7 +52,7 @@ export async function consumeProfileEvents(app: App, events: LiveEvent[]): Promi
     for (let i = 0; i < ids.length; i += chunk) {
       const part = ids.slice(i, i + chunk);
       await refreshProfileFeatures(app, workspaceId, part);
-      await refreshProfilesSegments(app, workspaceId, part);
+      await after?.(app, workspaceId, part);
     }
   }
 }

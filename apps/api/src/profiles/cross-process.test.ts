@@ -6,7 +6,7 @@ import { createTestApp, createWorkspace, testClickhouse, type TestApp } from '..
 import type { ClickHouseClient } from '../stores/clickhouse';
 import { nextRowVersions } from '../stores/postgres';
 import { resolveLinks } from './identity';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 // Two processes are modelled by two apps with their own PostgreSQL pools on one schema (the
 // machine has no ClickHouse server for separate processes to share; chDB is one per process).

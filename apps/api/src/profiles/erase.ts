@@ -1,7 +1,8 @@
 import type { App } from '../app';
 import { identitiesOf } from './identity';
 import { findProfileId, getProfile, type ProfileView } from './profile';
-import { run, selectRows } from './sql';
+import { run, selectRows } from '../stores/clickhouse/sql';
+import { appendAudit } from '../stores/postgres';
 
 /**
  * The rows another domain holds about a person (journey state, push subscriptions, consent...).
@@ -56,10 +57,7 @@ export async function eraseProfile(app: App, workspaceId: string, id: string, ac
   for (const e of erasers) for (const pid of pids) await e.erase(app, workspaceId, pid, ids);
   const result = { profileId, distinctIds: ids.length, events: Number(counted[0]?.n ?? 0) };
   // The audit row names the profile id only: the erased ids are personal data.
-  await app.postgres.db
-    .insertInto('audit_log')
-    .values({ workspace_id: workspaceId, actor, action: 'profile.erased', subject: profileId, rule: 'gdpr-erasure', detail: JSON.stringify({ events: result.events, ids: result.distinctIds, erasers: erasers.map((e) => e.name) }) })
-    .execute();
+  await appendAudit(app.postgres.db, { workspace_id: workspaceId, actor, action: 'profile.erased', subject: profileId, rule: 'gdpr-erasure', detail: JSON.stringify({ events: result.events, ids: result.distinctIds, erasers: erasers.map((e) => e.name) }) });
   return result;
 }
 

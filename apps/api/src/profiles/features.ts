@@ -2,7 +2,7 @@ import type { App } from '../app';
 import { chTime } from '../ingest/normalize';
 import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
 import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';
-import { nextVersion, run, selectRows } from './sql';
+import { nextVersion, run, selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
 import { asOfFor } from '../workspaces/as-of';
 import { fitWorkspaceClv } from './clv/store';

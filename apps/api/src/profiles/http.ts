@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import type { ExtraRoute } from '../http/server';
-import { HttpError } from '../http/errors';
-import { requireSecretKey } from '../http/auth';
-import { sendJson } from '../http/respond';
+import type { ExtraRoute } from '../kernel/http/route';
+import { HttpError } from '../kernel/http/errors';
+import { requireSecretKey } from '../workspaces/request-auth';
+import { sendJson } from '../kernel/http/respond';
 import { getProfile } from './profile';
 import { eraseProfile, exportProfile, type ProfileEraser } from './erase';
 

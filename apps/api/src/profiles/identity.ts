@@ -4,7 +4,7 @@ import { profileIdFor } from './ids';
 import { sql } from 'kysely';
 import { nextRowVersions } from '../stores/postgres';
 import { profileKey, topics } from '../stores/invalidation';
-import { insertRows, run, selectRows } from './sql';
+import { insertRows, run, selectRows } from '../stores/clickhouse/sql';
 
 /** What one event says about who someone is. `previousId` is set for `alias` only. */
 export interface IdentityLink {

@@ -8,7 +8,7 @@ export { profileLabels, type ProfileLabel } from './labels';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
 export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';
 export { recomputeFeatures, refreshProfileFeatures } from './features';
-export { consumeProfileEvents } from './consumer';
+export { consumeProfileEvents, type AfterProfilesRefreshed } from './consumer';
 export { profileRoutes } from './http';
 export { rfmSegments, type RfmSegment } from './features-sql';
 export { profileIdFor } from './ids';
@@ -21,3 +21,6 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
   return profileOf.get(id)!;
 }
 export { identifiedProfiles } from './activity';
+export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
+export { identitiesFor, type LinkedIdentity } from './identities-for';
+export { firstLinkedIds, linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';

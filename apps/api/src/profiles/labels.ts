@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { identitiesOf } from './identity';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 /** How a person is shown in lists: their name and email when known, and the user id their site gave them. */
 export interface ProfileLabel {

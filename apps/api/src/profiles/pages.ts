@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 export interface PageStats {
   /** Most visited pages with their view counts (per-page frequency), most viewed first. */

@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { identitiesOf } from './identity';
 import { isProfileId } from './ids';
-import { chToIso, selectRows } from './sql';
+import { chToIso, selectRows } from '../stores/clickhouse/sql';
 import { traitsOf } from './traits';
 import { featureColumns } from './features-sql';
 import { pageStats, type PageStats } from './pages';

@@ -3,8 +3,8 @@ import { createTestApp, createWorkspace, type TestApp } from '@overture/api/test
 import { createHttpServer, listen } from '../http/server';
 import { extraRoutes } from '../http/routes';
 import { getProfile, resolveProfileId, timeline } from './index';
-import { daysAgo, ingest } from './test-helpers';
-import { selectRows } from './sql';
+import { daysAgo, ingest } from '../testing/profiles';
+import { selectRows } from '../stores/clickhouse/sql';
 import { identitiesOf } from './identity';
 import { recordOutcomes } from '../channels/outcomes';
 

@@ -5,7 +5,7 @@ import { createTestApp, createWorkspace, type TestApp } from '@overture/api/test
 import { loadRetailCsv } from '../demo/load-retail';
 import { recomputeWorkspace } from '../segments';
 import { asOfAfterImport, setAsOf } from '../workspaces';
-import { selectRows } from './sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 const dataset = join(import.meta.dirname, '../../../../../shared/data/online-retail.csv.gz');
 

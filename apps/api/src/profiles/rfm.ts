@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { chToIso, selectRows } from './sql';
+import { chToIso, selectRows } from '../stores/clickhouse/sql';
 import { profileLabels } from './labels';
 
 export interface RfmCell {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
 import { getProfile, recomputeFeatures } from './index';
-import { daysAgo, ingest } from './test-helpers';
+import { daysAgo, ingest } from '../testing/profiles';
 
 // What the browser SDK sends for one page view: the page, its scroll milestones and the `$pageleave`
 // with the deepest point, all stamped with the session and the page's number in it.

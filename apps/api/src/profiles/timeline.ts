@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { identitiesOf } from './identity';
-import { chToIso, selectRows } from './sql';
+import { chToIso, selectRows } from '../stores/clickhouse/sql';
 
 export interface TimelineItem {
   kind: 'event' | 'merge' | 'message';

@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { chTime } from '../ingest/normalize';
 import { profileIdSql } from './ids';
-import { insertRows, run, selectRows } from './sql';
+import { insertRows, run, selectRows } from '../stores/clickhouse/sql';
 
 export interface TraitUpdate {
   profileId: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { duplicateRows, label, named, startSite, type Site } from './browser-harness';
+import { duplicateRows, label, named, startSite, type Site } from '../testing/browser-harness';
 
 // The browser SDK in Debian's Chromium, on a site of another origin, sending to the real API; every
 // assertion is on what landed in ClickHouse.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { duplicateRows, named, startSite, type Site } from './browser-harness';
+import { duplicateRows, named, startSite, type Site } from '../testing/browser-harness';
 
 // Identity, consent and delivery of the browser SDK in Chromium against the real API; assertions on
 // what landed in ClickHouse.

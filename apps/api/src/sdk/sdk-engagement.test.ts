@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { named, startSite, type Site } from './browser-harness';
+import { named, startSite, type Site } from '../testing/browser-harness';
 
 // Engaged vs idle time and exit intent in Chromium; the page's clock is Playwright's, so 45 idle
 // seconds pass in an instant while timers and performance.now() move as they would.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { named, startSite, type Site } from './browser-harness';
+import { named, startSite, type Site } from '../testing/browser-harness';
 
 // The whole path a site's sign-in takes: identify in Chromium → API → ClickHouse → the profile read
 // back over the API. Batching must not hold it: the page batches for a minute here.

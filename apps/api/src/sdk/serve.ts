@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import { HttpError } from '../http/errors';
+import { HttpError } from '../kernel/http/errors';
 import { sdkBundle } from './bundle';
 import { captureBuildOptions } from '@overture/sdk/build';
 import { builtScript, longCache, sendScript, shortCache } from './assets';

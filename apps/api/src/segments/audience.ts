@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { profileLabels } from '../profiles';
-import { chToIso, selectRows, type Params } from '../profiles/sql';
+import { chToIso, selectRows, type Params } from '../stores/clickhouse/sql';
 
 /** Who a list or an export is about: everyone, a segment's members, an RFM cell, or both filters at once. */
 export interface Audience {

@@ -1,4 +1,4 @@
-import type { Params } from '../profiles/sql';
+import type { Params } from '../stores/clickhouse/sql';
 import { chTime } from '../ingest/normalize';
 import { profileEventsSql } from '../profiles/features-sql';
 import type { Condition, Leaf } from './schema';

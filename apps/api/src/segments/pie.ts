@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { chTime } from '../ingest/normalize';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { listSegments } from './store';
 
 /** PIE prioritisation of a segment: Potential (revenue at stake), Importance (size, revenue share), Ease (reach per channel). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBatch, startTestServer, type TestServer } from '@overture/api/testing';
 import { getProfile, isInSegment, resolveProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { createSegment } from './store';
 import { refreshSegment } from './refresh';
 

@@ -2,7 +2,7 @@ import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
 import { profileKey, topics } from '../stores/invalidation';
-import { insertRows, nextVersion, run, selectRows, type Params } from '../profiles/sql';
+import { insertRows, nextVersion, run, selectRows, type Params } from '../stores/clickhouse/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
 import { asOfFor } from '../workspaces/as-of';

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { App } from '../app';
 import { createWorkerRedis } from '../stores/redis';
 import { recomputeWorkspace } from './recompute';
+import { allWorkspaceIds } from '../workspaces';
 
 export const profilesQueueName = 'profiles';
 /** How often every workspace's features, RFM and segments are recomputed in full. */
@@ -28,13 +29,13 @@ export function startProfilesWorker(app: App): { close(): Promise<void> } {
     profilesQueueName,
     async (job) => {
       if (job.data.workspaceId) return recomputeWorkspace(app, job.data.workspaceId);
-      const workspaces = await app.postgres.db.selectFrom('workspaces').select('id').execute();
+      const workspaces = await allWorkspaceIds(app.postgres.db);
       const slot = Math.floor(Date.now() / recomputeEveryMs);
       await queue.addBulk(
-        workspaces.map((w) => ({
+        workspaces.map((id) => ({
           name: 'recompute',
-          data: { workspaceId: w.id },
-          opts: { jobId: `recompute-${w.id}-${slot}`, removeOnComplete: true, removeOnFail: 100 },
+          data: { workspaceId: id },
+          opts: { jobId: `recompute-${id}-${slot}`, removeOnComplete: true, removeOnFail: 100 },
         })),
       );
       return { workspaces: workspaces.length };

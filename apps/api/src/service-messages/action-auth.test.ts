@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBatch, startTestServer, type TestServer } from '../testing';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { closeTransports, saveEmailSettings } from '../channels';
-import { deriveKey } from '../channels/secrets';
+import { deriveKey } from '../kernel/crypto/secrets';
 import { saveJourneySettings } from '../journeys';
-import { publishedJourney, until } from '../journeys/testing';
+import { publishedJourney, until } from '../testing/journeys';
 import { resolveProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { loadRecipient } from '../templates';
 import { createServiceJourney, saveActionPolicy, serviceJourneyTemplates, signAction } from './index';
 

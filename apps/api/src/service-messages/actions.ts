@@ -3,8 +3,9 @@ import type { App } from '../app';
 import { recordOutcomes } from '../channels';
 import { getJourneySettings, SignedWebhookCaller } from '../journeys';
 import { loadRecipient } from '../templates';
-import { linkIdOf, serverAuth, verifyAction, type ActionClaims } from './links';
+import { linkIdOf, serverAuth, verifyAction, type ActionClaims } from '../templates/action-links';
 import { getActionPolicy, type ActionPolicy } from './policy';
+import { appendAudit } from '../stores/postgres';
 
 export type ActionResult =
   | { status: 'done'; claims: ActionClaims; repeated: boolean }
@@ -31,17 +32,14 @@ export async function inspectAction(app: App, token: string, now = Date.now()): 
 }
 
 async function audit(app: App, c: ActionClaims, linkId: string, outcome: string, policy: ActionPolicy | null, detail: Record<string, unknown> = {}) {
-  await app.postgres.db
-    .insertInto('audit_log')
-    .values({
+  await appendAudit(app.postgres.db, {
       workspace_id: c.w,
       actor: `action-link:${linkId}`,
       action: `service_action.${c.a}`,
       subject: `profile:${c.p}`,
       rule: policy ? `allowed=${policy.allowedActions.join('|')}; limit=${policy.limitPerCustomer}/${policy.periodDays}d` : null,
       detail: JSON.stringify({ outcome, orderId: c.o, messageId: c.m, journeyId: c.j ?? null, ...detail }),
-    })
-    .execute();
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import { readBody } from '../http/body';
-import type { ExtraRoute } from '../http/server';
+import { readBody } from '../kernel/http/body';
+import type { ExtraRoute } from '../kernel/http/route';
 import { inspectAction, performAction, type ActionResult } from './actions';
-import { linkIdOf } from './links';
+import { linkIdOf } from '../templates/action-links';
 
 const labels: Record<string, string> = { reship: 'Reship my order', refund: 'Refund my order', cancel: 'Cancel my order' };
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

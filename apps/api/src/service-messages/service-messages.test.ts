@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys';
 import { startTestServer, type TestServer } from '../testing';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { closeTransports, saveEmailSettings, sendEmail } from '../channels';
 import { getJourney, saveJourneySettings, webhookSecret } from '../journeys';
 import { getTemplate, previewTemplate } from '../templates';
 import { createServiceJourney, saveActionPolicy, serviceJourneyTemplates, signAction, verifyAction } from './index';
-import { linkIdOf } from './links';
+import { linkIdOf } from '../templates/action-links';
 
 interface Call {
   headers: IncomingHttpHeaders;

@@ -4,7 +4,7 @@ import { bestSellersInterim, type RecommendedProduct } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';
 import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
 import { plainText } from './plain-text';
-import { actionLinks } from '../service-messages/links';
+import { actionLinks } from './action-links';
 import type { Template } from './store';
 
 export interface TriggerEventInput {
@@ -77,7 +77,7 @@ export interface RenderedEmail {
 /** Subject, HTML and its plain-text part of an email; with `links`, every link is tracked and an open pixel is appended. */
 export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
   const unsubscribe = links ? unsubscribeUrl(links) : null;
-  // `actions.reship`, `actions.refund`...: signed one-click links (service-messages/links.ts), signed
+  // `actions.reship`, `actions.refund`...: signed one-click links (templates/action-links.ts), signed
   // only when the template reads them (most do not, and each costs an HMAC per send).
   let actions: Record<string, string> | undefined;
   const ctx = {

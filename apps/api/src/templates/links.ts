@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { deriveKey } from '../channels/secrets';
-import { openToken, signToken, verifyToken, type TokenCheck, type TokenPurpose } from '../channels/signed-tokens';
+import { deriveKey } from '../kernel/crypto/secrets';
+import { openToken, signToken, verifyToken, type TokenCheck, type TokenPurpose } from '../kernel/crypto/signed-tokens';
 
 /** What a tracked link or pixel stands for; short keys keep URLs short. */
 export interface TrackingClaims {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createTestApp, createTestUser, createWorkspace, type App } from '@overture/api/testing';
 import { appRouter } from '../trpc/root';
 import type { Context } from '../trpc/trpc';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { composeEmail } from './compose';
 import { TemplateError } from './render';

@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 
 export interface RecommendedProduct {
   product_id: string;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
 import type { App } from '../app';
+import type { Database } from '../stores/postgres';
 import { validateTemplate, TemplateError } from './render';
 import { topics } from '../stores/invalidation';
 
@@ -179,6 +181,12 @@ export class TemplateNotFound extends Error {
 }
 
 /** The subscription groups a workspace's templates use: what the preferences page offers. */
+/** Names of the workspace's templates sent from a sender (a sender still in use cannot be deleted). Pass the caller's transaction. */
+export async function templatesUsingSender(db: Kysely<Database>, workspaceId: string, senderId: string): Promise<string[]> {
+  const rows = await db.selectFrom('message_templates').select('name').where('workspace_id', '=', workspaceId).where('sender_id', '=', senderId).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
 export async function subscriptionGroups(app: App, workspaceId: string, channel: Template['channel']): Promise<string[]> {
   const rows = await app.postgres.db
     .selectFrom('message_templates')

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestUser, createWorkspace, type App } from '@overture/api/testing';
 import { appRouter } from '../trpc/root';
 import type { Context } from '../trpc/trpc';
-import { ingest } from '../profiles/test-helpers';
+import { ingest } from '../testing/profiles';
 import { resolveProfileId } from '../profiles';
 import { rewriteLinks, signClaims, verifyClaims, validateTemplate, bestSellersInterim } from './index';
 

@@ -4,7 +4,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { App } from '../app';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
-import { clientIp } from '../http/respond';
+import { roleIn } from '../workspaces';
+import { clientIp } from '../kernel/http/respond';
 import { isSameOrigin, type RequestOrigin } from './same-origin';
 
 export interface SessionUser {
@@ -91,12 +92,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 export const workspaceProcedure = protectedProcedure
   .input(z.object({ workspaceId: z.string().min(1) }))
   .use(async ({ ctx, input, next }) => {
-    const member = await ctx.app.postgres.db
-      .selectFrom('memberships')
-      .select('role')
-      .where('user_id', '=', ctx.user.id)
-      .where('workspace_id', '=', input.workspaceId)
-      .executeTakeFirst();
-    if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace' });
-    return next({ ctx: { ...ctx, workspaceId: input.workspaceId, role: member.role } });
+    const role = await roleIn(ctx.app.postgres.db, ctx.user.id, input.workspaceId);
+    if (!role) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace' });
+    return next({ ctx: { ...ctx, workspaceId: input.workspaceId, role } });
   });

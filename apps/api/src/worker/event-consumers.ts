@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import type { LiveEvent } from '../events/queue';
-import { consumeProfileEvents } from '../profiles/consumer';
+import { consumeProfileEvents } from '../profiles';
+import { refreshProfilesSegments } from '../segments/refresh';
 import { consumeEventsForJourneys } from '../journeys';
 import { consumeCatalogEvents } from '../catalog';
 
@@ -13,7 +14,8 @@ import { consumeCatalogEvents } from '../catalog';
 export type EventConsumer = (app: App, events: LiveEvent[]) => Promise<void>;
 
 export const eventConsumers: Array<{ name: string; consume: EventConsumer }> = [
-  { name: 'profiles', consume: consumeProfileEvents },
+  // Profiles first, then the segments of the people they touched, chunk by chunk.
+  { name: 'profiles', consume: (app, events) => consumeProfileEvents(app, events, refreshProfilesSegments) },
   { name: 'journeys', consume: consumeEventsForJourneys },
   { name: 'catalog', consume: consumeCatalogEvents },
 ];

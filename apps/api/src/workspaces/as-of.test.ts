@@ -3,7 +3,7 @@ import { createTestApp, createTestUser, createWorkspace, type App } from '@overt
 import { appRouter } from '../trpc/root';
 import type { Context } from '../trpc/trpc';
 import { normalizeEvent } from '../ingest/normalize';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from '../stores/clickhouse/sql';
 import { asOfAfterImport } from './as-of';
 
 describe('a workspace as-of: time-relative features of historical data', () => {

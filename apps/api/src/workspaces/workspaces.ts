@@ -39,6 +39,10 @@ export async function createSecretKey(db: Kysely<Database>, workspaceId: string)
   return secretKey;
 }
 
+export async function allWorkspaceIds(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('workspaces').select('id').execute()).map((w) => w.id);
+}
+
 export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Workspace | undefined> {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -67,6 +71,12 @@ export async function addMember(db: Kysely<Database>, userId: string, workspaceI
     .execute();
 }
 
+/** The user's role in the workspace, or undefined when they are not a member. */
+export async function roleIn(db: Kysely<Database>, userId: string, workspaceId: string): Promise<'owner' | 'member' | undefined> {
+  const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.role;
+}
+
 export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string; currency: string }>> {
   return db
     .selectFrom('memberships')
@@ -75,12 +85,6 @@ export async function workspacesOfUser(db: Kysely<Database>, userId: string): Pr
     .where('memberships.user_id', '=', userId)
     .orderBy('workspaces.created_at')
     .execute();
-}
-
-/** The user's role in the workspace, or null when they are not a member. */
-export async function memberRole(db: Kysely<Database>, userId: string, workspaceId: string): Promise<string | null> {
-  const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('workspace_id', '=', workspaceId).executeTakeFirst();
-  return row?.role ?? null;
 }
 
 /** ISO 4217 codes this runtime can format (Intl's list), for validating a workspace's currency. */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@overture/api/testing';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { saveTemplate } from '../../templates';
-import { closeTransports, EmailChannel, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
+import { closeTransports, getEmailSettings, messageIdFor, saveEmailSettings, sendEmail } from '../index';
+import { EmailChannel } from '../../journeys/senders';
 import { beginSend } from './send-ledger';
 
 

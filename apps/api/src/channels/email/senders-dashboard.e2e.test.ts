@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../testing';
 import { getTemplate, saveTemplate } from '../../templates';
 import { listSenders, saveEmailSettings } from '../index';
-import { signedInDashboard } from '../../http/dashboard-harness';
+import { signedInDashboard } from '../../testing/dashboard-harness';
 
 // The sender identities card of the Channels page and the template editor's From, in Chromium,
 // against the real API. Build the dashboard first when running alone (pnpm --filter

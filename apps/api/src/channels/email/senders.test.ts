@@ -4,7 +4,7 @@ import { createTestApp, createTestUser, createWorkspace, startTestServer, type T
 import { appRouter } from '../../trpc/root';
 import type { Context } from '../../trpc/trpc';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
 import { saveTemplate } from '../../templates';
 import { closeTransports, deleteSender, listSenders, saveEmailSettings, saveSender, sendEmail, sendTestEmail, setDefaultSender } from '../index';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../../app';
 import { topics } from '../../stores/invalidation';
+import { templatesUsingSender } from '../../templates';
 
 /*
  * Sender identities: the From (display name and address) and optional Reply-To of an email.
@@ -150,9 +151,9 @@ export async function deleteSender(app: App, workspaceId: string, id: string): P
     await app.postgres.db.transaction().execute(async (trx) => {
       const sender = await trx.selectFrom('email_senders').select(['id', 'address', 'is_default']).where('id', '=', id).where('workspace_id', '=', workspaceId).forUpdate().executeTakeFirst();
       if (!sender) throw new SenderNotFound(id);
-      const users = await trx.selectFrom('message_templates').select('name').where('workspace_id', '=', workspaceId).where('sender_id', '=', id).orderBy('name').execute();
+      const users = await templatesUsingSender(trx, workspaceId, id);
       if (users.length) {
-        const names = users.map((t) => `"${t.name}"`).join(', ');
+        const names = users.map((name) => `"${name}"`).join(', ');
         throw new SenderError(`${sender.address} is the sender of ${users.length === 1 ? 'template' : 'templates'} ${names}: choose another sender for ${users.length === 1 ? 'it' : 'them'} first`);
       }
       if (sender.is_default) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../app';
-import { decryptSecret, encryptSecret } from '../secrets';
+import { decryptSecret, encryptSecret } from '../../kernel/crypto/secrets';
 import { topics } from '../../stores/invalidation';
 
 export const emailSettingsInput = z.object({

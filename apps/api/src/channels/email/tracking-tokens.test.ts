@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../testing';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
 import { saveTemplate, signClaims, type TrackingClaims } from '../../templates';
 import { consentsOf } from '../consent';

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { App } from '../../app';
-import { readBody, readJson } from '../../http/body';
-import { HttpError } from '../../http/errors';
-import { requireSecretKey } from '../../http/auth';
-import { sendJson } from '../../http/respond';
-import { selectRows } from '../../profiles/sql';
+import { readBody, readJson } from '../../kernel/http/body';
+import { HttpError } from '../../kernel/http/errors';
+import { requireSecretKey } from '../../workspaces/request-auth';
+import { sendJson } from '../../kernel/http/respond';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { subscriptionGroups, verifyClaims, type TrackingClaims } from '../../templates';
 import { isWebUrl, type TrackingPurpose } from '../../templates/links';
 import { consentsOf, setConsent, suppress } from '../consent';

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { App } from '../../app';
-import { bearerOrBasicKey } from '../../http/auth';
-import { readJson } from '../../http/body';
-import { HttpError } from '../../http/errors';
-import { sendJson } from '../../http/respond';
+import { bearerOrBasicKey } from '../../workspaces/request-auth';
+import { readJson } from '../../kernel/http/body';
+import { HttpError } from '../../kernel/http/errors';
+import { sendJson } from '../../kernel/http/respond';
 import { resolveProfileId } from '../../profiles';
 import { verifyClaims } from '../../templates';
 import { outcomeOfClaims, recordOutcomes } from '../outcomes';

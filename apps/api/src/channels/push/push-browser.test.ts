@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../testing';
-import { launchChromium, launchChromiumProfile } from '../../sdk/browser-harness';
+import { launchChromium, launchChromiumProfile } from '../../testing/browser-harness';
 import { installSnippet } from '../../sdk/snippet';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { signClaims } from '../../templates';
 import { vapidKeysOf } from './vapid';
-import { startFakeGcm } from './fake-gcm';
+import { startFakeGcm } from '../../testing/fake-gcm';
 import { subscriptionId } from './subscriptions';
 
 let api: TestServer;

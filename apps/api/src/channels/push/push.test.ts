@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createECDH, randomBytes } from 'node:crypto';
 import * as ece from 'http_ece';
 import { startTestServer, type TestServer } from '@overture/api/testing';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
-import { selectRows } from '../../profiles/sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { saveTemplate } from '../../templates';
 import { sendPush, subscriptionsOf, vapidKeysOf, type PushPayload } from '../index';
 

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { App } from '../../app';
-import { decryptSecret, encryptSecret } from '../secrets';
+import { decryptSecret, encryptSecret } from '../../kernel/crypto/secrets';
 
 export interface VapidKeys {
   publicKey: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
 import { loadRetailCsv } from '../../demo/load-retail';
 import { recomputeFeatures } from '../features';
-import { selectRows } from '../sql';
+import { selectRows } from '../../stores/clickhouse/sql';
 import { expectedPurchases } from './bgnbd';
 import { churnRisk, cltv, fitClvModel } from './fit';
 import { customerSummaries, storedClvModel } from './store';

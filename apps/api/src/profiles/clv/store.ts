@@ -2,7 +2,7 @@
 import type { App } from '../../app';
 import { chTime } from '../../ingest/normalize';
 import { profileEventsSql } from '../features-sql';
-import { chToIso, insertRows, selectRows } from '../sql';
+import { chToIso, insertRows, selectRows } from '../../stores/clickhouse/sql';
 import { fitClvModel, type ClvModel, type CustomerSummary } from './fit';
 import { customerSummariesSql } from './sql';
 

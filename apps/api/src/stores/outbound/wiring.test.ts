@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createECDH, randomBytes } from 'node:crypto';
 import { createTestUser, startTestServer, type TestServer } from '@overture/api/testing';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp';
-import { ingest } from '../../profiles/test-helpers';
+import { ingest } from '../../testing/profiles';
 import { resolveProfileId } from '../../profiles';
 import { saveTemplate } from '../../templates';
 import { closeTransports, EmailSettingsError, saveEmailSettings, saveSubscription, sendEmail, sendPush } from '../../channels';

@@ -2,3 +2,4 @@ export { createPostgres, migratePostgres, postgresHealth, type PostgresOptions, 
 export { readInstallId } from './install';
 export { nextRowVersions } from './row-versions';
 export type * from './types';
+export { appendAudit, type AuditEntry } from './audit';

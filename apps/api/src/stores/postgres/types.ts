@@ -1,9 +1,4 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { JourneyTables } from '../../journeys/tables';
-import type { ChannelTables } from '../../channels/tables';
-import type { OnsiteTables } from '../../onsite/tables';
-import type { ExperimentTables } from '../../experiments/tables';
-import type { ServiceTables } from '../../service-messages/tables';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
@@ -84,7 +79,8 @@ export interface InstallTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends JourneyTables, ChannelTables, OnsiteTables, ServiceTables, ExperimentTables {
+/** The tables the store itself and the workspace, auth and segments domains keep here; every other domain adds its own (declaration merging in its `tables.ts`). */
+export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
   users: UsersTable;

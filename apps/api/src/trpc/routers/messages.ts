@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageStats } from '../../channels/analytics';
+import { messageStats } from '../../journeys/message-stats';
 import { router, workspaceProcedure } from '../trpc';
 
 export const messagesRouter = router({

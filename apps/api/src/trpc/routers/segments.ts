@@ -11,10 +11,10 @@ import {
   refreshSegment,
   SegmentError,
   segmentInput,
+  segmentMembers,
   segmentSize,
   updateSegment,
 } from '../../segments';
-import { selectRows } from '../../profiles/sql';
 import { profileLabels } from '../../profiles';
 import { router, workspaceProcedure } from '../trpc';
 
@@ -65,14 +65,9 @@ export const segmentsRouter = router({
   members: workspaceProcedure
     .input(segmentId.extend({ limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) }))
     .query(async ({ ctx, input }) => {
-      const rows = await selectRows<{ profile_id: string; changed_at: string }>(
-        ctx.app.clickhouse,
-        `SELECT profile_id, changed_at FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {id:String} AND is_member = 1
-         ORDER BY profile_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-        { ws: ctx.workspaceId, id: input.id, limit: input.limit, offset: input.offset },
-      );
-      const labels = await profileLabels(ctx.app, ctx.workspaceId, rows.map((r) => r.profile_id));
-      return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z`, ...labels.get(r.profile_id)! }));
+      const members = await segmentMembers(ctx.app, ctx.workspaceId, input.id, input);
+      const labels = await profileLabels(ctx.app, ctx.workspaceId, members.map((m) => m.profileId));
+      return members.map((m) => ({ ...m, ...labels.get(m.profileId)! }));
     }),
 
   pie: workspaceProcedure.query(({ ctx }) => pieView(ctx.app, ctx.workspaceId)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { createWorkspace, knownCurrencies, setAsOf, setCurrency, workspacesOfUser, writeKeyOf } from '../../workspaces';
+import { createWorkspace, getWorkspace, knownCurrencies, setAsOf, setCurrency, workspacesOfUser, writeKeyOf } from '../../workspaces';
 import { recomputeWorkspace } from '../../segments';
 import { protectedProcedure, router, workspaceProcedure } from '../trpc';
 
@@ -14,7 +14,8 @@ export const workspacesRouter = router({
   }),
 
   get: workspaceProcedure.query(async ({ ctx }) => {
-    const ws = await ctx.app.postgres.db.selectFrom('workspaces').selectAll().where('id', '=', ctx.workspaceId).executeTakeFirstOrThrow();
+    const ws = await getWorkspace(ctx.app.postgres.db, ctx.workspaceId);
+    if (!ws) throw new TRPCError({ code: 'NOT_FOUND', message: `No workspace ${ctx.workspaceId}` });
     return {
       id: ws.id, name: ws.name, createdAt: ws.created_at, writeKey: (await writeKeyOf(ctx.app.postgres.db, ws.id)) ?? null, role: ctx.role,
       asOf: ws.as_of ? new Date(ws.as_of).toISOString() : null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommitWriter } from './group-commit';
-import { normalizeEvent, type EventRow } from './normalize';
+import { normalizeEvent, type EventRow } from '../ingest/normalize';
 
 const row = (id: string, ws = 'w'): EventRow => normalizeEvent({ type: 'track', event: 'E', userId: 'u', messageId: id }, { workspaceId: ws, receivedAt: Date.now() });
 

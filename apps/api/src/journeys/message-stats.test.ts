@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing';
 import { createWorkspace } from '../testing';
-import { createJourney } from '../journeys';
+import { createJourney } from './index';
 import { saveTemplate } from '../templates';
-import { recordOutcomes, type OutcomeKind } from './index';
-import { messageStats } from './analytics';
+import { recordOutcomes, type OutcomeKind } from '../channels/index';
+import { messageStats } from './message-stats';
 import { savePlacement } from '../onsite';
 
 describe('message analytics per template and per journey', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signToken, verifyToken, type TokenCheck } from '../channels/signed-tokens';
+import { signToken, verifyToken, type TokenCheck } from '../kernel/crypto/signed-tokens';
 import { keyKindProperty, secretKeyMark } from '../ingest/key-kind';
 
 /** Choices a message can offer as one-click links; the workspace policy decides which are honoured. */

@@ -1,4 +1,4 @@
-import type { EventRow } from './normalize';
+import type { EventRow } from './row';
 import { RecentIds } from './recent-ids';
 
 export interface GroupCommitOptions {

@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../sdk/browser-harness';
-import { createTestUser, type TestServer } from '../testing';
+import { launchChromium } from './browser-harness';
+import { createTestUser, type TestServer } from './index';
 
 export function requireBuiltDashboard(server: TestServer): void {
   const index = join(server.app.config.dashboardDir, 'index.html');

@@ -1,7 +1,7 @@
 import type { Channel, ChannelName, OutgoingMessage, ProfileView, SendOutcome } from '@overture/journeys';
 import type { App } from '../app';
-import { sendEmail } from './email/send';
-import { sendPush } from './push/send';
+import { sendEmail } from '../channels/email/send';
+import { sendPush } from '../channels/push/send';
 import { OnsiteChannel } from '../onsite/queue';
 
 const outcomeOf = (r: { status: string; messageId: string; reason?: string }): SendOutcome =>

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '@overture/api/testing';
 import { writeMmdb } from '../testing/mmdb';
-import { selectRows } from '../profiles/sql';
+import { selectRows } from './clickhouse/sql';
 import { openGeoIp, GeoIpError } from './geoip';
 
 const london = {

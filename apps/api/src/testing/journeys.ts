@@ -1,7 +1,7 @@
 // Helpers for the journey tests (real stores, real Redis): a clock tests move by hand, and polling.
 import { randomUUID } from 'node:crypto';
 import type { App } from '../app';
-import { createJourney, publishJourney, saveDraft } from './journeys';
+import { createJourney, publishJourney, saveDraft } from '../journeys/journeys';
 
 export { ManualClock } from '@overture/journeys/testing';
 

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import maxmind, { type CityResponse } from 'maxmind';
-import type { GeoLookup } from './enrich';
+
+type Json = Record<string, unknown>;
+
+/** City-level location of an IP address, when a GeoIP database is configured. */
+export type GeoLookup = (ip: string) => Json | undefined;
 
 export class GeoIpError extends Error {}
 

@@ -1,6 +1,8 @@
-import type { App } from '../app';
-import type { ClickHouseClient } from '../stores/clickhouse';
-import { nextRowVersions } from '../stores/postgres';
+import type { ClickHouseClient } from './client';
+import { nextRowVersions, type PostgresStore } from '../postgres';
+
+/** Whatever holds the PostgreSQL store (the app, or a test's). */
+type WithPostgres = { postgres: Pick<PostgresStore, 'db'> };
 
 export type Params = Record<string, unknown>;
 
@@ -22,10 +24,10 @@ export async function insertRows(ch: ClickHouseClient, table: string, values: ob
 export const chToIso = (t: string | null | undefined): string | null => (t ? `${t.replace(' ', 'T')}Z` : null);
 
 /** Row versions for ReplacingMergeTree tables, strictly increasing across every process (the store's sequence). */
-export function nextVersions(app: App, n: number): Promise<number[]> {
+export function nextVersions(app: WithPostgres, n: number): Promise<number[]> {
   return nextRowVersions(app.postgres.db, n);
 }
 
-export async function nextVersion(app: App): Promise<number> {
+export async function nextVersion(app: WithPostgres): Promise<number> {
   return (await nextVersions(app, 1))[0]!;
 }

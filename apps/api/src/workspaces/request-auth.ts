@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { App } from '../app';
-import type { ResolvedKey } from '../workspaces';
-import { HttpError } from './errors';
+import type { ResolvedKey } from './key-resolver';
+import { HttpError } from '../kernel/http/errors';
 
 /** A key from `Authorization: Basic base64(key:)` (Segment clients) or `Bearer key`. */
 export function bearerOrBasicKey(req: IncomingMessage): string | undefined {

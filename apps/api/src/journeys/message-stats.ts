@@ -1,6 +1,6 @@
 import type { App } from '../app';
-import { listJourneys } from '../journeys';
-import { selectRows } from '../profiles/sql';
+import { listJourneys } from './journeys';
+import { selectRows } from '../stores/clickhouse/sql';
 import { listTemplates } from '../templates';
 import { listPlacements } from '../onsite';
 

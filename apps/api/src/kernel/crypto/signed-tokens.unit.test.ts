@@ -3,8 +3,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signClaims, verifyClaims, type TrackingClaims } from '../../templates';
 import { legacyTokensUntil } from '../../templates/links';
-import { deriveKey } from '../secrets';
-import { signToken, tokenLifetimeSeconds, verifyToken } from '../signed-tokens';
+import { deriveKey } from './secrets';
+import { signToken, tokenLifetimeSeconds, verifyToken } from './signed-tokens';
 
 const day = 86_400_000;
 const secret = 's'.repeat(64);

@@ -2,9 +2,9 @@
 // snippet, Debian's Chromium, and reads of what landed in ClickHouse.
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
-import { createWorkspace, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
+import { createWorkspace, startTestServer, type CreatedWorkspace, type TestServer } from './index';
 import { listen } from '../http/server';
-import { installSnippet } from './snippet';
+import { installSnippet } from '../sdk/snippet';
 
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

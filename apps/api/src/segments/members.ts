@@ -1,0 +1,23 @@
+import type { App } from '../app';
+import { selectRows } from '../stores/clickhouse/sql';
+
+/** One page of a segment's current members, by profile id, with when each entered. */
+export async function segmentMembers(app: App, workspaceId: string, segmentId: string, page: { limit: number; offset: number }): Promise<Array<{ profileId: string; since: string }>> {
+  const rows = await selectRows<{ profile_id: string; changed_at: string }>(
+    app.clickhouse,
+    `SELECT profile_id, changed_at FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {id:String} AND is_member = 1
+     ORDER BY profile_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    { ws: workspaceId, id: segmentId, limit: page.limit, offset: page.offset },
+  );
+  return rows.map((r) => ({ profileId: r.profile_id, since: `${r.changed_at.replace(' ', 'T')}Z` }));
+}
+
+/** Every current member of a segment (a journey's broadcast). */
+export async function segmentMemberIds(app: App, workspaceId: string, segmentId: string): Promise<string[]> {
+  const rows = await selectRows<{ profile_id: string }>(
+    app.clickhouse,
+    `SELECT profile_id FROM segment_members WHERE workspace_id = {ws:String} AND segment_id = {s:String} AND is_member = 1`,
+    { ws: workspaceId, s: segmentId },
+  );
+  return rows.map((r) => r.profile_id);
+}
