@@ -188,8 +188,8 @@ describe('journey builder in Chromium', () => {
     await page.getByRole('link', { name: '← Journeys' }).click();
     // Polled: the list may first show what was cached before these journeys ran.
     const cells = (id: string) => () => page.getByTestId(`journey-row-${id}`).locator('td').allTextContents();
-    await expect.poll(cells(journeyId), { timeout: 15_000 }).toEqual(['Cart rescue', 'published v1', 'Event Checkout Started', '3', '0', '0', '0.00', '—']);
-    await expect.poll(cells(waiting.id), { timeout: 15_000 }).toEqual(['Order follow-up', 'published v1', 'Event Checkout Started', '3', '2', '0', '0.00', '—']);
+    await expect.poll(cells(journeyId), { timeout: 15_000 }).toEqual(['Cart rescue', 'published v1', 'Event Checkout Started', '3', '0', '0', '$0.00', '—']);
+    await expect.poll(cells(waiting.id), { timeout: 15_000 }).toEqual(['Order follow-up', 'published v1', 'Event Checkout Started', '3', '2', '0', '$0.00', '—']);
     await page.screenshot({ path: '/tmp/overture-journey-list.png' });
 
     // Archiving asks first, then takes the journey off the list.
