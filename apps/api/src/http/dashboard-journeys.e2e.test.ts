@@ -99,6 +99,28 @@ describe('journey builder in Chromium', () => {
     await form.getByRole('link', { name: 'Open “cart-reminder” →' }).waitFor();
     await node('message_1').getByTestId('node-problems').waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
+
+    // A step clicked in the palette follows the selected one; undo and redo take it away and back.
+    const palette = page.getByRole('complementary', { name: 'Add a step' });
+    await palette.getByRole('button', { name: 'Wait', exact: true }).click();
+    await node('wait_1').waitFor();
+    await page.getByTestId('rf__edge-message_1->next').waitFor({ state: 'attached' });
+    await palette.getByRole('button', { name: 'Undo' }).click();
+    await node('wait_1').waitFor({ state: 'detached' });
+    await palette.getByRole('button', { name: 'Redo' }).click();
+    await node('wait_1').waitFor();
+    await palette.getByRole('button', { name: 'Undo' }).click();
+    await node('wait_1').waitFor({ state: 'detached' });
+    // A step dragged from the palette lands where it is dropped, unconnected.
+    const canvas = page.getByTestId('journey-canvas');
+    const area = (await canvas.boundingBox())!;
+    await palette.getByRole('button', { name: 'Exit', exact: true }).dragTo(canvas, { targetPosition: { x: area.width - 120, y: area.height - 80 } });
+    const dropped = (await node('exit_1').boundingBox())!;
+    expect(dropped.x).toBeGreaterThan(area.x + area.width / 2);
+    expect(await page.getByTestId('rf__edge-message_1->next').count()).toBe(0);
+    await palette.getByRole('button', { name: 'Undo' }).click();
+    await node('exit_1').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.screenshot({ path: '/tmp/overture-journey-builder.png' });
 
     // A node the user drags stays where it was put: its position goes into the draft's layout.

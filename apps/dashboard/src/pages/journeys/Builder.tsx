@@ -1,7 +1,7 @@
 // The journey builder: palette, canvas (@xyflow/react), side panel, problems, lifecycle actions, live counts.
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Background, Controls, ReactFlow, type Connection as FlowConnection, type Edge, type EdgeChange, type Node, type NodeChange } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Connection as FlowConnection, type Edge, type EdgeChange, type Node, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
@@ -9,7 +9,8 @@ import { RefsContext } from './refs';
 import { formatMoney, useCurrency } from '../../lib/money';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
-import { canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
+import { addStep, canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
+import { historyOf, record, redo, settle, undo } from './history';
 import { newNode, nodeTypeInfo, statusLabel } from './nodeTypes';
 import { differsFromLive, problemsOf } from './problems';
 import { nodeTypes, type NodeMetrics } from './FlowNodes';
@@ -33,7 +34,9 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // The draft is loaded once; later refetches of `get` only refresh the status line.
-  const [draft, setDraftState] = useState<Draft>(() => normalizeDraft(initial.draft));
+  const [history, setHistory] = useState(() => historyOf<Draft>(normalizeDraft(initial.draft)));
+  const draft = history.present;
+  const [flow, setFlow] = useState<ReactFlowInstance | null>(null);
   const [name, setName] = useState(initial.name);
   const [dirty, setDirty] = useState(false);
   const [selected, setSelected] = useState<string | null>(triggerNodeId);
@@ -52,13 +55,35 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const currency = useCurrency(workspaceId);
   const refs = useMemo(() => ({ workspaceId, templates: templates.data, segments: segments.data }), [workspaceId, templates.data, segments.data]);
 
-  const setDraft = useCallback((update: (d: Draft) => Draft) => {
-    setDraftState((d) => {
-      const next = update(d);
-      if (next !== d) setDirty(true);
+  /** Every change goes through here, so it can be undone; `key` folds a run of changes (a drag, typing) into one step. */
+  const setDraft = useCallback((update: (d: Draft) => Draft, key: string | null = null) => {
+    setHistory((h) => {
+      const next = update(h.present);
+      if (next !== h.present) setDirty(true);
+      return record(h, next, key);
+    });
+  }, []);
+  const step = useCallback((move: typeof undo) => {
+    setHistory((h) => {
+      const next = move(h);
+      if (next !== h) setDirty(true);
       return next;
     });
   }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (!(e.ctrlKey || e.metaKey) || target?.closest('input, textarea, select, [contenteditable]')) return;
+      const key = e.key.toLowerCase();
+      if (key === 'z' && !e.shiftKey) step(undo);
+      else if ((key === 'z' && e.shiftKey) || key === 'y') step(redo);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step]);
 
   useEffect(() => {
     if (!dirty) return;
@@ -91,9 +116,10 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
       let picked: string | null = null;
       for (const c of changes) {
         if (c.type === 'dimensions' && c.dimensions) dims[c.id] = c.dimensions;
-        else if (c.type === 'position' && c.position) {
+        else if (c.type === 'position') {
           const { id, position } = c;
-          setDraft((d) => moveNode(d, id, position));
+          if (position) setDraft((d) => moveNode(d, id, position), `move:${id}`);
+          if (c.dragging === false) setHistory(settle);
         } else if (c.type === 'select') {
           if (c.selected) picked = c.id;
           else deselected.add(c.id);
@@ -135,10 +161,17 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
     [draft],
   );
 
-  const addStep = (type: NodeType) => {
+  const add = (type: NodeType, at?: { x: number; y: number }) => {
     const node = newNode(draft, type);
-    setDraft((d) => ({ ...d, nodes: [...d.nodes, node] }));
+    setDraft((d) => addStep(d, node, at ? { at } : { after: selected }));
     setSelected(node.id);
+  };
+  const stepMime = 'application/x-overture-step';
+  const onDrop = (e: React.DragEvent) => {
+    const type = e.dataTransfer.getData(stepMime) as NodeType;
+    if (!type || !flow || archived) return;
+    e.preventDefault();
+    add(type, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   };
 
   const invalidate = () => {
@@ -249,15 +282,34 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
           <aside className="palette" aria-label="Add a step">
             <h2>Add a step</h2>
             {nodeTypeInfo.map((t) => (
-              <button key={t.type} type="button" title={t.hint} onClick={() => addStep(t.type)} disabled={archived}>
+              <button
+                key={t.type}
+                type="button"
+                title={`${t.hint} Click to add after the selected step, or drag onto the canvas.`}
+                onClick={() => add(t.type)}
+                draggable={!archived}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(stepMime, t.type);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                disabled={archived}
+              >
                 {t.label}
               </button>
             ))}
             <button type="button" className="link-button" onClick={() => setDraft((d) => (d.layout ? (({ layout: _l, ...rest }) => rest as Draft)(d) : d))}>
               Tidy layout
             </button>
+            <div className="history-buttons">
+              <button type="button" onClick={() => step(undo)} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
+                Undo
+              </button>
+              <button type="button" onClick={() => step(redo)} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)">
+                Redo
+              </button>
+            </div>
           </aside>
-          <div className="canvas" data-testid="journey-canvas">
+          <div className="canvas" data-testid="journey-canvas" onDragOver={(e) => e.dataTransfer.types.includes(stepMime) && e.preventDefault()} onDrop={onDrop}>
             <ReactFlow
               nodes={nodes}
               edges={edges}
@@ -265,6 +317,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
               onConnect={onConnect}
+              onInit={setFlow}
               isValidConnection={isValidConnection}
               onPaneClick={() => setSelected(null)}
               deleteKeyCode={['Backspace', 'Delete']}
@@ -278,13 +331,13 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
           </div>
           <aside className="side-panel" aria-label="Configure">
             {selected === triggerNodeId ? (
-              <TriggerForm draft={draft} onChange={(d) => setDraft(() => d)} />
+              <TriggerForm draft={draft} onChange={(d) => setDraft(() => d, 'edit:trigger')} />
             ) : selectedNode ? (
               <NodeForm
                 key={selectedNode.id}
                 node={selectedNode}
                 draft={draft}
-                onChange={(n) => setDraft((d) => updateNode(d, n))}
+                onChange={(n) => setDraft((d) => updateNode(d, n), `edit:${n.id}`)}
                 onConnect={(field, target) =>
                   setDraft((d) => (target ? connect(d, { source: selectedNode.id, sourceHandle: field, target }) : disconnect(d, [edgeId(selectedNode.id, field)])))
                 }

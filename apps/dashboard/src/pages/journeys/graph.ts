@@ -240,3 +240,26 @@ export function normalizeDraft(raw: unknown): Draft {
   const nodes = Array.isArray(obj.nodes) ? (obj.nodes as unknown[]).filter((n): n is DraftNode => !!n && typeof n === 'object' && typeof (n as DraftNode).id === 'string') : [];
   return { ...obj, nodes } as Draft;
 }
+
+/** The first output of a node that points nowhere yet (the trigger's when no step starts the journey). */
+export function freeHandle(draft: Draft, id: string): string | null {
+  if (id === triggerNodeId) return draft.start ? null : startHandle;
+  const node = draft.nodes.find((n) => n.id === id);
+  if (!node) return null;
+  return handlesOf(node).find((h) => !targetOf(node, h.field))?.field ?? null;
+}
+
+/**
+ * A new step from the palette. Dropped on the canvas it stays where it was dropped; clicked, it follows
+ * `after` (the selected node): wired to its first free output and placed a layer below it.
+ */
+export function addStep(draft: Draft, node: DraftNode, options: { after?: string | null; at?: Position }): Draft {
+  let next: Draft = { ...draft, nodes: [...draft.nodes, node] };
+  if (options.at) return moveNode(next, node.id, options.at);
+  const after = options.after ?? null;
+  const field = after ? freeHandle(draft, after) : null;
+  if (!after || !field) return next;
+  next = connect(next, { source: after, sourceHandle: field, target: node.id });
+  const from = draft.layout?.[after];
+  return from ? moveNode(next, node.id, { x: from.x, y: from.y + layerGap.y }) : next;
+}

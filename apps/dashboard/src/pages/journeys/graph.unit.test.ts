@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys/definition';
-import { autoLayout, connect, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
+import { addStep, autoLayout, connect, freeHandle, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
 import { newNode, triggerSummary } from './nodeTypes';
 import { problemsOf } from './problems';
 
@@ -146,5 +146,33 @@ describe('definition ⇄ graph', () => {
     expect(triggerSummary({ type: 'date_property', property: 'birthday', offsetDays: -3, recurring: 'yearly' })).toBe('3 days before birthday, yearly');
     expect(triggerSummary({ type: 'segment', segmentId: 'seg_1', on: 'exited' })).toBe('Exits segment seg_1');
     expect(triggerSummary(null)).toBe('No trigger');
+  });
+});
+
+describe('adding a step from the palette', () => {
+  it('wires a clicked step to the selected node’s first free output, a layer below it', () => {
+    let d: Draft = { trigger: { type: 'event', event: 'Signed Up' }, nodes: [] };
+    const first = newNode(d, 'message');
+    d = addStep(d, first, { after: triggerNodeId });
+    expect(d.start).toBe(first.id);
+    expect(freeHandle(d, triggerNodeId)).toBeNull();
+    d = moveNode(d, first.id, { x: 100, y: 50 });
+    const wait = newNode(d, 'wait');
+    d = addStep(d, wait, { after: first.id });
+    expect(d.nodes.find((n) => n.id === first.id)?.next).toBe(wait.id);
+    expect(d.layout?.[wait.id]).toEqual({ x: 100, y: 50 + layerGap.y });
+    // Every output taken: the new step is added unconnected.
+    const other = newNode(d, 'exit');
+    const e = addStep(d, other, { after: first.id });
+    expect(e.nodes.find((n) => n.id === first.id)?.next).toBe(wait.id);
+    expect(toGraph(e).edges.some((x) => x.target === other.id)).toBe(false);
+  });
+
+  it('keeps a dropped step where it was dropped, unconnected', () => {
+    const d: Draft = { trigger: { type: 'event', event: 'Signed Up' }, nodes: [] };
+    const node = newNode(d, 'message');
+    const next = addStep(d, node, { after: triggerNodeId, at: { x: 321.4, y: 99.6 } });
+    expect(next.layout?.[node.id]).toEqual({ x: 321, y: 100 });
+    expect(next.start).toBeUndefined();
   });
 });
