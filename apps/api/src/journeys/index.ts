@@ -16,3 +16,4 @@ export { channelsFor, EmailChannel, WebPushChannel } from './senders';
 export { messageStats, messagesByChannel, type MessageStats } from './message-stats';
 // Its tables join the store's Database type wherever the domain is imported.
 export type * from './tables';
+export { createCampaign, listCampaigns, type Campaign, type CampaignInput } from './campaigns';

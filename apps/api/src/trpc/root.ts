@@ -14,6 +14,7 @@ import { messagesRouter } from './routers/messages';
 import { catalogRouter } from './routers/catalog';
 import { experimentsRouter } from './routers/experiments';
 import { overviewRouter } from './routers/overview';
+import { campaignsRouter } from './routers/campaigns';
 
 export const appRouter = router({
   auth: authRouter,
@@ -31,6 +32,7 @@ export const appRouter = router({
   catalog: catalogRouter,
   experiments: experimentsRouter,
   overview: overviewRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,7 @@ import { AccountPage } from './account/AccountPage';
 import { CatalogPage } from './catalog/CatalogPage';
 import { ExperimentsPage } from './experiments/ExperimentsPage';
 import { OverviewPage } from './overview/OverviewPage';
+import { CampaignsPage } from './campaigns/CampaignsPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -41,6 +42,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'profiles', label: 'Profiles', group: 'Audience', render: ({ workspaceId, rest }) => <ProfilesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'segments', label: 'Segments', group: 'Audience', render: ({ workspaceId, rest }) => <SegmentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'rfm', label: 'RFM', group: 'Audience', render: ({ workspaceId }) => <RfmPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'campaigns', label: 'Campaigns', group: 'Engage', render: ({ workspaceId }) => <CampaignsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'messages', label: 'Messages', group: 'Engage', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'channels', label: 'Channels', group: 'Set up', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'catalog', label: 'Catalog', group: 'Data', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
