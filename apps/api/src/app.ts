@@ -37,6 +37,8 @@ export interface AppOptions {
   logger?: Logger;
   /** A ClickHouse client owned by the caller (tests share one embedded engine per process). */
   clickhouse?: ClickHouseClient;
+  /** A PostgreSQL store opened by the caller (tests start PGlite from a migrated snapshot); the app closes it. */
+  postgres?: PostgresStore;
 }
 
 export async function createApp(operatorConfig: Config, options: AppOptions = {}): Promise<App> {
@@ -45,7 +47,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   const geo = config.geoipDatabase ? await openGeoIp(config.geoipDatabase) : undefined;
   const ownsClickhouse = !options.clickhouse;
   const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
-  const postgres = await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
+  const postgres = options.postgres ?? await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
   try {
     await migratePostgres(postgres.db, postgres.schema);
     await migrateClickhouse(clickhouse);

@@ -12,7 +12,8 @@ import { setJourneyStatus } from './journeys';
 
 const start = Date.parse('2026-01-15T15:00:00Z');
 
-describe.each(['postgres', 'pglite'] as const)('journeys end to end, with %s', (postgres) => {
+// On the PostgreSQL server only: where the engines differ, src/stores/postgres/conformance.test.ts runs on both.
+describe.each(['postgres'] as const)('journeys end to end, with %s', (postgres) => {
   let app: TestApp;
   let rt: JourneyRuntime;
   let worker: Worker;

@@ -3,6 +3,7 @@ import { postBatch, startTestServer, type TestServer } from '@overture/api/testi
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { saveTemplate } from '../templates';
 import { closeTransports, saveEmailSettings } from '../channels';
+import { getProfile } from '../profiles';
 import { saveJourneySettings } from './settings';
 import { publishedJourney, runsOf, until } from '../testing/journeys';
 
@@ -41,7 +42,8 @@ describe('the trigger event in journey messages', () => {
   it('renders the triggering event in the email and keeps it on the run', async () => {
     const post = (batch: Array<Record<string, unknown>>) => postBatch(t, batch);
     expect((await post([{ type: 'identify', userId: 'grace', traits: { email: 'grace@example.com', first_name: 'Grace' } }])).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500)); // the identify's profile first
+    // The profile with its traits first: the email is addressed from them.
+    await until(() => getProfile(t.app, t.workspace.id, 'grace'), (p) => p?.traits.first_name === 'Grace', 30_000, "the identify's profile");
     expect((await post([{ type: 'track', event: 'Order Delayed', userId: 'grace', properties: { order_id: 'A-1001', new_eta: '2 December' } }])).status).toBe(200);
 
     const [mail] = await until(async () => smtp.received, (r) => r.length >= 1, 30_000, 'the apology email');

@@ -40,7 +40,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
   }
   const pid = (ws: string, u: string) => resolveProfileId(app, ws, { userId: u });
   const settled = (journeyId: string, n: number) =>
-    until(() => runsOf(app, journeyId), (r) => r.length === n && r.every((x) => x.status !== 'active'), 15_000, `${n} runs to settle`);
+    until(() => runsOf(app, journeyId), (r) => r.length === n && r.every((x) => x.status !== 'active'), 45_000, `${n} runs to settle`);
 
   it('starts journeys on segment entered / exited events', async () => {
     clock.set(noon);
@@ -156,7 +156,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
     const caller = appRouter.createCaller({ app, user: { id: user.id, email: user.email }, sessionToken: null, secureCookies: false });
     const [experiment] = await caller.experiments.list({ workspaceId: ws.id });
     expect(experiment).toMatchObject({ key: `journey:${j.id}:ab`, kind: 'journey_split', variants: [{ name: 'holdout', weight: 30 }, { name: 'A', weight: 35 }, { name: 'B', weight: 35 }] });
-    const r = await until(() => caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id }), (x) => x.readout.exposures === 40, 15_000, 'the exposures');
+    const r = await until(() => caller.experiments.readout({ workspaceId: ws.id, experimentId: experiment!.id }), (x) => x.readout.exposures === 40, 45_000, 'the exposures');
     const arm = (name: string) => runs.filter((x) => (x.context as { split?: string }).split === `ab:${name}`).length;
     expect(r.readout.variants.map((v) => [v.name, v.n])).toEqual([['holdout', holdout.length], ['A', arm('A')], ['B', arm('B')]]);
 
@@ -201,7 +201,7 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
         ],
       });
       await ingestEvents(app, ws.id, [{ type: 'track', userId: 'late', event: 'Order Delayed' }]);
-      await until(() => runsOf(app, j.id), (r) => r[0]?.status === 'completed', 15_000, 'the run to complete');
+      await until(() => runsOf(app, j.id), (r) => r[0]?.status === 'completed', 45_000, 'the run to complete');
       expect(received).toHaveLength(3);
       const last = received[2]!;
       const [t, v1] = String(last.headers['x-overture-signature']).split(',').map((p) => p.split('=')[1]);
@@ -237,13 +237,13 @@ describe('triggers, goals, webhooks and recovery (PostgreSQL, Redis, chDB)', () 
       ],
     });
     await ingestEvents(app, ws.id, ['r1', 'r2', 'r3'].map((u) => ({ type: 'track', userId: u, event: 'Joined' })));
-    await until(() => runsOf(app, j.id), (r) => r.length === 3 && r.every((x) => x.status === 'waiting'), 15_000, 'waiting');
+    await until(() => runsOf(app, j.id), (r) => r.length === 3 && r.every((x) => x.status === 'waiting'), 45_000, 'waiting');
     // Lose every job, as a Redis restart without persistence would.
     await rt.queue.obliterate({ force: true });
     clock.advance(601_000);
     const report = await rt.reconcile({ graceMs: 0 });
     expect(report).toMatchObject({ checked: 3, rescheduled: 3 });
-    await until(() => runsOf(app, j.id), (r) => r.every((x) => x.status === 'completed'), 15_000, 'completed');
+    await until(() => runsOf(app, j.id), (r) => r.every((x) => x.status === 'completed'), 45_000, 'completed');
     // Reconciling again finds nothing to do, and nothing is sent twice.
     expect((await rt.reconcile({ graceMs: 0 })).checked).toBe(0);
     const msgs = await sinkMessages(app, ws.id);

@@ -8,7 +8,8 @@ import { selectRows } from '../stores/clickhouse/sql';
 import { identitiesOf } from './identity';
 import { recordOutcomes } from '../channels/outcomes';
 
-describe.each(['pglite', 'postgres'] as const)('profiles and identity resolution, with %s', (postgres) => {
+// On the PostgreSQL server only: where the engines differ, src/stores/postgres/conformance.test.ts runs on both.
+describe.each(['postgres'] as const)('profiles and identity resolution, with %s', (postgres) => {
   let app: TestApp;
   let ws: Awaited<ReturnType<typeof createWorkspace>>;
   beforeAll(async () => {

@@ -72,15 +72,17 @@ describe('browser SDK capture', () => {
     );
     const ctx = await site.newContext();
     const page = await ctx.newPage();
+    // The page's timers run on a clock the test moves: the dead-click window passes without waiting for it.
+    await page.clock.install();
     await page.goto(`${site.url}/clicks`);
     await site.waitFor((ev) => named(ev, 'page').length === 1);
     const box = (await page.locator('#rage').boundingBox())!;
     for (let i = 0; i < 4; i++) await page.mouse.click(box.x + 50 + i * 3, box.y + 20);
     await page.click('#plain');
-    await sleep(2900); // dead-click window is 2.5 s
+    await page.clock.runFor(2900); // dead-click window is 2.5 s
     await page.click('#works');
     await page.click('#secret');
-    await sleep(2900);
+    await page.clock.runFor(2900);
     await page.evaluate('window.overture.flush()');
 
     const events = await site.waitFor((ev) => named(ev, '$click').length === 2 && named(ev, '$dead_click').length >= 2);
@@ -181,9 +183,10 @@ describe('browser SDK capture', () => {
     );
     const ctx = await site.newContext({ timezoneId: 'Europe/Paris', locale: 'fr-FR' });
     const page = await ctx.newPage();
+    await page.clock.install();
     await page.goto(`${site.url}/product?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
     await page.hover('[data-product-id]');
-    await sleep(1300);
+    await page.clock.runFor(1300); // a dwell past the SDK's 1 s
     await page.hover('#away');
     await page.goto(`${site.url}/elsewhere`);
 

@@ -14,7 +14,8 @@ import { refreshSegment } from './refresh';
 
 const people = ['alice', 'bob', 'carol', 'dave'] as const;
 
-describe.each(['pglite', 'postgres'] as const)('segments, with %s', (postgres) => {
+// On the PostgreSQL server only: where the engines differ, src/stores/postgres/conformance.test.ts runs on both.
+describe.each(['postgres'] as const)('segments, with %s', (postgres) => {
   let app: TestApp;
   let ws: Awaited<ReturnType<typeof createWorkspace>>;
   const nameOf = new Map<string, string>();

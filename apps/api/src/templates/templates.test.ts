@@ -69,7 +69,8 @@ describe('signed links', () => {
   });
 });
 
-describe.each(['pglite', 'postgres'] as const)('templates router (%s)', (postgres) => {
+// On the PostgreSQL server only: where the engines differ, src/stores/postgres/conformance.test.ts runs on both.
+describe.each(['postgres'] as const)('templates router (%s)', (postgres) => {
   let app: App;
   let ws: Awaited<ReturnType<typeof createWorkspace>>;
   let ctx: Context;

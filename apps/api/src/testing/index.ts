@@ -15,6 +15,7 @@ import { createUser } from '../auth';
 import { createLogger } from '../logger';
 import { useJourneyRuntime, type JourneyRuntime } from '../journeys';
 import { createRedis, waitReady } from '../stores/redis';
+import { openTestPglite } from './pglite-snapshot';
 
 export type { App } from '../app';
 export type { CreatedWorkspace } from '../workspaces';
@@ -66,7 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await createApp(config, {
     clickhouse: testClickhouse().client,
     logger: createLogger(config.logLevel),
-    ...(schema ? { postgresSchema: schema } : {}),
+    ...(schema ? { postgresSchema: schema } : config.databaseUrl ? {} : { postgres: await openTestPglite() }),
   });
   const close = app.close;
   const queuePrefix = app.config.queuePrefix;

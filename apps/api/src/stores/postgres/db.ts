@@ -12,6 +12,8 @@ export interface PostgresOptions {
   dataDir?: string;
   /** A schema to live in (tests isolate themselves this way on a shared server). */
   schema?: string;
+  /** PGlite only: start from this `dumpDataDir` image instead of creating an empty cluster. */
+  snapshot?: Blob;
 }
 
 export interface PostgresStore {
@@ -51,7 +53,7 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
   }
   // PGlite is imported only here: a server install (DATABASE_URL set) never loads the embedded engine.
   const { KyselyPGlite } = await import('kysely-pglite');
-  const pglite = await KyselyPGlite.create(dir);
+  const pglite = await KyselyPGlite.create(dir, options.snapshot ? { loadDataDir: options.snapshot } : {});
   const db = new Kysely<Database>({ dialect: pglite.dialect });
   if (options.schema) {
     await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`).execute(db);
