@@ -6,6 +6,7 @@ import { onsiteRoutes } from '../onsite/http';
 import { serviceMessageRoutes } from '../service-messages/http';
 import { profileErasers } from '../erasers';
 import { catalogRoutes } from '../catalog';
+import { recommendationRoutes } from '../recommendations';
 
 /** Raw HTTP routes of the domains beside ingestion and tRPC (SDK files, decide, tracking links...). */
-export const extraRoutes: ExtraRoute[] = [...profileRoutes(profileErasers), ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, ...catalogRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];
+export const extraRoutes: ExtraRoute[] = [...profileRoutes(profileErasers), ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, ...catalogRoutes, ...recommendationRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];

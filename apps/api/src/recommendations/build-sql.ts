@@ -13,7 +13,8 @@ const identityMap = `(SELECT distinct_id, argMax(profile_id, version) AS profile
 export const interactionsSql = `(
   SELECT i.profile_id AS profile_id, e.event AS event, e.timestamp AS ts, e.message_id AS basket,
     coalesce(nullIf(JSONExtractString(p, 'product_id'), ''), nullIf(JSONExtractString(p, 'sku'), ''), JSONExtractString(p, 'id')) AS product_id,
-    greatest(1, JSONExtractFloat(p, 'quantity')) AS quantity
+    greatest(1, JSONExtractFloat(p, 'quantity')) AS quantity,
+    JSONExtractString(p, 'name') AS seen_name, JSONExtract(p, 'price', 'Nullable(Float64)') AS seen_price
   FROM events AS e FINAL
   INNER JOIN ${identityMap} AS i ON i.distinct_id = e.distinct_id
   ARRAY JOIN if(e.event = 'Order Completed', JSONExtractArrayRaw(e.properties, 'products'), [e.properties]) AS p
@@ -85,13 +86,15 @@ LIMIT {k:UInt32} BY a`;
  * last {recentDays} against the {recentDays} x {earlierSpans} before them (trending's momentum).
  */
 export const itemStatsSql = `
-INSERT INTO rec_item_stats (workspace_id, version, product_id, buyers, units, recent_buyers, earlier_buyers, first_seen_at)
+INSERT INTO rec_item_stats (workspace_id, version, product_id, buyers, units, recent_buyers, earlier_buyers, first_seen_at, seen_name, seen_price)
 SELECT {ws:String}, {v:UInt64}, product_id,
   uniqExactIf(profile_id, buy AND age_days < {windowDays:Float64}) AS buyers,
   sumIf(quantity, buy AND age_days < {windowDays:Float64}) AS units,
   uniqExactIf(profile_id, age_days < {recentDays:Float64}) AS recent_buyers,
   uniqExactIf(profile_id, age_days >= {recentDays:Float64} AND age_days < {recentDays:Float64} * (1 + {earlierSpans:Float64})) AS earlier_buyers,
-  min(ts) AS first_seen_at
+  min(ts) AS first_seen_at,
+  argMaxIf(seen_name, ts, seen_name != '') AS seen_name,
+  argMaxIf(seen_price, ts, seen_price IS NOT NULL) AS seen_price
 FROM (
   SELECT *, event = 'Order Completed' AS buy, dateDiff('second', ts, {until:DateTime64(3)}) / 86400 AS age_days
   FROM ${interactionsSql}

@@ -3,3 +3,4 @@ export { buildModel, latestModel, buildTuning, type BuildOptions, type BuiltMode
 export { liveModel, loadModel, forgetModel, type Model } from './model';
 export { recommend, rankWithModel, type RecommendRequest, type Recommendations, type RecommendedItem } from './recommend';
 export { strategies, discoveryStrategies, type Strategy } from './strategies';
+export { recommendationRoutes, parseRecommendationQuery } from './http';

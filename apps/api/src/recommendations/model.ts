@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { searchProducts, type CatalogProduct } from '../catalog';
-import { latestModel } from './build';
+import { buildModel, latestModel } from './build';
 import { selectRows } from './ch';
 
 export interface PersonItems {
@@ -20,6 +20,8 @@ export interface ItemStats {
   recentBuyers: number;
   earlierBuyers: number;
   firstSeenMs: number;
+  seenName: string;
+  seenPrice: number | null;
 }
 
 /** A built model held in memory: serving reads only this (no store round trip per request). */
@@ -74,9 +76,9 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     ),
     loadNeighbours(app, workspaceId, version, 'co'),
     loadNeighbours(app, workspaceId, version, 'bought'),
-    selectRows<{ product_id: string; buyers: string; units: string; recent_buyers: string; earlier_buyers: string; first_seen_at: string }>(
+    selectRows<{ product_id: string; buyers: string; units: string; recent_buyers: string; earlier_buyers: string; first_seen_at: string; seen_name: string; seen_price: number | null }>(
       app.clickhouse,
-      `SELECT product_id, buyers, units, recent_buyers, earlier_buyers, first_seen_at FROM rec_item_stats WHERE workspace_id = {ws:String} AND version = {v:UInt64}`,
+      `SELECT product_id, buyers, units, recent_buyers, earlier_buyers, first_seen_at, seen_name, seen_price FROM rec_item_stats WHERE workspace_id = {ws:String} AND version = {v:UInt64}`,
       params,
     ),
     loadCatalog(app, workspaceId),
@@ -85,7 +87,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
   const stats = new Map(
     statRows.map((r) => [
       r.product_id,
-      { buyers: Number(r.buyers), units: Number(r.units), recentBuyers: Number(r.recent_buyers), earlierBuyers: Number(r.earlier_buyers), firstSeenMs: chMs(r.first_seen_at) },
+      { buyers: Number(r.buyers), units: Number(r.units), recentBuyers: Number(r.recent_buyers), earlierBuyers: Number(r.earlier_buyers), firstSeenMs: chMs(r.first_seen_at), seenName: r.seen_name, seenPrice: r.seen_price === null ? null : Number(r.seen_price) },
     ]),
   );
   const bestSellers = [...stats.entries()]
@@ -122,7 +124,13 @@ interface Entry {
 const caches = new WeakMap<App, Map<string, Entry>>();
 
 async function loadLatest(app: App, workspaceId: string, current: Model | null): Promise<Model | null> {
-  const info = await latestModel(app, workspaceId);
+  let info = await latestModel(app, workspaceId);
+  if (!info && !current) {
+    // Never built (a new workspace before its first scheduled build): build now rather than answer
+    // with nothing; imports and the scheduler build ahead, so this is the rare path.
+    await buildModel(app, workspaceId);
+    info = await latestModel(app, workspaceId);
+  }
   if (!info) return null;
   if (current && current.version === info.version) {
     // Same model; the catalog (stock, prices) is re-read, so sold-out products drop out quickly.

@@ -81,7 +81,8 @@ export function rankWithModel(model: Model, request: RecommendRequest, viewed: S
       excluded.add(c.productId);
       if (from && !fallback) fallback = from;
       const p = model.products.get(c.productId);
-      items.push({ product_id: c.productId, name: p?.name ?? c.productId, url: p?.url ?? null, image_url: p?.image_url ?? null, price: p?.price ?? null, score: Math.round(c.score * 1e6) / 1e6, reason: c.reason });
+      const seen = model.stats.get(c.productId);
+      items.push({ product_id: c.productId, name: p?.name || seen?.seenName || c.productId, url: p?.url ?? null, image_url: p?.image_url ?? null, price: p?.price ?? seen?.seenPrice ?? null, score: Math.round(c.score * 1e6) / 1e6, reason: c.reason });
     }
   };
   take(candidates(request.strategy, input, excludePurchased), null);

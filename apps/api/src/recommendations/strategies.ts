@@ -21,7 +21,7 @@ export interface StrategyInput {
   viewed: Array<{ productId: string; atMs: number }>;
 }
 
-const nameOf = (m: Model, id: string) => m.products.get(id)?.name || id;
+const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get(id)?.seenName || id;
 
 /**
  * How much buy-again weighs against the co-occurrence score in `for_you` (both scaled to their
@@ -107,7 +107,8 @@ export function trending(model: Model, earlierSpans: number): Candidate[] {
   for (const [id, s] of model.stats) {
     const before = s.earlierBuyers / earlierSpans;
     const lift = s.recentBuyers - before;
-    if (s.recentBuyers >= 1 && lift > 0) out.push({ productId: id, score: lift * Math.log2(1 + s.recentBuyers), reason: `${s.recentBuyers} people this week, up from ${before.toFixed(1)}` });
+    // Ties (common on small shops) go to the product with more buyers, then units.
+    if (s.recentBuyers >= 1 && lift > 0) out.push({ productId: id, score: lift * Math.log2(1 + s.recentBuyers) + s.buyers * 1e-6 + s.units * 1e-9, reason: `${s.recentBuyers} people this week, up from ${before.toFixed(1)}` });
   }
   return out;
 }

@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS rec_neighbours
 ENGINE = MergeTree
 ORDER BY (workspace_id, version, kind, product_id, neighbour_id);
 
--- Per-product popularity of a build: buyers and units overall, recent and earlier (trending).
+-- Per-product popularity of a build: buyers and units overall, recent and earlier (trending), and
+-- the name and price last seen in events, for products the catalog does not describe.
 CREATE TABLE IF NOT EXISTS rec_item_stats
 (
     workspace_id LowCardinality(String),
@@ -52,7 +53,9 @@ CREATE TABLE IF NOT EXISTS rec_item_stats
     units Float64,
     recent_buyers UInt32,
     earlier_buyers UInt32,
-    first_seen_at DateTime64(3, 'UTC')
+    first_seen_at DateTime64(3, 'UTC'),
+    seen_name String,
+    seen_price Nullable(Float64)
 )
 ENGINE = MergeTree
 ORDER BY (workspace_id, version, product_id);
