@@ -1,10 +1,14 @@
 import type { App } from '../app';
 import { nextRowVersions } from '../stores/postgres';
+import { asOfFor } from '../workspaces';
 import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql } from './build-sql';
 import { chTime, command, selectRows } from './ch';
 
 export interface BuildOptions {
-  /** Train on behaviour before this instant (default: now). An evaluation passes its cut-off. */
+  /**
+   * Train on behaviour before this instant: by default the workspace's as-of (historical imports are
+   * scored as of their data, as RFM is), else now. An evaluation passes its cut-off.
+   */
   untilMs?: number;
   /** `eval` builds never replace the live model. */
   kind?: 'live' | 'eval';
@@ -39,7 +43,7 @@ export interface BuiltModel {
  */
 export async function buildModel(app: App, workspaceId: string, options: BuildOptions = {}): Promise<BuiltModel> {
   const started = performance.now();
-  const untilMs = options.untilMs ?? Date.now();
+  const untilMs = options.untilMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime();
   const kind = options.kind ?? 'live';
   const t = buildTuning;
   const half = options.halfLifeDays ?? t.halfLifeDays;

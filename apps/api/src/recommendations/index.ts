@@ -4,3 +4,4 @@ export { liveModel, loadModel, forgetModel, type Model } from './model';
 export { recommend, rankWithModel, type RecommendRequest, type Recommendations, type RecommendedItem } from './recommend';
 export { strategies, discoveryStrategies, type Strategy } from './strategies';
 export { recommendationRoutes, parseRecommendationQuery } from './http';
+export { refreshRecommendations, startRecommendationsWorker, recommendationsQueueName } from './scheduler';
