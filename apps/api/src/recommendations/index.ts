@@ -5,3 +5,4 @@ export { recommend, rankWithModel, type RecommendRequest, type Recommendations, 
 export { strategies, discoveryStrategies, type Strategy } from './strategies';
 export { recommendationRoutes, parseRecommendationQuery } from './http';
 export { refreshRecommendations, startRecommendationsWorker, recommendationsQueueName } from './scheduler';
+export { evaluateRecommendations, scoreStrategies, purchasesBetween, evaluatedStrategies, type Evaluation, type StrategyEvaluation, type Metric } from './evaluate';
