@@ -21,7 +21,7 @@ export interface Metric {
 export interface StrategyEvaluation {
   strategy: Strategy;
   all: Metric;
-  /** Items the person had bought before the cut-off. */
+  /** Items the person had bought before the cut-off. `all` and `repeat` score each list with nothing left out. */
   repeat: Metric;
   /** Items new to the person, scored on the strategy's discovery list (what they bought left out). */
   new: Metric | null;
@@ -84,7 +84,8 @@ export function scoreStrategies(model: Model, test: Map<string, Set<string>>, st
       const person = model.people.get(profileId);
       if (!person) continue;
       const before = new Set(person.items.filter((_, i) => person.purchases[i]! > 0));
-      const list = rankWithModel(model, { strategy, profileId, limit: k }).items.map((i) => i.product_id);
+      // All and repeat items: the list as it comes, nothing left out; new items: the discovery list.
+      const list = rankWithModel(model, { strategy, profileId, limit: k, excludePurchased: false }).items.map((i) => i.product_id);
       all.add(list, bought);
       repeat.add(list, new Set([...bought].filter((id) => before.has(id))));
       if (strategy !== 'buy_again') {

@@ -5,6 +5,7 @@ import { bearerOrBasicKey } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import { findProfileId } from '../profiles';
+import { liveModel } from './model';
 import { recommend } from './recommend';
 import { strategies, type Strategy } from './strategies';
 
@@ -60,15 +61,42 @@ export function parseRecommendationQuery(params: URLSearchParams, allowed: Reado
   };
 }
 
+const idCacheSize = 50_000;
+const idCacheMs = 60_000;
+const idCache = new WeakMap<App, Map<string, { profileId: string | null; at: number }>>();
+
+/**
+ * The profile of a profile, user or anonymous id: from the model, else from the store and remembered for a minute once known: a request then costs no
+ * store round trip, and a merge shows within the minute (recommendations tolerate that lag).
+ */
+async function profileOf(app: App, workspaceId: string, id: string): Promise<string | null> {
+  // The model knows its people's ids (as of its build); others are asked of the identity map.
+  const model = await liveModel(app, workspaceId);
+  const known = model?.people.has(id) ? id : model?.ids.get(id);
+  if (known) return known;
+  let cache = idCache.get(app);
+  if (!cache) idCache.set(app, (cache = new Map()));
+  const key = `${workspaceId}\u0000${id}`;
+  const hit = cache.get(key);
+  const now = Date.now();
+  if (hit && now - hit.at < idCacheMs) return hit.profileId;
+  const profileId = await findProfileId(app, workspaceId, id);
+  cache.delete(key);
+  // Unknown ids are asked again next time: a new visitor's profile appears with their first event.
+  if (profileId) cache.set(key, { profileId, at: now });
+  if (cache.size > idCacheSize) cache.delete(cache.keys().next().value!);
+  return profileId;
+}
+
 /**
  * The browser may only read its own recommendations: it names its anonymous id (random, known only
  * to that browser), and a user id only when it is linked to that same anonymous id's profile.
  */
 async function browserProfile(app: App, workspaceId: string, ids: RecommendationQuery['ids']): Promise<string | null> {
   if (!ids.anonymous_id) throw new HttpError(400, 'anonymous_id: required with a write key (the browser asks for its own visitor only)');
-  const own = await findProfileId(app, workspaceId, ids.anonymous_id);
+  const own = await profileOf(app, workspaceId, ids.anonymous_id);
   if (!ids.user_id) return own;
-  const claimed = await findProfileId(app, workspaceId, ids.user_id);
+  const claimed = await profileOf(app, workspaceId, ids.user_id);
   if (claimed === null) return own;
   if (claimed !== own) throw new HttpError(403, 'user_id: not linked to this browser\'s anonymous_id; a write key reads only its own visitor\'s recommendations');
   return own;
@@ -82,7 +110,7 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse, url: 
   const secret = resolved.kind === 'secret';
   const q = parseRecommendationQuery(url.searchParams, secret ? secretParams : browserParams);
   let profileId: string | null;
-  if (secret) profileId = q.ids.profile_id ? await findProfileId(app, resolved.workspaceId, q.ids.profile_id) : null;
+  if (secret) profileId = q.ids.profile_id ? await profileOf(app, resolved.workspaceId, q.ids.profile_id) : null;
   else profileId = await browserProfile(app, resolved.workspaceId, q.ids);
   const result = await recommend(app, resolved.workspaceId, { strategy: q.strategy, profileId, productIds: q.productIds, category: q.category, limit: q.limit, excludePurchased: q.excludePurchased });
   sendJson(res, 200, result, { 'cache-control': 'private, max-age=60' });

@@ -6,3 +6,4 @@ export { strategies, discoveryStrategies, type Strategy } from './strategies';
 export { recommendationRoutes, parseRecommendationQuery } from './http';
 export { refreshRecommendations, startRecommendationsWorker, recommendationsQueueName } from './scheduler';
 export { evaluateRecommendations, scoreStrategies, purchasesBetween, evaluatedStrategies, type Evaluation, type StrategyEvaluation, type Metric } from './evaluate';
+export { rankTuning } from './strategies';

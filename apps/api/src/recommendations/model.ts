@@ -37,7 +37,12 @@ export interface Model {
   /** Per product, the share of its buyers who bought it again (smoothed): how much buy-again fits it. */
   repeatRate: Map<string, number>;
   products: Map<string, CatalogProduct>;
+  /** The user and anonymous ids of the model's people, so a request by id needs no store look-up. */
+  ids: Map<string, string>;
 }
+
+/** Beyond this many ids, the rest are looked up in the store (and cached) per request. */
+const maxIds = 1_000_000;
 
 const chMs = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
 
@@ -67,7 +72,7 @@ export async function loadCatalog(app: App, workspaceId: string): Promise<Map<st
 
 export async function loadModel(app: App, workspaceId: string, version: number, trainedUntilMs: number): Promise<Model> {
   const params = { ws: workspaceId, v: version };
-  const [peopleRows, co, bought, statRows, products] = await Promise.all([
+  const [peopleRows, co, bought, statRows, products, idRows] = await Promise.all([
     selectRows<{ profile_id: string; items: string[]; affinity: number[]; purchases: number[] }>(
       app.clickhouse,
       `SELECT profile_id, groupArray(product_id) AS items, groupArray(affinity) AS affinity, groupArray(purchases) AS purchases
@@ -82,6 +87,14 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
       params,
     ),
     loadCatalog(app, workspaceId),
+    selectRows<{ distinct_id: string; profile_id: string }>(
+      app.clickhouse,
+      `SELECT distinct_id, argMax(profile_id, version) AS profile_id FROM identities WHERE workspace_id = {ws:String}
+       GROUP BY distinct_id
+       HAVING profile_id IN (SELECT DISTINCT profile_id FROM rec_affinity WHERE workspace_id = {ws:String} AND version = {v:UInt64})
+       LIMIT {max:UInt32}`,
+      { ...params, max: maxIds },
+    ),
   ]);
   const people = new Map(peopleRows.map((r) => [r.profile_id, { items: r.items, affinity: r.affinity.map(Number), purchases: r.purchases.map(Number) }]));
   const stats = new Map(
@@ -94,7 +107,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     .filter(([, s]) => s.buyers > 0)
     .sort((a, b) => b[1].buyers - a[1].buyers || b[1].units - a[1].units || (a[0] < b[0] ? -1 : 1))
     .map(([id]) => id);
-  return { version, trainedUntilMs, people, co, bought, stats, bestSellers, repeatRate: repeatRates(people), products };
+  return { version, trainedUntilMs, people, co, bought, stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
 }
 
 function repeatRates(people: Map<string, PersonItems>): Map<string, number> {

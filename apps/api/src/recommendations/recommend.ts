@@ -75,9 +75,10 @@ export function rankWithModel(model: Model, request: RecommendRequest, viewed: S
   };
   const items: RecommendedItem[] = [];
   let fallback: Recommendations['fallback'] = null;
-  const take = (list: Candidate[], from: Recommendations['fallback']) => {
-    for (const c of list.filter(keep).sort(byScore)) {
+  const take = (list: Candidate[], from: Recommendations['fallback'], sorted = false) => {
+    for (const c of sorted ? list : list.filter(keep).sort(byScore)) {
       if (items.length >= request.limit) return;
+      if (sorted && !keep(c)) continue;
       excluded.add(c.productId);
       if (from && !fallback) fallback = from;
       const p = model.products.get(c.productId);
@@ -85,10 +86,11 @@ export function rankWithModel(model: Model, request: RecommendRequest, viewed: S
       items.push({ product_id: c.productId, name: p?.name || seen?.seenName || c.productId, url: p?.url ?? null, image_url: p?.image_url ?? null, price: p?.price ?? seen?.seenPrice ?? null, score: Math.round(c.score * 1e6) / 1e6, reason: c.reason });
     }
   };
-  take(candidates(request.strategy, input, excludePurchased), null);
+  const popular = request.strategy === 'best_sellers' || request.strategy === 'trending';
+  take(candidates(request.strategy, input, excludePurchased), null, popular);
   if (request.strategy !== 'best_sellers') {
-    if (request.strategy !== 'trending') take(trending(model, buildTuning.trendingEarlierSpans), 'trending');
-    take(bestSellers(model), 'best_sellers');
+    if (request.strategy !== 'trending' && items.length < request.limit) take(trending(model, buildTuning.trendingEarlierSpans), 'trending', true);
+    if (items.length < request.limit) take(bestSellers(model), 'best_sellers', true);
   }
   return { items, strategy: request.strategy, fallback };
 }
@@ -108,7 +110,7 @@ async function viewedBy(app: App, workspaceId: string, profileId: string, limit:
   return rows.map((r) => ({ productId: r.product_id, atMs: Date.parse(`${r.at.replace(' ', 'T')}Z`) }));
 }
 
-const emptyModel = (): Model => ({ version: 0, trainedUntilMs: 0, people: new Map(), co: new Map(), bought: new Map(), stats: new Map(), bestSellers: [], repeatRate: new Map(), products: new Map() });
+const emptyModel = (): Model => ({ version: 0, trainedUntilMs: 0, people: new Map(), co: new Map(), bought: new Map(), stats: new Map(), bestSellers: [], repeatRate: new Map(), products: new Map(), ids: new Map() });
 
 /** Recommendations for a profile (or an unknown visitor when `profileId` is null) from the live model. */
 export async function recommend(app: App, workspaceId: string, request: RecommendRequest): Promise<Recommendations> {

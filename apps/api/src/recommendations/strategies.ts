@@ -24,10 +24,12 @@ export interface StrategyInput {
 const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get(id)?.seenName || id;
 
 /**
- * How much buy-again weighs against the co-occurrence score in `for_you` (both scaled to their
- * maximum first). Chosen on the UCI temporal split, where repeat purchases dominate: see bench/recs.ts.
+ * Ranking knobs, measured on the UCI temporal split (bench/recs.ts): how much buy-again weighs against
+ * the co-occurrence score in `for_you` (both scaled to their maximum first), and how much popularity
+ * (buyers, scaled to the best seller) is added to every co-occurrence candidate, which breaks the
+ * ties of sparse co-occurrence in favour of what many people buy.
  */
-export const buyAgainBlend = 1.0;
+export const rankTuning = { buyAgainBlend: 1.0, popularityPrior: 0 };
 
 /** SAR scoring: a product's score is the person's affinities times its similarity to what they touched. */
 export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candidate[] {
@@ -75,7 +77,12 @@ function scaled(list: Candidate[]): Candidate[] {
  * tent bought once is not offered again; coffee is).
  */
 export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[] {
-  const co = scaled(coOccurrence(input, discoveryOnly));
+  let co = scaled(coOccurrence(input, discoveryOnly));
+  const prior = rankTuning.popularityPrior;
+  if (prior > 0) {
+    const top = input.model.stats.get(input.model.bestSellers[0] ?? '')?.buyers ?? 0;
+    if (top > 0) co = co.map((c) => ({ ...c, score: c.score + (prior * (input.model.stats.get(c.productId)?.buyers ?? 0)) / top }));
+  }
   if (discoveryOnly) return co;
   const merged = new Map(co.map((c) => [c.productId, c]));
   const person = input.profileId ? input.model.people.get(input.profileId) : undefined;
@@ -87,14 +94,24 @@ export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[
     if (n === 0) continue;
     const id = person.items[i]!;
     const fit = n > 1 ? 1 : input.model.repeatRate.get(id) ?? 0;
-    const again = (buyAgainBlend * fit * person.affinity[i]!) / max;
+    const again = (rankTuning.buyAgainBlend * fit * person.affinity[i]!) / max;
     const prev = merged.get(id);
     merged.set(id, { productId: id, score: (prev?.score ?? 0) + again, reason: prev && prev.score > again ? prev.reason : n === 1 ? 'you bought it before' : `you bought it ${n} times` });
   }
   return [...merged.values()];
 }
 
+const bestSellerLists = new WeakMap<Model, Candidate[]>();
+const trendingLists = new WeakMap<Model, Candidate[]>();
+
+/** The same for everyone: computed once per model, already in order. */
 export function bestSellers(model: Model): Candidate[] {
+  let list = bestSellerLists.get(model);
+  if (!list) bestSellerLists.set(model, (list = bestSellersOf(model)));
+  return list;
+}
+
+function bestSellersOf(model: Model): Candidate[] {
   return model.bestSellers.map((id, i) => {
     const s = model.stats.get(id)!;
     return { productId: id, score: model.bestSellers.length - i, reason: `${s.buyers} buyers recently` };
@@ -103,6 +120,12 @@ export function bestSellers(model: Model): Candidate[] {
 
 /** Momentum: buyers and viewers of the last days against the average of the same span before. */
 export function trending(model: Model, earlierSpans: number): Candidate[] {
+  let list = trendingLists.get(model);
+  if (!list) trendingLists.set(model, (list = trendingOf(model, earlierSpans).sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1))));
+  return list;
+}
+
+function trendingOf(model: Model, earlierSpans: number): Candidate[] {
   const out: Candidate[] = [];
   for (const [id, s] of model.stats) {
     const before = s.earlierBuyers / earlierSpans;
