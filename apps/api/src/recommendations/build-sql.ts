@@ -44,7 +44,18 @@ GROUP BY profile_id, product_id`;
  * once among rare products does not outrank a pair seen a hundred times). Each person contributes
  * their {cap} strongest products only, which bounds the pairs a heavy buyer adds (cap² rather than n²).
  */
-export const coNeighboursSql = `
+/**
+ * How co-occurrence becomes similarity: Jaccard (shrunk), cosine, or the count itself scaled by the
+ * product's own count (P(b | a): leans to popular neighbours). Fixed fragments, never user input.
+ */
+export const similarityFormulas = {
+  jaccard: 'co / (ca.n + cb.n - co + {shrink:Float64})',
+  cosine: 'co / (sqrt(ca.n * cb.n) + {shrink:Float64})',
+  conditional: 'co / (ca.n + {shrink:Float64})',
+} as const;
+export type Similarity = keyof typeof similarityFormulas;
+
+export const coNeighboursSql = (similarity: Similarity) => `
 INSERT INTO rec_neighbours (workspace_id, version, kind, product_id, neighbour_id, score)
 WITH
   people AS (
@@ -57,7 +68,7 @@ WITH
     SELECT a, b, count() AS co FROM people ARRAY JOIN items AS a ARRAY JOIN items AS b
     WHERE a != b GROUP BY a, b
   )
-SELECT {ws:String}, {v:UInt64}, 'co', a, b, co / (ca.n + cb.n - co + {shrink:Float64}) AS score
+SELECT {ws:String}, {v:UInt64}, 'co', a, b, ${similarityFormulas[similarity]} AS score
 FROM pairs INNER JOIN counts AS ca ON ca.item = pairs.a INNER JOIN counts AS cb ON cb.item = pairs.b
 ORDER BY a, score DESC, b
 LIMIT {k:UInt32} BY a`;

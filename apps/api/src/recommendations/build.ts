@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { nextRowVersions } from '../stores/postgres';
 import { asOfFor } from '../workspaces';
-import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql } from './build-sql';
+import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';
 import { chTime, command, selectRows } from './ch';
 
 export interface BuildOptions {
@@ -26,6 +26,7 @@ export const buildTuning = {
   perPersonCap: 100,
   perOrderCap: 60,
   shrink: 3,
+  similarity: 'jaccard' as Similarity,
   bestSellerWindowDays: 90,
   trendingRecentDays: 7,
   trendingEarlierSpans: 4,
@@ -51,7 +52,7 @@ export async function buildModel(app: App, workspaceId: string, options: BuildOp
   const v = version!;
   const base = { ws: workspaceId, v, until: chTime(untilMs) };
   await command(app.clickhouse, affinitySql, { ...base, half, wBuy: t.weights.buy, wCart: t.weights.cart, wView: t.weights.view });
-  await command(app.clickhouse, coNeighboursSql, { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
+  await command(app.clickhouse, coNeighboursSql(t.similarity), { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
   await command(app.clickhouse, boughtNeighboursSql, { ...base, cap: t.perOrderCap, shrink: t.shrink, k: t.neighbours });
   await command(app.clickhouse, itemStatsSql, { ...base, windowDays: t.bestSellerWindowDays, recentDays: t.trendingRecentDays, earlierSpans: t.trendingEarlierSpans });
   await app.clickhouse.insert({

@@ -25,11 +25,11 @@ const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get
 
 /**
  * Ranking knobs, measured on the UCI temporal split (bench/recs.ts): how much buy-again weighs against
- * the co-occurrence score in `for_you` (both scaled to their maximum first), and how much popularity
- * (buyers, scaled to the best seller) is added to every co-occurrence candidate, which breaks the
- * ties of sparse co-occurrence in favour of what many people buy.
+ * the co-occurrence score in `for_you` (both scaled to their maximum first), and how much recent
+ * popularity (people in the trending window, scaled to the top product) is added to every
+ * co-occurrence candidate, which favours what is in season among similar products.
  */
-export const rankTuning = { buyAgainBlend: 1.0, popularityPrior: 0 };
+export const rankTuning = { buyAgainBlend: 3, popularityPrior: 0 };
 
 /** SAR scoring: a product's score is the person's affinities times its similarity to what they touched. */
 export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candidate[] {
@@ -80,8 +80,8 @@ export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[
   let co = scaled(coOccurrence(input, discoveryOnly));
   const prior = rankTuning.popularityPrior;
   if (prior > 0) {
-    const top = input.model.stats.get(input.model.bestSellers[0] ?? '')?.buyers ?? 0;
-    if (top > 0) co = co.map((c) => ({ ...c, score: c.score + (prior * (input.model.stats.get(c.productId)?.buyers ?? 0)) / top }));
+    const top = recentTop(input.model);
+    if (top > 0) co = co.map((c) => ({ ...c, score: c.score + (prior * (input.model.stats.get(c.productId)?.recentBuyers ?? 0)) / top }));
   }
   if (discoveryOnly) return co;
   const merged = new Map(co.map((c) => [c.productId, c]));
@@ -102,6 +102,18 @@ export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[
 }
 
 const bestSellerLists = new WeakMap<Model, Candidate[]>();
+const recentTops = new WeakMap<Model, number>();
+
+/** The most people any product had in the trending window (scales the popularity prior). */
+function recentTop(model: Model): number {
+  let top = recentTops.get(model);
+  if (top === undefined) {
+    top = 0;
+    for (const s of model.stats.values()) top = Math.max(top, s.recentBuyers);
+    recentTops.set(model, top);
+  }
+  return top;
+}
 const trendingLists = new WeakMap<Model, Candidate[]>();
 
 /** The same for everyone: computed once per model, already in order. */
