@@ -23,7 +23,7 @@ export const buildTuning = {
   halfLifeDays: 60,
   weights: { buy: 4, cart: 2, view: 1 },
   neighbours: 50,
-  perPersonCap: 100,
+  perPersonCap: 30,
   perOrderCap: 60,
   shrink: 3,
   similarity: 'jaccard' as Similarity,

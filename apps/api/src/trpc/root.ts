@@ -13,6 +13,7 @@ import { serviceMessagesRouter } from './routers/serviceMessages';
 import { messagesRouter } from './routers/messages';
 import { catalogRouter } from './routers/catalog';
 import { experimentsRouter } from './routers/experiments';
+import { recommendationsRouter } from './routers/recommendations';
 
 export const appRouter = router({
   auth: authRouter,
@@ -29,6 +30,7 @@ export const appRouter = router({
   messages: messagesRouter,
   catalog: catalogRouter,
   experiments: experimentsRouter,
+  recommendations: recommendationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
