@@ -5,12 +5,15 @@
 // Temporal split: a model trained on purchases before the cut-off (default 2011-09-09), tested on what each
 // known customer bought from then to the data's end (2011-12-09): hit rate at 10 of for_you against best
 // sellers (the same-run baseline), over all items and over items new to the customer. Then the full
-// retrain (train_s), and GET /v1/recommendations for random customers at a fixed rate over real HTTP
-// (serve_p99_ms; /healthz at the same rate is its baseline).
-import { existsSync } from 'node:fs';
+// retrain (train_s), and GET /v1/recommendations for random customers (by CustomerID) at a fixed rate
+// over real HTTP from a separate load process (serve_p99_ms; /healthz at the same rate is its baseline;
+// rank_in_memory_p99_ms is the model's own ranking cost without HTTP).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '@overture/api/testing';
-import { buildModel, forgetModel, loadModel, loadRetailCsv, purchasesBetween, recomputeWorkspace, scoreStrategies } from '@overture/api';
+import { buildModel, forgetModel, loadModel, loadRetailCsv, purchasesBetween, rankWithModel, recomputeWorkspace, scoreStrategies } from '@overture/api';
 import { percentile, round } from './lib/stats';
 import { repoRoot } from './lib/platform';
 
@@ -23,31 +26,34 @@ const file = args.get('file') ?? join(repoRoot, '../shared/data/online-retail.cs
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-/** Open-loop: requests leave on schedule whatever the answers' pace; latency counts from the schedule. */
-async function load(urls: () => string, headers: Record<string, string>): Promise<{ p50: number; p99: number; errors: number }> {
-  const total = Math.floor(rate * seconds);
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(
-      fetch(urls(), { headers }).then(
-        async (res) => {
-          await res.arrayBuffer();
-          if (!res.ok) errors++;
-          latencies.push(performance.now() - due);
-        },
-        () => void errors++,
-      ),
-    );
+/** An open-loop GET load from its own process (bench/lib/open-loop-get.ts), so it does not share the server's event loop. */
+function load(urls: string[], authorization = ''): Promise<{ p50: number; p99: number; errors: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'overture-bench-recs-'));
+  const file = join(dir, 'urls.json');
+  writeFileSync(file, JSON.stringify(urls));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/lib/open-loop-get.ts'), String(rate), String(seconds), file, authorization], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      const line = /^(\{.*\})$/m.exec(out);
+      if (code !== 0 || !line) return reject(new Error(`load generator exited with ${code}: ${out}`));
+      resolve(JSON.parse(line[1]!) as { p50: number; p99: number; errors: number });
+    });
+  });
+}
+
+/** The model's own cost: ranking for_you in memory for each customer, no HTTP. */
+function rankP99(model: Awaited<ReturnType<typeof loadModel>>, people: string[]): number {
+  const times: number[] = [];
+  for (const profileId of people) {
+    const t = performance.now();
+    rankWithModel(model, { strategy: 'for_you', profileId, limit: 10 });
+    times.push(performance.now() - t);
   }
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  times.sort((a, b) => a - b);
+  return percentile(times, 99);
 }
 
 async function main(): Promise<void> {
@@ -87,12 +93,12 @@ async function main(): Promise<void> {
       format: 'JSONEachRow',
     }).then((r) => r.json())) as Array<{ distinct_id: string }>).map((r) => r.distinct_id);
     log(`live model: ${customers.length} people, ${liveModel.co.size} products with neighbours; serving ${rate} req/s for ${seconds} s`);
-    const headers = { authorization: `Bearer ${workspace.secretKey}` };
-    const pick = () => userIds[Math.floor(Math.random() * userIds.length)]!;
-    await load(() => `${server.url}/v1/recommendations?strategy=for_you&limit=10&profile_id=${encodeURIComponent(pick())}`, headers); // warm: model load, id look-ups
-    const serve = await load(() => `${server.url}/v1/recommendations?strategy=for_you&limit=10&profile_id=${encodeURIComponent(pick())}`, headers);
-    const base = await load(() => `${server.url}/healthz`, {});
-
+    const auth = `Bearer ${workspace.secretKey}`;
+    const urls = Array.from({ length: rate * seconds }, () => `${server.url}/v1/recommendations?strategy=for_you&limit=10&profile_id=${encodeURIComponent(userIds[Math.floor(Math.random() * userIds.length)]!)}`);
+    await load(urls.slice(0, rate * 2), auth); // warm: the model's first load
+    const serve = await load(urls, auth);
+    const base = await load(urls.map(() => `${server.url}/healthz`));
+    const rank = rankP99(liveModel, customers);
     console.log(`split=train<${cutoff.toISOString().slice(0, 10)},test=${cutoff.toISOString().slice(0, 10)}..${dataEnd.toISOString().slice(0, 10)}`);
     console.log(`customers_tested=${forYou!.all.people}`);
     console.log(`train_s=${round(live.ms / 1000, 2)}`);
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
     console.log(`serve_p99_ms=${round(serve.p99, 2)}`);
     console.log(`serve_errors=${serve.errors}`);
     console.log(`baseline_healthz_p99_ms=${round(base.p99, 2)}`);
+    console.log(`rank_in_memory_p99_ms=${round(rank, 3)}`);
     console.log(`hit_rate_for_you_new=${forYou!.new!.hit_rate}`);
     console.log(`hit_rate_best_sellers_new=${bestSellers!.new!.hit_rate}`);
     console.log(`ratio_new=${round(forYou!.new!.hit_rate / bestSellers!.new!.hit_rate, 2)}`);
