@@ -3,6 +3,7 @@ import { searchProducts, type CatalogProduct } from '../catalog';
 import { buildModel, latestModel } from './build';
 import { selectRows } from './ch';
 
+/** Strongest affinity first. */
 export interface PersonItems {
   items: string[];
   affinity: number[];
@@ -96,7 +97,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
       { ...params, max: maxIds },
     ),
   ]);
-  const people = new Map(peopleRows.map((r) => [r.profile_id, { items: r.items, affinity: r.affinity.map(Number), purchases: r.purchases.map(Number) }]));
+  const people = new Map(peopleRows.map((r) => [r.profile_id, strongestFirst(r)]));
   const stats = new Map(
     statRows.map((r) => [
       r.product_id,
@@ -123,6 +124,12 @@ function repeatRates(people: Map<string, PersonItems>): Map<string, number> {
   }
   // One imaginary buyer who did not come back keeps a product bought once by one person from 100%.
   return new Map([...buyers].map(([id, n]) => [id, (repeaters.get(id) ?? 0) / (n + 1)]));
+}
+
+/** A person's products, strongest affinity first (ranking reads only the head of a long history). */
+function strongestFirst(r: { items: string[]; affinity: number[]; purchases: number[] }): PersonItems {
+  const order = r.items.map((_, i) => i).sort((a, b) => Number(r.affinity[b]) - Number(r.affinity[a]));
+  return { items: order.map((i) => r.items[i]!), affinity: order.map((i) => Number(r.affinity[i])), purchases: order.map((i) => Number(r.purchases[i])) };
 }
 
 /** How long a process serves a model before asking the store whether a newer one was built. */

@@ -29,7 +29,7 @@ const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get
  * popularity (people in the trending window, scaled to the top product) is added to every
  * co-occurrence candidate, which favours what is in season among similar products.
  */
-export const rankTuning = { buyAgainBlend: 3, popularityPrior: 0 };
+export const rankTuning = { buyAgainBlend: 3, popularityPrior: 0, historyRead: 50 };
 
 /** SAR scoring: a product's score is the person's affinities times its similarity to what they touched. */
 export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candidate[] {
@@ -39,7 +39,10 @@ export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candida
   const own = new Set(person.items);
   const score = new Map<string, number>();
   const because = new Map<string, { id: string; w: number }>();
-  for (let i = 0; i < person.items.length; i++) {
+  // A long history is read by its strongest products only: the rest barely moves the ranking and
+  // would make a wholesale buyer's request cost thousands of neighbour lists.
+  const read = Math.min(person.items.length, rankTuning.historyRead);
+  for (let i = 0; i < read; i++) {
     const n = model.co.get(person.items[i]!);
     if (!n) continue;
     const a = person.affinity[i]!;
