@@ -62,6 +62,10 @@ const owners: Record<string, string> = {
   journey_events: 'journeys',
   message_events: 'channels',
   experiment_exposures: 'experiments',
+  rec_affinity: 'recommendations',
+  rec_item_stats: 'recommendations',
+  rec_models: 'recommendations',
+  rec_neighbours: 'recommendations',
   experiment_exposures_writer: 'experiments',
 };
 
@@ -90,11 +94,18 @@ const stillShared: string[] = [
   'profiles/timeline.ts: events',
   'profiles/timeline.ts: message_events',
   'profiles/traits.ts: events',
+  // Model builds, evaluation and live look-ups join the event stream with the identity map in one query.
+  'recommendations/build-sql.ts: events',
+  'recommendations/build-sql.ts: identities',
+  'recommendations/evaluate.ts: events',
+  'recommendations/evaluate.ts: identities',
+  'recommendations/model.ts: identities',
+  'recommendations/recommend.ts: events',
+  'recommendations/recommend.ts: identities',
   'segments/audience.ts: profile_features',
   'segments/compile.ts: profile_features',
   'segments/pie.ts: profile_features',
   'segments/refresh.ts: profile_features',
-  'templates/recommendations.ts: events',
   'templates/store.ts: email_senders',
 ];
 

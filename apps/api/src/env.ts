@@ -28,6 +28,8 @@ const schema = z.object({
   GEOIP_DATABASE: z.string().optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(10),
+  // How often the worker rebuilds every workspace's recommendation models (for_you follows behaviour within it).
+  RECS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   OUTBOUND_ALLOW: z
     .string()
     .default('')
@@ -71,6 +73,8 @@ export interface Config {
   trustProxyHops: number;
   /** How long `POST /v1/decide` waits for a visitor's profile facts before answering without them. */
   decideBudgetMs: number;
+  /** RECS_REFRESH_MINUTES: how often the worker rebuilds every workspace's recommendation models. */
+  recsRefreshMinutes: number;
   /** Private, loopback or other internal destinations the server may still call (SMTP relay, internal webhooks). */
   outboundAllow: string[];
 }
@@ -116,6 +120,7 @@ export function toConfig(env: Env): Config {
     geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     decideBudgetMs: env.DECIDE_BUDGET_MS,
+    recsRefreshMinutes: env.RECS_REFRESH_MINUTES,
     outboundAllow: env.OUTBOUND_ALLOW,
   };
 }

@@ -12,3 +12,5 @@ export { sendEmail, saveEmailSettings, closeTransports } from './channels';
 export { saveTemplate } from './templates';
 export { savePlacement } from './onsite';
 export { createExperiment, readoutOf, readout, variantSums } from './experiments';
+export { loadRetailCsv } from './demo/load-retail';
+export { buildModel, buildTuning, rankTuning, loadModel, liveModel, forgetModel, purchasesBetween, scoreStrategies, rankWithModel, evaluateRecommendations } from './recommendations';

@@ -1,3 +1,4 @@
+import { refreshRecommendations } from '../recommendations';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -70,6 +71,8 @@ export async function importCatalogCommand(app: App, args: ParsedArgs): Promise<
   if (process.stderr.isTTY) process.stderr.write('\n');
   for (const e of errors.slice(0, 50)) console.error(`  ${e}`);
   if (errors.length > 50) console.error(`  … and ${errors.length - 50} more bad rows`);
+  // Names, links and stock of recommended products come from the catalog the model is built with.
+  if (good.length > 0) await refreshRecommendations(app, workspaceId);
   console.log(`Imported ${good.length} products (${changed} new or changed) from ${rows.length} rows`);
   if (errors.length > 0) throw new ImportIncompleteError(`${errors.length} bad rows not imported (listed above)`);
 }

@@ -31,6 +31,7 @@ describe('pnpm overture import orders', () => {
     expect(lines).toContain('import: recomputing profiles, RFM and segments');
     expect(lines.some((l) => /^import: recomputed in [\d.]+ s$/.test(l))).toBe(true);
     expect(r.stdout).toMatch(/^Imported 300 orders \(0 of guests.*figures as of 2011-03-29;/);
+    expect(r.stdout).toMatch(/recommendations built in [\d.]+ s/);
 
     // A broken file: one line naming where, exit 1, nothing written (a second import still has all to do).
     const broken = join(dir, 'broken.csv.gz');

@@ -3,6 +3,7 @@ import type { App } from '../app';
 import { asOfAfterImport, getWorkspace, setAsOf } from '../workspaces';
 import { loadRetailCsv } from '../demo/load-retail';
 import { recomputeWorkspace } from '../segments';
+import { refreshRecommendations } from '../recommendations';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
 import { importProgress } from './import-progress';
 
@@ -25,6 +26,8 @@ export async function importOrdersCommand(app: App, args: ParsedArgs): Promise<v
   if (asOf) await setAsOf(app.postgres.db, workspaceId, asOf);
   // Profiles, RFM and segments would otherwise wait for the next scheduled refresh.
   const recomputed = await progress.recompute(() => recomputeWorkspace(app, workspaceId));
+  // So is the recommendation model: the first request after an import gets personal answers.
+  const recs = await refreshRecommendations(app, workspaceId);
   for (const e of result.errors.slice(0, 50)) console.error(`  line ${e.line}: ${e.message} (${e.invoiceNo ? `invoice ${e.invoiceNo} not imported` : 'skipped'})`);
   if (result.errors.length > 50) console.error(`  … and ${result.errors.length - 50} more bad lines`);
   const k = result.kinds;
@@ -32,7 +35,7 @@ export async function importOrdersCommand(app: App, args: ParsedArgs): Promise<v
     `Imported ${result.invoices - result.refunds} orders (${result.guestOrders} of guests, not ranked as customers) and ${result.refunds} refunds ` +
       `of ${result.customers} customers and ${result.products} products (${result.events} events) from ${result.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
       `lines: ${k.product} product, ${k.refund} refund, ${k.fee} fee, ${k.adjustment} adjustment, ${k.writeoff} write-off; ${result.nonSales} invoices without a sale; ` +
-      `${asOf ? `figures as of ${asOf.toISOString().slice(0, 10)}; ` : ''}profiles and segments recomputed in ${((recomputed.featuresMs + recomputed.segmentsMs) / 1000).toFixed(1)} s`,
+      `${asOf ? `figures as of ${asOf.toISOString().slice(0, 10)}; ` : ''}profiles and segments recomputed in ${((recomputed.featuresMs + recomputed.segmentsMs) / 1000).toFixed(1)} s; recommendations built in ${(recs.ms / 1000).toFixed(1)} s`,
   );
   if (result.errors.length > 0) throw new ImportIncompleteError(`${result.errors.length} bad lines: ${result.rejectedInvoices} invoices not imported (listed above)`);
 }

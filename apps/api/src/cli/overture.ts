@@ -11,6 +11,7 @@ import { readSecret } from './prompt';
 import { importOrdersCommand } from './import-orders';
 import { importCatalogCommand } from './import-catalog';
 import { statsCommand } from './stats';
+import { recsEvaluateCommand } from './recs-evaluate';
 
 const usage = `Usage: pnpm overture <command>
 
@@ -19,6 +20,7 @@ Commands:
   user create --email EMAIL [--workspace ID]              create a dashboard user; password from stdin or a prompt
   import orders FILE.csv --workspace ID                   load an online-retail CSV (InvoiceNo,StockCode,...) as orders
   import catalog FILE.csv|.json --workspace ID            upsert products (product_id,name,url,image_url,price,currency,category,brand,availability)
+  recs evaluate --workspace ID --cutoff YYYY-MM-DD [--json]  offline evaluation: train before the cut-off, hit rate/recall@10 on later purchases
   migrate                                                 apply pending PostgreSQL and ClickHouse migrations
   stats < input.json                                      run the statistics engine on JSON from stdin (no configuration needed)
 
@@ -103,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       migrate: () => migrate(config),
       'import orders': () => withApp(config, (app) => importOrdersCommand(app, args)),
       'import catalog': () => withApp(config, (app) => importCatalogCommand(app, args)),
+      'recs evaluate': () => withApp(config, (app) => recsEvaluateCommand(app, args)),
     };
     const action = known[command];
     if (!action) throw new UsageError(`Unknown command "${command}"`);

@@ -7,6 +7,7 @@ import { demoUser, ensureDemo, retirePublicDemoUser, type DemoInfo } from './see
 import { authenticate, createSession, createUser, findUserByEmail, userOfSession } from '../auth';
 import { listJourneys } from '../journeys';
 import { listTemplates } from '../templates';
+import { latestModel, liveModel, recommend } from '../recommendations';
 
 describe('the demo workspace of the first start', () => {
   let app: TestApp;
@@ -31,6 +32,15 @@ describe('the demo workspace of the first start', () => {
     expect(profiles).toBeGreaterThan(400);
     expect(grid.cells.length).toBeGreaterThan(10);
     expect(new Set(grid.segments.map((s) => s.segment)).size).toBeGreaterThan(4);
+  });
+
+  it('shows its customers personal recommendations from day one', async () => {
+    expect(await latestModel(app, demo.workspaceId)).not.toBeNull();
+    const model = (await liveModel(app, demo.workspaceId))!;
+    const customer = [...model.people.entries()].find(([, p]) => p.purchases.filter((n) => n > 0).length >= 3)![0];
+    const recs = await recommend(app, demo.workspaceId, { strategy: 'for_you', profileId: customer, limit: 4 });
+    expect(recs.fallback).toBeNull();
+    expect(recs.items).toHaveLength(4);
   });
 
   it('has the starter segments with their members computed', async () => {

@@ -1,3 +1,4 @@
+import { refreshRecommendations } from '../recommendations';
 import { join } from 'node:path';
 import type { App } from '../app';
 import { createUser, deleteOtherSessions, disablePassword, findUserByEmail, verifyPassword } from '../auth';
@@ -42,6 +43,8 @@ export async function ensureDemo(app: App): Promise<DemoInfo | null> {
   const loaded = await loadRetailCsv(app, ws.id, demoSamplePath, { shiftMs });
   await app.writer.drain();
   await seedDemoSegments(app, ws.id);
+  // Personal recommendations from day one, not after the first scheduled rebuild.
+  await refreshRecommendations(app, ws.id);
   return { created: true, workspaceId: ws.id, writeKey: ws.writeKey, ...demoUser, events: loaded.events };
 }
 

@@ -7,6 +7,7 @@ import { serviceMessageRoutes } from '../service-messages/http';
 import { profileErasers } from '../erasers';
 import { catalogRoutes } from '../catalog';
 import { audienceExportRoutes } from './audience-export';
+import { recommendationRoutes } from '../recommendations';
 
 /** Raw HTTP routes of the domains beside ingestion and tRPC (SDK files, decide, tracking links...). */
-export const extraRoutes: ExtraRoute[] = [...profileRoutes(profileErasers), ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, ...catalogRoutes, ...audienceExportRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];
+export const extraRoutes: ExtraRoute[] = [...profileRoutes(profileErasers), ...channelRoutes, ...onsiteRoutes, ...serviceMessageRoutes, ...catalogRoutes, ...recommendationRoutes, ...audienceExportRoutes, { method: 'GET', path: '/sdk.js', handler: serveSdk }, { method: 'GET', path: '/sdk/', handler: serveSdk }];

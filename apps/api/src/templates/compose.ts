@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { getProfile } from '../profiles';
-import { bestSellersInterim, type RecommendedProduct } from './recommendations';
+import { eventProductIds, templateRecommendations } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';
 import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
 import { plainText } from './plain-text';
@@ -27,20 +27,6 @@ export async function loadRecipient(app: App, workspaceId: string, profileId: st
   return { id: p.id, email: p.email, timezone: p.timezone, traits: p.traits, features: p.features, segments: p.segments.map((s) => s.name) };
 }
 
-const bestSellersCache = new WeakMap<App, Map<string, { at: number; value: Promise<RecommendedProduct[]> }>>();
-
-/** The interim list is the same for every recipient: one query a minute per workspace, not one per send. */
-function cachedBestSellers(app: App, workspaceId: string): Promise<RecommendedProduct[]> {
-  let byWs = bestSellersCache.get(app);
-  if (!byWs) bestSellersCache.set(app, (byWs = new Map()));
-  const hit = byWs.get(workspaceId);
-  if (hit && Date.now() - hit.at < 60_000) return hit.value;
-  const value = bestSellersInterim(app, workspaceId);
-  value.catch(() => byWs.delete(workspaceId));
-  byWs.set(workspaceId, { at: Date.now(), value });
-  return value;
-}
-
 /** A recipient from a profile view the caller already holds (the journey engine passes one with every message). */
 export function recipientFromView(view: { id: string; traits: Record<string, unknown>; features?: Record<string, unknown> | null; segments?: string[]; timezone?: string | null }): RecipientProfile {
   const email = view.traits.email;
@@ -54,14 +40,14 @@ export function recipientFromView(view: { id: string; traits: Record<string, unk
   };
 }
 
-/** What a template sees: `profile` (with `traits` and `features`), `event`, `recommendations`. */
+/** What a template sees: `profile` (with `traits` and `features`), `event`, `recommendations` (personal, see recommendations.ts). */
 export async function templateContext(app: App, workspaceId: string, profile: RecipientProfile, event?: TriggerEventInput): Promise<Record<string, unknown>> {
   return {
     profile: { ...profile, traits: profile.traits, features: profile.features ?? {} },
     traits: profile.traits,
     features: profile.features ?? {},
     event: event ? { name: event.name, properties: event.properties ?? {} } : null,
-    recommendations: await cachedBestSellers(app, workspaceId),
+    recommendations: await templateRecommendations(app, workspaceId, profile.id, eventProductIds(event?.properties)),
   };
 }
 

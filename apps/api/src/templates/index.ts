@@ -3,5 +3,5 @@ export { listTemplates, getTemplate, getTemplateForSend, templateCacheMs, saveTe
 export { validateTemplate, TemplateError, type TemplateIssue } from './render';
 export { composeEmail, composePush, loadRecipient, recipientFromView, templateContext, type RecipientProfile, type TriggerEventInput, type RenderedEmail, type RenderedPush } from './compose';
 export { signClaims, verifyClaims, rewriteLinks, type TrackingClaims, type LinkContext } from './links';
-export { bestSellersInterim, type RecommendedProduct } from './recommendations';
+export { templateRecommendations, eventProductIds, type RecommendedProduct, type TemplateRecommendations } from './recommendations';
 export { previewTemplate, type Preview } from './preview';

@@ -1,45 +1,40 @@
 import type { App } from '../app';
-import { selectRows } from '../stores/clickhouse/sql';
+import { recommend, strategies, type RecommendedItem, type Strategy } from '../recommendations';
 
-export interface RecommendedProduct {
-  product_id: string;
-  name: string;
-  price: number | null;
-  url: string | null;
-  image_url: string | null;
-  purchases: number;
-}
+export type RecommendedProduct = RecommendedItem;
+
+/** What `recommendations` reads as in a template: the person's `for_you` list, with each strategy by name. */
+export type TemplateRecommendations = RecommendedProduct[] & Partial<Record<Strategy, Promise<RecommendedProduct[]>>>;
+
+const listLimit = 6;
+const strategyLimit = 12;
 
 /**
- * Interim recommendation source until the recommendations issue lands: the workspace's best
- * sellers, i.e. products of its `Order Completed` events ranked by units bought (the same list
- * for everyone).
+ * Personal recommendations for a template. Marketers write `{% for p in recommendations.for_you limit: 4 %}`
+ * or any other strategy by name (`recommendations.trending`, `recommendations.buy_again`...);
+ * `recommendations` alone is the `for_you` list. A strategy is computed only when the template reads
+ * it, from the model in memory. `bought_together` and `similar` start from the trigger event's product.
  */
-export async function bestSellersInterim(app: App, workspaceId: string, options: { limit?: number } = {}): Promise<RecommendedProduct[]> {
-  const rows = await selectRows<{ product_id: string; name: string; price: number | null; url: string; image_url: string; purchases: string }>(
-    app.clickhouse,
-    `WITH arrayJoin(JSONExtractArrayRaw(properties, 'products')) AS p
-     SELECT
-       coalesce(nullIf(JSONExtractString(p, 'product_id'), ''), nullIf(JSONExtractString(p, 'sku'), ''), JSONExtractString(p, 'id')) AS product_id,
-       argMax(JSONExtractString(p, 'name'), timestamp) AS name,
-       argMax(JSONExtract(p, 'price', 'Nullable(Float64)'), timestamp) AS price,
-       argMax(JSONExtractString(p, 'url'), timestamp) AS url,
-       argMax(JSONExtractString(p, 'image_url'), timestamp) AS image_url,
-       sum(greatest(1, JSONExtract(p, 'quantity', 'Float64'))) AS purchases
-     FROM events FINAL
-     WHERE workspace_id = {ws:String} AND type = 'track' AND event = 'Order Completed' AND is_bot = 0
-     GROUP BY product_id
-     HAVING product_id != ''
-     ORDER BY purchases DESC, product_id
-     LIMIT {limit:UInt32}`,
-    { ws: workspaceId, limit: options.limit ?? 6 },
-  );
-  return rows.map((r) => ({
-    product_id: r.product_id,
-    name: r.name,
-    price: r.price === null ? null : Number(r.price),
-    url: r.url || null,
-    image_url: r.image_url || null,
-    purchases: Number(r.purchases),
-  }));
+export async function templateRecommendations(app: App, workspaceId: string, profileId: string | null, eventProductIds: string[]): Promise<TemplateRecommendations> {
+  const ask = async (strategy: Strategy, limit: number) =>
+    (await recommend(app, workspaceId, { strategy, profileId, productIds: eventProductIds, limit })).items;
+  const list = (await ask('for_you', listLimit)) as TemplateRecommendations;
+  for (const strategy of strategies) {
+    let value: Promise<RecommendedProduct[]> | undefined;
+    Object.defineProperty(list, strategy, { enumerable: false, get: () => (value ??= ask(strategy, strategyLimit)) });
+  }
+  return list;
+}
+
+/** The product ids a trigger event is about (`product_id`, `sku`, or its `products[]`). */
+export function eventProductIds(properties: Record<string, unknown> | undefined): string[] {
+  if (!properties) return [];
+  const idOf = (o: unknown) => {
+    if (!o || typeof o !== 'object') return '';
+    const r = o as Record<string, unknown>;
+    const id = r.product_id ?? r.sku ?? r.id;
+    return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 200) : '';
+  };
+  const ids = [idOf(properties), ...(Array.isArray(properties.products) ? properties.products.slice(0, 20).map(idOf) : [])];
+  return [...new Set(ids.filter(Boolean))];
 }

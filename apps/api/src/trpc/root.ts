@@ -15,6 +15,7 @@ import { catalogRouter } from './routers/catalog';
 import { experimentsRouter } from './routers/experiments';
 import { overviewRouter } from './routers/overview';
 import { campaignsRouter } from './routers/campaigns';
+import { recommendationsRouter } from './routers/recommendations';
 
 export const appRouter = router({
   auth: authRouter,
@@ -33,6 +34,7 @@ export const appRouter = router({
   experiments: experimentsRouter,
   overview: overviewRouter,
   campaigns: campaignsRouter,
+  recommendations: recommendationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { eventsQueueName, type EventsJob } from '../events/queue';
 import { eventConsumers } from './event-consumers';
 import { batchFlows, defaultStepOptions, eventStepsQueueName, runEventStep, stepJobOptions, type EventStepJob, type EventStepOptions } from './event-steps';
 import { startProfilesWorker } from '../segments/scheduler';
+import { startRecommendationsWorker } from '../recommendations';
 import { decideSplitsWith, startJourneyServices } from '../journeys';
 import { splitDecisions } from '../experiments';
 
@@ -37,6 +38,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
   stepWorker.on('error', (err) => app.log.warn('event steps worker error', { error: err.message }));
   stepWorker.on('failed', (job, err) => app.log.warn('event step failed', { id: job?.id, consumer: job?.data.consumer, workspaceId: job?.data.workspaceId, attempts: job?.attemptsMade, error: err.message }));
   const profiles = startProfilesWorker(app);
+  const recommendations = startRecommendationsWorker(app);
   decideSplitsWith(app, splitDecisions(app));
   const journeys = startJourneyServices(app);
   return {
@@ -44,6 +46,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
       await events.close();
       await stepWorker.close();
       await profiles.close();
+      await recommendations.close();
       await journeys.close();
       await flows.close().catch(() => undefined);
       await steps.close().catch(() => undefined);

@@ -14,6 +14,7 @@ import { CatalogPage } from './catalog/CatalogPage';
 import { ExperimentsPage } from './experiments/ExperimentsPage';
 import { OverviewPage } from './overview/OverviewPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
+import { RecommendationsPage } from './recommendations/RecommendationsPage';
 
 export interface PageProps {
   workspaceId: string;
@@ -46,6 +47,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'messages', label: 'Messages', group: 'Engage', render: ({ workspaceId, rest }) => <MessagesPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'channels', label: 'Channels', group: 'Set up', render: ({ workspaceId }) => <ChannelsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'catalog', label: 'Catalog', group: 'Data', render: ({ workspaceId }) => <CatalogPage key={workspaceId} workspaceId={workspaceId} /> },
+  { id: 'recommendations', label: 'Recommendations', group: 'Engage', render: ({ workspaceId }) => <RecommendationsPage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'onsite', label: 'Onsite', group: 'Engage', render: ({ workspaceId }) => <OnsitePage key={workspaceId} workspaceId={workspaceId} /> },
   { id: 'experiments', label: 'Experiments', group: 'Engage', render: ({ workspaceId, rest }) => <ExperimentsPage key={workspaceId} workspaceId={workspaceId} rest={rest} /> },
   { id: 'account', label: 'Account', group: 'Set up', render: () => <AccountPage /> },

@@ -1,0 +1,97 @@
+import type { App } from '../app';
+import { nextRowVersions } from '../stores/postgres';
+import { asOfFor } from '../workspaces';
+import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';
+import { chTime, command, selectRows } from './ch';
+
+export interface BuildOptions {
+  /**
+   * Train on behaviour before this instant: by default the workspace's as-of (historical imports are
+   * scored as of their data, as RFM is), else now. An evaluation passes its cut-off.
+   */
+  untilMs?: number;
+  /** `eval` builds never replace the live model. */
+  kind?: 'live' | 'eval';
+  halfLifeDays?: number;
+}
+
+/**
+ * Tuning of a build. The weights follow SAR's convention (an order says more than a cart add, more
+ * than a view); neighbours and the per-person cap bound the model's size and build time.
+ */
+export const buildTuning = {
+  halfLifeDays: 60,
+  weights: { buy: 4, cart: 2, view: 1 },
+  neighbours: 50,
+  perPersonCap: 30,
+  perOrderCap: 60,
+  shrink: 3,
+  similarity: 'jaccard' as Similarity,
+  bestSellerWindowDays: 90,
+  trendingRecentDays: 7,
+  trendingEarlierSpans: 4,
+};
+
+export interface BuiltModel {
+  version: number;
+  ms: number;
+}
+
+/**
+ * Rebuilds a workspace's model in ClickHouse: affinities, neighbours and popularity under a fresh
+ * version, then drops the older versions of the same kind (readers switch on the `rec_models` row,
+ * written last, so they never see a half-built model).
+ */
+export async function buildModel(app: App, workspaceId: string, options: BuildOptions = {}): Promise<BuiltModel> {
+  const started = performance.now();
+  const untilMs = options.untilMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime();
+  const kind = options.kind ?? 'live';
+  const t = buildTuning;
+  const half = options.halfLifeDays ?? t.halfLifeDays;
+  const [version] = await nextRowVersions(app.postgres.db, 1);
+  const v = version!;
+  const base = { ws: workspaceId, v, until: chTime(untilMs) };
+  await command(app.clickhouse, affinitySql, { ...base, half, wBuy: t.weights.buy, wCart: t.weights.cart, wView: t.weights.view });
+  await command(app.clickhouse, coNeighboursSql(t.similarity), { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
+  await command(app.clickhouse, boughtNeighboursSql, { ...base, cap: t.perOrderCap, shrink: t.shrink, k: t.neighbours });
+  await command(app.clickhouse, itemStatsSql, { ...base, windowDays: t.bestSellerWindowDays, recentDays: t.trendingRecentDays, earlierSpans: t.trendingEarlierSpans });
+  await app.clickhouse.insert({
+    table: 'rec_models',
+    values: [{ workspace_id: workspaceId, version: v, kind, built_at: chTime(Date.now()), trained_until: base.until, half_life_days: half }],
+    format: 'JSONEachRow',
+  });
+  await dropOlderVersions(app, workspaceId, kind, v);
+  return { version: v, ms: performance.now() - started };
+}
+
+async function dropOlderVersions(app: App, workspaceId: string, kind: string, keep: number): Promise<void> {
+  const old = await selectRows<{ version: string }>(
+    app.clickhouse,
+    `SELECT version FROM rec_models WHERE workspace_id = {ws:String} AND kind = {kind:String} AND version < {keep:UInt64}`,
+    { ws: workspaceId, kind, keep },
+  );
+  if (old.length === 0) return;
+  const versions = old.map((r) => Number(r.version));
+  const params = { ws: workspaceId, versions };
+  for (const table of ['rec_affinity', 'rec_neighbours', 'rec_item_stats', 'rec_models']) {
+    await command(app.clickhouse, `DELETE FROM ${table} WHERE workspace_id = {ws:String} AND version IN {versions:Array(UInt64)}`, params);
+  }
+}
+
+export interface ModelInfo {
+  version: number;
+  kind: string;
+  builtAt: string;
+  trainedUntil: string;
+}
+
+/** The newest complete model of a workspace of that kind, if any was built. */
+export async function latestModel(app: App, workspaceId: string, kind: 'live' | 'eval' = 'live'): Promise<ModelInfo | null> {
+  const rows = await selectRows<{ version: string; kind: string; built_at: string; trained_until: string }>(
+    app.clickhouse,
+    `SELECT version, kind, built_at, trained_until FROM rec_models WHERE workspace_id = {ws:String} AND kind = {kind:String} ORDER BY version DESC LIMIT 1`,
+    { ws: workspaceId, kind },
+  );
+  const r = rows[0];
+  return r ? { version: Number(r.version), kind: r.kind, builtAt: r.built_at, trainedUntil: r.trained_until } : null;
+}

@@ -1,0 +1,196 @@
+import type { Model } from './model';
+
+export const strategies = ['for_you', 'best_sellers', 'trending', 'new_arrivals', 'recently_viewed', 'buy_again', 'bought_together', 'similar'] as const;
+export type Strategy = (typeof strategies)[number];
+
+/** Strategies about discovery: by default they leave out what the person already bought. */
+export const discoveryStrategies: ReadonlySet<Strategy> = new Set(['best_sellers', 'trending', 'new_arrivals', 'bought_together', 'similar']);
+
+export interface Candidate {
+  productId: string;
+  score: number;
+  reason: string;
+}
+
+export interface StrategyInput {
+  model: Model;
+  profileId: string | null;
+  /** The product(s) of the page, the cart or the trigger event. */
+  productIds: string[];
+  /** Recently viewed products, newest first (read live, not from the model). */
+  viewed: Array<{ productId: string; atMs: number }>;
+}
+
+const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get(id)?.seenName || id;
+
+/**
+ * Ranking knobs, measured on the UCI temporal split (bench/recs.ts): how much buy-again weighs against
+ * the co-occurrence score in `for_you` (both scaled to their maximum first), and how much recent
+ * popularity (people in the trending window, scaled to the top product) is added to every
+ * co-occurrence candidate, which favours what is in season among similar products.
+ */
+export const rankTuning = { buyAgainBlend: 3, popularityPrior: 0, historyRead: 50 };
+
+/** SAR scoring: a product's score is the person's affinities times its similarity to what they touched. */
+export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candidate[] {
+  const { model, profileId } = input;
+  const person = profileId ? model.people.get(profileId) : undefined;
+  if (!person) return [];
+  const own = new Set(person.items);
+  const score = new Map<string, number>();
+  const because = new Map<string, { id: string; w: number }>();
+  // A long history is read by its strongest products only: the rest barely moves the ranking and
+  // would make a wholesale buyer's request cost thousands of neighbour lists.
+  const read = Math.min(person.items.length, rankTuning.historyRead);
+  for (let i = 0; i < read; i++) {
+    const n = model.co.get(person.items[i]!);
+    if (!n) continue;
+    const a = person.affinity[i]!;
+    for (let j = 0; j < n.ids.length; j++) {
+      const id = n.ids[j]!;
+      if (excludeOwn && own.has(id)) continue;
+      const w = a * n.scores[j]!;
+      score.set(id, (score.get(id) ?? 0) + w);
+      const b = because.get(id);
+      if (!b || w > b.w) because.set(id, { id: person.items[i]!, w });
+    }
+  }
+  return [...score].map(([productId, s]) => ({ productId, score: s, reason: `because of your interest in ${nameOf(model, because.get(productId)!.id)}` }));
+}
+
+export function buyAgain(input: StrategyInput): Candidate[] {
+  const person = input.profileId ? input.model.people.get(input.profileId) : undefined;
+  if (!person) return [];
+  const out: Candidate[] = [];
+  for (let i = 0; i < person.items.length; i++) {
+    const n = person.purchases[i]!;
+    if (n > 0) out.push({ productId: person.items[i]!, score: person.affinity[i]!, reason: n === 1 ? 'you bought it before' : `you bought it ${n} times` });
+  }
+  return out;
+}
+
+function scaled(list: Candidate[]): Candidate[] {
+  const max = list.reduce((m, c) => Math.max(m, c.score), 0);
+  return max > 0 ? list.map((c) => ({ ...c, score: c.score / max })) : list;
+}
+
+/**
+ * `for_you`: co-occurrence blended with buy-again. A product the person bought weighs by how likely
+ * it is bought again: fully when they already bought it twice, else by its buyers' repeat rate (a
+ * tent bought once is not offered again; coffee is).
+ */
+export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[] {
+  let co = scaled(coOccurrence(input, discoveryOnly));
+  const prior = rankTuning.popularityPrior;
+  if (prior > 0) {
+    const top = recentTop(input.model);
+    if (top > 0) co = co.map((c) => ({ ...c, score: c.score + (prior * (input.model.stats.get(c.productId)?.recentBuyers ?? 0)) / top }));
+  }
+  if (discoveryOnly) return co;
+  const merged = new Map(co.map((c) => [c.productId, c]));
+  const person = input.profileId ? input.model.people.get(input.profileId) : undefined;
+  if (!person) return co;
+  let max = 0;
+  for (let i = 0; i < person.items.length; i++) if (person.purchases[i]! > 0) max = Math.max(max, person.affinity[i]!);
+  for (let i = 0; i < person.items.length; i++) {
+    const n = person.purchases[i]!;
+    if (n === 0) continue;
+    const id = person.items[i]!;
+    const fit = n > 1 ? 1 : input.model.repeatRate.get(id) ?? 0;
+    const again = (rankTuning.buyAgainBlend * fit * person.affinity[i]!) / max;
+    const prev = merged.get(id);
+    merged.set(id, { productId: id, score: (prev?.score ?? 0) + again, reason: prev && prev.score > again ? prev.reason : n === 1 ? 'you bought it before' : `you bought it ${n} times` });
+  }
+  return [...merged.values()];
+}
+
+const bestSellerLists = new WeakMap<Model, Candidate[]>();
+const recentTops = new WeakMap<Model, number>();
+
+/** The most people any product had in the trending window (scales the popularity prior). */
+function recentTop(model: Model): number {
+  let top = recentTops.get(model);
+  if (top === undefined) {
+    top = 0;
+    for (const s of model.stats.values()) top = Math.max(top, s.recentBuyers);
+    recentTops.set(model, top);
+  }
+  return top;
+}
+const trendingLists = new WeakMap<Model, Candidate[]>();
+
+/** The same for everyone: computed once per model, already in order. */
+export function bestSellers(model: Model): Candidate[] {
+  let list = bestSellerLists.get(model);
+  if (!list) bestSellerLists.set(model, (list = bestSellersOf(model)));
+  return list;
+}
+
+function bestSellersOf(model: Model): Candidate[] {
+  return model.bestSellers.map((id, i) => {
+    const s = model.stats.get(id)!;
+    return { productId: id, score: model.bestSellers.length - i, reason: `${s.buyers} buyers recently` };
+  });
+}
+
+/** Momentum: buyers and viewers of the last days against the average of the same span before. */
+export function trending(model: Model, earlierSpans: number): Candidate[] {
+  let list = trendingLists.get(model);
+  if (!list) trendingLists.set(model, (list = trendingOf(model, earlierSpans).sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1))));
+  return list;
+}
+
+function trendingOf(model: Model, earlierSpans: number): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [id, s] of model.stats) {
+    const before = s.earlierBuyers / earlierSpans;
+    const lift = s.recentBuyers - before;
+    // Ties (common on small shops) go to the product with more buyers, then units.
+    if (s.recentBuyers >= 1 && lift > 0) out.push({ productId: id, score: lift * Math.log2(1 + s.recentBuyers) + s.buyers * 1e-6 + s.units * 1e-9, reason: `${s.recentBuyers} people this week, up from ${before.toFixed(1)}` });
+  }
+  return out;
+}
+
+export function newArrivals(model: Model): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [id, p] of model.products) {
+    const first = model.stats.get(id)?.firstSeenMs ?? Date.parse(p.updated_at);
+    out.push({ productId: id, score: first / 1e12, reason: `new since ${new Date(first).toISOString().slice(0, 10)}` });
+  }
+  return out;
+}
+
+export function recentlyViewed(input: StrategyInput): Candidate[] {
+  return input.viewed.map((v, i) => ({ productId: v.productId, score: input.viewed.length - i, reason: `you viewed it on ${new Date(v.atMs).toISOString().slice(0, 10)}` }));
+}
+
+function neighboursOf(model: Model, kind: 'co' | 'bought', productIds: string[], reason: (name: string) => string): Candidate[] {
+  const score = new Map<string, Candidate>();
+  for (const pid of productIds) {
+    const n = (kind === 'co' ? model.co : model.bought).get(pid);
+    if (!n) continue;
+    for (let j = 0; j < n.ids.length; j++) {
+      const prev = score.get(n.ids[j]!);
+      score.set(n.ids[j]!, { productId: n.ids[j]!, score: (prev?.score ?? 0) + n.scores[j]!, reason: prev?.reason ?? reason(nameOf(model, pid)) });
+    }
+  }
+  return [...score.values()];
+}
+
+export function boughtTogether(input: StrategyInput): Candidate[] {
+  return neighboursOf(input.model, 'bought', input.productIds, (name) => `often bought with ${name}`);
+}
+
+/** Co-viewed (co-interacted) products, those of the same category first, then the category's best sellers. */
+export function similar(input: StrategyInput): Candidate[] {
+  const { model } = input;
+  const categories = new Set(input.productIds.map((id) => model.products.get(id)?.category).filter((c): c is string => Boolean(c)));
+  const sameCategory = (id: string) => categories.has(model.products.get(id)?.category ?? '\u0000');
+  const co = neighboursOf(model, 'co', input.productIds, (name) => `people interested in ${name} also liked it`).map((c) => ({ ...c, score: c.score + (sameCategory(c.productId) ? 1 : 0) }));
+  if (categories.size === 0) return co;
+  const seen = new Set(co.map((c) => c.productId));
+  const rest = bestSellers(model)
+    .filter((c) => !seen.has(c.productId) && sameCategory(c.productId))
+    .map((c, i) => ({ productId: c.productId, score: 1e-3 / (i + 1), reason: `in the same category (${model.products.get(c.productId)?.category})` }));
+  return [...co, ...rest];
+}
