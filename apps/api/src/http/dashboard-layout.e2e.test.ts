@@ -59,7 +59,7 @@ const spills = () =>
 it('lays out every page within 1,280 and 1,440 px, with no console errors', async () => {
   const ws = server.workspace.id;
   const [someone] = await selectRows<{ id: string }>(server.app.clickhouse, `SELECT profile_id AS id FROM profile_features FINAL WHERE workspace_id = {ws:String} AND orders > 1 ORDER BY net_revenue DESC LIMIT 1`, { ws });
-  const paths = ['overview', 'events', 'install', 'journeys', 'journey-settings', 'profiles', `profiles/${someone!.id}`, 'segments', 'rfm', 'campaigns', 'messages', 'channels', 'catalog', 'onsite', 'experiments', 'account'];
+  const paths = ['overview', 'events', 'install', 'journeys', 'journey-settings', 'profiles', `profiles/${someone!.id}`, 'segments', 'rfm', 'campaigns', 'messages', 'channels', 'catalog', 'recommendations', 'onsite', 'experiments', 'account'];
   const problems: string[] = [];
   for (const width of [1280, 1440]) {
     await page.setViewportSize({ width, height: 900 });
