@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTRPC } from '../../trpc';
 import { Link, navigate, workspacePath } from '../../router';
 import { useDebounced } from '../../lib/useDebounced';
+import { emailBlocks, insertBlock, starterTemplates } from './email-blocks';
 
 type Channel = 'email' | 'web_push' | 'onsite';
 interface Draft {
@@ -58,6 +59,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
   const queryClient = useQueryClient();
   const [profileId, setProfileId] = useState('');
   const [eventText, setEventText] = useState('');
+  const [device, setDevice] = useState<'desktop' | 'mobile'>('desktop');
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
   const settled = useDebounced(draft, 300);
@@ -145,7 +147,36 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
             {isEmail ? 'Subject' : 'Title'}
             <input value={draft.subject} onChange={(e) => set({ subject: e.target.value })} />
           </label>
+          {isEmail && templateId === null && (
+            <div className="starter-gallery" role="group" aria-label="Start from">
+              <span className="muted small">Start from:</span>
+              {starterTemplates.map((t) => (
+                <button key={t.id} type="button" onClick={() => set({ subject: t.subject, body: t.body, name: draft.name || t.name })}>
+                  {t.name}
+                </button>
+              ))}
+            </div>
+          )}
           <label htmlFor="template-body">{isEmail ? 'Body (MJML with liquid)' : 'Body (liquid)'}</label>
+          {isEmail && (
+            <div className="block-bar" role="group" aria-label="Insert a block">
+              <span className="muted small">Insert:</span>
+              {emailBlocks.map((b) => (
+                <button
+                  key={b.id}
+                  type="button"
+                  // Keeps the focus (and so the cursor) in the source while the block goes in.
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => {
+                    const area = document.getElementById('template-body') as HTMLTextAreaElement | null;
+                    set({ body: insertBlock(draft.body, b.mjml, area && document.activeElement === area ? area.selectionStart : null) });
+                  }}
+                >
+                  {b.label}
+                </button>
+              ))}
+            </div>
+          )}
           <CodeArea id="template-body" value={draft.body} onChange={(body) => set({ body })} marked={bodyLines} />
           {!isEmail && (
             <label>
@@ -216,7 +247,14 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
                 <span className="muted">Subject:</span> {preview.data.subject}
               </p>
               {/* No scripts, no same-origin access: the HTML is the message, not part of the dashboard. */}
-              <iframe title="Email preview" className="email-preview" sandbox="" srcDoc={preview.data.html} />
+              <div className="device-toggle" role="group" aria-label="Preview size">
+                {(['desktop', 'mobile'] as const).map((d) => (
+                  <button key={d} type="button" aria-pressed={device === d} onClick={() => setDevice(d)}>
+                    {d === 'desktop' ? 'Desktop' : 'Mobile'}
+                  </button>
+                ))}
+              </div>
+              <iframe title="Email preview" className={`email-preview ${device}`} sandbox="" srcDoc={preview.data.html} />
             </>
           ) : (
             <div className="push-preview" data-testid="push-preview">
