@@ -120,6 +120,13 @@ describe('journey builder in Chromium', () => {
     expect(await page.getByTestId('rf__edge-message_1->next').count()).toBe(0);
     await palette.getByRole('button', { name: 'Undo' }).click();
     await node('exit_1').waitFor({ state: 'detached' });
+    // A step inserted on an edge goes between its ends.
+    await page.getByLabel('Insert a step on $trigger->start').selectOption('wait');
+    await node('wait_1').waitFor();
+    await page.getByTestId('rf__edge-wait_1->next').waitFor({ state: 'attached' });
+    await palette.getByRole('button', { name: 'Undo' }).click();
+    await node('wait_1').waitFor({ state: 'detached' });
+    await page.getByTestId('rf__edge-$trigger->start').waitFor({ state: 'attached' });
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
     await page.screenshot({ path: '/tmp/overture-journey-builder.png' });
 

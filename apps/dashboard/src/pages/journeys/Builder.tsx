@@ -9,11 +9,12 @@ import { RefsContext } from './refs';
 import { formatMoney, useCurrency } from '../../lib/money';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
-import { addStep, canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
+import { addStep, insertOnEdge, canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
 import { historyOf, record, redo, settle, undo } from './history';
 import { newNode, nodeTypeInfo, statusLabel } from './nodeTypes';
 import { differsFromLive, problemsOf } from './problems';
 import { nodeTypes, type NodeMetrics } from './FlowNodes';
+import { EdgeActionsContext, edgeTypes, type EdgeActions } from './InsertEdge';
 import { NodeForm } from './NodeForm';
 import { TriggerForm } from './TriggerForm';
 import { Stat } from '../../components/Stat';
@@ -106,7 +107,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
       }),
     [graph, selected, measured, problems, byNode, live, metrics.data],
   );
-  const edges: Edge[] = useMemo(() => graph.edges.map((e) => ({ ...e, selected: selectedEdges.has(e.id) })), [graph, selectedEdges]);
+  const edges: Edge[] = useMemo(() => graph.edges.map((e) => ({ ...e, type: 'insert', selected: selectedEdges.has(e.id) })), [graph, selectedEdges]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -165,6 +166,14 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
     const node = newNode(draft, type);
     setDraft((d) => addStep(d, node, at ? { at } : { after: selected }));
     setSelected(node.id);
+  };
+  const edgeActions: EdgeActions = {
+    insert: (edge, type) => {
+      const node = newNode(draft, type);
+      setDraft((d) => insertOnEdge(d, edge, node));
+      setSelected(node.id);
+    },
+    disabled: status === 'archived',
   };
   const stepMime = 'application/x-overture-step';
   const onDrop = (e: React.DragEvent) => {
@@ -310,24 +319,27 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
             </div>
           </aside>
           <div className="canvas" data-testid="journey-canvas" onDragOver={(e) => e.dataTransfer.types.includes(stepMime) && e.preventDefault()} onDrop={onDrop}>
-            <ReactFlow
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              onNodesChange={onNodesChange}
-              onEdgesChange={onEdgesChange}
-              onConnect={onConnect}
-              onInit={setFlow}
-              isValidConnection={isValidConnection}
-              onPaneClick={() => setSelected(null)}
-              deleteKeyCode={['Backspace', 'Delete']}
-              fitView
-              fitViewOptions={{ maxZoom: 1, minZoom: 0.6 }}
-              proOptions={{ hideAttribution: true }}
-            >
-              <Background />
-              <Controls showInteractive={false} />
-            </ReactFlow>
+            <EdgeActionsContext.Provider value={edgeActions}>
+              <ReactFlow
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onConnect={onConnect}
+                onInit={setFlow}
+                isValidConnection={isValidConnection}
+                onPaneClick={() => setSelected(null)}
+                deleteKeyCode={['Backspace', 'Delete']}
+                fitView
+                fitViewOptions={{ maxZoom: 1, minZoom: 0.6 }}
+                proOptions={{ hideAttribution: true }}
+              >
+                <Background />
+                <Controls showInteractive={false} />
+              </ReactFlow>
+            </EdgeActionsContext.Provider>
           </div>
           <aside className="side-panel" aria-label="Configure">
             {selected === triggerNodeId ? (

@@ -263,3 +263,18 @@ export function addStep(draft: Draft, node: DraftNode, options: { after?: string
   const from = draft.layout?.[after];
   return from ? moveNode(next, node.id, { x: from.x, y: from.y + layerGap.y }) : next;
 }
+
+/**
+ * A new step on an edge: the edge's source now points to it, and its first output points where the
+ * edge went. The step after keeps its place; a user-placed layout moves nothing.
+ */
+export function insertOnEdge(draft: Draft, edge: { source: string; sourceHandle: string; target: string }, node: DraftNode): Draft {
+  const [first] = handlesOf(node);
+  const placed: DraftNode = first ? withTarget(node, first.field, edge.target) : node;
+  let next: Draft = { ...draft, nodes: [...draft.nodes, placed] };
+  next = connect(next, { source: edge.source, sourceHandle: edge.sourceHandle, target: node.id });
+  const from = draft.layout?.[edge.source];
+  const to = draft.layout?.[edge.target];
+  if (from && to) next = moveNode(next, node.id, { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 });
+  return next;
+}

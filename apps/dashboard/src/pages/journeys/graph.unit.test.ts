@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys/definition';
-import { addStep, autoLayout, connect, freeHandle, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
+import { addStep, insertOnEdge, autoLayout, connect, freeHandle, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
 import { newNode, triggerSummary } from './nodeTypes';
 import { problemsOf } from './problems';
 
@@ -174,5 +174,21 @@ describe('adding a step from the palette', () => {
     const next = addStep(d, node, { after: triggerNodeId, at: { x: 321.4, y: 99.6 } });
     expect(next.layout?.[node.id]).toEqual({ x: 321, y: 100 });
     expect(next.start).toBeUndefined();
+  });
+});
+
+describe('inserting a step on an edge', () => {
+  it('puts the step between the two ends, keeping the rest wired', () => {
+    let d: Draft = { trigger: { type: 'event', event: 'Signed Up' }, nodes: [] };
+    const message = newNode(d, 'message');
+    d = addStep(d, message, { after: triggerNodeId });
+    const wait = newNode(d, 'wait');
+    d = insertOnEdge(d, { source: triggerNodeId, sourceHandle: 'start', target: message.id }, wait);
+    expect(d.start).toBe(wait.id);
+    expect(d.nodes.find((n) => n.id === wait.id)?.next).toBe(message.id);
+    // An exit has no output: it takes the edge and the old target is left unreached.
+    const exit = newNode(d, 'exit');
+    const e = insertOnEdge(d, { source: wait.id, sourceHandle: 'next', target: message.id }, exit);
+    expect(e.nodes.find((n) => n.id === wait.id)?.next).toBe(exit.id);
   });
 });
