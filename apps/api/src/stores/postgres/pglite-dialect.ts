@@ -57,34 +57,39 @@ class ExclusivePGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const site = new Error('PGlite session taken here');
-    while (this.#holder) await this.#wait();
+    // A waiter is handed the session directly on release, so a newcomer cannot overtake the queue.
+    if (this.#holder) await this.#wait();
     this.#holder = { since: Date.now(), site, inTransaction: false };
     return this.#connection;
   }
 
-  /** Waits for a release; fails when the holder outlives the timeout (a likely self-deadlock). */
+  /** Resolves when the session is handed over; fails when one holder outlives the timeout (a likely self-deadlock). */
   #wait(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const holder = this.#holder!;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const wake = (): void => {
         clearTimeout(timer);
         resolve();
       };
-      const remaining = Math.max(0, holder.since + this.#holdTimeoutMs - Date.now());
-      const timer = setTimeout(() => {
-        const at = this.#waiters.indexOf(wake);
-        if (at >= 0) this.#waiters.splice(at, 1);
-        if (this.#holder !== holder) return resolve();
-        reject(new Error(holdTimeoutMessage(holder, this.#holdTimeoutMs)));
-      }, remaining);
-      timer.unref?.();
+      const arm = (): void => {
+        const holder = this.#holder;
+        const remaining = holder ? Math.max(0, holder.since + this.#holdTimeoutMs - Date.now()) : this.#holdTimeoutMs;
+        timer = setTimeout(() => {
+          if (!holder || this.#holder !== holder) return arm();
+          this.#waiters.splice(this.#waiters.indexOf(wake), 1);
+          reject(new Error(holdTimeoutMessage(holder, this.#holdTimeoutMs)));
+        }, remaining);
+        timer.unref?.();
+      };
       this.#waiters.push(wake);
+      arm();
     });
   }
 
   async releaseConnection(): Promise<void> {
-    this.#holder = undefined;
-    this.#waiters.shift()?.();
+    const next = this.#waiters.shift();
+    this.#holder = next ? { since: Date.now(), site: new Error('PGlite session being handed over'), inTransaction: false } : undefined;
+    next?.();
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
