@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
-import { createPostgres, migratePostgres, type Database, type PostgresStore } from '../stores/postgres';
+import { createPostgres, migratePostgres, pgliteDialect, type Database, type PostgresStore } from '../stores/postgres';
 
 // Creating an empty PGlite cluster (initdb inside WebAssembly) costs seconds per test app; loading
 // the image of one that is already migrated costs a fraction of that. The image is made once per run,
@@ -29,17 +29,17 @@ export default function setup({ provide }: GlobalSetupContext): () => void {
 
 /** Migrates an empty PGlite and writes the image of its data directory to `file` (whole or not at all). */
 async function makeImage(file: string): Promise<void> {
-  const { KyselyPGlite } = await import('kysely-pglite');
-  const pglite = await KyselyPGlite.create('memory://');
-  const db = new Kysely<Database>({ dialect: pglite.dialect });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const client = await PGlite.create('memory://');
+  const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
   try {
     await migratePostgres(db);
     // Uncompressed: every test app loads it, and unpacking costs more than reading 40 MB from the page cache.
-    writeFileSync(`${file}.part`, Buffer.from(await (await pglite.client.dumpDataDir('none')).arrayBuffer()));
+    writeFileSync(`${file}.part`, Buffer.from(await (await client.dumpDataDir('none')).arrayBuffer()));
     renameSync(`${file}.part`, file);
   } finally {
     await db.destroy();
-    if (!pglite.client.closed) await pglite.client.close();
+    if (!client.closed) await client.close();
   }
 }
 

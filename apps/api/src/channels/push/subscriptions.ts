@@ -60,7 +60,7 @@ export async function replaceSubscription(app: App, workspaceId: string, oldEndp
 }
 
 export async function removeSubscription(app: App, workspaceId: string, endpoint: string): Promise<boolean> {
-  // The deleted row itself, not the driver's row count: PGlite's Kysely driver reports no count for a DELETE.
+  // The deleted row itself (RETURNING): the way the store conformance suite counts rows on both engines.
   const gone = await app.postgres.db.deleteFrom('push_subscriptions').where('id', '=', subscriptionId(workspaceId, endpoint)).returning('id').executeTakeFirst();
   return gone !== undefined;
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './types';
 import { migrations } from './migrations';
+import { pgliteDialect } from './pglite-dialect';
 
 export interface PostgresOptions {
   /** A PostgreSQL URL; when absent, PGlite runs in-process. */
@@ -14,6 +15,8 @@ export interface PostgresOptions {
   schema?: string;
   /** PGlite only: start from this `dumpDataDir` image instead of creating an empty cluster. */
   snapshot?: Blob;
+  /** PGlite only: how long a query waits on a session holder before failing (see pglite-dialect). */
+  holdTimeoutMs?: number;
 }
 
 export interface PostgresStore {
@@ -52,9 +55,9 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
     mkdirSync(dir, { recursive: true });
   }
   // PGlite is imported only here: a server install (DATABASE_URL set) never loads the embedded engine.
-  const { KyselyPGlite } = await import('kysely-pglite');
-  const pglite = await KyselyPGlite.create(dir, options.snapshot ? { loadDataDir: options.snapshot } : {});
-  const db = new Kysely<Database>({ dialect: pglite.dialect });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const client = await PGlite.create({ dataDir: dir, ...(options.snapshot ? { loadDataDir: options.snapshot } : {}) });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(client, { holdTimeoutMs: options.holdTimeoutMs }) });
   if (options.schema) {
     await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`).execute(db);
   }
@@ -64,7 +67,7 @@ export async function createPostgres(options: PostgresOptions): Promise<Postgres
     ...(options.schema ? { schema: options.schema } : {}),
     close: async () => {
       await db.destroy();
-      if (!pglite.client.closed) await pglite.client.close();
+      if (!client.closed) await client.close();
     },
   };
 }

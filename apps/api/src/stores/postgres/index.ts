@@ -3,3 +3,4 @@ export { readInstallId } from './install';
 export { nextRowVersions } from './row-versions';
 export type * from './types';
 export { appendAudit, type AuditEntry } from './audit';
+export { pgliteDialect, type PGliteDialectOptions } from './pglite-dialect';
