@@ -2,7 +2,7 @@ import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './defini
 import { nodeById } from './definition';
 import { PermanentWebhookError, RetryStepError, type AuditRow, type EngineDeps, type ProfileView, type RunContext, type RunRecord, type StepEvent, type Transition } from './ports';
 import { matchesFilter } from './filters';
-import { experimentHash, splitExperimentKey, variantForHash } from './hash';
+import { experimentHash, inGlobalControl, splitExperimentKey, variantForHash } from './hash';
 import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
 import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time';
 
@@ -221,6 +221,13 @@ export class StepRunner {
   private async message(node: NodeOf<'message'>, now: number): Promise<Outcome> {
     const { workspaceId } = this.run;
     const settings = await this.deps.guardrails.settings(workspaceId);
+    // The global control group gets no marketing message (a service message the customer waits for still goes).
+    if (!node.ignoreQuietHours && inGlobalControl(workspaceId, this.run.profileId, settings.globalControlPercent)) {
+      this.event(node.id, 'skipped', 'global_control', node.channel);
+      await this.audit(node.id, 'message.skipped', 'global_control', { requested: node.channel, percent: settings.globalControlPercent }, { status: 'skipped' });
+      delete this.context.deferred;
+      return { kind: 'go', next: node.next };
+    }
     const profile = await this.profile.get();
     const caps = effectiveCaps(settings.caps, this.def.caps);
     const choice = await chooseChannel(node, this.deps, { workspaceId, profile, settings, caps, now });

@@ -1,7 +1,7 @@
 // The engine on in-memory fakes of its ports: no store, no queue, an injected clock.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from './testing';
-import { experimentHash } from './hash';
+import { experimentHash, globalControlKey, inGlobalControl } from './hash';
 import { eventIsGoal, goalRevenue } from './triggers';
 
 const hour = 3_600_000;
@@ -123,6 +123,27 @@ describe('journey engine: flow', () => {
     winner = 'gone';
     await e.enter(j, ids.slice(20));
     expect(e.recorder.steps.filter((s) => s.kind === 'exposed')).toHaveLength(20);
+  });
+
+  it('keeps the global control group from marketing messages, the same people in every journey; service messages still go', async () => {
+    const e = memoryEngine({ settings: { globalControlPercent: 10 } });
+    const people = Array.from({ length: 400 }, (_, i) => `p${i}`);
+    for (const p of people) e.profile(p);
+    const control = people.filter((p) => inGlobalControl(e.workspaceId, p, 10));
+    // Seeded by the workspace, not the journey: about a tenth, from the documented hash.
+    expect(control.length).toBeGreaterThan(20);
+    expect(control.length).toBeLessThan(60);
+    expect(control).toEqual(people.filter((p) => experimentHash(globalControlKey(e.workspaceId), p) < 0.1));
+    const promo = e.publish({ trigger, start: 'm', nodes: [{ id: 'm', type: 'message', channel: 'onsite', template: 'promo', next: null }] });
+    const service = e.publish({ trigger, start: 'm', nodes: [{ id: 'm', type: 'message', channel: 'onsite', template: 'delay', ignoreQuietHours: true, next: null }] });
+    await e.enter(promo, people);
+    await e.enter(service, people);
+    const sent = e.sent();
+    expect(sent.filter((s) => s.endsWith(':promo')).map((s) => s.split(':')[0]).sort()).toEqual(people.filter((p) => !control.includes(p)).sort());
+    expect(sent.filter((s) => s.endsWith(':delay'))).toHaveLength(people.length);
+    const skipped = e.recorder.steps.filter((s) => s.kind === 'skipped');
+    expect(skipped).toHaveLength(control.length);
+    expect(new Set(skipped.map((s) => s.reason))).toEqual(new Set(['global_control']));
   });
 
   it('waits for an event until its timeout, then takes the timeout branch', async () => {

@@ -45,3 +45,11 @@ export function variantForHash(u: number, weights: number[]): number {
   }
   return weights.length - 1;
 }
+
+/** The experiment key of a workspace's global control group (its members get no marketing message). */
+export const globalControlKey = (workspaceId: string) => `global-control:${workspaceId}`;
+
+/** Whether a profile is in the workspace's global control group: a stable hash bucket, the same in every journey. */
+export function inGlobalControl(workspaceId: string, profileId: string, percent: number): boolean {
+  return percent > 0 && experimentHash(globalControlKey(workspaceId), profileId) < percent / 100;
+}

@@ -24,7 +24,7 @@ export {
 } from './definition';
 export * from './ports';
 export { matchesAll, matchesFilter } from './filters';
-export { experimentExposureEvent, experimentHash, fnv1a32, hashUnit, splitExperimentKey, variantForHash } from './hash';
+export { experimentExposureEvent, experimentHash, fnv1a32, globalControlKey, hashUnit, inGlobalControl, splitExperimentKey, variantForHash } from './hash';
 export { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone, zonedParts, zonedTimeToUtc, type QuietHours } from './time';
 export { checkChannel, chooseChannel, chooseSendTime, effectiveCaps, engagementRatios, minTimeSamples, type ChannelChoice, type TimeChoice } from './choice';
 export { StepRunner, evaluateAll, evaluateCondition, type StepAttempt, type StepResult } from './engine';

@@ -68,6 +68,8 @@ export interface WorkspaceSettings {
   /** Local hour most of the workspace engages, used for best time with too little history. */
   bestHour: number;
   defaultTimezone: string;
+  /** Share of profiles (0–20 %) kept from every marketing message, to measure what the program adds. */
+  globalControlPercent: number;
 }
 
 export const defaultSettings: WorkspaceSettings = {
@@ -76,6 +78,7 @@ export const defaultSettings: WorkspaceSettings = {
   quietHours: { start: 21, end: 8 },
   bestHour: 10,
   defaultTimezone: 'UTC',
+  globalControlPercent: 0,
 };
 
 export interface Engagement {

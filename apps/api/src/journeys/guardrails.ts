@@ -12,6 +12,7 @@ export const workspaceSettingsSchema = z.object({
   quietHours: z.object({ start: z.number().int().min(0).max(23), end: z.number().int().min(0).max(23) }).nullable().default(defaultSettings.quietHours),
   bestHour: z.number().int().min(0).max(23).default(defaultSettings.bestHour),
   defaultTimezone: z.string().default(defaultSettings.defaultTimezone),
+  globalControlPercent: z.number().min(0).max(20).default(defaultSettings.globalControlPercent),
 });
 
 const engagementDays = 180;

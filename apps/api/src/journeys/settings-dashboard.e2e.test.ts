@@ -57,6 +57,7 @@ describe('journey settings page in Chromium', () => {
     await cap.getByLabel('per hours').fill('24');
     await setting('Webhook allow-list').getByLabel('Allowed hosts').fill('api.shop.example\n*.hooks.example\nhooks.other.example:8443');
     await page.getByText('Unsaved changes').waitFor();
+    await page.getByLabel('Share of profiles (%, 0–20)').fill('5');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').getByText(/^Saved at /).waitFor();
     await page.screenshot({ path: '/tmp/overture-journey-settings.png', fullPage: true });
@@ -65,6 +66,7 @@ describe('journey settings page in Chromium', () => {
       quietHours: { start: 22, end: 7 },
       bestHour: defaultSettings.bestHour,
       defaultTimezone: 'Europe/Paris',
+      globalControlPercent: 5,
       channelOrder: ['web_push', 'email'],
       caps: [{ channel: 'all', max: 3, periodHours: 24 }],
     };

@@ -36,4 +36,12 @@ describe('journey settings', () => {
     await expect(saveJourneySettings(app.postgres.db, ws.id, { defaultTimezone: 'Mars/Olympus' })).rejects.toThrow(/defaultTimezone/);
     expect((await getJourneySettings(app.postgres.db, ws.id)).defaultTimezone).toBe('Europe/Paris');
   });
+
+  it('keeps a global control group of 0 to 20 % of profiles, off unless set, naming the field when out of range', async () => {
+    const ws = await createWorkspace(app.postgres.db, 'settings-gcg');
+    expect((await getJourneySettings(app.postgres.db, ws.id)).globalControlPercent).toBe(0);
+    await saveJourneySettings(app.postgres.db, ws.id, { globalControlPercent: 5 });
+    await expect(saveJourneySettings(app.postgres.db, ws.id, { globalControlPercent: 30 })).rejects.toThrow(/globalControlPercent/);
+    expect((await getJourneySettings(app.postgres.db, ws.id)).globalControlPercent).toBe(5);
+  });
 });

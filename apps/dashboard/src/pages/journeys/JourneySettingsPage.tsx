@@ -139,6 +139,19 @@ export function JourneySettingsPage({ workspaceId }: { workspaceId: string }) {
         </Setting>
 
         <Setting
+          legend="Global control group"
+          errors={errorsOf('globalControlPercent')}
+          hint="A stable share of people who get no marketing message from any journey or campaign (service messages still go), so the program's lift can be measured against them. Their skips show as “global_control”."
+        >
+          <div className="editor-row">
+            <label>
+              Share of profiles (%, 0–20)
+              <input type="number" min={0} max={20} step={0.5} value={form.globalControlPercent} onChange={(e) => set({ globalControlPercent: e.target.value })} />
+            </label>
+          </div>
+        </Setting>
+
+        <Setting
           legend="Default time zone"
           errors={errorsOf('defaultTimezone') ?? zoneError}
           hint="Used for quiet hours, best time and “wait until” steps when a profile has no time zone of its own (its timezone field or trait)."

@@ -21,6 +21,7 @@ export interface SettingsForm {
   quietEnd: number;
   bestHour: number;
   defaultTimezone: string;
+  globalControlPercent: string;
   /** Every channel, in order, with whether automatic choices may use it. */
   channels: Array<{ channel: ChannelName; on: boolean }>;
   caps: CapRow[];
@@ -37,6 +38,7 @@ export function formOf(s: JourneySettings): SettingsForm {
     quietEnd: s.quietHours?.end ?? 8,
     bestHour: s.bestHour,
     defaultTimezone: s.defaultTimezone,
+    globalControlPercent: String(s.globalControlPercent),
     channels: [...s.channelOrder.map((channel) => ({ channel, on: true })), ...unused.map((channel) => ({ channel, on: false }))],
     caps: s.caps.map((c) => ({ channel: c.channel, max: String(c.max), periodHours: String(c.periodHours) })),
     webhookHosts: s.webhookHosts.join('\n'),
@@ -51,6 +53,7 @@ export function settingsOf(f: SettingsForm) {
     quietHours: f.quietOn ? { start: f.quietStart, end: f.quietEnd } : null,
     bestHour: f.bestHour,
     defaultTimezone: f.defaultTimezone.trim(),
+    globalControlPercent: num(f.globalControlPercent),
     channelOrder: f.channels.filter((c) => c.on).map((c) => c.channel),
     caps: f.caps.map((c) => ({ channel: c.channel, max: num(c.max), periodHours: num(c.periodHours) })),
     webhookHosts: f.webhookHosts
@@ -60,8 +63,8 @@ export function settingsOf(f: SettingsForm) {
   };
 }
 
-export type SettingsField = 'quietHours' | 'bestHour' | 'defaultTimezone' | 'channelOrder' | 'caps' | 'webhookHosts';
-const fields: SettingsField[] = ['quietHours', 'bestHour', 'defaultTimezone', 'channelOrder', 'caps', 'webhookHosts'];
+export type SettingsField = 'quietHours' | 'bestHour' | 'defaultTimezone' | 'globalControlPercent' | 'channelOrder' | 'caps' | 'webhookHosts';
+const fields: SettingsField[] = ['quietHours', 'bestHour', 'defaultTimezone', 'globalControlPercent', 'channelOrder', 'caps', 'webhookHosts'];
 
 /** How a marketer finds the item an issue's path points at: the allow-list's line, the cap's row. */
 function where(field: SettingsField, rest: string[]): string {

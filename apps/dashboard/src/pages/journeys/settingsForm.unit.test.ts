@@ -7,6 +7,7 @@ const stored: JourneySettings = {
   quietHours: { start: 22, end: 7 },
   bestHour: 9,
   defaultTimezone: 'Europe/Paris',
+  globalControlPercent: 5,
   webhookHosts: ['api.shop.example', '*.hooks.example'],
 };
 
