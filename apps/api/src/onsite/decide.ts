@@ -178,7 +178,7 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     for (const p of chosen) {
       let rendered;
       if (p.recommendations) {
-        const block = renderRecommendationBlock(app, req.workspaceId, p.recommendations, identity.profileId, req.productId);
+        const block = renderRecommendationBlock(app, req.workspaceId, p.recommendations, p.id, identity.profileId, req.productId);
         if (!block) continue;
         rendered = { html: block.html, ...(p.kind === 'inline' ? { target: p.target } : {}) };
       } else rendered = await renderPlacement(p, identity.profileId, req.url, context);

@@ -3,8 +3,8 @@ import { getProfile } from '../profiles';
 import { checkPlacement, PlacementError } from './placements';
 import { contextFor, renderHtml, renderText, safeHref } from './render';
 import type { PlacementKind } from './tables';
-import { recommend } from '../recommendations';
-import { blockHtml, newRecId } from './recommendation-block';
+import { newRecId, recommend } from '../recommendations';
+import { blockHtml } from './recommendation-block';
 
 export interface PlacementPreview {
   kind: PlacementKind;

@@ -1,26 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { App } from '../app';
-import { recommendFromMemory, type RecommendedItem } from '../recommendations';
+import { newRecId, recommendFromMemory, recommendedLink, recordRecommendationShown, type RecommendedItem } from '../recommendations';
 import type { RecommendationBlock } from './placements';
 import { sanitize } from './render';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A recommendation id: the strategy and a short random part, carried by every link of one block shown. */
-export const newRecId = (strategy: string) => `${strategy}.${randomBytes(6).toString('base64url')}`;
-
-/** The product's link with `rec=<id>` added, so a click and what follows it are attributed; null when it has none. */
-export function recommendedLink(url: string | null, recId: string): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    u.searchParams.set('rec', recId);
-    return u.href;
-  } catch {
-    return null;
-  }
-}
 
 const priceText = (price: number | null) => (price === null ? '' : price.toFixed(2));
 
@@ -51,10 +34,12 @@ export interface RenderedBlock {
  * A visitor's block, ranked from the model in memory only (decide's latency budget). `productId` is
  * the product of the page, for `bought_together` and `similar`; without one they fall back. Null when
  * there is nothing to show (no model loaded yet in this process): the slot stays as the site left it.
+ * The block is recorded as an impression of its strategy and placement (off the request path).
  */
-export function renderRecommendationBlock(app: App, workspaceId: string, block: RecommendationBlock, profileId: string, productId: string | undefined): RenderedBlock | null {
+export function renderRecommendationBlock(app: App, workspaceId: string, block: RecommendationBlock, placementId: string, profileId: string, productId: string | undefined): RenderedBlock | null {
   const recs = recommendFromMemory(app, workspaceId, { strategy: block.strategy, profileId, productIds: productId ? [productId] : [], limit: block.limit });
   if (recs.items.length === 0) return null;
   const recId = newRecId(block.strategy);
+  recordRecommendationShown(app, workspaceId, { recId, strategy: block.strategy, source: { kind: 'placement', id: placementId }, profileId, items: recs.items });
   return { html: blockHtml(block, recs.items, recId), recId, items: recs.items };
 }

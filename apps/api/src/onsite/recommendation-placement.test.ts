@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '../testing';
 import { ingest } from '../testing/profiles';
 import { upsertFeedProducts, type FeedProduct } from '../catalog';
-import { buildModel, forgetModel, liveModel } from '../recommendations';
+import { buildModel, flushRecommendationImpressions, forgetModel, liveModel, recommendationMetrics } from '../recommendations';
 import { savePlacement, type PlacementError } from './index';
 import { decide } from './decide';
 
@@ -66,6 +66,10 @@ describe('a Recommendations placement in /v1/decide', () => {
     expect([...recIds][0]).toMatch(/^for_you\.[\w-]{8}$/);
     expect(new URL(links.find((h) => h.includes('/p/bag'))!).searchParams.get('color')).toBe('red');
     expect(d!.html).not.toContain('/p/tent'); // bought already: for_you is about discovery
+    // The block served counts as an impression of its strategy and placement.
+    await flushRecommendationImpressions(app);
+    const metrics = await recommendationMetrics(app, ws, { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 3_600_000 });
+    expect(metrics.find((m) => m.source_id === p.id)).toMatchObject({ strategy: 'for_you', source_kind: 'placement', impressions: 1, clicks: 0 });
   });
 
   it("starts bought_together from the page's product, and falls back without one", async () => {

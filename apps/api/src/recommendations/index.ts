@@ -7,3 +7,4 @@ export { recommendationRoutes, parseRecommendationQuery } from './http';
 export { refreshRecommendations, startRecommendationsWorker, recommendationsQueueName } from './scheduler';
 export { evaluateRecommendations, scoreStrategies, purchasesBetween, evaluatedStrategies, type Evaluation, type StrategyEvaluation, type Metric } from './evaluate';
 export { rankTuning } from './strategies';
+export { attributionWindowDays, newRecId, recommendedLink, recordRecommendationShown, flushRecommendationImpressions, recommendationMetrics, type RecSource, type RecommendationMetric } from './attribution';
