@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createWorkspace, type TestApp } from '../testing';
+import { createTestApp, createTestUser, createWorkspace, type TestApp } from '../testing';
+import { appRouter } from '../trpc/root';
 import { ingest } from '../testing/profiles';
 import { upsertFeedProducts, type FeedProduct } from '../catalog';
 import { buildModel, flushRecommendationImpressions, forgetModel, liveModel, recommendationMetrics } from '../recommendations';
@@ -70,6 +71,14 @@ describe('a Recommendations placement in /v1/decide', () => {
     await flushRecommendationImpressions(app);
     const metrics = await recommendationMetrics(app, ws, { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 3_600_000 });
     expect(metrics.find((m) => m.source_id === p.id)).toMatchObject({ strategy: 'for_you', source_kind: 'placement', impressions: 1, clicks: 0 });
+  });
+
+  it("reports the placement's impressions by name through the dashboard router", async () => {
+    const user = await createTestUser(app, [ws]);
+    const caller = appRouter.createCaller({ app, user: { id: user.id, email: user.email }, sessionToken: null, secureCookies: false });
+    const online = await caller.recommendations.online({ workspaceId: ws, days: 1 });
+    expect(online.windowDays).toBe(7);
+    expect(online.rows).toEqual([expect.objectContaining({ strategy: 'for_you', source_kind: 'placement', source_name: 'For you', impressions: 1, clicks: 0, ctr: 0, orders: 0, revenue: 0 })]);
   });
 
   it("starts bought_together from the page's product, and falls back without one", async () => {
