@@ -63,6 +63,7 @@ const owners: Record<string, string> = {
   message_events: 'channels',
   experiment_exposures: 'experiments',
   rec_affinity: 'recommendations',
+  rec_impressions: 'recommendations',
   rec_item_stats: 'recommendations',
   rec_models: 'recommendations',
   rec_neighbours: 'recommendations',
@@ -95,6 +96,8 @@ const stillShared: string[] = [
   'profiles/timeline.ts: message_events',
   'profiles/traits.ts: events',
   // Model builds, evaluation and live look-ups join the event stream with the identity map in one query.
+  'recommendations/attribution.ts: events',
+  'recommendations/attribution.ts: identities',
   'recommendations/build-sql.ts: events',
   'recommendations/build-sql.ts: identities',
   'recommendations/evaluate.ts: events',

@@ -9,6 +9,7 @@ import { expireMessages } from './queue';
 import { emptyState, onsiteState, type OnsiteState, type PendingMessage } from './state';
 import { contextFor, renderPlacement } from './render';
 import type { PlacementKind } from './tables';
+import { renderRecommendationBlock } from './recommendation-block';
 // Registers the onsite part of GDPR erasure wherever decide is served.
 
 export interface DecideRequest {
@@ -16,6 +17,8 @@ export interface DecideRequest {
   anonymousId?: string | undefined;
   userId?: string | undefined;
   url: URL;
+  /** The product of the page, for recommendation blocks that start from one (bought together, similar). */
+  productId?: string | undefined;
   now?: Date;
   /** Milliseconds to wait for the visitor's profile facts (default: the configured DECIDE_BUDGET_MS). */
   budgetMs?: number;
@@ -170,11 +173,17 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     return { id: m.messageId, kind: m.kind, html: m.html, triggers: {}, token: '' };
   });
   if (chosen.length > 0) {
-    const sources = chosen.flatMap((p) => [p.content, p.href]);
+    const sources = chosen.flatMap((p) => (p.recommendations ? [] : [p.content, p.href]));
     const context = await contextFor(app, req.workspaceId, sources, { profileId: identity.profileId, traits: identity.traits, segments: [...identity.segments], url: req.url });
     for (const p of chosen) {
+      let rendered;
+      if (p.recommendations) {
+        const block = renderRecommendationBlock(app, req.workspaceId, p.recommendations, p.id, identity.profileId, req.productId);
+        if (!block) continue;
+        rendered = { html: block.html, ...(p.kind === 'inline' ? { target: p.target } : {}) };
+      } else rendered = await renderPlacement(p, identity.profileId, req.url, context);
       shows.push({ m: `${showPrefix}${(showCounter++).toString(36)}`, t: p.id });
-      out.push({ id: p.id, kind: p.kind, triggers: triggersOf(p), token: '', ...(await renderPlacement(p, identity.profileId, req.url, context)) });
+      out.push({ id: p.id, kind: p.kind, triggers: triggersOf(p), token: '', ...rendered });
     }
   }
   signShows(app.config.secret, req.workspaceId, identity.profileId, shows).forEach((token, i) => (out[i]!.token = token));

@@ -38,7 +38,7 @@ function optionalId(body: Record<string, unknown>, field: string): string | unde
   return v;
 }
 
-/** `POST /v1/decide` {anonymousId, userId?, url, consent?} → {placements: [...]} */
+/** `POST /v1/decide` {anonymousId, userId?, url, productId?, consent?} → {placements: [...]} */
 async function handleDecide(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await objectBody(req);
   const workspaceId = await workspaceOf(app, req, body);
@@ -57,7 +57,8 @@ async function handleDecide(app: App, req: IncomingMessage, res: ServerResponse)
   if (consent !== undefined && (typeof consent !== 'object' || consent === null)) throw new HttpError(400, 'consent: must be an object');
   // Onsite content is marketing: a visitor who declined it gets nothing (the SDK does not even ask).
   if ((consent as { marketing?: unknown } | undefined)?.marketing === false) return sendJson(res, 200, { placements: [] }, { 'cache-control': 'no-store' });
-  const result = await decide(app, { workspaceId, anonymousId, userId, url });
+  const productId = optionalId(body, 'productId');
+  const result = await decide(app, { workspaceId, anonymousId, userId, url, productId });
   sendJson(res, 200, { placements: result.placements, ...(result.partial ? { partial: true } : {}) }, { 'cache-control': 'no-store' });
 }
 

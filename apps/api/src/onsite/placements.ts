@@ -5,6 +5,7 @@ import { validateTemplate } from '../templates';
 import { getSegment } from '../segments';
 import type { PlacementKind } from './tables';
 import { topics } from '../stores/invalidation';
+import { strategies } from '../recommendations';
 
 export const defaultDismissDays = 7;
 
@@ -32,6 +33,14 @@ export type Rules = z.output<typeof rulesSchema>;
 
 const slotName = /^[\w-]{1,100}$/;
 
+/** A "Recommendations" placement: `/v1/decide` fills it with this strategy's products for the visitor. */
+export const recommendationBlock = z.object({
+  strategy: z.enum(strategies),
+  limit: z.number().int().min(1).max(12).default(4),
+  title: z.string().trim().max(200).default(''),
+});
+export type RecommendationBlock = z.output<typeof recommendationBlock>;
+
 export const placementInput = z
   .object({
     id: z.string().min(1).max(100).optional(),
@@ -46,12 +55,15 @@ export const placementInput = z
     /** CTA swap: the new link (liquid); http(s) or a path. */
     href: z.string().trim().max(4_000).default(''),
     rules: rulesSchema.default(rulesSchema.parse({})),
+    /** Set: the content is a recommendation block (the placement's own content is not used). */
+    recommendations: recommendationBlock.nullable().default(null),
   })
   .superRefine((p, ctx) => {
     if (p.kind === 'inline' && !slotName.test(p.target)) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an inline placement names its slot: letters, digits, - and _' });
     if (p.kind === 'cta' && (!p.target || /[<>{}]/.test(p.target))) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a CTA swap needs the CSS selector of the button or link' });
     if (p.kind === 'cta' && !p.content.trim() && !p.href) ctx.addIssue({ code: 'custom', path: ['content'], message: 'a CTA swap changes the text, the link or both' });
-    if (p.kind !== 'cta' && !p.content.trim()) ctx.addIssue({ code: 'custom', path: ['content'], message: 'must not be empty' });
+    if (p.recommendations && p.kind === 'cta') ctx.addIssue({ code: 'custom', path: ['recommendations'], message: 'a CTA swap cannot hold a recommendation block: use an inline slot or an overlay' });
+    if (p.kind !== 'cta' && !p.recommendations && !p.content.trim()) ctx.addIssue({ code: 'custom', path: ['content'], message: 'must not be empty' });
     if (p.href && !/^(https?:\/\/|\/|\{\{)/i.test(p.href)) ctx.addIssue({ code: 'custom', path: ['href'], message: 'must be an http(s) URL or a path starting with /' });
   });
 export type PlacementInput = z.input<typeof placementInput>;
@@ -67,6 +79,7 @@ export interface Placement {
   target: string;
   href: string;
   rules: Rules;
+  recommendations: RecommendationBlock | null;
   updatedAt: string;
 }
 
@@ -80,7 +93,7 @@ export class PlacementError extends Error {
   }
 }
 
-type Row = { id: string; workspace_id: string; name: string; kind: PlacementKind; active: boolean; priority: number; content: string; target: string; href: string; rules: unknown; updated_at: Date };
+type Row = { id: string; workspace_id: string; name: string; kind: PlacementKind; active: boolean; priority: number; content: string; target: string; href: string; rules: unknown; recommendations: unknown; updated_at: Date };
 
 const toPlacement = (r: Row): Placement => ({
   id: r.id,
@@ -94,6 +107,7 @@ const toPlacement = (r: Row): Placement => ({
   href: r.href,
   // Stored rules passed the schema; parsing again fills defaults added since.
   rules: rulesSchema.parse(typeof r.rules === 'string' ? JSON.parse(r.rules) : r.rules),
+  recommendations: r.recommendations == null ? null : recommendationBlock.parse(typeof r.recommendations === 'string' ? JSON.parse(r.recommendations) : r.recommendations),
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
@@ -135,7 +149,7 @@ export async function savePlacement(app: App, workspaceId: string, raw: unknown)
     .$if(!!input.id, (q) => q.where('id', '!=', input.id!))
     .executeTakeFirst();
   if (clash) throw new PlacementError('name', `a placement named "${input.name}" already exists`);
-  const values = { name: input.name, kind: input.kind, active: input.active, priority: input.priority, content: input.content, target: input.target, href: input.href, rules: JSON.stringify(input.rules) };
+  const values = { name: input.name, kind: input.kind, active: input.active, priority: input.priority, content: input.content, target: input.target, href: input.href, rules: JSON.stringify(input.rules), recommendations: input.recommendations ? JSON.stringify(input.recommendations) : null };
   let row;
   if (input.id) {
     row = await db.updateTable('onsite_placements').set({ ...values, updated_at: new Date() }).where('id', '=', input.id).where('workspace_id', '=', workspaceId).returningAll().executeTakeFirst();

@@ -3,6 +3,8 @@ import { getProfile } from '../profiles';
 import { checkPlacement, PlacementError } from './placements';
 import { contextFor, renderHtml, renderText, safeHref } from './render';
 import type { PlacementKind } from './tables';
+import { newRecId, recommend } from '../recommendations';
+import { blockHtml } from './recommendation-block';
 
 export interface PlacementPreview {
   kind: PlacementKind;
@@ -26,6 +28,11 @@ export async function previewPlacement(app: App, workspaceId: string, draft: unk
     url = new URL(options.url ?? 'https://example.com/');
   } catch {
     throw new PlacementError('url', 'must be an absolute URL');
+  }
+  if (p.recommendations) {
+    // The preview may wait for the model (decide never does): it shows what the person would get.
+    const recs = await recommend(app, workspaceId, { strategy: p.recommendations.strategy, profileId: options.profileId ? profile.id : null, limit: p.recommendations.limit });
+    return { kind: p.kind, html: recs.items.length ? blockHtml(p.recommendations, recs.items, newRecId(p.recommendations.strategy)) : '', text: null, href: null, target: p.target };
   }
   const context = await contextFor(app, workspaceId, [p.content, p.href], { profileId: profile.id, traits: profile.traits, segments: profile.segments, url });
   if (p.kind === 'cta') {

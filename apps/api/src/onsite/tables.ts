@@ -16,6 +16,8 @@ export interface OnsitePlacementsTable {
   target: string;
   href: string;
   rules: ColumnType<unknown, string, string>;
+  /** A recommendation block's strategy, count and title (JSON); null when the content is the placement's own. */
+  recommendations: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

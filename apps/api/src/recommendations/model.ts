@@ -139,6 +139,8 @@ interface Entry {
   model: Promise<Model | null>;
   checkedAt: number;
   checking: boolean;
+  /** The model once loaded, for callers that must not wait (onsite decide). */
+  settled?: Model | null;
 }
 
 const caches = new WeakMap<App, Map<string, Entry>>();
@@ -171,7 +173,7 @@ export async function liveModel(app: App, workspaceId: string, nowMs = Date.now(
     const model = loadLatest(app, workspaceId, null);
     const fresh: Entry = { model, checkedAt: nowMs, checking: false };
     byWs.set(workspaceId, fresh);
-    model.catch(() => byWs.delete(workspaceId));
+    model.then((m) => (fresh.settled = m)).catch(() => byWs.delete(workspaceId));
     return model;
   }
   if (nowMs - entry.checkedAt >= checkEveryMs && !entry.checking) {
@@ -180,12 +182,22 @@ export async function liveModel(app: App, workspaceId: string, nowMs = Date.now(
     loadLatest(app, workspaceId, current)
       .then((m) => {
         entry.model = Promise.resolve(m);
+        entry.settled = m;
         entry.checkedAt = Date.now();
       })
       .catch((err: unknown) => app.log.warn('recommendation model not reloaded', { error: (err as Error).message }))
       .finally(() => (entry.checking = false));
   }
   return entry.model;
+}
+
+/**
+ * The workspace's model if this process holds one now, else null; either way a load or refresh is
+ * started, so a caller with a latency budget never waits on ClickHouse and the next call has it.
+ */
+export function modelInMemory(app: App, workspaceId: string, nowMs = Date.now()): Model | null {
+  liveModel(app, workspaceId, nowMs).catch((err: unknown) => app.log.warn('recommendation model not loaded', { error: (err as Error).message }));
+  return caches.get(app)?.get(workspaceId)?.settled ?? null;
 }
 
 /** Drops the process's copy, so the next request reads the model just built. */

@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { buildTuning } from './build';
 import { selectRows } from './ch';
-import { liveModel, type Model } from './model';
+import { liveModel, modelInMemory, type Model } from './model';
 import { bestSellers, boughtTogether, buyAgain, discoveryStrategies, forYou, newArrivals, recentlyViewed, similar, trending, type Candidate, type Strategy, type StrategyInput } from './strategies';
 
 export interface RecommendRequest {
@@ -116,5 +116,18 @@ const emptyModel = (): Model => ({ version: 0, trainedUntilMs: 0, people: new Ma
 export async function recommend(app: App, workspaceId: string, request: RecommendRequest): Promise<Recommendations> {
   const model = (await liveModel(app, workspaceId)) ?? emptyModel();
   const viewed = request.strategy === 'recently_viewed' && request.profileId ? await viewedBy(app, workspaceId, request.profileId, request.limit + 20) : [];
+  return rankWithModel(model, request, viewed);
+}
+
+/**
+ * The same from the model this process holds, without any store read (onsite decide has a latency
+ * budget): before the first load finishes, everyone gets the fallback lists of an empty model, i.e.
+ * nothing, and the caller shows no block. `recently_viewed` reads the person's viewed products as of
+ * the model's build, strongest first, instead of the live event log.
+ */
+export function recommendFromMemory(app: App, workspaceId: string, request: RecommendRequest): Recommendations {
+  const model = modelInMemory(app, workspaceId) ?? emptyModel();
+  const person = request.strategy === 'recently_viewed' && request.profileId ? model.people.get(request.profileId) : undefined;
+  const viewed = person ? person.items.filter((_, i) => person.purchases[i] === 0).map((productId) => ({ productId, atMs: model.trainedUntilMs })) : [];
   return rankWithModel(model, request, viewed);
 }

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { getProfile } from '../profiles';
-import { eventProductIds, templateRecommendations } from './recommendations';
+import { eventProductIds, templateRecommendations, type MessageSource } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';
 import { openPixelUrl, rewriteLinks, unsubscribeUrl, type LinkContext } from './links';
 import { plainText } from './plain-text';
@@ -41,15 +41,18 @@ export function recipientFromView(view: { id: string; traits: Record<string, unk
 }
 
 /** What a template sees: `profile` (with `traits` and `features`), `event`, `recommendations` (personal, see recommendations.ts). */
-export async function templateContext(app: App, workspaceId: string, profile: RecipientProfile, event?: TriggerEventInput): Promise<Record<string, unknown>> {
+export async function templateContext(app: App, workspaceId: string, profile: RecipientProfile, event?: TriggerEventInput, source?: MessageSource): Promise<Record<string, unknown>> {
   return {
     profile: { ...profile, traits: profile.traits, features: profile.features ?? {} },
     traits: profile.traits,
     features: profile.features ?? {},
     event: event ? { name: event.name, properties: event.properties ?? {} } : null,
-    recommendations: await templateRecommendations(app, workspaceId, profile.id, eventProductIds(event?.properties)),
+    recommendations: await templateRecommendations(app, workspaceId, profile.id, eventProductIds(event?.properties), source),
   };
 }
+
+/** Whether a template body reads the `recommendations` list itself (not only `recommendations.<strategy>`). */
+export const readsRecommendationList = (body: string) => /\brecommendations\b(?!\s*\.\s*\w)/.test(body);
 
 export interface RenderedEmail {
   subject: string;

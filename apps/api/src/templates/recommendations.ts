@@ -1,7 +1,10 @@
 import type { App } from '../app';
-import { recommend, strategies, type RecommendedItem, type Strategy } from '../recommendations';
+import { newRecId, recommend, recommendedLink, recordRecommendationShown, strategies, type RecommendedItem, type RecSource, type Strategy } from '../recommendations';
 
 export type RecommendedProduct = RecommendedItem;
+
+/** The message a template renders for: its recommendation links are attributed to it. */
+export type MessageSource = RecSource & { kind: 'message'; /** The template reads `recommendations` itself (the `for_you` list), not only a strategy of it. */ readsList: boolean };
 
 /** What `recommendations` reads as in a template: the person's `for_you` list, with each strategy by name. */
 export type TemplateRecommendations = RecommendedProduct[] & Partial<Record<Strategy, Promise<RecommendedProduct[]>>>;
@@ -15,10 +18,17 @@ const strategyLimit = 12;
  * `recommendations` alone is the `for_you` list. A strategy is computed only when the template reads
  * it, from the model in memory. `bought_together` and `similar` start from the trigger event's product.
  */
-export async function templateRecommendations(app: App, workspaceId: string, profileId: string | null, eventProductIds: string[]): Promise<TemplateRecommendations> {
-  const ask = async (strategy: Strategy, limit: number) =>
-    (await recommend(app, workspaceId, { strategy, profileId, productIds: eventProductIds, limit })).items;
-  const list = (await ask('for_you', listLimit)) as TemplateRecommendations;
+export async function templateRecommendations(app: App, workspaceId: string, profileId: string | null, eventProductIds: string[], source?: MessageSource): Promise<TemplateRecommendations> {
+  const ask = async (strategy: Strategy, limit: number, record = true) => {
+    const items = (await recommend(app, workspaceId, { strategy, profileId, productIds: eventProductIds, limit })).items;
+    if (!source || !profileId) return items;
+    // A message's links carry the recommendation id (the click tracker keeps it on its redirect), and
+    // the list counts as shown once the template reads it.
+    const recId = newRecId(strategy);
+    if (record) recordRecommendationShown(app, workspaceId, { recId, strategy, source, profileId, items });
+    return items.map((p) => ({ ...p, url: recommendedLink(p.url, recId) ?? p.url }));
+  };
+  const list = (await ask('for_you', listLimit, source?.readsList ?? false)) as TemplateRecommendations;
   for (const strategy of strategies) {
     let value: Promise<RecommendedProduct[]> | undefined;
     Object.defineProperty(list, strategy, { enumerable: false, get: () => (value ??= ask(strategy, strategyLimit)) });

@@ -5,6 +5,7 @@
 import type { OnsiteStart, OnsiteState } from './types';
 import { clean } from './clean';
 import { css } from './styles';
+import { findProducts } from '../capture/products';
 
 interface Decision {
   id: string;
@@ -15,6 +16,21 @@ interface Decision {
   href?: string;
   triggers: { scrollPercent?: number; delaySeconds?: number; exitIntent?: boolean };
   token: string;
+}
+
+/** The product of the page (JSON-LD or `data-product-id`), which recommendation blocks can start from. */
+function pageProduct(): string | undefined {
+  const el = document.querySelector<HTMLElement>('[data-overture-product][data-product-id]');
+  if (el) return el.dataset.productId;
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
+    try {
+      const p = findProducts(JSON.parse(s.textContent!))[0];
+      const id = p && (p.sku ?? p.productID ?? p.mpn ?? p['@id']);
+      if (id != null) return String(id).slice(0, 255);
+    } catch {
+      // a site's broken JSON-LD is not our error
+    }
+  }
 }
 
 export const start: OnsiteStart = (sdk, writeKey, host, state) => {
@@ -146,7 +162,7 @@ export const start: OnsiteStart = (sdk, writeKey, host, state) => {
     const res = await fetch(host + '/v1/decide', {
       method: 'POST',
       credentials: 'omit',
-      body: JSON.stringify({ writeKey, anonymousId: ids.a, userId: ids.u, url: location.href, consent }),
+      body: JSON.stringify({ writeKey, anonymousId: ids.a, userId: ids.u, url: location.href, productId: pageProduct(), consent }),
     });
     if (!res.ok) return;
     const { placements, partial } = (await res.json()) as { placements: Decision[]; partial?: boolean };

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { App } from '../../app';
-import { composeEmail, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
+import { composeEmail, readsRecommendationList, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
 import { blockedReason, suppress } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { senderForSend } from './senders';
@@ -74,7 +74,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
     ...(req.journeyId ? { j: req.journeyId } : {}),
     ...(req.nodeId ? { n: req.nodeId } : {}),
   };
-  const context = await templateContext(app, req.workspaceId, profile, req.event);
+  const context = await templateContext(app, req.workspaceId, profile, req.event, { kind: 'message', id: template.id, readsList: readsRecommendationList(template.body) });
   const email = await composeEmail(template, context, { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims });
   const headerId = `<${messageId}@overture>`;
   if (req.idempotencyKey) {

@@ -13,6 +13,18 @@ const kinds = [
   { id: 'cta', label: 'CTA swap' },
 ] as const;
 
+const strategies = [
+  { id: 'for_you', label: 'For you' },
+  { id: 'best_sellers', label: 'Best sellers' },
+  { id: 'trending', label: 'Trending' },
+  { id: 'new_arrivals', label: 'New arrivals' },
+  { id: 'recently_viewed', label: 'Recently viewed' },
+  { id: 'buy_again', label: 'Buy again' },
+  { id: 'bought_together', label: 'Bought together (the page’s product)' },
+  { id: 'similar', label: 'Similar (the page’s product)' },
+] as const;
+type StrategyId = (typeof strategies)[number]['id'];
+
 interface Draft {
   id?: string;
   name: string;
@@ -30,9 +42,14 @@ interface Draft {
   capMax: string;
   capDays: string;
   dismissDays: string;
+  /** The content is a recommendation block rather than the placement's own HTML. */
+  recs: boolean;
+  recStrategy: StrategyId;
+  recLimit: string;
+  recTitle: string;
 }
 
-const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '', dismissDays: '7' };
+const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '', dismissDays: '7', recs: false, recStrategy: 'for_you', recLimit: '4', recTitle: '' };
 
 const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
@@ -48,6 +65,7 @@ function toInput(d: Draft) {
     content: d.content,
     target: d.target,
     href: d.href,
+    recommendations: d.recs && d.kind !== 'cta' ? { strategy: d.recStrategy, limit: num(d.recLimit) ?? 4, title: d.recTitle } : null,
     rules: {
       urls: d.urls.split(/[\n,]/).map((u) => u.trim()).filter(Boolean),
       segments: d.segments,
@@ -70,6 +88,7 @@ interface Saved {
   content: string;
   target: string;
   href: string;
+  recommendations: { strategy: StrategyId; limit: number; title: string } | null;
   rules: { urls: string[]; segments: string[]; scrollPercent: number | null; delaySeconds: number | null; exitIntent: boolean; frequency: { max: number; days: number } | null; dismissDays: number };
 }
 
@@ -92,6 +111,10 @@ function fromSaved(p: Saved): Draft {
     capMax: r.frequency?.max.toString() ?? '',
     capDays: r.frequency?.days.toString() ?? '',
     dismissDays: r.dismissDays.toString(),
+    recs: p.recommendations !== null,
+    recStrategy: p.recommendations?.strategy ?? 'for_you',
+    recLimit: (p.recommendations?.limit ?? 4).toString(),
+    recTitle: p.recommendations?.title ?? '',
   };
 }
 
@@ -153,6 +176,7 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
                     <span>{p.name}</span>
                     <span className="muted">
                       {kinds.find((k) => k.id === p.kind)?.label}
+                      {p.recommendations ? ' · recommendations' : ''}
                       {p.active ? '' : ' · off'}
                     </span>
                   </button>
@@ -190,10 +214,42 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
                 <input value={draft.target} onChange={(e) => set('target', e.target.value)} />
               </label>
             )}
-            <label>
-              {draft.kind === 'cta' ? 'New text (liquid)' : 'Content (HTML with liquid; scripts and event handlers are removed)'}
-              <textarea value={draft.content} onChange={(e) => set('content', e.target.value)} spellCheck={false} />
-            </label>
+            {draft.kind !== 'cta' && (
+              <label>
+                Content
+                <select value={draft.recs ? 'recs' : 'html'} onChange={(e) => set('recs', e.target.value === 'recs')}>
+                  <option value="html">HTML</option>
+                  <option value="recs">Recommendations</option>
+                </select>
+              </label>
+            )}
+            {draft.recs && draft.kind !== 'cta' ? (
+              <div className="row">
+                <label>
+                  Strategy
+                  <select value={draft.recStrategy} onChange={(e) => set('recStrategy', e.target.value as StrategyId)}>
+                    {strategies.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Products
+                  <input type="number" min={1} max={12} value={draft.recLimit} onChange={(e) => set('recLimit', e.target.value)} />
+                </label>
+                <label>
+                  Title (optional)
+                  <input value={draft.recTitle} onChange={(e) => set('recTitle', e.target.value)} maxLength={200} placeholder="Picked for you" />
+                </label>
+              </div>
+            ) : (
+              <label>
+                {draft.kind === 'cta' ? 'New text (liquid)' : 'Content (HTML with liquid; scripts and event handlers are removed)'}
+                <textarea value={draft.content} onChange={(e) => set('content', e.target.value)} spellCheck={false} />
+              </label>
+            )}
             {draft.kind === 'cta' && (
               <label>
                 New link

@@ -14,6 +14,7 @@ import * as m0110 from './0110_email_sends_journey_steps';
 import * as m0120 from './0120_workspace_as_of';
 import * as m0140 from './0140_experiments';
 import * as m0160 from './0160_workspace_currency';
+import * as m0170 from './0170_placement_recommendations';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0120_workspace_as_of': m0120,
   '0140_experiments': m0140,
   '0160_workspace_currency': m0160,
+  '0170_placement_recommendations': m0170,
 };
