@@ -92,4 +92,16 @@ describe('a Recommendations placement in /v1/decide', () => {
     expect(hrefs(without.html!)).toHaveLength(4); // best sellers fill it: never an empty block
     expect(without.html).toContain('Mug &lt;b&gt;'); // names are escaped text, not markup
   });
+
+  it('renders a Liquid placement that reads recommendations for each visitor, never from another visitor\'s cache', async () => {
+    const p = await savePlacement(app, ws, { name: 'Liquid recs', kind: 'inline', target: 'liquid-recs', content: '<p>{% for p in recommendations.for_you limit: 2 %}{{ p.name }};{% endfor %}</p>' });
+    const html = async (userId: string) => (await decide(app, { workspaceId: ws, userId, url, budgetMs: 10_000 })).placements.find((x) => x.id === p.id)!.html!;
+    await liveModel(app, ws);
+    const first = await html('new');
+    expect(first).not.toContain('Tent'); // bought it
+    // Another visitor on the same page at once: their own list (best sellers without the mug), not the cached one.
+    const second = await html('m1');
+    expect(second).toContain('Tent');
+    expect(second).not.toBe(first);
+  });
 });

@@ -117,7 +117,7 @@ export async function renderPlacement(
   context: object,
 ): Promise<RenderedPlacement> {
   const sources = p.content + p.href;
-  const key = `${p.id}\u0000${p.updatedAt}\u0000${readsProfile(sources) ? profileId : ''}\u0000${hasLiquid(sources) && /\bpage\b/.test(sources) ? url.href : ''}`;
+  const key = `${p.id}\u0000${p.updatedAt}\u0000${readsProfile(sources) || readsRecommendations(sources) ? profileId : ''}\u0000${hasLiquid(sources) && /\bpage\b/.test(sources) ? url.href : ''}`;
   const hit = rendered.get(key);
   const now = Date.now();
   if (hit && now - hit.at < renderTtlMs) return hit.value;
