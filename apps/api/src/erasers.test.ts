@@ -94,6 +94,8 @@ describe('GDPR erase', () => {
     await db.insertInto('email_sends').values({ message_id: `<e-${tag}@overture>`, workspace_id: ws, profile_id: profile, state: 'sent', started_at: Date.now() } as never).execute();
     await db.insertInto('service_actions').values({ link_id: `l-${tag}`, workspace_id: ws, profile_id: profile, message_id: `m-${tag}`, action: 'cancel_order', status: 'done' } as never).execute();
     await t.app.clickhouse.insert({ table: 'segment_members', values: [{ workspace_id: ws, segment_id: 's', profile_id: profile, is_member: 1, version: 1, changed_at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });
+    await t.app.clickhouse.insert({ table: 'rec_affinity', values: [{ workspace_id: ws, version: 1, profile_id: profile, product_id: 'tent', affinity: 1, purchases: 1, last_at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });
+    await t.app.clickhouse.insert({ table: 'rec_impressions', values: [{ workspace_id: ws, rec_id: `r-${tag}`, strategy: 'for_you', source_kind: 'placement', source_id: 'p', profile_id: profile, product_ids: ['tent'], shown_at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });
     await t.app.clickhouse.insert({ table: 'journey_events', values: [{ workspace_id: ws, journey_id: journey.id, version: 1, node_id: 'm', run_id: runId, profile_id: profile, kind: 'entered', at: '2026-01-01 00:00:00.000' }], format: 'JSONEachRow' });
     // recordOutcomes batches in the background; wait for its row.
     const outcome = { table: 'clickhouse.message_events', column: 'profile_id', array: false };

@@ -5,6 +5,7 @@ import { eraseOnsiteData } from './onsite';
 import { eraseChannelData } from './channels';
 import { eraseServiceData } from './service-messages';
 import { eraseExperimentData } from './experiments';
+import { eraseRecommendationData } from './recommendations';
 
 /**
  * Every domain that holds rows about a person, beside the profile store itself (events, identities,
@@ -18,6 +19,7 @@ export const profileErasers: readonly ProfileEraser[] = [
   { name: 'channels', erase: eraseChannelData },
   { name: 'service-messages', erase: eraseServiceData },
   { name: 'experiments', erase: eraseExperimentData },
+  { name: 'recommendations', erase: eraseRecommendationData },
 ];
 
 /** GDPR erase of a person (by profile, user or anonymous id) in every store. */

@@ -8,3 +8,4 @@ export { refreshRecommendations, startRecommendationsWorker, recommendationsQueu
 export { evaluateRecommendations, scoreStrategies, purchasesBetween, evaluatedStrategies, type Evaluation, type StrategyEvaluation, type Metric } from './evaluate';
 export { rankTuning } from './strategies';
 export { attributionWindowDays, newRecId, recommendedLink, recordRecommendationShown, flushRecommendationImpressions, recommendationMetrics, type RecSource, type RecommendationMetric } from './attribution';
+export { eraseRecommendationData } from './erase';
