@@ -44,7 +44,7 @@ export function CampaignsPage({ workspaceId }: { workspaceId: string }) {
                     <td>
                       <Link to={workspacePath(workspaceId, 'journeys', c.id)}>{c.name}</Link>
                       <div className="muted small">
-                        {channelLabel[c.channel] ?? c.channel} · {c.template} to {segmentName(c.segmentId)}
+                        {c.channel ? `${channelLabel[c.channel] ?? c.channel} · ${c.template}` : 'A journey of several steps'} to {segmentName(c.segmentId)}
                         {c.bestTime ? ' · at each person’s best hour' : ''}
                       </div>
                     </td>
