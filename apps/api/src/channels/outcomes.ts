@@ -1,5 +1,5 @@
 import type { App } from '../app';
-import { selectRows } from '../stores/clickhouse/sql';
+import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { insertRaw } from '../stores/clickhouse';
 import type { TrackingClaims } from '../templates';
 
@@ -21,7 +21,6 @@ export interface MessageOutcome {
   at?: Date;
 }
 
-const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 type OutcomeRow = Record<(typeof columns)[number], string>;
 const columns = ['workspace_id', 'message_id', 'profile_id', 'journey_id', 'node_id', 'channel', 'kind', 'template_id', 'reason', 'detail', 'at'] as const;

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../stores/clickhouse';
+import { chTime } from '../stores/clickhouse/sql';
 
 export interface StoredEvent {
   messageId: string;
@@ -135,7 +136,6 @@ export async function eventTotals(ch: ClickHouseClient, workspaceId: string): Pr
   };
 }
 
-const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Events received with a timestamp in [from, to), bots left out, and how many distinct ids sent them. */
 export async function eventActivity(ch: ClickHouseClient, workspaceId: string, from: Date, to: Date): Promise<{ events: number; senders: number }> {

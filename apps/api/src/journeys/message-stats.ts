@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { listJourneys } from './journeys';
-import { selectRows } from '../stores/clickhouse/sql';
+import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { listTemplates } from '../templates';
 import { listPlacements } from '../onsite';
 
@@ -31,7 +31,7 @@ const groupColumn = { template: 'template_id', journey: 'journey_id' } as const;
  */
 export async function messageStats(app: App, workspaceId: string, by: keyof typeof groupColumn, since: Date): Promise<MessageStats[]> {
   const col = groupColumn[by];
-  const params = { ws: workspaceId, since: since.toISOString().replace('T', ' ').replace('Z', '') };
+  const params = { ws: workspaceId, since: chTime(since) };
   const counts = await selectRows<Record<string, string>>(
     app.clickhouse,
     `SELECT ${col} AS key,
@@ -79,14 +79,13 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
 
 /** Messages sent per channel in [from, to) (onsite: placements shown), with how many were clicked. */
 export async function messagesByChannel(app: App, workspaceId: string, from: Date, to: Date): Promise<Array<{ channel: string; sent: number; clicked: number }>> {
-  const t = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
   const rows = await selectRows<{ channel: string; sent: string; clicked: string }>(
     app.clickhouse,
     `SELECT channel, uniqExactIf(message_id, kind IN ('sent', 'impression')) AS sent, uniqExactIf(message_id, kind = 'click') AS clicked
      FROM message_events FINAL
      WHERE workspace_id = {ws:String} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)} AND channel != ''
      GROUP BY channel ORDER BY sent DESC`,
-    { ws: workspaceId, from: t(from), to: t(to) },
+    { ws: workspaceId, from: chTime(from), to: chTime(to) },
   );
   return rows.map((r) => ({ channel: r.channel, sent: Number(r.sent), clicked: Number(r.clicked) }));
 }

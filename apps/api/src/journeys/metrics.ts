@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../stores/postgres';
 import type { ClickHouseClient } from '../stores/clickhouse';
+import { chTime } from '../stores/clickhouse/sql';
 
 export interface NodeMetrics {
   nodeId: string;
@@ -136,7 +137,7 @@ export async function conversionTotals(clickhouse: ClickHouseClient, workspaceId
     query: `SELECT count() AS conversions, round(sum(revenue), 2) AS revenue FROM journey_events
             WHERE workspace_id = {ws:String} AND kind = 'converted' AND reason = 'journey'
               AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}`,
-    query_params: { ws: workspaceId, from: from.toISOString().replace('T', ' ').replace('Z', ''), to: to.toISOString().replace('T', ' ').replace('Z', '') },
+    query_params: { ws: workspaceId, from: chTime(from), to: chTime(to) },
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<{ conversions: string; revenue: number }>();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app';
 import { insertRows } from '../stores/clickhouse/sql';
-import { chTime, selectRows } from './ch';
+import { chTime, selectRows } from '../stores/clickhouse/sql';
 import type { RecommendedItem } from './recommend';
 import type { Strategy } from './strategies';
 

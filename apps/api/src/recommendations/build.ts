@@ -2,7 +2,7 @@ import type { App } from '../app';
 import { nextRowVersions } from '../stores/postgres';
 import { asOfFor } from '../workspaces';
 import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';
-import { chTime, command, selectRows } from './ch';
+import { chTime, run, selectRows } from '../stores/clickhouse/sql';
 
 export interface BuildOptions {
   /**
@@ -51,10 +51,10 @@ export async function buildModel(app: App, workspaceId: string, options: BuildOp
   const [version] = await nextRowVersions(app.postgres.db, 1);
   const v = version!;
   const base = { ws: workspaceId, v, until: chTime(untilMs) };
-  await command(app.clickhouse, affinitySql, { ...base, half, wBuy: t.weights.buy, wCart: t.weights.cart, wView: t.weights.view });
-  await command(app.clickhouse, coNeighboursSql(t.similarity), { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
-  await command(app.clickhouse, boughtNeighboursSql, { ...base, cap: t.perOrderCap, shrink: t.shrink, k: t.neighbours });
-  await command(app.clickhouse, itemStatsSql, { ...base, windowDays: t.bestSellerWindowDays, recentDays: t.trendingRecentDays, earlierSpans: t.trendingEarlierSpans });
+  await run(app.clickhouse, affinitySql, { ...base, half, wBuy: t.weights.buy, wCart: t.weights.cart, wView: t.weights.view });
+  await run(app.clickhouse, coNeighboursSql(t.similarity), { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
+  await run(app.clickhouse, boughtNeighboursSql, { ...base, cap: t.perOrderCap, shrink: t.shrink, k: t.neighbours });
+  await run(app.clickhouse, itemStatsSql, { ...base, windowDays: t.bestSellerWindowDays, recentDays: t.trendingRecentDays, earlierSpans: t.trendingEarlierSpans });
   await app.clickhouse.insert({
     table: 'rec_models',
     values: [{ workspace_id: workspaceId, version: v, kind, built_at: chTime(Date.now()), trained_until: base.until, half_life_days: half }],
@@ -74,7 +74,7 @@ async function dropOlderVersions(app: App, workspaceId: string, kind: string, ke
   const versions = old.map((r) => Number(r.version));
   const params = { ws: workspaceId, versions };
   for (const table of ['rec_affinity', 'rec_neighbours', 'rec_item_stats', 'rec_models']) {
-    await command(app.clickhouse, `DELETE FROM ${table} WHERE workspace_id = {ws:String} AND version IN {versions:Array(UInt64)}`, params);
+    await run(app.clickhouse, `DELETE FROM ${table} WHERE workspace_id = {ws:String} AND version IN {versions:Array(UInt64)}`, params);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { asOfFor } from '../workspaces';
 import { buildModel, type BuildOptions } from './build';
-import { chTime, selectRows } from './ch';
+import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { loadModel, type Model } from './model';
 import { rankWithModel } from './recommend';
 import type { Strategy } from './strategies';

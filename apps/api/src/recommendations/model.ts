@@ -1,7 +1,7 @@
 import type { App } from '../app';
 import { searchProducts, type CatalogProduct } from '../catalog';
 import { buildModel, latestModel } from './build';
-import { selectRows } from './ch';
+import { selectRows } from '../stores/clickhouse/sql';
 
 /** Strongest affinity first. */
 export interface PersonItems {

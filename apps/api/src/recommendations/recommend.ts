@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { buildTuning } from './build';
-import { selectRows } from './ch';
+import { selectRows } from '../stores/clickhouse/sql';
 import { liveModel, modelInMemory, type Model } from './model';
 import { bestSellers, boughtTogether, buyAgain, discoveryStrategies, forYou, newArrivals, recentlyViewed, similar, trending, type Candidate, type Strategy, type StrategyInput } from './strategies';
 

@@ -20,6 +20,9 @@ export async function insertRows(ch: ClickHouseClient, table: string, values: ob
   await ch.insert({ table, values, format: 'JSONEachRow' });
 }
 
+/** An instant as the text of a ClickHouse DateTime64(3) parameter ('YYYY-MM-DD hh:mm:ss.sss', UTC). */
+export const chTime = (at: Date | number): string => new Date(at).toISOString().replace('T', ' ').replace('Z', '');
+
 /** ClickHouse DateTime64(3) text ('YYYY-MM-DD hh:mm:ss.sss') to ISO 8601. */
 export const chToIso = (t: string | null | undefined): string | null => (t ? `${t.replace(' ', 'T')}Z` : null);
 

@@ -20,10 +20,11 @@ export function CampaignsPage({ workspaceId }: { workspaceId: string }) {
   const campaigns = useQuery(trpc.campaigns.list.queryOptions({ workspaceId }, { refetchInterval: 30_000 }));
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
   const currency = useCurrency(workspaceId);
-  const now = useNow(60_000);
+  // Re-renders each minute so a campaign moves to Sent on time; the split reads the clock at render,
+  // so one sent a moment ago counts as sent at once.
+  useNow(60_000);
   const segmentName = (id: string) => segments.data?.find((s) => s.id === id)?.name ?? id;
-  // The wall clock at render, not the minute tick: a campaign sent now must count as sent at once.
-  const days = byDay(campaigns.data ?? [], Math.max(now, Date.now()));
+  const days = byDay(campaigns.data ?? [], Date.now());
 
   const section = (title: string, list: typeof days.upcoming, testId: string) => (
     <section className="card" aria-label={title} data-testid={testId}>
