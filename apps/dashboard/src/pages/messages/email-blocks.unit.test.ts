@@ -22,7 +22,8 @@ describe('email blocks', () => {
 
   it('go at the cursor when it sits between sections, never inside one', () => {
     const between = body.indexOf('    <mj-section>');
-    expect(insertBlock(body, block, between).indexOf('<mj-divider')).toBeLessThan(body.indexOf('Hi'));
+    const atCursor = insertBlock(body, block, between);
+    expect(atCursor.indexOf('<mj-divider')).toBeLessThan(atCursor.indexOf('Hi'));
     const inside = body.indexOf('Hi');
     const out = insertBlock(body, block, inside);
     expect(out.indexOf('<mj-divider')).toBeGreaterThan(out.indexOf('Hi'));
