@@ -43,6 +43,7 @@ describe('messages dashboard in Chromium', () => {
   it('edits a template: a problem with its line number, then fixed, previewed and saved', async () => {
     await page.goto(`${server.url}/w/${ws}/messages/new`);
     await page.getByLabel('Name').fill('Welcome');
+    await page.getByRole('group', { name: 'Body editor' }).getByRole('button', { name: 'Source' }).click();
     await page.getByLabel('Body (MJML with liquid)').fill(broken);
     await page.getByLabel('Profile id').fill('ada');
 
@@ -87,6 +88,7 @@ describe('messages dashboard in Chromium', () => {
       await preview.getByText(text).waitFor();
     }
     // Blocks go in order above the footer with the unsubscribe link.
+    await page.getByRole('group', { name: 'Body editor' }).getByRole('button', { name: 'Source' }).click();
     const bar = page.getByRole('group', { name: 'Insert a block' });
     await bar.getByRole('button', { name: 'Two columns' }).click();
     await bar.getByRole('button', { name: 'Divider' }).click();

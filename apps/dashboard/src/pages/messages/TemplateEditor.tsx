@@ -4,6 +4,8 @@ import { useTRPC } from '../../trpc';
 import { Link, navigate, workspacePath } from '../../router';
 import { useDebounced } from '../../lib/useDebounced';
 import { emailBlocks, insertBlock, starterTemplates } from './email-blocks';
+import { EmailBodyEditor } from './block-editor/EmailBodyEditor';
+import { blankEmail } from './block-editor/mjml';
 
 type Channel = 'email' | 'web_push' | 'onsite';
 interface Draft {
@@ -20,18 +22,7 @@ interface Draft {
 const starter: Record<Channel, Pick<Draft, 'subject' | 'body' | 'url'>> = {
   email: {
     subject: 'Hello {{ profile.traits.first_name | default: "there" }}',
-    body: `<mjml>
-  <mj-body>
-    <mj-section>
-      <mj-column>
-        <mj-text>Hi {{ profile.traits.first_name | default: "there" }},</mj-text>
-        <mj-text>…</mj-text>
-        <mj-text font-size="12px"><a href="{{ unsubscribe_url }}" data-overture-notrack>Unsubscribe</a></mj-text>
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>
-`,
+    body: blankEmail,
     url: '',
   },
   web_push: { subject: 'Title', body: 'Message for {{ profile.traits.first_name | default: "you" }}', url: 'https://' },
@@ -157,6 +148,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
               ))}
             </div>
           )}
+          <EmailBodyEditor enabled={isEmail} body={draft.body} onChange={(body) => set({ body })}>
           <label htmlFor="template-body">{isEmail ? 'Body (MJML with liquid)' : 'Body (liquid)'}</label>
           {isEmail && (
             <div className="block-bar" role="group" aria-label="Insert a block">
@@ -178,6 +170,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
             </div>
           )}
           <CodeArea id="template-body" value={draft.body} onChange={(body) => set({ body })} marked={bodyLines} />
+          </EmailBodyEditor>
           {!isEmail && (
             <label>
               Link (opened on click)

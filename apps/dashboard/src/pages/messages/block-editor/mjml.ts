@@ -2,7 +2,7 @@
 // <mj-section> of a shape generate() writes; parse() reads a section back only when generating the block
 // it read gives the same section again, so a section it does not fully understand is never rewritten:
 // it stays a "custom" block holding its source verbatim.
-import { maxProducts, socialNetworks, strategies, type Block } from './blocks';
+import { maxProducts, newBlock, socialNetworks, strategies, type Block } from './blocks';
 import { escapeAttribute, escapeText, paragraphToText, paragraphsToText, textToParagraphs, unescapeHtml } from './rich-text';
 
 /** An MJML document split for the block editor: everything up to `<mj-body …>`, its sections, and the rest. */
@@ -89,6 +89,9 @@ export const defaultHead = `<mjml>
   </mj-head>
   <mj-body background-color="#f9fafb">
 `;
+
+/** A new email: a greeting to write on from, and the footer with the unsubscribe link. */
+export const blankEmail = emailOf([{ kind: 'text', style: 'paragraph', text: 'Hi {{ profile.traits.first_name | default: "there" }},\n\n…' }, newBlock('footer')]);
 
 // ---- parsing ----
 
