@@ -82,7 +82,8 @@ describe('block email editor in Chromium', () => {
     await page.getByRole('alert', { name: 'Template problems' }).getByText('No problems found.').waitFor();
 
     // Nothing runs out of its box with the editor open on a block, at both laptop widths.
-    await items.nth(1).locator('.block-item').click();
+    await items.nth(0).locator('.block-item').click();
+    await page.getByRole('region', { name: 'Edit Text' }).waitFor();
     for (const width of [1280, 1440]) {
       await page.setViewportSize({ width, height: 900 });
       expect(await spills()).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newBlock, paletteKinds, type Block } from './blocks';
-import { emailOf, generateEmail, parseEmail } from './mjml';
+import { blankEmail, emailOf, generateEmail, parseEmail } from './mjml';
 import { escapeAttribute, escapeText, paragraphToText, textToParagraphs } from './rich-text';
 import { starterTemplates } from '../email-blocks';
 
@@ -32,12 +32,12 @@ describe('block editor model', () => {
     expect(generateEmail(doc)).toBe(body);
   });
 
-  it('reads every starter of the gallery as the editor’s blocks, and writes it back the same', () => {
-    for (const s of starterTemplates) {
-      const doc = parseEmail(s.body)!;
+  it('reads every starter of the gallery (and the blank email) as the editor’s blocks, and writes it back the same', () => {
+    for (const body of [...starterTemplates.map((s) => s.body), blankEmail]) {
+      const doc = parseEmail(body)!;
       expect(doc.blocks.filter((b) => b.kind === 'custom')).toEqual([]);
       expect(doc.blocks.at(-1)?.kind).toBe('footer');
-      expect(generateEmail(doc)).toBe(s.body);
+      expect(generateEmail(doc)).toBe(body);
     }
   });
 
