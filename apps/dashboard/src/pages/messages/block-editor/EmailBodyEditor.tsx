@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { blockLabels, blockSummary, hasUnsubscribe, newBlock, paletteKinds, type Block, type BlockKind } from './blocks';
-import { generateEmail, parseEmail, type EmailDocument } from './mjml';
+import { blockLabels, blockSummary, newBlock, paletteKinds, type Block, type BlockKind } from './blocks';
+import { generateEmail, hasUnsubscribe, parseEmail, type EmailDocument } from './mjml';
 import { BlockForm } from './BlockForm';
 import './block-editor.css';
 

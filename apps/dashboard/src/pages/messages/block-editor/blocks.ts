@@ -107,8 +107,3 @@ export function blockSummary(block: Block): string {
       return block.source.replace(/\s+/g, ' ').slice(0, 80);
   }
 }
-
-/** Marketing email must carry an unsubscribe link: a footer block, or any custom section that links it. */
-export function hasUnsubscribe(blocks: Block[]): boolean {
-  return blocks.some((b) => b.kind === 'footer' || (b.kind === 'custom' && b.source.includes('unsubscribe_url')));
-}

@@ -90,6 +90,9 @@ export const defaultHead = `<mjml>
   <mj-body background-color="#f9fafb">
 `;
 
+/** Marketing email must carry an unsubscribe link: the footer's, or one written into any other block. */
+export const hasUnsubscribe = (blocks: Block[]) => blocks.some((b) => generateBlock(b).includes('{{ unsubscribe_url }}'));
+
 /** A new email: a greeting to write on from, and the footer with the unsubscribe link. */
 export const blankEmail = emailOf([{ kind: 'text', style: 'paragraph', text: 'Hi {{ profile.traits.first_name | default: "there" }},\n\n…' }, newBlock('footer')]);
 

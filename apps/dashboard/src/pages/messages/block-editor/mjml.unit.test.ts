@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newBlock, paletteKinds, type Block } from './blocks';
-import { blankEmail, emailOf, generateEmail, parseEmail } from './mjml';
+import { blankEmail, emailOf, generateEmail, hasUnsubscribe, parseEmail } from './mjml';
 import { escapeAttribute, escapeText, paragraphToText, textToParagraphs } from './rich-text';
 import { starterTemplates } from '../email-blocks';
 
@@ -91,5 +91,12 @@ describe('block editor model', () => {
     const body = emailOf([{ kind: 'button', label: '</mj-button><mj-raw>x', href: 'javascript:"', color: '#000' }]);
     expect(body).toContain('<mj-button href="javascript:&quot;" background-color="#000">&lt;/mj-button&gt;&lt;mj-raw&gt;x</mj-button>');
     expect(parseEmail(body)!.blocks[0]).toEqual({ kind: 'button', label: '</mj-button><mj-raw>x', href: 'javascript:"', color: '#000' });
+  });
+
+  it('finds the unsubscribe link in the footer or in any block that writes it, else warns', () => {
+    expect(hasUnsubscribe([newBlock('text'), newBlock('footer')])).toBe(true);
+    expect(hasUnsubscribe([{ kind: 'text', style: 'paragraph', text: '[Stop these emails]({{ unsubscribe_url }})' }])).toBe(true);
+    expect(hasUnsubscribe([{ kind: 'custom', source: '<mj-section><mj-column><mj-text><a href="{{ unsubscribe_url }}">x</a></mj-text></mj-column></mj-section>' }])).toBe(true);
+    expect(hasUnsubscribe([newBlock('text'), newBlock('button'), newBlock('social')])).toBe(false);
   });
 });
