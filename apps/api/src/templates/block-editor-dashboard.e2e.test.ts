@@ -99,6 +99,14 @@ describe('block email editor in Chromium', () => {
     await warning.waitFor({ state: 'detached' });
     expect((await blockList()).at(-1)).toBe('Footer with unsubscribe: Unsubscribe');
 
+    // A duplicate lands right below its original, selected; deleting it leaves the one button.
+    await items.nth(1).locator('.block-item').click();
+    const buttonForm = page.getByRole('region', { name: 'Edit Button' });
+    await buttonForm.getByRole('button', { name: 'Duplicate' }).click();
+    expect((await blockList()).slice(1, 3)).toEqual(['Button: Claim my gift', 'Button: Claim my gift']);
+    await buttonForm.getByRole('button', { name: 'Delete' }).click();
+    expect((await blockList()).filter((b) => b === 'Button: Claim my gift')).toHaveLength(1);
+
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(new RegExp(`/w/${ws}/messages/(?!new)[^/]+$`));
     const saved = (await getTemplate(server.app, ws, 'Gift email'))!;
@@ -106,6 +114,7 @@ describe('block email editor in Chromium', () => {
     expect(saved.body).toContain('<mj-button href="https://shop.example/gift?a=1&amp;b=2" background-color="#4f46e5">Claim my gift</mj-button>');
     expect(saved.body).toContain('{{ profile.traits.first_name | default: "" }}');
     expect(saved.body.indexOf('Claim my gift')).toBeLessThan(saved.body.indexOf('Thanks for joining us.'));
+    expect(saved.body.split('Claim my gift')).toHaveLength(2);
 
     await page.reload();
     await page.getByRole('list', { name: 'Blocks' }).waitFor();
