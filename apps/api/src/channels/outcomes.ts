@@ -16,6 +16,8 @@ export interface MessageOutcome {
   templateId?: string;
   journeyId?: string;
   nodeId?: string;
+  /** The experiment variant the message or onsite show belonged to. */
+  variant?: string;
   reason?: string;
   detail?: Record<string, unknown>;
   at?: Date;
@@ -23,7 +25,7 @@ export interface MessageOutcome {
 
 
 type OutcomeRow = Record<(typeof columns)[number], string>;
-const columns = ['workspace_id', 'message_id', 'profile_id', 'journey_id', 'node_id', 'channel', 'kind', 'template_id', 'reason', 'detail', 'at'] as const;
+const columns = ['workspace_id', 'message_id', 'profile_id', 'journey_id', 'node_id', 'channel', 'kind', 'template_id', 'variant', 'reason', 'detail', 'at'] as const;
 
 /**
  * Inserts start at most this often. Each ClickHouse insert costs milliseconds of CPU however few its
@@ -106,6 +108,7 @@ export async function recordOutcomes(app: App, outcomes: MessageOutcome[]): Prom
       channel: o.channel,
       kind: o.kind,
       template_id: o.templateId ?? '',
+      variant: o.variant ?? '',
       reason: o.reason ?? '',
       detail: o.detail ? JSON.stringify(o.detail) : '',
       at: chTime(o.at ?? new Date()),

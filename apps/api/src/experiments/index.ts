@@ -5,6 +5,7 @@ export { experimentInputSchema, metricSchema, defaultMetrics, type ExperimentInp
 export { assignVariant, exposeProfile, exposureEvent } from './assign';
 export { variantSums, metricsQuery, type VariantSums, type MetricSums } from './metrics';
 export { readout, type Readout, type MetricReadout, type Comparison } from './readout';
-export { experimentReadout, experimentSummaries, readoutOf, splitDecisions, type ExperimentReadout, type ExperimentSummary } from './service';
+export { experimentReadout, experimentSummaries, readoutOf, splitDecisions, stopAndApply, pickWinnerAndApply, type ExperimentReadout, type ExperimentSummary } from './service';
 export type { ExperimentTables, ExperimentKind, ExperimentStatus, ExperimentEngine } from './tables';
 export { eraseExperimentData } from './erase';
+export { syncOnsiteExperiments, onsiteMetrics } from './onsite';

@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import type { SplitDecisions } from '@overture/journeys';
-import { experimentByKey, getExperiment, listExperiments, syncJourneySplits, type Experiment } from './experiments';
+import { experimentByKey, getExperiment, listExperiments, pickWinner, stopExperiment, syncJourneySplits, type Experiment } from './experiments';
+import { applyOnsiteDecision, syncOnsiteExperiments } from './onsite';
 import { variantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
@@ -30,6 +31,20 @@ export async function readoutOf(app: App, workspaceId: string, experiment: Exper
   };
 }
 
+/** Stops an experiment; an onsite one then shows everyone its first variant. */
+export async function stopAndApply(app: App, workspaceId: string, id: string): Promise<Experiment> {
+  const e = await stopExperiment(app.postgres.db, workspaceId, id);
+  await applyOnsiteDecision(app, workspaceId, e);
+  return e;
+}
+
+/** Picks the winner; an onsite one then shows everyone the winner (a control winner: nobody sees the placement). */
+export async function pickWinnerAndApply(app: App, workspaceId: string, id: string, variant: string): Promise<Experiment> {
+  const e = await pickWinner(app.postgres.db, workspaceId, id, variant);
+  await applyOnsiteDecision(app, workspaceId, e);
+  return e;
+}
+
 export interface ExperimentSummary extends Experiment {
   exposures: number;
   daysRunning: number;
@@ -39,6 +54,7 @@ export interface ExperimentSummary extends Experiment {
 /** Every experiment of a workspace with its exposures and verdict (a readout each, run two at a time). */
 export async function experimentSummaries(app: App, workspaceId: string): Promise<ExperimentSummary[]> {
   await syncJourneySplits(app.postgres.db, workspaceId);
+  await syncOnsiteExperiments(app, workspaceId);
   const list = await listExperiments(app.postgres.db, workspaceId);
   const out: ExperimentSummary[] = [];
   for (let i = 0; i < list.length; i += 2) {

@@ -34,9 +34,9 @@ describe('message analytics per template and per journey', () => {
 
     const since = new Date(Date.now() - 86_400_000);
     const expected = { sent: 4, delivered: 2, opened: 2, clicked: 1, bounced: 1, unsubscribed: 1, impressions: 0, dismissed: 0 };
-    expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1, revenue: 25.5 }]);
+    expect(await messageStats(app, ws, 'template', since)).toEqual([{ id: tpl.id, name: 'Welcome', ...expected, converted: 1, revenue: 25.5, variants: [] }]);
     // The journey view counts every goal reached in the journey, attributed to a message or not.
-    expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2, revenue: 35.5 }]);
+    expect(await messageStats(app, ws, 'journey', since)).toEqual([{ id: journey.id, name: 'Onboarding', ...expected, converted: 2, revenue: 35.5, variants: [] }]);
     expect(await messageStats(app, ws, 'template', new Date(Date.now() + 60_000))).toEqual([]);
   });
 
@@ -49,6 +49,22 @@ describe('message analytics per template and per journey', () => {
     await show('os_3', ['impression']);
     await show('os_3', ['impression']); // one show reported twice counts once
     const [row] = await messageStats(app, w, 'template', new Date(Date.now() - 86_400_000));
-    expect(row).toEqual({ id: bar.id, name: 'Sale bar (onsite placement)', sent: 0, delivered: 0, opened: 0, clicked: 1, bounced: 0, unsubscribed: 0, impressions: 3, dismissed: 1, converted: 0, revenue: 0 });
+    expect(row).toEqual({ id: bar.id, name: 'Sale bar (onsite placement)', sent: 0, delivered: 0, opened: 0, clicked: 1, bounced: 0, unsubscribed: 0, impressions: 3, dismissed: 1, converted: 0, revenue: 0, variants: [] });
+  });
+
+  it('splits the shows of a placement, clicks and dismissals by the variant shown', async () => {
+    const w = (await createWorkspace(app.postgres.db, 'analytics-variants')).id;
+    const hero = await savePlacement(app, w, { name: 'Hero', kind: 'modal', content: 'Hi', variants: [{ name: 'A' }, { name: 'B', content: 'Hello' }] });
+    const show = (m: string, variant: string, kinds: OutcomeKind[]) => recordOutcomes(app, kinds.map((kind) => ({ workspaceId: w, messageId: m, profileId: `p-${m}`, channel: 'onsite', kind, templateId: hero.id, variant })));
+    await show('os_a1', 'A', ['impression', 'click']);
+    await show('os_a2', 'A', ['impression']);
+    await show('os_b1', 'B', ['impression', 'dismiss']);
+    const [row] = await messageStats(app, w, 'template', new Date(Date.now() - 86_400_000));
+    const zero = { sent: 0, delivered: 0, opened: 0, bounced: 0, unsubscribed: 0 };
+    expect(row).toMatchObject({ name: 'Hero (onsite placement)', impressions: 3, clicked: 1, dismissed: 1 });
+    expect(row!.variants).toEqual([
+      { variant: 'A', ...zero, impressions: 2, clicked: 1, dismissed: 0 },
+      { variant: 'B', ...zero, impressions: 1, clicked: 0, dismissed: 1 },
+    ]);
   });
 });

@@ -20,7 +20,12 @@ export interface MessageStats {
   converted: number;
   /** Revenue of those conversions (the journey goal's revenue property). */
   revenue: number;
+  /** Per template: the same counts split by experiment variant (onsite placement variants), when there are any. */
+  variants: VariantStats[];
 }
+
+const countKeys = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'impressions', 'dismissed'] as const;
+export type VariantStats = { variant: string } & Record<(typeof countKeys)[number], number>;
 
 // The grouping column comes from this fixed map, never from input; values are query parameters.
 const groupColumn = { template: 'template_id', journey: 'journey_id' } as const;
@@ -34,14 +39,14 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
   const params = { ws: workspaceId, since: chTime(since) };
   const counts = await selectRows<Record<string, string>>(
     app.clickhouse,
-    `SELECT ${col} AS key,
+    `SELECT ${col} AS key, ${by === 'template' ? 'variant' : "''"} AS variant,
             uniqExactIf(message_id, kind = 'sent') AS sent, uniqExactIf(message_id, kind = 'delivered') AS delivered,
             uniqExactIf(message_id, kind = 'open') AS opened, uniqExactIf(message_id, kind = 'click') AS clicked,
             uniqExactIf(message_id, kind = 'bounce') AS bounced, uniqExactIf(message_id, kind = 'unsubscribe') AS unsubscribed,
             uniqExactIf(message_id, kind = 'impression') AS impressions, uniqExactIf(message_id, kind = 'dismiss') AS dismissed
      FROM message_events FINAL
      WHERE workspace_id = {ws:String} AND at >= {since:DateTime64(3)} AND ${col} != ''
-     GROUP BY key`,
+     GROUP BY key, variant`,
     params,
   );
   const conversions = await selectRows<{ key: string; converted: string; revenue: number }>(
@@ -67,12 +72,19 @@ export async function messageStats(app: App, workspaceId: string, by: keyof type
   const converted = new Map(conversions.map((c) => [c.key, Number(c.converted)]));
   const revenue = new Map(conversions.map((c) => [c.key, Number(c.revenue)]));
   const keys = new Set([...counts.map((c) => c.key!), ...converted.keys()]);
-  const byKey = new Map(counts.map((c) => [c.key!, c]));
+  // A message belongs to one variant, so a key's distinct counts are the sums of its variants'.
+  const byKey = new Map<string, VariantStats[]>();
+  for (const c of counts) {
+    const list = byKey.get(c.key!) ?? [];
+    list.push({ variant: c.variant ?? '', ...(Object.fromEntries(countKeys.map((k) => [k, Number(c[k] ?? 0)])) as Record<(typeof countKeys)[number], number>) });
+    byKey.set(c.key!, list);
+  }
   return [...keys]
     .map((key) => {
-      const c = byKey.get(key) ?? {};
-      const n = (k: string) => Number(c[k] ?? 0);
-      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), impressions: n('impressions'), dismissed: n('dismissed'), converted: converted.get(key) ?? 0, revenue: revenue.get(key) ?? 0 };
+      const parts = byKey.get(key) ?? [];
+      const n = (k: (typeof countKeys)[number]) => parts.reduce((s, p) => s + p[k], 0);
+      const variants = parts.filter((p) => p.variant !== '').sort((a, b) => a.variant.localeCompare(b.variant));
+      return { id: key, name: names.get(key) ?? `${key} (deleted)`, sent: n('sent'), delivered: n('delivered'), opened: n('opened'), clicked: n('clicked'), bounced: n('bounced'), unsubscribed: n('unsubscribed'), impressions: n('impressions'), dismissed: n('dismissed'), converted: converted.get(key) ?? 0, revenue: revenue.get(key) ?? 0, variants };
     })
     .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
 }

@@ -10,6 +10,8 @@ import { emptyState, onsiteState, type OnsiteState, type PendingMessage } from '
 import { contextFor, renderPlacement } from './render';
 import type { PlacementKind } from './tables';
 import { renderRecommendationBlock } from './recommendation-block';
+import { assignPlacementVariant, onsiteExperimentKey } from './variants';
+import { logExposure } from './exposures';
 // Registers the onsite part of GDPR erasure wherever decide is served.
 
 export interface DecideRequest {
@@ -140,7 +142,8 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
   // visitor known to have a profile, placements they may have dismissed. One not found in time
   // (mostly a first page view in this process) is taken to have dismissed nothing, so that a slow
   // store never blanks every page.
-  const withoutHistory = (p: Placement) => !p.rules.frequency && !(p.rules.dismissDays > 0 && found?.known === true);
+  // A placement running an experiment waits for the full answer too: its variant hangs on the profile id.
+  const withoutHistory = (p: Placement) => !p.rules.frequency && !(p.rules.dismissDays > 0 && found?.known === true) && !(p.variants.length > 1 && p.variantWinner === null);
   const onPage = placements.filter((p) => (partial ? p.rules.segments.length === 0 && withoutHistory(p) : p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
   const nowMs = now.getTime();
   const queued = state ? state.queued.filter((m) => m.expiresAt > nowMs) : [];
@@ -158,13 +161,20 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     taken.add(slot);
     messages.push(m);
   }
-  const chosen: Placement[] = [];
-  for (const p of onPage) {
-    if (capped.has(p.id)) continue;
+  const chosen: Array<{ p: Placement; variant?: string }> = [];
+  for (const base of onPage) {
+    if (capped.has(base.id)) continue;
+    const assigned = assignPlacementVariant(base, identity.profileId);
+    const v = assigned?.variant;
+    const p: Placement = v ? { ...base, kind: v.layout ?? base.kind, content: v.content || base.content, href: v.href || base.href } : base;
     const slot = slotOf(p.kind, p.target);
     if (taken.has(slot)) continue;
+    // Exposed where the placement would have shown: a control's visitors too, who see nothing (and
+    // leave the slot to others, as if the placement did not exist).
+    if (assigned?.exposed) logExposure(app, { workspaceId: req.workspaceId, key: onsiteExperimentKey(base.id), variant: v!.name, profileId: identity.profileId, userId: req.userId, anonymousId: req.anonymousId, placementId: base.id, url: req.url.href, at: nowMs });
+    if (v?.control) continue;
     taken.add(slot);
-    chosen.push(p);
+    chosen.push(v ? { p, variant: v.name } : { p });
   }
 
   const shows: Show[] = [];
@@ -173,16 +183,16 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     return { id: m.messageId, kind: m.kind, html: m.html, triggers: {}, token: '' };
   });
   if (chosen.length > 0) {
-    const sources = chosen.flatMap((p) => (p.recommendations ? [] : [p.content, p.href]));
+    const sources = chosen.flatMap(({ p }) => (p.recommendations ? [] : [p.content, p.href]));
     const context = await contextFor(app, req.workspaceId, sources, { profileId: identity.profileId, traits: identity.traits, segments: [...identity.segments], url: req.url });
-    for (const p of chosen) {
+    for (const { p, variant } of chosen) {
       let rendered;
       if (p.recommendations) {
         const block = renderRecommendationBlock(app, req.workspaceId, p.recommendations, p.id, identity.profileId, req.productId);
         if (!block) continue;
         rendered = { html: block.html, ...(p.kind === 'inline' ? { target: p.target } : {}) };
-      } else rendered = await renderPlacement(p, identity.profileId, req.url, context);
-      shows.push({ m: `${showPrefix}${(showCounter++).toString(36)}`, t: p.id });
+      } else rendered = await renderPlacement(variant === undefined ? p : { ...p, id: `${p.id}\u0000${variant}` }, identity.profileId, req.url, context);
+      shows.push({ m: `${showPrefix}${(showCounter++).toString(36)}`, t: p.id, ...(variant === undefined ? {} : { v: variant }) });
       out.push({ id: p.id, kind: p.kind, triggers: triggersOf(p), token: '', ...rendered });
     }
   }

@@ -52,6 +52,7 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       templateId: show.t,
       ...(show.j ? { journeyId: show.j } : {}),
       ...(show.n ? { nodeId: show.n } : {}),
+      ...(show.v ? { variant: show.v } : {}),
       ...(e.kind === 'click' && e.href ? { detail: { href: e.href.slice(0, 2000) } } : {}),
       at: now,
     });

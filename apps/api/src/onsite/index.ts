@@ -1,5 +1,7 @@
 // Public surface of onsite personalisation: placements, decide, the journey channel, the routes.
-export { listPlacements, getPlacement, savePlacement, deletePlacement, checkPlacement, placementInput, placementKinds, rulesSchema, recommendationBlock, type RecommendationBlock, PlacementError, type Placement, type PlacementInput, type Rules } from './placements';
+export { listPlacements, getPlacement, savePlacement, deletePlacement, setPlacementWinner, checkPlacement, placementInput, placementKinds, rulesSchema, recommendationBlock, type RecommendationBlock, PlacementError, type Placement, type PlacementInput, type Rules } from './placements';
+export { placementVariant, onsiteExperimentKey, type PlacementVariant } from './variants';
+export { exposuresWritten } from './exposures';
 export { decide, type Decision, type DecideRequest, type DecideResult } from './decide';
 export { OnsiteChannel, queueOnsiteMessage, queueTtlDays, saveOnsiteSettings, defaultQueueTtlDays, type QueueRequest, type QueueResult } from './queue';
 export { recordOnsiteEvents, onsiteEventKinds, type OnsiteEvent } from './events';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { App } from '../app';
 import { validateTemplate } from '../templates';
@@ -6,6 +7,7 @@ import { getSegment } from '../segments';
 import type { PlacementKind } from './tables';
 import { topics } from '../stores/invalidation';
 import { strategies } from '../recommendations';
+import { maxVariants, overlayLayouts, placementVariant, type PlacementVariant } from './variants';
 
 export const defaultDismissDays = 7;
 
@@ -57,6 +59,8 @@ export const placementInput = z
     rules: rulesSchema.default(rulesSchema.parse({})),
     /** Set: the content is a recommendation block (the placement's own content is not used). */
     recommendations: recommendationBlock.nullable().default(null),
+    /** None, or 2–5 variants (the first is the experiment's baseline). */
+    variants: z.array(placementVariant).max(maxVariants).default([]),
   })
   .superRefine((p, ctx) => {
     if (p.kind === 'inline' && !slotName.test(p.target)) ctx.addIssue({ code: 'custom', path: ['target'], message: 'an inline placement names its slot: letters, digits, - and _' });
@@ -65,6 +69,15 @@ export const placementInput = z
     if (p.recommendations && p.kind === 'cta') ctx.addIssue({ code: 'custom', path: ['recommendations'], message: 'a CTA swap cannot hold a recommendation block: use an inline slot or an overlay' });
     if (p.kind !== 'cta' && !p.recommendations && !p.content.trim()) ctx.addIssue({ code: 'custom', path: ['content'], message: 'must not be empty' });
     if (p.href && !/^(https?:\/\/|\/|\{\{)/i.test(p.href)) ctx.addIssue({ code: 'custom', path: ['href'], message: 'must be an http(s) URL or a path starting with /' });
+    if (p.variants.length === 1) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'an experiment needs at least 2 variants (or none)' });
+    const names = new Set<string>();
+    p.variants.forEach((v, i) => {
+      if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: `variant "${v.name}" appears twice` });
+      names.add(v.name);
+      if (v.layout && !(overlayLayouts as readonly string[]).includes(p.kind)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'layout'], message: 'only an overlay (top bar, modal, slide-in) can change its layout' });
+      if (v.href && !/^(https?:\/\/|\/|\{\{)/i.test(v.href)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'href'], message: 'must be an http(s) URL or a path starting with /' });
+    });
+    if (p.variants.length > 0 && p.variants.every((v) => v.control)) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'at least one variant must show the placement' });
   });
 export type PlacementInput = z.input<typeof placementInput>;
 
@@ -80,6 +93,9 @@ export interface Placement {
   href: string;
   rules: Rules;
   recommendations: RecommendationBlock | null;
+  variants: PlacementVariant[];
+  /** Set once the placement's experiment is decided: everyone sees this variant. */
+  variantWinner: string | null;
   updatedAt: string;
 }
 
@@ -93,7 +109,7 @@ export class PlacementError extends Error {
   }
 }
 
-type Row = { id: string; workspace_id: string; name: string; kind: PlacementKind; active: boolean; priority: number; content: string; target: string; href: string; rules: unknown; recommendations: unknown; updated_at: Date };
+type Row = { id: string; workspace_id: string; name: string; kind: PlacementKind; active: boolean; priority: number; content: string; target: string; href: string; rules: unknown; recommendations: unknown; variants: unknown; variant_winner: string | null; updated_at: Date };
 
 const toPlacement = (r: Row): Placement => ({
   id: r.id,
@@ -108,6 +124,8 @@ const toPlacement = (r: Row): Placement => ({
   // Stored rules passed the schema; parsing again fills defaults added since.
   rules: rulesSchema.parse(typeof r.rules === 'string' ? JSON.parse(r.rules) : r.rules),
   recommendations: r.recommendations == null ? null : recommendationBlock.parse(typeof r.recommendations === 'string' ? JSON.parse(r.recommendations) : r.recommendations),
+  variants: placementVariant.array().parse(typeof r.variants === 'string' ? JSON.parse(r.variants) : (r.variants ?? [])),
+  variantWinner: r.variant_winner,
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
@@ -132,6 +150,11 @@ export async function checkPlacement(app: App, workspaceId: string, raw: unknown
   const issues = await validateTemplate({ channel: 'onsite', subject: '', body: input.content || ' ', url: input.href });
   const first = issues[0];
   if (first) throw new PlacementError(first.field === 'url' ? 'href' : 'content', `${first.line ? `line ${first.line}: ` : ''}${first.message}`);
+  for (const [i, v] of input.variants.entries()) {
+    if (v.control || (!v.content && !v.href)) continue;
+    const [bad] = await validateTemplate({ channel: 'onsite', subject: '', body: v.content || ' ', url: v.href });
+    if (bad) throw new PlacementError(`variants.${i}.${bad.field === 'url' ? 'href' : 'content'}`, `${bad.line ? `line ${bad.line}: ` : ''}${bad.message}`);
+  }
   for (const [i, id] of input.rules.segments.entries()) {
     if (!(await getSegment(app, workspaceId, id))) throw new PlacementError(`rules.segments[${i}]`, `no segment ${id} in this workspace`);
   }
@@ -149,10 +172,12 @@ export async function savePlacement(app: App, workspaceId: string, raw: unknown)
     .$if(!!input.id, (q) => q.where('id', '!=', input.id!))
     .executeTakeFirst();
   if (clash) throw new PlacementError('name', `a placement named "${input.name}" already exists`);
-  const values = { name: input.name, kind: input.kind, active: input.active, priority: input.priority, content: input.content, target: input.target, href: input.href, rules: JSON.stringify(input.rules), recommendations: input.recommendations ? JSON.stringify(input.recommendations) : null };
+  const values = { name: input.name, kind: input.kind, active: input.active, priority: input.priority, content: input.content, target: input.target, href: input.href, rules: JSON.stringify(input.rules), recommendations: input.recommendations ? JSON.stringify(input.recommendations) : null, variants: JSON.stringify(input.variants) };
   let row;
   if (input.id) {
-    row = await db.updateTable('onsite_placements').set({ ...values, updated_at: new Date() }).where('id', '=', input.id).where('workspace_id', '=', workspaceId).returningAll().executeTakeFirst();
+    // A decided experiment stays decided while its winner is still one of the variants.
+    const winnerKept = sql<string | null>`CASE WHEN variant_winner IN (SELECT jsonb_array_elements_text(${JSON.stringify(input.variants.map((v) => v.name))}::jsonb)) THEN variant_winner END`;
+    row = await db.updateTable('onsite_placements').set({ ...values, variant_winner: winnerKept, updated_at: new Date() }).where('id', '=', input.id).where('workspace_id', '=', workspaceId).returningAll().executeTakeFirst();
     if (!row) throw new PlacementError('id', `no placement ${input.id} in this workspace`);
   } else {
     row = await db
@@ -163,6 +188,15 @@ export async function savePlacement(app: App, workspaceId: string, raw: unknown)
   }
   forgetActive(app, workspaceId);
   return toPlacement(row);
+}
+
+/**
+ * Decides a placement's experiment (the experiments domain calls this when a winner is picked or the
+ * experiment stops): from now on everyone sees `variant`, and a control winner means nobody sees it.
+ */
+export async function setPlacementWinner(app: App, workspaceId: string, id: string, variant: string): Promise<void> {
+  await app.postgres.db.updateTable('onsite_placements').set({ variant_winner: variant, updated_at: new Date() }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  forgetActive(app, workspaceId);
 }
 
 export async function deletePlacement(app: App, workspaceId: string, id: string): Promise<boolean> {

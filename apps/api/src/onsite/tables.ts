@@ -18,6 +18,10 @@ export interface OnsitePlacementsTable {
   rules: ColumnType<unknown, string, string>;
   /** A recommendation block's strategy, count and title (JSON); null when the content is the placement's own. */
   recommendations: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The placement's variants (JSON array); empty when it runs no experiment. */
+  variants: ColumnType<unknown, string | undefined, string>;
+  /** The variant everyone sees once the experiment is decided (null while it runs). */
+  variant_winner: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

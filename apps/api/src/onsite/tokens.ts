@@ -7,6 +7,8 @@ export interface Show {
   t: string;
   j?: string;
   n?: string;
+  /** The placement's experiment variant shown. */
+  v?: string;
 }
 
 export interface ShowClaims {

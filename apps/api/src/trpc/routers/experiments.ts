@@ -7,8 +7,8 @@ import {
   ExperimentError,
   experimentSummaries,
   metricSchema,
-  pickWinner,
-  stopExperiment,
+  pickWinnerAndApply,
+  stopAndApply,
   updateExperimentSettings,
 } from '../../experiments';
 import { router, workspaceProcedure } from '../trpc';
@@ -37,9 +37,9 @@ export const experimentsRouter = router({
     .input(experimentId.extend({ metrics: z.array(metricSchema).min(1).max(10).optional(), engine: z.enum(['bayesian', 'frequentist']).optional(), sequential: z.boolean().optional() }))
     .mutation(({ ctx, input }) => domain(() => updateExperimentSettings(ctx.app.postgres.db, ctx.workspaceId, input.experimentId, input))),
 
-  stop: workspaceProcedure.input(experimentId).mutation(({ ctx, input }) => domain(() => stopExperiment(ctx.app.postgres.db, ctx.workspaceId, input.experimentId))),
+  stop: workspaceProcedure.input(experimentId).mutation(({ ctx, input }) => domain(() => stopAndApply(ctx.app, ctx.workspaceId, input.experimentId))),
 
   pickWinner: workspaceProcedure
     .input(experimentId.extend({ variant: z.string().min(1).max(100) }))
-    .mutation(({ ctx, input }) => domain(() => pickWinner(ctx.app.postgres.db, ctx.workspaceId, input.experimentId, input.variant))),
+    .mutation(({ ctx, input }) => domain(() => pickWinnerAndApply(ctx.app, ctx.workspaceId, input.experimentId, input.variant))),
 });

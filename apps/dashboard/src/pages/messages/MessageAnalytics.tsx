@@ -69,7 +69,7 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
             </tr>
           </thead>
           <tbody>
-            {stats.data.map((row) => (
+            {stats.data.map((row) => [
               <tr key={row.id}>
                 <td>{row.name}</td>
                 {columns.map(([k]) => (
@@ -84,8 +84,22 @@ export function MessageAnalytics({ workspaceId }: { workspaceId: string }) {
                 <td className="num" data-metric="revenue-per-recipient">
                   {row.sent || row.impressions ? formatMoney(row.revenue / (row.sent || row.impressions), currency) : ''}
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              // An onsite placement's variants, each on its own line under the placement.
+              ...row.variants.map((v) => (
+                <tr key={`${row.id}\u0000${v.variant}`} className="variant-row">
+                  <td className="small">↳ Variant {v.variant}</td>
+                  {columns.map(([k]) => (
+                    <td key={k} className="num small" data-metric={k}>
+                      {k === 'converted' ? '' : formatCount(v[k])}
+                      {k !== 'sent' && k !== 'impressions' && k !== 'converted' && <span className="rate small muted"> {rate(v[k], v.sent || v.impressions)}</span>}
+                    </td>
+                  ))}
+                  <td />
+                  <td />
+                </tr>
+              )),
+            ])}
           </tbody>
         </table>
       )}

@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useTRPC } from '../../trpc';
 import { useDebounced } from '../../lib/useDebounced';
 import { previewDocument } from './preview';
+import { Variants, variantDraft, variantInput, type SavedVariant, type VariantDraft } from './Variants';
 import './onsite.css';
 
 const kinds = [
@@ -47,9 +48,13 @@ interface Draft {
   recStrategy: StrategyId;
   recLimit: string;
   recTitle: string;
+  variants: VariantDraft[];
+  /** As saved: the experiment's size and decision. */
+  savedVariants: number;
+  winner: string | null;
 }
 
-const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '', dismissDays: '7', recs: false, recStrategy: 'for_you', recLimit: '4', recTitle: '' };
+const blank: Draft = { name: '', kind: 'slide_in', active: true, priority: 0, content: '<p>Hi {{ profile.traits.first_name | default: "there" }}!</p>', target: '', href: '', urls: '', segments: [], scrollPercent: '', delaySeconds: '', exitIntent: false, capMax: '', capDays: '', dismissDays: '7', recs: false, recStrategy: 'for_you', recLimit: '4', recTitle: '', variants: [], savedVariants: 0, winner: null };
 
 const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
@@ -66,6 +71,7 @@ function toInput(d: Draft) {
     target: d.target,
     href: d.href,
     recommendations: d.recs && d.kind !== 'cta' ? { strategy: d.recStrategy, limit: num(d.recLimit) ?? 4, title: d.recTitle } : null,
+    variants: d.variants.map(variantInput),
     rules: {
       urls: d.urls.split(/[\n,]/).map((u) => u.trim()).filter(Boolean),
       segments: d.segments,
@@ -89,6 +95,8 @@ interface Saved {
   target: string;
   href: string;
   recommendations: { strategy: StrategyId; limit: number; title: string } | null;
+  variants: SavedVariant[];
+  variantWinner: string | null;
   rules: { urls: string[]; segments: string[]; scrollPercent: number | null; delaySeconds: number | null; exitIntent: boolean; frequency: { max: number; days: number } | null; dismissDays: number };
 }
 
@@ -115,6 +123,9 @@ function fromSaved(p: Saved): Draft {
     recStrategy: p.recommendations?.strategy ?? 'for_you',
     recLimit: (p.recommendations?.limit ?? 4).toString(),
     recTitle: p.recommendations?.title ?? '',
+    variants: p.variants.map(variantDraft),
+    savedVariants: p.variants.length,
+    winner: p.variantWinner,
   };
 }
 
@@ -126,10 +137,18 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
   const [draft, setDraft] = useState<Draft>(blank);
   const [message, setMessage] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState<number | null>(null);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const open = (d: Draft) => (setDraft(d), setPreviewing(null), setMessage(null));
 
   const input = useMemo(() => toInput(draft), [draft]);
-  const settled = useDebounced(input, 400);
+  // The preview shows the placement, or one variant of it as its visitors would see it.
+  const previewed = useMemo(() => {
+    const v = previewing === null ? undefined : input.variants[previewing];
+    const { variants: _, ...base } = input;
+    return v && !v.control ? { ...base, content: v.content || base.content, href: v.href || base.href, kind: v.layout ?? base.kind } : base;
+  }, [input, previewing]);
+  const settled = useDebounced(previewed, 400);
   const preview = useQuery(trpc.onsite.preview.queryOptions({ workspaceId, placement: { ...settled, name: settled.name || 'preview' } }, { placeholderData: keepPreviousData, retry: false }));
 
   const invalidate = () => queryClient.invalidateQueries(trpc.onsite.pathFilter());
@@ -156,7 +175,7 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
     <div className="onsite-page">
       <div className="page-header">
         <h1>Onsite placements</h1>
-        <button type="button" onClick={() => (setDraft(blank), setMessage(null))}>
+        <button type="button" onClick={() => open(blank)}>
           New placement
         </button>
       </div>
@@ -172,11 +191,12 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
             <ul className="placement-list">
               {list.data.map((p) => (
                 <li key={p.id}>
-                  <button type="button" className={draft.id === p.id ? 'selected' : ''} onClick={() => (setDraft(fromSaved(p as Saved)), setMessage(null))}>
+                  <button type="button" className={draft.id === p.id ? 'selected' : ''} onClick={() => open(fromSaved(p as Saved))}>
                     <span>{p.name}</span>
                     <span className="muted">
                       {kinds.find((k) => k.id === p.kind)?.label}
                       {p.recommendations ? ' · recommendations' : ''}
+                      {p.variants.length > 1 ? ` · ${p.variants.length} variants` : ''}
                       {p.active ? '' : ' · off'}
                     </span>
                   </button>
@@ -300,6 +320,17 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
                 <input type="checkbox" checked={draft.active} onChange={(e) => set('active', e.target.checked)} /> Active
               </label>
             </div>
+            <Variants
+              workspaceId={workspaceId}
+              placementId={draft.id}
+              savedCount={draft.savedVariants}
+              winner={draft.winner}
+              kind={draft.kind}
+              variants={draft.variants}
+              onChange={(v) => set('variants', v)}
+              previewing={previewing}
+              onPreview={setPreviewing}
+            />
             {save.isError && (
               <p className="form-error" role="alert">
                 {save.error.message}
@@ -319,7 +350,7 @@ export function OnsitePage({ workspaceId }: { workspaceId: string }) {
           </section>
 
           <section className="card onsite-preview" aria-label="Preview">
-            <h2>Preview</h2>
+            <h2>Preview{previewing !== null && draft.variants[previewing] ? `: ${draft.variants[previewing].name}` : ''}</h2>
             {preview.isError ? (
               <p className="form-error" role="alert">
                 {preview.error.message}
