@@ -108,6 +108,7 @@ export async function stopExperiment(db: Kysely<Database>, workspaceId: string, 
 /** The winner takes 100 %: every later assignment returns it, and exposures stop being logged. */
 export async function pickWinner(db: Kysely<Database>, workspaceId: string, id: string, variant: string): Promise<Experiment> {
   const e = await getExperiment(db, workspaceId, id);
+  if (e.kind === 'holdout') throw new ExperimentError('a holdout has no winner to route people to: stop it to end it', 'BAD_REQUEST');
   if (!e.variants.some((v) => v.name === variant)) throw new ExperimentError(`variant: "${variant}" is not a variant of this experiment`, 'BAD_REQUEST');
   if (e.status === 'winner') throw new ExperimentError('a winner is already picked', 'CONFLICT');
   await db.updateTable('experiments').set({ status: 'winner', winner: variant, stopped_at: e.stoppedAt ?? new Date(), updated_at: new Date() }).where('id', '=', id).execute();
