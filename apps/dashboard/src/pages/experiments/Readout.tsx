@@ -26,6 +26,7 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
   const { experiment: e, readout: r, daysRunning } = q.data;
   const error = stop.error ?? pick.error ?? settings.error;
   const [journeyId, nodeId] = e.kind === 'journey_split' ? e.sourceRef.split('/') : [];
+  const holdout = e.kind === 'holdout';
 
   return (
     <div className="experiment-readout">
@@ -44,6 +45,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
             <Link to={workspacePath(workspaceId, 'journeys', journeyId)}>journey split “{nodeId}”</Link>
           </>
         )}
+        {holdout && (
+          <>
+            {' · '}
+            <Link to={workspacePath(workspaceId, 'journey-settings')}>the share is set in journey settings</Link>; the control group gets no marketing message, and the uplift is the whole program&apos;s
+          </>
+        )}
       </p>
       {r.srm.flagged && (
         <p className="srm-warning" role="alert" data-testid="srm-warning">
@@ -57,10 +64,11 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
       <div className="readout-actions">
         {e.status === 'running' && (
           <button type="button" onClick={() => stop.mutate({ workspaceId, experimentId })} disabled={stop.isPending}>
-            Stop experiment
+            {holdout ? 'End the holdout (everyone gets marketing again)' : 'Stop experiment'}
           </button>
         )}
         {e.status !== 'winner' &&
+          !holdout &&
           r.variants.map((v) => (
             <button key={v.name} type="button" onClick={() => pick.mutate({ workspaceId, experimentId, variant: v.name })} disabled={pick.isPending}>
               Pick {v.name} (100 %)
