@@ -4,7 +4,7 @@ import { splitExperimentKey, type JourneyDefinition } from '@overture/journeys';
 import type { Database } from '../stores/postgres';
 import { listJourneys, publishedJourneys } from '../journeys';
 import { defaultMetrics, experimentInputSchema, metricSchema, variantSchema, type ExperimentInput, type Metric, type Variant } from './definition';
-import type { ExperimentEngine, ExperimentKind, ExperimentStatus } from './tables';
+import type { ExperimentAllocation, ExperimentEngine, ExperimentKind, ExperimentStatus } from './tables';
 
 export class ExperimentError extends Error {
   constructor(
@@ -25,6 +25,9 @@ export interface Experiment {
   metrics: Metric[];
   engine: ExperimentEngine;
   sequential: boolean;
+  /** `bandit`: Thompson sampling re-weights the variants on a schedule, each kept at `minWeight` or more. */
+  allocation: ExperimentAllocation;
+  minWeight: number;
   status: ExperimentStatus;
   winner: string | null;
   startedAt: Date;
@@ -33,7 +36,9 @@ export interface Experiment {
 
 type Row = Selectable<Database['experiments']>;
 
-const toExperiment = (r: Pick<Row, 'id' | 'key' | 'name' | 'kind' | 'source_ref' | 'variants' | 'metrics' | 'engine' | 'sequential' | 'status' | 'winner' | 'started_at' | 'stopped_at'>): Experiment => ({
+const columns = ['id', 'key', 'name', 'kind', 'source_ref', 'variants', 'metrics', 'engine', 'sequential', 'allocation', 'min_weight', 'status', 'winner', 'started_at', 'stopped_at'] as const;
+
+const toExperiment = (r: Pick<Row, (typeof columns)[number]>): Experiment => ({
   id: r.id,
   key: r.key,
   name: r.name,
@@ -43,13 +48,14 @@ const toExperiment = (r: Pick<Row, 'id' | 'key' | 'name' | 'kind' | 'source_ref'
   metrics: metricSchema.array().parse(r.metrics),
   engine: r.engine,
   sequential: r.sequential,
+  allocation: r.allocation,
+  minWeight: r.min_weight,
   status: r.status,
   winner: r.winner,
   startedAt: r.started_at,
   stoppedAt: r.stopped_at,
 });
 
-const columns = ['id', 'key', 'name', 'kind', 'source_ref', 'variants', 'metrics', 'engine', 'sequential', 'status', 'winner', 'started_at', 'stopped_at'] as const;
 
 export async function createExperiment(db: Kysely<Database>, workspaceId: string, input: ExperimentInput): Promise<Experiment> {
   const parsed = experimentInputSchema.safeParse(input);

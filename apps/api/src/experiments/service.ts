@@ -27,7 +27,7 @@ export async function readoutOf(app: App, workspaceId: string, experiment: Exper
   const sums = await variantSums(app.clickhouse, workspaceId, experiment.key, experiment.metrics);
   return {
     experiment,
-    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, ...options }),
+    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, bandit: experiment.allocation === 'bandit', ...options }),
     daysRunning: daysRunning(experiment, Date.now()),
   };
 }
