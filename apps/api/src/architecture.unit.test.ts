@@ -41,6 +41,7 @@ const owners: Record<string, string> = {
   onsite_queue: 'onsite',
   onsite_settings: 'onsite',
   experiments: 'experiments',
+  experiment_weights: 'experiments',
   service_actions: 'service-messages',
   service_action_policies: 'service-messages',
   // Created by a frozen migration; only the test sink channel (src/testing) writes it.

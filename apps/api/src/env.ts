@@ -30,6 +30,8 @@ const schema = z.object({
   DECIDE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(10),
   // How often the worker rebuilds every workspace's recommendation models (for_you follows behaviour within it).
   RECS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  // How often the worker re-weights the variants of experiments that run as bandits.
+  BANDIT_REWEIGHT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   OUTBOUND_ALLOW: z
     .string()
     .default('')
@@ -75,6 +77,8 @@ export interface Config {
   decideBudgetMs: number;
   /** RECS_REFRESH_MINUTES: how often the worker rebuilds every workspace's recommendation models. */
   recsRefreshMinutes: number;
+  /** BANDIT_REWEIGHT_MINUTES: how often bandit experiments' variants are re-weighted. */
+  banditReweightMinutes: number;
   /** Private, loopback or other internal destinations the server may still call (SMTP relay, internal webhooks). */
   outboundAllow: string[];
 }
@@ -121,6 +125,7 @@ export function toConfig(env: Env): Config {
     trustProxyHops: env.TRUST_PROXY_HOPS,
     decideBudgetMs: env.DECIDE_BUDGET_MS,
     recsRefreshMinutes: env.RECS_REFRESH_MINUTES,
+    banditReweightMinutes: env.BANDIT_REWEIGHT_MINUTES,
     outboundAllow: env.OUTBOUND_ALLOW,
   };
 }

@@ -2,7 +2,7 @@ import type { Condition, JourneyDefinition, JourneyNode, NodeOf } from './defini
 import { nodeById } from './definition';
 import { PermanentWebhookError, RetryStepError, type AuditRow, type EngineDeps, type ProfileView, type RunContext, type RunRecord, type StepEvent, type Transition } from './ports';
 import { matchesFilter } from './filters';
-import { experimentHash, inGlobalControl, splitExperimentKey, variantForHash } from './hash';
+import { experimentHash, globalControlKey, inGlobalControl, splitExperimentKey, variantForHash } from './hash';
 import { chooseChannel, chooseSendTime, effectiveCaps } from './choice';
 import { inQuietHours, nextLocalTime, quietHoursEnd, safeTimeZone } from './time';
 
@@ -84,9 +84,9 @@ export class StepRunner {
     this.context = { ...run.context };
   }
 
-  private event(nodeId: string, kind: StepEvent['kind'], reason = '', channel = '') {
+  private event(nodeId: string, kind: StepEvent['kind'], reason = '', channel = '', experiment?: string) {
     const r = this.run;
-    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, step: r.step, kind, reason, channel, revenue: 0, at: this.deps.clock.now() });
+    this.events.push({ workspaceId: r.workspaceId, journeyId: r.journeyId, version: r.version, nodeId, runId: r.id, profileId: r.profileId, step: r.step, kind, reason, channel, revenue: 0, at: this.deps.clock.now(), ...(experiment ? { experiment } : {}) });
   }
 
   private auditRow(nodeId: string, action: string, rule: string | null, decision: Record<string, unknown>, outcome: Record<string, unknown>): AuditRow {
@@ -222,7 +222,12 @@ export class StepRunner {
     const { workspaceId } = this.run;
     const settings = await this.deps.guardrails.settings(workspaceId);
     // The global control group gets no marketing message (a service message the customer waits for still goes).
-    if (!node.ignoreQuietHours && inGlobalControl(workspaceId, this.run.profileId, settings.globalControlPercent)) {
+    // Both groups are exposed at their first marketing message, so the program's lift is measured
+    // between people who reached the same point.
+    const controlled = !node.ignoreQuietHours && settings.globalControlPercent > 0;
+    const inControl = controlled && inGlobalControl(workspaceId, this.run.profileId, settings.globalControlPercent);
+    if (controlled) this.event(node.id, 'exposed', inControl ? 'control' : 'treatment', '', globalControlKey(workspaceId));
+    if (inControl) {
       this.event(node.id, 'skipped', 'global_control', node.channel);
       await this.audit(node.id, 'message.skipped', 'global_control', { requested: node.channel, percent: settings.globalControlPercent }, { status: 'skipped' });
       delete this.context.deferred;

@@ -144,6 +144,11 @@ describe('journey engine: flow', () => {
     const skipped = e.recorder.steps.filter((s) => s.kind === 'skipped');
     expect(skipped).toHaveLength(control.length);
     expect(new Set(skipped.map((s) => s.reason))).toEqual(new Set(['global_control']));
+    // Exposed once per marketing message reached, in the group the hash gives; the service message exposes no one.
+    const exposed = e.recorder.steps.filter((s) => s.kind === 'exposed');
+    expect(exposed).toHaveLength(people.length);
+    expect(new Set(exposed.map((s) => s.experiment))).toEqual(new Set([globalControlKey(e.workspaceId)]));
+    expect(exposed.filter((s) => s.reason === 'control').map((s) => s.profileId).sort()).toEqual([...control].sort());
   });
 
   it('waits for an event until its timeout, then takes the timeout branch', async () => {

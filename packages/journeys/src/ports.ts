@@ -133,12 +133,16 @@ export interface StepEvent {
   profileId: string;
   /** The run's step the event happened in (absent outside a step): with the run, node and kind, its identity. */
   step?: number;
-  /** `exposed`: a split assigned the profile (reason: the variant, or `holdout`), an experiment exposure. */
+  /**
+   * `exposed`: an experiment assigned the profile (reason: the variant). A split's experiment unless
+   * `experiment` names another (the global control group, at a marketing message).
+   */
   kind: 'entered' | 'completed' | 'skipped' | 'deferred' | 'sent' | 'converted' | 'exited' | 'holdout' | 'exposed';
   reason: string;
   channel: string;
   revenue: number;
   at: number;
+  experiment?: string;
 }
 
 export interface Recorder {

@@ -86,5 +86,14 @@ describe('experiments page', () => {
     await page.goto(`${server.url}/w/${server.workspace.id}/experiments/broken-banner`);
     await page.getByTestId('srm-warning').waitFor();
     expect(await page.getByTestId('verdict').textContent()).toContain('Sample ratio mismatch');
+
+    // As a bandit its weights move, so the sample-ratio check no longer applies; the weights' history is drawn.
+    await page.getByRole('button', { name: 'Switch to a bandit' }).click();
+    // One re-weighting so far: a dot per variant, and the legend names both.
+    await page.getByTestId('weights-chart').locator('.recharts-line-dots circle').first().waitFor();
+    expect(await page.getByTestId('weights-chart').locator('.recharts-line-dots circle').count()).toBe(2);
+    expect(await page.getByTestId('weights-chart').locator('.recharts-legend-item').allTextContents()).toEqual(['A', 'B']);
+    expect(await page.getByTestId('srm-warning').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Switch to a bandit' }).count()).toBe(0);
   });
 });

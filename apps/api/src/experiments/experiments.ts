@@ -4,7 +4,7 @@ import { splitExperimentKey, type JourneyDefinition } from '@overture/journeys';
 import type { Database } from '../stores/postgres';
 import { listJourneys, publishedJourneys } from '../journeys';
 import { defaultMetrics, experimentInputSchema, metricSchema, variantSchema, type ExperimentInput, type Metric, type Variant } from './definition';
-import type { ExperimentEngine, ExperimentKind, ExperimentStatus } from './tables';
+import type { ExperimentAllocation, ExperimentEngine, ExperimentKind, ExperimentStatus } from './tables';
 
 export class ExperimentError extends Error {
   constructor(
@@ -25,6 +25,9 @@ export interface Experiment {
   metrics: Metric[];
   engine: ExperimentEngine;
   sequential: boolean;
+  /** `bandit`: Thompson sampling re-weights the variants on a schedule, each kept at `minWeight` or more. */
+  allocation: ExperimentAllocation;
+  minWeight: number;
   status: ExperimentStatus;
   winner: string | null;
   startedAt: Date;
@@ -33,7 +36,9 @@ export interface Experiment {
 
 type Row = Selectable<Database['experiments']>;
 
-const toExperiment = (r: Pick<Row, 'id' | 'key' | 'name' | 'kind' | 'source_ref' | 'variants' | 'metrics' | 'engine' | 'sequential' | 'status' | 'winner' | 'started_at' | 'stopped_at'>): Experiment => ({
+const columns = ['id', 'key', 'name', 'kind', 'source_ref', 'variants', 'metrics', 'engine', 'sequential', 'allocation', 'min_weight', 'status', 'winner', 'started_at', 'stopped_at'] as const;
+
+const toExperiment = (r: Pick<Row, (typeof columns)[number]>): Experiment => ({
   id: r.id,
   key: r.key,
   name: r.name,
@@ -43,13 +48,14 @@ const toExperiment = (r: Pick<Row, 'id' | 'key' | 'name' | 'kind' | 'source_ref'
   metrics: metricSchema.array().parse(r.metrics),
   engine: r.engine,
   sequential: r.sequential,
+  allocation: r.allocation,
+  minWeight: r.min_weight,
   status: r.status,
   winner: r.winner,
   startedAt: r.started_at,
   stoppedAt: r.stopped_at,
 });
 
-const columns = ['id', 'key', 'name', 'kind', 'source_ref', 'variants', 'metrics', 'engine', 'sequential', 'status', 'winner', 'started_at', 'stopped_at'] as const;
 
 export async function createExperiment(db: Kysely<Database>, workspaceId: string, input: ExperimentInput): Promise<Experiment> {
   const parsed = experimentInputSchema.safeParse(input);
@@ -108,6 +114,7 @@ export async function stopExperiment(db: Kysely<Database>, workspaceId: string, 
 /** The winner takes 100 %: every later assignment returns it, and exposures stop being logged. */
 export async function pickWinner(db: Kysely<Database>, workspaceId: string, id: string, variant: string): Promise<Experiment> {
   const e = await getExperiment(db, workspaceId, id);
+  if (e.kind === 'holdout') throw new ExperimentError('a holdout has no winner to route people to: stop it to end it', 'BAD_REQUEST');
   if (!e.variants.some((v) => v.name === variant)) throw new ExperimentError(`variant: "${variant}" is not a variant of this experiment`, 'BAD_REQUEST');
   if (e.status === 'winner') throw new ExperimentError('a winner is already picked', 'CONFLICT');
   await db.updateTable('experiments').set({ status: 'winner', winner: variant, stopped_at: e.stoppedAt ?? new Date(), updated_at: new Date() }).where('id', '=', id).execute();

@@ -10,6 +10,11 @@ export interface ReadoutOptions {
   sequential: boolean;
   alpha?: number;
   correction?: AdjustMethod;
+  /**
+   * A bandit's weights move over time, so its counts cannot be held against one set of weights:
+   * its sample-ratio check is skipped (and says so).
+   */
+  bandit?: boolean;
 }
 
 export interface Comparison {
@@ -46,7 +51,7 @@ export interface Readout {
   sequential: boolean;
   exposures: number;
   variants: Array<{ name: string; n: number; weight: number }>;
-  srm: { pValue: number; flagged: boolean };
+  srm: { pValue: number; flagged: boolean; checked: boolean };
   metrics: MetricReadout[];
   /** For the goal metric (the first): a variant that won, or what to do next. */
   verdict: { status: 'winner' | 'no_difference' | 'keep_running' | 'srm'; variant?: string; text: string };
@@ -61,7 +66,7 @@ export function readout(variants: Variant[], metrics: Metric[], sums: VariantSum
   // Exposures naming a variant the experiment does not have (renamed, or forged) are left out of every test.
   const rows = variants.map((v) => byName.get(v.name) ?? { variant: v.name, n: 0, metrics: metrics.map(() => ({ sum: 0, sumSquares: 0, preSum: 0, preSumSquares: 0, sumProduct: 0 })) });
   const counts = rows.map((r) => r.n);
-  const srm = sampleRatioMismatch(counts, variants.map((v) => v.weight));
+  const srm = options.bandit ? { pValue: 1, flagged: false } : sampleRatioMismatch(counts, variants.map((v) => v.weight));
 
   const metricReadouts = metrics.map((m, i) => metricReadout(m, i, rows, engine, alpha));
 
@@ -80,7 +85,7 @@ export function readout(variants: Variant[], metrics: Metric[], sums: VariantSum
     sequential: options.sequential,
     exposures: counts.reduce((s, n) => s + n, 0),
     variants: rows.map((r, i) => ({ name: r.variant, n: r.n, weight: variants[i]!.weight })),
-    srm: { pValue: srm.pValue, flagged: srm.flagged },
+    srm: { pValue: srm.pValue, flagged: srm.flagged, checked: !options.bandit },
     metrics: metricReadouts,
     verdict: verdictOf(metricReadouts[0]!, srm.flagged, engine),
   };

@@ -2,6 +2,7 @@ import type { App } from '../app';
 import type { SplitDecisions } from '@overture/journeys';
 import { experimentByKey, getExperiment, listExperiments, pickWinner, stopExperiment, syncJourneySplits, type Experiment } from './experiments';
 import { applyOnsiteDecision, syncOnsiteExperiments } from './onsite';
+import { endGlobalControl, syncGlobalControl } from './holdout';
 import { variantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
@@ -26,15 +27,16 @@ export async function readoutOf(app: App, workspaceId: string, experiment: Exper
   const sums = await variantSums(app.clickhouse, workspaceId, experiment.key, experiment.metrics);
   return {
     experiment,
-    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, ...options }),
+    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, bandit: experiment.allocation === 'bandit', ...options }),
     daysRunning: daysRunning(experiment, Date.now()),
   };
 }
 
-/** Stops an experiment; an onsite one then shows everyone its first variant. */
+/** Stops an experiment; an onsite one then shows everyone its first variant, the global control group ends (0 %). */
 export async function stopAndApply(app: App, workspaceId: string, id: string): Promise<Experiment> {
   const e = await stopExperiment(app.postgres.db, workspaceId, id);
   await applyOnsiteDecision(app, workspaceId, e);
+  await endGlobalControl(app, workspaceId, e);
   return e;
 }
 
@@ -42,6 +44,7 @@ export async function stopAndApply(app: App, workspaceId: string, id: string): P
 export async function pickWinnerAndApply(app: App, workspaceId: string, id: string, variant: string): Promise<Experiment> {
   const e = await pickWinner(app.postgres.db, workspaceId, id, variant);
   await applyOnsiteDecision(app, workspaceId, e);
+  await endGlobalControl(app, workspaceId, e);
   return e;
 }
 
@@ -55,6 +58,7 @@ export interface ExperimentSummary extends Experiment {
 export async function experimentSummaries(app: App, workspaceId: string): Promise<ExperimentSummary[]> {
   await syncJourneySplits(app.postgres.db, workspaceId);
   await syncOnsiteExperiments(app, workspaceId);
+  await syncGlobalControl(app, workspaceId);
   const list = await listExperiments(app.postgres.db, workspaceId);
   const out: ExperimentSummary[] = [];
   for (let i = 0; i < list.length; i += 2) {

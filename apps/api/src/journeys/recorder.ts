@@ -166,14 +166,18 @@ export class StoreRecorder implements Recorder {
   }
 }
 
-/** Once per run and split (its messageId), naming the split's experiment key and the variant. */
+/**
+ * A split's exposure: once per run and split (its messageId), naming the split's experiment key and the
+ * variant. Another experiment's (the global control group's): once per profile, whatever the journey.
+ */
 function splitExposure(s: StepEvent, id: { distinct_id: string; kind: string }): Parameters<typeof normalizeEvent>[0] {
+  const experiment = s.experiment ?? splitExperimentKey(s.journeyId, s.nodeId);
   return {
     type: 'track',
     event: experimentExposureEvent,
-    messageId: `journey:${s.runId}:${s.nodeId}:exposed`,
+    messageId: s.experiment ? `exposure:${s.experiment}:${s.profileId}` : `journey:${s.runId}:${s.nodeId}:exposed`,
     ...(id.kind === 'anonymous' ? { anonymousId: id.distinct_id } : { userId: id.distinct_id }),
     timestamp: new Date(s.at).toISOString(),
-    properties: { experiment: splitExperimentKey(s.journeyId, s.nodeId), variant: s.reason, context: { journey_id: s.journeyId, version: s.version, node_id: s.nodeId, run_id: s.runId } },
+    properties: { experiment, variant: s.reason, context: { journey_id: s.journeyId, version: s.version, node_id: s.nodeId, run_id: s.runId } },
   } as Parameters<typeof normalizeEvent>[0];
 }

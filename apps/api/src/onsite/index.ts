@@ -1,5 +1,5 @@
 // Public surface of onsite personalisation: placements, decide, the journey channel, the routes.
-export { listPlacements, getPlacement, savePlacement, deletePlacement, setPlacementWinner, checkPlacement, placementInput, placementKinds, rulesSchema, recommendationBlock, type RecommendationBlock, PlacementError, type Placement, type PlacementInput, type Rules } from './placements';
+export { listPlacements, getPlacement, savePlacement, deletePlacement, setPlacementWinner, setPlacementVariantWeights, checkPlacement, placementInput, placementKinds, rulesSchema, recommendationBlock, type RecommendationBlock, PlacementError, type Placement, type PlacementInput, type Rules } from './placements';
 export { placementVariant, onsiteExperimentKey, type PlacementVariant } from './variants';
 export { exposuresWritten } from './exposures';
 export { decide, type Decision, type DecideRequest, type DecideResult } from './decide';

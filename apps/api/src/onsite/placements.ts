@@ -199,6 +199,18 @@ export async function setPlacementWinner(app: App, workspaceId: string, id: stri
   forgetActive(app, workspaceId);
 }
 
+/**
+ * New weights for a placement's variants (by name; a variant not named keeps its own), as a bandit
+ * sets them: everyone not yet exposed is assigned by them from the next decide on.
+ */
+export async function setPlacementVariantWeights(app: App, workspaceId: string, id: string, weights: Record<string, number>): Promise<void> {
+  const p = await getPlacement(app, workspaceId, id);
+  if (!p || p.variants.length < 2) return;
+  const variants = p.variants.map((v) => ({ ...v, weight: Math.min(1000, Math.max(0.01, weights[v.name] ?? v.weight)) }));
+  await app.postgres.db.updateTable('onsite_placements').set({ variants: JSON.stringify(variants), updated_at: new Date() }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  forgetActive(app, workspaceId);
+}
+
 export async function deletePlacement(app: App, workspaceId: string, id: string): Promise<boolean> {
   // Rows returned rather than the driver's count: PGlite's driver reports none for a delete.
   const deleted = await app.postgres.db.deleteFrom('onsite_placements').where('workspace_id', '=', workspaceId).where('id', '=', id).returning('id').execute();

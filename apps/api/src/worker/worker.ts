@@ -7,7 +7,7 @@ import { batchFlows, defaultStepOptions, eventStepsQueueName, runEventStep, step
 import { startProfilesWorker } from '../segments/scheduler';
 import { startRecommendationsWorker } from '../recommendations';
 import { decideSplitsWith, startJourneyServices } from '../journeys';
-import { splitDecisions } from '../experiments';
+import { splitDecisions, startBanditWorker } from '../experiments';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -39,6 +39,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
   stepWorker.on('failed', (job, err) => app.log.warn('event step failed', { id: job?.id, consumer: job?.data.consumer, workspaceId: job?.data.workspaceId, attempts: job?.attemptsMade, error: err.message }));
   const profiles = startProfilesWorker(app);
   const recommendations = startRecommendationsWorker(app);
+  const bandits = startBanditWorker(app);
   decideSplitsWith(app, splitDecisions(app));
   const journeys = startJourneyServices(app);
   return {
@@ -47,6 +48,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
       await stepWorker.close();
       await profiles.close();
       await recommendations.close();
+      await bandits.close();
       await journeys.close();
       await flows.close().catch(() => undefined);
       await steps.close().catch(() => undefined);

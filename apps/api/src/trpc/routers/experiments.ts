@@ -9,7 +9,9 @@ import {
   metricSchema,
   pickWinnerAndApply,
   stopAndApply,
+  switchToBandit,
   updateExperimentSettings,
+  weightsHistory,
 } from '../../experiments';
 import { router, workspaceProcedure } from '../trpc';
 
@@ -38,6 +40,12 @@ export const experimentsRouter = router({
     .mutation(({ ctx, input }) => domain(() => updateExperimentSettings(ctx.app.postgres.db, ctx.workspaceId, input.experimentId, input))),
 
   stop: workspaceProcedure.input(experimentId).mutation(({ ctx, input }) => domain(() => stopAndApply(ctx.app, ctx.workspaceId, input.experimentId))),
+
+  switchToBandit: workspaceProcedure
+    .input(experimentId.extend({ minWeight: z.number().min(0).max(0.5).default(0.05) }))
+    .mutation(({ ctx, input }) => domain(() => switchToBandit(ctx.app, ctx.workspaceId, input.experimentId, input.minWeight))),
+
+  weights: workspaceProcedure.input(experimentId).query(({ ctx, input }) => weightsHistory(ctx.app.postgres.db, ctx.workspaceId, input.experimentId)),
 
   pickWinner: workspaceProcedure
     .input(experimentId.extend({ variant: z.string().min(1).max(100) }))

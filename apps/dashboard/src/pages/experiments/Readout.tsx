@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@overture/api';
@@ -8,6 +8,9 @@ import { formatCount } from '../../lib/format';
 import { formatUplift, formatValue, intervalBars, type IntervalBar } from './interval';
 
 type MetricReadout = inferRouterOutputs<AppRouter>['experiments']['readout']['readout']['metrics'][number];
+
+// recharts is most of the bundle's weight: loaded only for a bandit's readout.
+const WeightsChart = lazy(() => import('./WeightsChart').then((m) => ({ default: m.WeightsChart })));
 
 const engineLabel: Record<string, string> = { bayesian: 'Bayesian', frequentist: 'Frequentist (fixed horizon)', sequential: 'Frequentist, sequential (safe to peek)' };
 
@@ -21,11 +24,15 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
   const stop = useMutation(trpc.experiments.stop.mutationOptions({ onSuccess: invalidate }));
   const pick = useMutation(trpc.experiments.pickWinner.mutationOptions({ onSuccess: invalidate }));
   const settings = useMutation(trpc.experiments.updateSettings.mutationOptions({ onSuccess: invalidate }));
+  const toBandit = useMutation(trpc.experiments.switchToBandit.mutationOptions({ onSuccess: invalidate }));
+  const bandit = q.data?.experiment.allocation === 'bandit';
+  const weights = useQuery(trpc.experiments.weights.queryOptions({ workspaceId, experimentId }, { enabled: bandit }));
   if (q.isPending) return <p className="muted">Computing the readout…</p>;
   if (q.isError) return <p role="alert">{q.error.message}</p>;
   const { experiment: e, readout: r, daysRunning } = q.data;
-  const error = stop.error ?? pick.error ?? settings.error;
+  const error = stop.error ?? pick.error ?? settings.error ?? toBandit.error;
   const [journeyId, nodeId] = e.kind === 'journey_split' ? e.sourceRef.split('/') : [];
+  const holdout = e.kind === 'holdout';
 
   return (
     <div className="experiment-readout">
@@ -44,6 +51,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
             <Link to={workspacePath(workspaceId, 'journeys', journeyId)}>journey split “{nodeId}”</Link>
           </>
         )}
+        {holdout && (
+          <>
+            {' · '}
+            <Link to={workspacePath(workspaceId, 'journey-settings')}>the share is set in journey settings</Link>; the control group gets no marketing message, and the uplift is the whole program&apos;s
+          </>
+        )}
       </p>
       {r.srm.flagged && (
         <p className="srm-warning" role="alert" data-testid="srm-warning">
@@ -57,15 +70,21 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
       <div className="readout-actions">
         {e.status === 'running' && (
           <button type="button" onClick={() => stop.mutate({ workspaceId, experimentId })} disabled={stop.isPending}>
-            Stop experiment
+            {holdout ? 'End the holdout (everyone gets marketing again)' : 'Stop experiment'}
           </button>
         )}
         {e.status !== 'winner' &&
+          !holdout &&
           r.variants.map((v) => (
             <button key={v.name} type="button" onClick={() => pick.mutate({ workspaceId, experimentId, variant: v.name })} disabled={pick.isPending}>
               Pick {v.name} (100 %)
             </button>
           ))}
+        {e.status === 'running' && !bandit && (e.kind === 'message' || e.kind === 'onsite') && (
+          <button type="button" onClick={() => toBandit.mutate({ workspaceId, experimentId })} disabled={toBandit.isPending} title="Thompson sampling moves traffic toward the variant most likely to be best on the goal metric, on a schedule; every variant keeps at least 5 %">
+            Switch to a bandit
+          </button>
+        )}
         <label>
           Engine{' '}
           <select value={e.engine} onChange={(ev) => settings.mutate({ workspaceId, experimentId, engine: ev.target.value as 'bayesian' | 'frequentist' })}>
@@ -85,6 +104,23 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
         </label>
       </div>
       {error && <p role="alert" className="form-error">{error.message}</p>}
+      {bandit && (
+        <section className="readout-metric" aria-label="Bandit weights">
+          <h2>
+            Bandit weights <span className="badge">Thompson sampling, at least {Math.round(e.minWeight * 100)} % each</span>
+          </h2>
+          <p className="muted">
+            Traffic moves toward the variant most likely to be best on {r.metrics[0]?.name}. Each profile is counted in the variant of its first exposure; the sample-ratio check does not apply while the weights move.
+          </p>
+          {weights.data && weights.data.length > 0 ? (
+            <Suspense fallback={<div className="chart-placeholder muted">Loading…</div>}>
+              <WeightsChart points={weights.data} variants={e.variants.map((v) => v.name)} />
+            </Suspense>
+          ) : (
+            <p className="muted">No re-weighting yet.</p>
+          )}
+        </section>
+      )}
       {r.metrics.map((m) => (
         <MetricTable key={m.name} metric={m} control={r.variants[0]?.name ?? ''} />
       ))}
