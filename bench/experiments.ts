@@ -4,7 +4,7 @@
 // statistics. Same-run baseline: a bare count of the rows the readout reads. Runs in its own
 // temporary data dir. Prints key=value.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createApp, createExperiment, createWorkspace, parseEnv, readout, readoutOf, toConfig, variantSums, type App } from '@overture/api';
@@ -90,12 +90,16 @@ async function main(): Promise<void> {
 
     const baselines: number[] = [];
     const readouts: number[] = [];
+    const readoutCpu: number[] = [];
     let last: Awaited<ReturnType<typeof readoutOf>> | null = null;
     for (let i = 0; i < runs; i++) {
       const [, b] = await timed(async () => (await app.clickhouse.query({ query: baselineSql, query_params: { ws }, format: 'JSONEachRow' })).json());
       baselines.push(b);
+      const cpu = process.cpuUsage();
       const [r, ms] = await timed(() => readoutOf(app, ws, experiment));
+      const used = process.cpuUsage(cpu);
       readouts.push(ms);
+      readoutCpu.push((used.user + used.system) / 1000);
       last = r;
     }
     if (!last || last.readout.exposures !== exposures) throw new Error(`readout counted ${last?.readout.exposures} exposures, expected ${exposures}`);
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
 
     baselines.sort((a, b) => a - b);
     readouts.sort((a, b) => a - b);
+    readoutCpu.sort((a, b) => a - b);
     const goal = last.readout.metrics[0]!;
     console.log(`exposures=${last.readout.exposures}`);
     console.log(`events=${events}`);
@@ -116,6 +121,9 @@ async function main(): Promise<void> {
     console.log(`generate_s=${round(genMs / 1000)}`);
     console.log(`baseline_count_s=${round(percentile(baselines, 50) / 1000, 3)}`);
     console.log(`readout_s=${round(percentile(readouts, 50) / 1000, 3)}`);
+    // CPU seconds of the whole process (chDB runs inside it): steadier than wall time on a busy machine.
+    console.log(`readout_cpu_s=${round(percentile(readoutCpu, 50) / 1000, 3)}`);
+    console.log(`load_average=${loadavg()[0]!.toFixed(2)}`);
     console.log(`readout_max_s=${round(readouts[readouts.length - 1]! / 1000, 3)}`);
     console.log(`ratio=${round(percentile(readouts, 50) / percentile(baselines, 50), 1)}`);
     console.log(`stats_us_per_variant=${round(statsUs, 1)}`);
