@@ -32,12 +32,12 @@ export interface VariantSums {
  * before their identities merged, a repeated exposure) counts once, in the variant of its first
  * exposure, from that exposure's time.
  *
- * Shape: one pass, no join of events to exposures. Exposures, the metrics' events and (for
- * guardrails) message outcomes stream together through the identity map and group by profile: the
- * first exposure gives variant and time, the profile's events are kept as (time, value, bitmask of
- * the metrics they match), and each metric's windows are then counted over that small array. Only
- * the identity map is held in a hash table; each row is read once. Profiles group by a 64-bit hash of
- * their id (about 3·10⁻⁸ odds of any collision among a million), far cheaper than by the text.
+ * Shape: the exposures first, grouped by profile into (profile, first variant, first time): a hash
+ * table of exposed profiles only. The metrics' events and (for guardrails) message outcomes then
+ * stream through the identity map and an inner join with it, so the events of people never exposed
+ * drop out before any grouping, and each row becomes per-metric window contributions summed per
+ * profile (plain sums, no per-profile arrays). Profiles are 64-bit hashes of their ids (about 3·10⁻⁸
+ * odds of any collision among a million), far cheaper to join and group than the text.
  */
 export function metricsQuery(metrics: Metric[]): { query: string; params: Record<string, unknown> } {
   if (metrics.length > 30) throw new Error('at most 30 metrics fit the per-event bitmask');
@@ -76,13 +76,13 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
         outcomeBits.push(`if(kind = {o${i}:String}, ${bit}, 0)`);
         break;
     }
-    // a = (time, value, bitmask); a revenue metric sums values, every other metric counts matches.
-    const agg = m.kind === 'revenue' ? 'arraySum' : 'arrayCount';
-    const term = m.kind === 'revenue' ? 'a.2' : '1';
-    const inWindow = (cond: string) => `${agg}(a -> if(bitAnd(a.3, ${bit}) != 0 AND ${cond}, ${term}, 0), acts)`;
+    // Per row: whether it matches the metric in the window after (y) or before (x) the profile's first
+    // exposure; a revenue metric adds the row's value, every other metric counts the row.
+    const term = m.kind === 'revenue' ? 'r.value' : '1';
+    const matches = `bitAnd(r.bits, ${bit}) != 0`;
     perProfile.push(
-      `${inWindow(`a.1 >= t0 AND a.1 < t0 + toIntervalHour({w${i}:UInt32})`)} AS y${i}`,
-      `${inWindow(`a.1 < t0 AND a.1 >= t0 - toIntervalHour({w${i}:UInt32})`)} AS x${i}`,
+      `sum(if(${matches} AND r.ts >= p.t0 AND r.ts < p.t0 + toIntervalHour({w${i}:UInt32}), ${term}, 0)) AS y${i}`,
+      `sum(if(${matches} AND r.ts < p.t0 AND r.ts >= p.t0 - toIntervalHour({w${i}:UInt32}), ${term}, 0)) AS x${i}`,
     );
     // A conversion (and a guardrail) is whether it happened at all: 0 or 1 per profile.
     const binary = m.kind === 'conversion' || m.kind === 'guardrail';
@@ -95,35 +95,38 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
   params.revenueEvent = revenueEvent;
   params.maxWindow = Math.max(...metrics.map((m) => m.windowHours));
   const eventStream = events.size
-    ? `UNION ALL
-       SELECT e.distinct_id AS distinct_id, '' AS profile_id, 1 AS exposure, '' AS variant, e.timestamp AS ts,
-              if(e.event = {revenueEvent:String}, JSONExtractFloat(e.properties, 'revenue'), 0) AS value, ${eventBits.length ? eventBits.join(' + ') : '0'} AS bits
+    ? `SELECT cityHash64(e.distinct_id) AS dh, toUInt64(0) AS ph, e.timestamp AS ts,
+              if(e.event = {revenueEvent:String}, JSONExtractFloat(e.properties, 'revenue'), 0) AS value, toUInt32(${eventBits.length ? eventBits.join(' + ') : '0'}) AS bits
        FROM events AS e FINAL
        WHERE e.workspace_id = {ws:String} AND e.event IN {events:Array(String)} AND e.is_bot = 0 AND e.timestamp >= {from:DateTime64(3, 'UTC')} - toIntervalHour({maxWindow:UInt32})`
     : '';
   const outcomeStream = outcomes.size
-    ? `UNION ALL
-       SELECT '' AS distinct_id, profile_id, 1 AS exposure, '' AS variant, at AS ts, 0 AS value, ${outcomeBits.join(' + ')} AS bits
+    ? `SELECT toUInt64(0) AS dh, cityHash64(profile_id) AS ph, at AS ts, toFloat64(0) AS value, toUInt32(${outcomeBits.join(' + ')}) AS bits
        FROM (${outcomeRowsSql}) WHERE at >= {from:DateTime64(3, 'UTC')} - toIntervalHour({maxWindow:UInt32})`
     : '';
+  // Every exposed profile appears once with no metric bits, so one without events still counts (as 0).
+  const rows = [`SELECT pid, toDateTime64(0, 3, 'UTC') AS ts, toFloat64(0) AS value, toUInt32(0) AS bits FROM exposed`];
+  const streams = [eventStream, outcomeStream].filter(Boolean);
+  if (streams.length) {
+    rows.push(`SELECT if(s.ph != 0, s.ph, if(i.ph != 0, i.ph, s.dh)) AS pid, s.ts AS ts, toFloat64(s.value) AS value, s.bits AS bits
+      FROM (${streams.join(' UNION ALL ')}) AS s
+      LEFT JOIN ids AS i ON i.dh = s.dh`);
+  }
   const query = `
+    WITH
+      ids AS (SELECT cityHash64(distinct_id) AS dh, cityHash64(profile_id) AS ph FROM identities FINAL WHERE workspace_id = {ws:String}),
+      exposed AS (
+        SELECT if(i.ph != 0, i.ph, x.dh) AS pid, argMin(x.variant, x.ts) AS variant, min(x.ts) AS t0
+        FROM (SELECT cityHash64(distinct_id) AS dh, variant, exposed_at AS ts FROM experiment_exposures WHERE workspace_id = {ws:String} AND experiment = {key:String}) AS x
+        LEFT JOIN ids AS i ON i.dh = x.dh
+        GROUP BY pid
+      )
     SELECT variant, count() AS n, ${finals.join(', ')}
     FROM (
-      SELECT variant, ${perProfile.join(', ')}
-      FROM (
-        SELECT cityHash64(if(s.profile_id != '', s.profile_id, if(i.profile_id != '', i.profile_id, s.distinct_id))) AS pid,
-               argMinIf(s.variant, s.ts, s.exposure = 0) AS variant, minIf(s.ts, s.exposure = 0) AS t0,
-               groupArrayIf((s.ts, toFloat64(s.value), toUInt32(s.bits)), s.exposure = 1) AS acts
-        FROM (
-          SELECT distinct_id, '' AS profile_id, 0 AS exposure, variant, exposed_at AS ts, 0 AS value, 0 AS bits
-          FROM experiment_exposures WHERE workspace_id = {ws:String} AND experiment = {key:String}
-          ${eventStream}
-          ${outcomeStream}
-        ) AS s
-        LEFT JOIN (SELECT distinct_id, profile_id FROM identities FINAL WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = s.distinct_id
-        GROUP BY pid
-        HAVING countIf(s.exposure = 0) > 0
-      )
+      SELECT any(p.variant) AS variant, ${perProfile.join(', ')}
+      FROM (${rows.join(' UNION ALL ')}) AS r
+      INNER JOIN exposed AS p ON p.pid = r.pid
+      GROUP BY r.pid
     )
     GROUP BY variant
     SETTINGS join_use_nulls = 0`;
