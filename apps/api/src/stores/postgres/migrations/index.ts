@@ -15,6 +15,7 @@ import * as m0120 from './0120_workspace_as_of';
 import * as m0140 from './0140_experiments';
 import * as m0160 from './0160_workspace_currency';
 import * as m0170 from './0170_placement_recommendations';
+import * as m0180 from './0180_template_variants';
 import * as m0190 from './0190_placement_variants';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0140_experiments': m0140,
   '0160_workspace_currency': m0160,
   '0170_placement_recommendations': m0170,
+  '0180_template_variants': m0180,
   '0190_placement_variants': m0190,
 };
