@@ -5,5 +5,6 @@ export { composeEmail, composePush, readsRecommendationList, loadRecipient, reci
 export { signClaims, verifyClaims, rewriteLinks, type TrackingClaims, type LinkContext } from './links';
 export { templateRecommendations, eventProductIds, type MessageSource, type RecommendedProduct, type TemplateRecommendations } from './recommendations';
 export { previewTemplate, type Preview } from './preview';
-export { assignTemplateVariant, messageExperimentKey, withVariant, maxTemplateVariants, maxSendOffsetMinutes, templateVariant, type TemplateVariant, type TemplateVariantInput } from './variants';
+export { assignTemplateVariant, variantForSend, messageExperimentKey, withVariant, maxTemplateVariants, maxSendOffsetMinutes, templateVariant, type TemplateVariant, type TemplateVariantInput } from './variants';
 export type { TemplateTables } from './tables';
+export { messageVariants } from './message-variants';

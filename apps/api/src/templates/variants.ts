@@ -52,3 +52,16 @@ export function withVariant<T extends { subject: string; body: string }>(templat
   if (!variant) return template;
   return { ...template, subject: variant.subject || template.subject, body: variant.body || template.body };
 }
+
+/**
+ * The variant a send uses: the one its caller asked for (the journey engine chose it before a
+ * send-time offset, so the message keeps it) while the template still has it, else the profile's
+ * assignment. Exposed only when that is the running experiment's assignment, not a decided winner.
+ */
+export function variantForSend(t: { id: string; variants: TemplateVariant[]; variantWinner: string | null }, profileId: string, requested?: string): { variant: TemplateVariant; exposed: boolean } | null {
+  const assigned = assignTemplateVariant(t, profileId);
+  if (!assigned) return null;
+  const asked = requested === undefined ? undefined : t.variants.find((v) => v.key === requested);
+  if (!asked || asked.key === assigned.variant.key) return assigned;
+  return { variant: asked, exposed: assigned.exposed };
+}
