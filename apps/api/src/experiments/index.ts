@@ -9,3 +9,4 @@ export { experimentReadout, experimentSummaries, readoutOf, splitDecisions, stop
 export type { ExperimentTables, ExperimentKind, ExperimentStatus, ExperimentEngine } from './tables';
 export { eraseExperimentData } from './erase';
 export { syncOnsiteExperiments, onsiteMetrics } from './onsite';
+export { syncMessageExperiments, messageMetrics } from './message';
