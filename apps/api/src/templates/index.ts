@@ -1,5 +1,5 @@
 // Public surface of message templates.
-export { listTemplates, getTemplate, getTemplateForSend, templateCacheMs, saveTemplate, setTemplateVariantWinner, templatesWithVariants, subscriptionGroups, templatesUsingSender, templateInput, templateChannels, TemplateNotFound, type Template, type TemplateInput, type TemplateSummary } from './store';
+export { listTemplates, getTemplate, getTemplateForSend, templateCacheMs, saveTemplate, templateIssues, setTemplateVariantWinner, templatesWithVariants, subscriptionGroups, templatesUsingSender, templateInput, templateChannels, TemplateNotFound, type Template, type TemplateInput, type TemplateSummary } from './store';
 export { validateTemplate, TemplateError, type TemplateIssue } from './render';
 export { composeEmail, composePush, readsRecommendationList, loadRecipient, recipientFromView, templateContext, type RecipientProfile, type TriggerEventInput, type RenderedEmail, type RenderedPush } from './compose';
 export { signClaims, verifyClaims, rewriteLinks, type TrackingClaims, type LinkContext } from './links';

@@ -157,7 +157,7 @@ describe('message variants (a template run as an experiment)', () => {
     await until(async () => smtp.received.length, (n) => n >= before + again.length, 60_000, 'the second emails');
     for (const mail2 of smtp.received.slice(before)) {
       const u = again.find((x) => mail2.to && 'text' in mail2.to && mail2.to.text === `${x}@example.com`)!;
-      expect(mail2.subject.startsWith('Last day')).toBe(expected(ids.get(u)!) === 'urgent');
+      expect((mail2.subject ?? '').startsWith('Last day')).toBe(expected(ids.get(u)!) === 'urgent');
     }
     await messageExposuresWritten(t.app);
     const [count] = await selectRows<{ n: string; profiles: string }>(t.app.clickhouse, `SELECT count() AS n, uniqExact(distinct_id) AS profiles FROM experiment_exposures FINAL WHERE workspace_id = {ws:String} AND experiment = {key:String}`, { ws: ws(), key: key() });

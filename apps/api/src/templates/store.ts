@@ -168,8 +168,7 @@ function forgetTemplates(app: App, workspaceId: string): void {
 /** Validates (liquid and MJML, with line numbers) before anything is stored. */
 export async function saveTemplate(app: App, workspaceId: string, raw: TemplateInput): Promise<Template> {
   const input = templateInput.parse(raw);
-  const issues = await validateTemplate(input);
-  issues.push(...(await variantIssues(input)));
+  const issues = await templateIssues(input);
   if (issues.length) throw new TemplateError(issues);
   const values = {
     name: input.name,
@@ -226,6 +225,12 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
   forgetTemplates(app, workspaceId);
   if (!saved) throw new TemplateNotFound(input.id!);
   return saved;
+}
+
+/** Every problem of a draft (its fields, then its variants'), with line numbers: what the editor shows as one types. */
+export async function templateIssues(raw: TemplateInput): Promise<TemplateIssue[]> {
+  const input = templateInput.parse(raw);
+  return [...(await validateTemplate(input)), ...(await variantIssues(input))];
 }
 
 /** Liquid and MJML of each variant's overrides, and what a set of variants must be (named by field). */

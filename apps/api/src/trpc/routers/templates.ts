@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { getTemplate, listTemplates, previewTemplate, saveTemplate, TemplateError, TemplateNotFound, templateInput, validateTemplate } from '../../templates';
+import { getTemplate, listTemplates, previewTemplate, saveTemplate, TemplateError, TemplateNotFound, templateInput, templateIssues } from '../../templates';
 import { ChannelError, sendTestEmail } from '../../channels';
 import { syncMessageExperiments } from '../../experiments';
 import { router, workspaceProcedure } from '../trpc';
@@ -28,7 +28,7 @@ export const templatesRouter = router({
   }),
 
   /** Problems of a draft with their line numbers, for the editor as the marketer types. */
-  validate: workspaceProcedure.input(z.object({ template: templateInput })).query(({ input }) => validateTemplate(input.template)),
+  validate: workspaceProcedure.input(z.object({ template: templateInput })).query(({ input }) => templateIssues(input.template)),
 
   /** A template saved with variants is an experiment from then on (its readout reachable at once). */
   save: workspaceProcedure.input(z.object({ template: templateInput })).mutation(({ ctx, input }) =>
