@@ -44,6 +44,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
             <Link to={workspacePath(workspaceId, 'journeys', journeyId)}>journey split “{nodeId}”</Link>
           </>
         )}
+        {e.kind === 'message' && (
+          <>
+            {' · '}
+            <Link to={workspacePath(workspaceId, 'messages', e.sourceRef)}>the message template</Link>
+          </>
+        )}
       </p>
       {r.srm.flagged && (
         <p className="srm-warning" role="alert" data-testid="srm-warning">
