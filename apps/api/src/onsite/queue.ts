@@ -98,6 +98,7 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
       node_id: req.nodeId ?? '',
       kind: req.kind ?? 'slide_in',
       html,
+      variant: chosen.variant?.key ?? '',
       created_at: now,
       expires_at: expiresAt,
     })
@@ -125,9 +126,9 @@ export async function expireMessages(app: App, workspaceId: string, profileId: s
     .where('message_id', 'in', messageIds)
     .where('expired_at', 'is', null)
     .where('shown_at', 'is', null)
-    .returning(['message_id', 'template_id', 'journey_id', 'node_id'])
+    .returning(['message_id', 'template_id', 'journey_id', 'node_id', 'variant'])
     .execute();
-  const outcomes: MessageOutcome[] = marked.map((r) => ({ workspaceId, messageId: r.message_id, profileId, channel: 'onsite', kind: 'expired', templateId: r.template_id, ...(r.journey_id ? { journeyId: r.journey_id } : {}), ...(r.node_id ? { nodeId: r.node_id } : {}), at: now }));
+  const outcomes: MessageOutcome[] = marked.map((r) => ({ workspaceId, messageId: r.message_id, profileId, channel: 'onsite', kind: 'expired', templateId: r.template_id, ...(r.journey_id ? { journeyId: r.journey_id } : {}), ...(r.node_id ? { nodeId: r.node_id } : {}), ...(r.variant ? { variant: r.variant } : {}), at: now }));
   await recordOutcomes(app, outcomes);
 }
 

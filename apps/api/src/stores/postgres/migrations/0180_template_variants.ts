@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 // optional send-time offset) sent to stable shares of profiles as the template's experiment. An
 // empty override means the template's own. `position` keeps the order the marketer gave (the first
 // is the control). `variant_winner` on the template: the variant everyone gets once the experiment
-// is decided (null while it runs).
+// is decided (null while it runs). `variant` on a queued onsite message: the variant it was rendered
+// as, so its impression, click and dismissal carry it as an email's open and click do.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -26,10 +27,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('template_variants_workspace').on('template_variants').columns(['workspace_id', 'template_id']).execute();
   await db.schema.alterTable('message_templates').addColumn('variant_winner', 'text').execute();
+  await db.schema.alterTable('onsite_queue').addColumn('variant', 'text', (c) => c.notNull().defaultTo('')).execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('onsite_queue').dropColumn('variant').execute();
   await db.schema.alterTable('message_templates').dropColumn('variant_winner').execute();
   await db.schema.dropTable('template_variants').execute();
 }
