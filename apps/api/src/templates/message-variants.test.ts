@@ -205,7 +205,7 @@ describe('message variants (a template run as an experiment)', () => {
     const u = users.find((x) => variantOf(ids.get(x)!) === 'offer')!;
     await queueOnsiteMessage(t.app, { workspaceId: ws(), profile: { id: ids.get(u)!, traits: {} }, template: 'Banner', idempotencyKey: `banner:${u}` });
     const shown = await decide(t.app, { workspaceId: ws(), userId: u, url: new URL('https://shop.example/'), budgetMs: 30_000 });
-    const message = shown.placements.find((p) => p.html.includes('Welcome back'))!;
+    const message = shown.placements.find((p) => p.html?.includes('Welcome back'))!;
     expect(message.html).toBe('<p>Welcome back: 10 % off</p>');
     await recordOnsiteEvents(t.app, ws(), [{ token: message.token, kind: 'impression' }]);
     const rows = await selectRows<{ kind: string; variant: string }>(t.app.clickhouse, `SELECT kind, variant FROM message_events FINAL WHERE workspace_id = {ws:String} AND template_id = {t:String} ORDER BY kind`, { ws: ws(), t: banner.id });
