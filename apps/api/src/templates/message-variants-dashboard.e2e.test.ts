@@ -75,6 +75,11 @@ describe('message variants in the template editor', () => {
     await row.first().waitFor();
     expect((await row.allTextContents()).slice(0, 3)).toEqual(['Spring sale', 'Message variants', 'Running']);
 
+    // The template list marks the template's experiment and links to it.
+    await page.goto(`${server.url}/w/${ws}/messages`);
+    await page.getByRole('link', { name: '2 variants' }).click();
+    await page.getByRole('heading', { name: 'Spring sale', level: 1 }).waitFor();
+
     // Removing a variant down to one ends the experiment's variants (it needs two).
     await page.goto(`${server.url}/w/${ws}/messages/${saved.id}`);
     await variant(2).getByRole('button', { name: 'Remove B' }).click();
