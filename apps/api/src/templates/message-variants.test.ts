@@ -81,6 +81,7 @@ describe('message variants (a template run as an experiment)', () => {
     const want = new Map(users.map((u) => [u, expected(ids.get(u)!)]));
     const urgent = users.filter((u) => want.get(u) === 'urgent');
     // About a third (weights 2:1): 67 expected, a standard deviation of about 7.
+    console.log(`message variants: profiles=${users.length} weights=2:1 urgent=${urgent.length} expected=${Math.round(users.length / 3)}`);
     expect(urgent.length).toBeGreaterThan(40);
     expect(urgent.length).toBeLessThan(94);
 
