@@ -35,6 +35,7 @@ const owners: Record<string, string> = {
   push_subscriptions: 'channels',
   push_vapid_keys: 'channels',
   message_templates: 'templates',
+  template_variants: 'templates',
   onsite_dismissals: 'onsite',
   onsite_impressions: 'onsite',
   onsite_placements: 'onsite',

@@ -244,16 +244,22 @@ export class StepRunner {
       return { kind: 'go', next: node.next };
     }
     const tz = await this.timeZone();
+    // Deterministic per (template, profile), so asking again after a deferral gives the same variant.
+    const variant = (await this.deps.variants?.variant(workspaceId, node.template, profile.id)) ?? null;
     let timing: Record<string, unknown> = { mode: 'now' };
     if (this.context.deferred !== node.id) {
+      let bestAt = now;
       if (node.sendAt.mode === 'best_time') {
         const engagement = await this.deps.guardrails.engagement(workspaceId, profile.id);
         const t = chooseSendTime(now, tz, engagement.engagementTimes, node.sendAt.withinHours, settings.bestHour);
-        if (t.at > now + 60_000) {
-          this.event(node.id, 'deferred', `best_time:${t.rule}`, choice.channel);
-          return { kind: 'wait', next: node.id, until: t.at, context: { deferred: node.id } };
-        }
+        if (t.at > now + 60_000) bestAt = t.at;
         timing = { mode: 'best_time', rule: t.rule, hour: t.hour, samples: t.samples };
+      }
+      // A variant sent later waits its offset after the node's own send time (once: the deferral marks the node).
+      const offset = (variant?.sendOffsetMinutes ?? 0) * 60_000;
+      if (bestAt > now || offset > 0) {
+        this.event(node.id, 'deferred', bestAt > now ? `best_time:${String(timing.rule)}` : `variant_offset:${variant!.key}`, choice.channel);
+        return { kind: 'wait', next: node.id, until: bestAt + offset, context: { deferred: node.id } };
       }
     } else {
       timing = { mode: 'deferred' };
@@ -266,7 +272,7 @@ export class StepRunner {
       return { kind: 'wait', next: node.id, until, context: { deferred: node.id } };
     }
     delete this.context.deferred;
-    const decision = { requested: node.channel, channel: choice.channel, channelRule: choice.rule, ratios: choice.ratios ?? null, skipped: skips, timing, timeZone: tz, template: node.template };
+    const decision = { requested: node.channel, channel: choice.channel, channelRule: choice.rule, ratios: choice.ratios ?? null, skipped: skips, timing, timeZone: tz, template: node.template, ...(variant ? { variant: variant.key } : {}) };
     const sender = this.deps.channels[choice.channel]!;
     const claim = await this.deps.ledger.claim(this.run, node.id, choice.channel);
     if (claim.state === 'done') {
@@ -285,7 +291,7 @@ export class StepRunner {
     }
     const r = this.run;
     const outcome = await sender
-      .send({ idempotencyKey: `${r.id}:${node.id}`, workspaceId, journeyId: r.journeyId, version: r.version, nodeId: node.id, runId: r.id, profile, channel: choice.channel, template: node.template, ...(this.context.trigger ? { event: this.context.trigger } : {}) })
+      .send({ idempotencyKey: `${r.id}:${node.id}`, workspaceId, journeyId: r.journeyId, version: r.version, nodeId: node.id, runId: r.id, profile, channel: choice.channel, template: node.template, ...(this.context.trigger ? { event: this.context.trigger } : {}), ...(variant ? { variant: variant.key } : {}) })
       .catch((err: unknown) => ({ status: 'failed' as const, error: (err as Error).message }));
     const rule = choice.rule === 'fallback' ? `fallback:${skips.join(';')}` : choice.rule === 'requested' ? null : `best_channel:${choice.rule}`;
     await this.deps.ledger.complete(this.run, node.id, outcome, this.auditRow(node.id, outcome.status === 'sent' ? 'message.sent' : 'message.failed', rule, decision, { ...outcome }));

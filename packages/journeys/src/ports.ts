@@ -43,6 +43,8 @@ export interface OutgoingMessage {
   template: string;
   /** The run's trigger event, when an event started it. */
   event?: RunEvent;
+  /** The template variant the profile gets (see MessageVariants), when the template has variants. */
+  variant?: string;
 }
 
 export interface SendOutcome {
@@ -265,6 +267,21 @@ export interface SplitDecisions {
   winner(workspaceId: string, experimentKey: string): Promise<string | null>;
 }
 
+/** The variant of a template a profile gets, as far as the engine cares: its key and how much later it goes out. */
+export interface MessageVariant {
+  key: string;
+  /** Minutes after the node's own send time (its best time, or now). */
+  sendOffsetMinutes: number;
+}
+
+/**
+ * Templates run as experiments (2–5 variants): the variant a profile gets, deterministic per
+ * (template, profile), or null for a template without variants. Absent: messages have no variants.
+ */
+export interface MessageVariants {
+  variant(workspaceId: string, template: string, profileId: string): Promise<MessageVariant | null>;
+}
+
 export interface EngineDeps {
   clock: Clock;
   runs: RunStore;
@@ -276,4 +293,5 @@ export interface EngineDeps {
   traits?: TraitWriter;
   webhooks?: WebhookCaller;
   splits?: SplitDecisions;
+  variants?: MessageVariants;
 }

@@ -8,6 +8,8 @@ export { vapidKeysOf, setVapidSubject } from './push/vapid';
 export { saveSubscription, removeSubscription, subscriptionsOf, pushSubscriptionInput } from './push/subscriptions';
 export { blockedReason, setConsent, consentsOf, suppress } from './consent';
 export { recordOutcomes, messageHistory, outcomeRowsSql, type MessageOutcome, type OutcomeKind, type MessageHistoryRow } from './outcomes';
+export { sendVariant } from './variants';
+export { messageExposuresWritten } from './exposures';
 export { channelRoutes } from './routes';
 export { eraseChannelData } from './erase';
 // Its tables join the store's Database type wherever the domain is imported.

@@ -126,6 +126,7 @@ export function outcomeOfClaims(claims: TrackingClaims, kind: OutcomeKind, extra
     templateId: claims.t,
     ...(claims.j ? { journeyId: claims.j } : {}),
     ...(claims.n ? { nodeId: claims.n } : {}),
+    ...(claims.v ? { variant: claims.v } : {}),
     ...extra,
   };
 }

@@ -18,6 +18,8 @@ export interface MessageTemplatesTable {
   subscription_group: string;
   /** Email: the sender identity it goes out as; null is the workspace's default sender. */
   sender_id: string | null;
+  /** The variant everyone gets once the template's experiment is decided (null while it runs). */
+  variant_winner: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

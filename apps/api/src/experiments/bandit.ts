@@ -3,6 +3,7 @@ import { thompsonWeights, type VariantStats } from '@overture/stats';
 import type { Kysely } from 'kysely';
 import type { App } from '../app';
 import { setPlacementVariantWeights } from '../onsite';
+import { setTemplateVariantWeights } from '../templates';
 import type { Database } from '../stores/postgres';
 import { ExperimentError, getExperiment, type Experiment } from './experiments';
 import { variantSums } from './metrics';
@@ -52,6 +53,7 @@ export async function reweight(app: App, workspaceId: string, e: Experiment, now
     await trx.insertInto('experiment_weights').values({ experiment_id: e.id, workspace_id: workspaceId, computed_at: now, weights: JSON.stringify(weights), exposures }).onConflict((oc) => oc.columns(['experiment_id', 'computed_at']).doNothing()).execute();
   });
   if (e.kind === 'onsite') await setPlacementVariantWeights(app, workspaceId, e.sourceRef, weights);
+  if (e.kind === 'message') await setTemplateVariantWeights(app, workspaceId, e.sourceRef, weights);
   return weights;
 }
 

@@ -12,3 +12,4 @@ export { syncOnsiteExperiments, onsiteMetrics } from './onsite';
 export { syncGlobalControl, globalControlExperiment, programMetrics } from './holdout';
 export { switchToBandit, reweight, reweightBandits, weightsHistory, defaultMinWeight, type WeightsPoint } from './bandit';
 export { startBanditWorker, banditsQueueName } from './scheduler';
+export { syncMessageExperiments, messageMetrics } from './message';

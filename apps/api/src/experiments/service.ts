@@ -3,6 +3,7 @@ import type { SplitDecisions } from '@overture/journeys';
 import { experimentByKey, getExperiment, listExperiments, pickWinner, stopExperiment, syncJourneySplits, type Experiment } from './experiments';
 import { applyOnsiteDecision, syncOnsiteExperiments } from './onsite';
 import { endGlobalControl, syncGlobalControl } from './holdout';
+import { applyMessageDecision, syncMessageExperiments } from './message';
 import { variantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
@@ -32,19 +33,21 @@ export async function readoutOf(app: App, workspaceId: string, experiment: Exper
   };
 }
 
-/** Stops an experiment; an onsite one then shows everyone its first variant, the global control group ends (0 %). */
+/** Stops an experiment; an onsite one then shows everyone its first variant, a message one sends everyone its first, the global control group ends (0 %). */
 export async function stopAndApply(app: App, workspaceId: string, id: string): Promise<Experiment> {
   const e = await stopExperiment(app.postgres.db, workspaceId, id);
   await applyOnsiteDecision(app, workspaceId, e);
+  await applyMessageDecision(app, workspaceId, e);
   await endGlobalControl(app, workspaceId, e);
   return e;
 }
 
-/** Picks the winner; an onsite one then shows everyone the winner (a control winner: nobody sees the placement). */
+/** Picks the winner; an onsite one then shows everyone the winner (a control winner: nobody sees the placement), a message one sends it to everyone. */
 export async function pickWinnerAndApply(app: App, workspaceId: string, id: string, variant: string): Promise<Experiment> {
   const e = await pickWinner(app.postgres.db, workspaceId, id, variant);
   await applyOnsiteDecision(app, workspaceId, e);
   await endGlobalControl(app, workspaceId, e);
+  await applyMessageDecision(app, workspaceId, e);
   return e;
 }
 
@@ -59,6 +62,7 @@ export async function experimentSummaries(app: App, workspaceId: string): Promis
   await syncJourneySplits(app.postgres.db, workspaceId);
   await syncOnsiteExperiments(app, workspaceId);
   await syncGlobalControl(app, workspaceId);
+  await syncMessageExperiments(app, workspaceId);
   const list = await listExperiments(app.postgres.db, workspaceId);
   const out: ExperimentSummary[] = [];
   for (let i = 0; i < list.length; i += 2) {

@@ -20,7 +20,7 @@ export interface MessageStats {
   converted: number;
   /** Revenue of those conversions (the journey goal's revenue property). */
   revenue: number;
-  /** Per template: the same counts split by experiment variant (onsite placement variants), when there are any. */
+  /** Per template: the same counts split by experiment variant (template or onsite placement variants), when there are any. */
   variants: VariantStats[];
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
-import { reconcile, systemClock, type Channel, type ChannelName, type Clock, type EngineDeps, type ReconcileReport, type SplitDecisions } from '@overture/journeys';
+import { reconcile, systemClock, type Channel, type ChannelName, type Clock, type EngineDeps, type MessageVariants, type ReconcileReport, type SplitDecisions } from '@overture/journeys';
 import { BullmqStepScheduler, createStepsQueue, startStepWorker, type StepJob } from '@overture/journeys/bullmq';
 import type { Database } from '../stores/postgres';
 import { createWorkerRedis } from '../stores/redis';
@@ -38,6 +38,8 @@ export interface JourneyRuntimeOptions {
   outbound?: OutboundGuard;
   /** Winners picked on split experiments; without it splits always assign by hash. */
   splits?: SplitDecisions;
+  /** Templates' variants; without it messages are sent without variants. */
+  variants?: MessageVariants;
 }
 
 export interface JourneyRuntime {
@@ -72,6 +74,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     traits: o.profiles,
     webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), outbound: o.outbound ?? new OutboundGuard(), clock }),
     ...(o.splits ? { splits: o.splits } : {}),
+    ...(o.variants ? { variants: o.variants } : {}),
   };
   const workers: Array<{ worker: Worker<StepJob>; connection: Redis }> = [];
   return {

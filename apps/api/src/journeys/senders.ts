@@ -23,7 +23,7 @@ export class EmailChannel implements Channel {
   }
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
-    return outcomeOf(await sendEmail(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}) }));
+    return outcomeOf(await sendEmail(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}), ...(m.variant ? { variant: m.variant } : {}) }));
   }
 }
 
@@ -39,7 +39,7 @@ export class WebPushChannel implements Channel {
   }
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
-    return outcomeOf(await sendPush(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}) }));
+    return outcomeOf(await sendPush(this.app, { workspaceId: m.workspaceId, profileId: m.profile.id, template: m.template, profile: m.profile, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.event ? { event: m.event } : {}), ...(m.variant ? { variant: m.variant } : {}) }));
   }
 }
 

@@ -9,6 +9,7 @@ import { appProfiles } from './profiles';
 import { channelsFor } from './senders';
 import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
+import { messageVariants } from '../templates';
 
 const runtimes = new WeakMap<App, JourneyRuntime>();
 const splitDeciders = new WeakMap<App, SplitDecisions>();
@@ -38,6 +39,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     log: app.log,
     invalidation: app.invalidation,
     outbound: app.outbound,
+    variants: messageVariants(app),
     ...(splitDeciders.has(app) ? { splits: splitDeciders.get(app)! } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),

@@ -179,7 +179,7 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
 
   const shows: Show[] = [];
   const out: Decision[] = messages.map((m) => {
-    shows.push({ m: m.messageId, t: m.templateId, ...(m.journeyId ? { j: m.journeyId } : {}), ...(m.nodeId ? { n: m.nodeId } : {}) });
+    shows.push({ m: m.messageId, t: m.templateId, ...(m.journeyId ? { j: m.journeyId } : {}), ...(m.nodeId ? { n: m.nodeId } : {}), ...(m.variant ? { v: m.variant } : {}) });
     return { id: m.messageId, kind: m.kind, html: m.html, triggers: {}, token: '' };
   });
   if (chosen.length > 0) {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Channel, OutgoingMessage, SendOutcome } from '@overture/journeys';
 import type { App } from '../app';
-import { getTemplateForSend, recipientFromView, templateContext } from '../templates';
+import { getTemplateForSend, recipientFromView, templateContext, withVariant } from '../templates';
 import { renderLiquid } from '../templates/render';
 import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
+import { sendVariant } from '../channels/variants';
 import { blockedReason } from '../channels/consent';
 import { sanitize } from './render';
 import type { PlacementKind } from './tables';
@@ -44,7 +45,7 @@ export class OnsiteChannel implements Channel {
   }
 
   async send(m: OutgoingMessage): Promise<SendOutcome> {
-    const r = await queueOnsiteMessage(this.app, { workspaceId: m.workspaceId, profile: m.profile, template: m.template, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId });
+    const r = await queueOnsiteMessage(this.app, { workspaceId: m.workspaceId, profile: m.profile, template: m.template, idempotencyKey: m.idempotencyKey, journeyId: m.journeyId, nodeId: m.nodeId, ...(m.variant ? { variant: m.variant } : {}) });
     return r.status === 'queued' ? { status: 'sent', providerId: r.messageId } : { status: 'failed', error: `${r.status}: ${r.reason}` };
   }
 }
@@ -58,6 +59,8 @@ export interface QueueRequest {
   nodeId?: string;
   kind?: PlacementKind;
   now?: Date;
+  /** The template variant the journey engine chose; else the profile's assignment. */
+  variant?: string;
 }
 
 export type QueueResult = { status: 'queued'; messageId: string; expiresAt: Date } | { status: 'skipped'; messageId: string; reason: string };
@@ -67,7 +70,8 @@ export const onsiteMessageId = (key: string) => `msg_${createHash('sha256').upda
 export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<QueueResult> {
   const messageId = onsiteMessageId(req.idempotencyKey);
   const template = await getTemplateForSend(app, req.workspaceId, req.template);
-  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profile.id, channel: 'onsite', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}), ...(template ? { templateId: template.id } : {}) };
+  const chosen = sendVariant(app, template, { workspaceId: req.workspaceId, profileId: req.profile.id, variant: req.variant }, 'onsite', messageId);
+  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profile.id, channel: 'onsite', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}), ...(template ? { templateId: template.id } : {}), ...chosen.outcome };
   const skip = async (reason: string): Promise<QueueResult> => {
     await recordOutcomes(app, [{ ...base, kind: 'skipped', reason }]);
     return { status: 'skipped', messageId, reason };
@@ -77,8 +81,9 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
   if (blocked) return skip(blocked);
 
   const context = await templateContext(app, req.workspaceId, recipientFromView(req.profile));
-  const title = (await renderLiquid('subject', template.subject, context)).trim();
-  const body = await renderLiquid('body', template.body, context, true);
+  const content = withVariant(template, chosen.variant);
+  const title = (await renderLiquid('subject', content.subject, context)).trim();
+  const body = await renderLiquid('body', content.body, context, true);
   const html = sanitize((title ? `<p><strong>${escapeHtml(title)}</strong></p>` : '') + body);
   const now = req.now ?? new Date();
   const expiresAt = new Date(now.getTime() + (await queueTtlDays(app, req.workspaceId)) * 86_400_000);
@@ -93,12 +98,16 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
       node_id: req.nodeId ?? '',
       kind: req.kind ?? 'slide_in',
       html,
+      variant: chosen.variant?.key ?? '',
       created_at: now,
       expires_at: expiresAt,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await recordOutcomes(app, [{ ...base, kind: 'sent', at: now }]);
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    chosen.exposed();
+    await recordOutcomes(app, [{ ...base, kind: 'sent', at: now }]);
+  }
   forgetState(app, req.workspaceId, req.profile.id);
   return { status: 'queued', messageId, expiresAt };
 }
@@ -117,9 +126,9 @@ export async function expireMessages(app: App, workspaceId: string, profileId: s
     .where('message_id', 'in', messageIds)
     .where('expired_at', 'is', null)
     .where('shown_at', 'is', null)
-    .returning(['message_id', 'template_id', 'journey_id', 'node_id'])
+    .returning(['message_id', 'template_id', 'journey_id', 'node_id', 'variant'])
     .execute();
-  const outcomes: MessageOutcome[] = marked.map((r) => ({ workspaceId, messageId: r.message_id, profileId, channel: 'onsite', kind: 'expired', templateId: r.template_id, ...(r.journey_id ? { journeyId: r.journey_id } : {}), ...(r.node_id ? { nodeId: r.node_id } : {}), at: now }));
+  const outcomes: MessageOutcome[] = marked.map((r) => ({ workspaceId, messageId: r.message_id, profileId, channel: 'onsite', kind: 'expired', templateId: r.template_id, ...(r.journey_id ? { journeyId: r.journey_id } : {}), ...(r.node_id ? { nodeId: r.node_id } : {}), ...(r.variant ? { variant: r.variant } : {}), at: now }));
   await recordOutcomes(app, outcomes);
 }
 

@@ -11,6 +11,8 @@ export interface PendingMessage {
   nodeId: string;
   kind: PlacementKind;
   html: string;
+  /** The template variant it was rendered as ('' for none). */
+  variant: string;
   expiresAt: number;
 }
 
@@ -43,7 +45,7 @@ async function fetchStates(app: App, workspaceId: string, profileIds: string[]):
   const [queued, impressions, dismissals] = await Promise.all([
     db
       .selectFrom('onsite_queue')
-      .select(['profile_id', 'message_id', 'template_id', 'journey_id', 'node_id', 'kind', 'html', 'expires_at'])
+      .select(['profile_id', 'message_id', 'template_id', 'journey_id', 'node_id', 'kind', 'html', 'variant', 'expires_at'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', profileIds)
       .where('shown_at', 'is', null)
@@ -76,7 +78,7 @@ async function fetchStates(app: App, workspaceId: string, profileIds: string[]):
     return s;
   };
   for (const r of queued) {
-    of(r.profile_id).queued.push({ messageId: r.message_id, templateId: r.template_id, journeyId: r.journey_id, nodeId: r.node_id, kind: r.kind, html: r.html, expiresAt: new Date(r.expires_at).getTime() });
+    of(r.profile_id).queued.push({ messageId: r.message_id, templateId: r.template_id, journeyId: r.journey_id, nodeId: r.node_id, kind: r.kind, html: r.html, variant: r.variant, expiresAt: new Date(r.expires_at).getTime() });
   }
   for (const r of impressions) of(r.profile_id).impressions.push({ placementId: r.placement_id, at: new Date(r.shown_at).getTime() });
   for (const r of dismissals) of(r.profile_id).dismissals.set(r.placement_id, new Date(r.dismissed_at).getTime());

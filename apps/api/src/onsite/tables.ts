@@ -35,6 +35,8 @@ export interface OnsiteQueueTable {
   node_id: string;
   kind: PlacementKind;
   html: string;
+  /** The template variant the message was rendered as ('' for none). */
+  variant: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
   expires_at: Date;
   shown_at: Date | null;

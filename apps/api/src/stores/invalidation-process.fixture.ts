@@ -27,6 +27,7 @@ async function main() {
     if (cmd.cmd === 'placements') say({ placements: (await activePlacements(app, cmd.ws)).map((p) => p.name) });
     else if (cmd.cmd === 'smtp') say({ port: (await getSmtpSettings(app, cmd.ws))?.port ?? null });
     else if (cmd.cmd === 'template') say({ subject: (await getTemplateForSend(app, cmd.ws, cmd.name!))?.subject ?? null });
+    else if (cmd.cmd === 'template-winner') say({ variantWinner: (await getTemplateForSend(app, cmd.ws, cmd.name!))?.variantWinner ?? null });
   }
   await invalidation.close();
   await postgres.close();

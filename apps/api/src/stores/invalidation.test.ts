@@ -6,7 +6,7 @@ import { createTestApp, createWorkspace, type TestApp } from '../testing';
 import { testServers } from '../env';
 import { savePlacement } from '../onsite';
 import { saveEmailSettings } from '../channels';
-import { saveTemplate } from '../templates';
+import { saveTemplate, setTemplateVariantWinner } from '../templates';
 import { topics } from './invalidation';
 
 const fixture = join(import.meta.dirname, 'invalidation-process.fixture.ts');
@@ -91,6 +91,15 @@ describe('cross-process cache invalidation (a child process, real PostgreSQL and
     await saveTemplate(app, ws.id, { id: template.id, name: 'Welcome', channel: 'onsite', subject: 'Hello v2', body: '<p>Hi</p>' });
     latencies.push(await other.heard(topics.templates, ws.id, sent));
     expect(await other.ask({ cmd: 'template', ws: ws.id, name: 'Welcome' }, 'subject')).toBe('Hello v2');
+
+    // A message experiment decided in one process: the other sends the winner at once.
+    await saveTemplate(app, ws.id, { id: template.id, name: 'Welcome', channel: 'onsite', subject: 'Hello v2', body: '<p>Hi</p>', variants: [{ key: 'a' }, { key: 'b', subject: 'Hey' }] });
+    await other.heard(topics.templates, ws.id, Date.now());
+    expect(await other.ask({ cmd: 'template-winner', ws: ws.id, name: 'Welcome' }, 'variantWinner')).toBeNull();
+    sent = Date.now();
+    await setTemplateVariantWinner(app, ws.id, template.id, 'b');
+    latencies.push(await other.heard(topics.templates, ws.id, sent));
+    expect(await other.ask({ cmd: 'template-winner', ws: ws.id, name: 'Welcome' }, 'variantWinner')).toBe('b');
 
     console.log(`invalidation: save → other process received, ms (includes the save's own queries): ${latencies.join(', ')}`);
   });

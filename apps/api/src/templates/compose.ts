@@ -64,7 +64,7 @@ export interface RenderedEmail {
 }
 
 /** Subject, HTML and its plain-text part of an email; with `links`, every link is tracked and an open pixel is appended. */
-export async function composeEmail(template: Template, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
+export async function composeEmail(template: Pick<Template, 'subject' | 'body'>, context: Record<string, unknown>, links: LinkContext | null): Promise<RenderedEmail> {
   const unsubscribe = links ? unsubscribeUrl(links) : null;
   // `actions.reship`, `actions.refund`...: signed one-click links (templates/action-links.ts), signed
   // only when the template reads them (most do not, and each costs an HMAC per send).
@@ -92,7 +92,7 @@ export interface RenderedPush {
   url: string;
 }
 
-export async function composePush(template: Template, context: Record<string, unknown>): Promise<RenderedPush> {
+export async function composePush(template: Pick<Template, 'subject' | 'body' | 'url'>, context: Record<string, unknown>): Promise<RenderedPush> {
   return {
     title: (await renderLiquid('subject', template.subject, context)).trim(),
     body: (await renderLiquid('body', template.body, context)).trim(),

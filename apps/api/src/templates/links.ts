@@ -19,6 +19,8 @@ export interface TrackingClaims {
   /** journey and node, when a journey sent it */
   j?: string;
   n?: string;
+  /** the template variant sent (message experiments) */
+  v?: string;
   /** click destination */
   u?: string;
 }

@@ -19,7 +19,8 @@ const liquid = sealedLiquid(limits);
 const htmlLiquid = sealedLiquid({ ...limits, outputEscape: 'escape' });
 
 export interface TemplateIssue {
-  field: 'name' | 'subject' | 'body' | 'url' | 'senderId';
+  /** A variant's field is named by its place: `variants.1.subject`. */
+  field: 'name' | 'subject' | 'body' | 'url' | 'senderId' | 'variants' | `variants.${number}.${'key' | 'subject' | 'body' | 'senderName' | 'sendOffsetMinutes'}`;
   line: number | null;
   column: number | null;
   message: string;

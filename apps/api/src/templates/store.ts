@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { App } from '../app';
 import type { Database } from '../stores/postgres';
-import { validateTemplate, TemplateError } from './render';
+import { validateTemplate, TemplateError, type TemplateIssue } from './render';
 import { topics } from '../stores/invalidation';
+import { maxTemplateVariants, templateVariant, type TemplateVariant } from './variants';
 
 export const templateChannels = ['email', 'web_push', 'onsite'] as const;
 
@@ -27,6 +28,8 @@ export const templateInput = z.object({
    * also resets it to the default, like every other optional field.
    */
   senderId: z.string().min(1).max(100).nullable().optional(),
+  /** 2–5 variants run the template as an experiment; none (the default) sends the template itself. */
+  variants: z.array(templateVariant).max(maxTemplateVariants).default([]),
 });
 export type TemplateInput = z.input<typeof templateInput>;
 
@@ -40,12 +43,19 @@ export interface Template {
   url: string;
   subscriptionGroup: string;
   senderId: string | null;
+  variants: TemplateVariant[];
+  /** Set once the template's experiment is decided: everyone gets this variant. */
+  variantWinner: string | null;
   updatedAt: string;
 }
 
-type Row = { id: string; workspace_id: string; name: string; channel: Template['channel']; subject: string; body: string; url: string; subscription_group: string; sender_id: string | null; updated_at: Date };
+type Row = { id: string; workspace_id: string; name: string; channel: Template['channel']; subject: string; body: string; url: string; subscription_group: string; sender_id: string | null; variant_winner: string | null; updated_at: Date };
 
-const toTemplate = (r: Row): Template => ({
+type VariantRow = { key: string; weight: number; subject: string; body: string; sender_name: string; send_offset_minutes: number };
+
+const toVariant = (v: VariantRow): TemplateVariant => ({ key: v.key, weight: Number(v.weight), subject: v.subject, body: v.body, senderName: v.sender_name, sendOffsetMinutes: v.send_offset_minutes });
+
+const toTemplate = (r: Row, variants: VariantRow[] = []): Template => ({
   id: r.id,
   workspaceId: r.workspace_id,
   name: r.name,
@@ -55,19 +65,28 @@ const toTemplate = (r: Row): Template => ({
   url: r.url,
   subscriptionGroup: r.subscription_group,
   senderId: r.sender_id,
+  variants: variants.map(toVariant),
+  variantWinner: r.variant_winner,
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-export async function listTemplates(app: App, workspaceId: string): Promise<Omit<Template, 'body'>[]> {
+async function variantRows(db: Kysely<Database>, templateId: string): Promise<VariantRow[]> {
+  return db.selectFrom('template_variants').select(['key', 'weight', 'subject', 'body', 'sender_name', 'send_offset_minutes']).where('template_id', '=', templateId).orderBy('position').execute();
+}
+
+export type TemplateSummary = Omit<Template, 'body' | 'variants'> & { variantCount: number };
+
+export async function listTemplates(app: App, workspaceId: string): Promise<TemplateSummary[]> {
   const rows = await app.postgres.db
     .selectFrom('message_templates')
-    .select(['id', 'workspace_id', 'name', 'channel', 'subject', 'url', 'subscription_group', 'sender_id', 'updated_at'])
+    .select(['id', 'workspace_id', 'name', 'channel', 'subject', 'url', 'subscription_group', 'sender_id', 'variant_winner', 'updated_at'])
+    .select((eb) => eb.selectFrom('template_variants').select(eb.fn.countAll<string>().as('n')).whereRef('template_variants.template_id', '=', 'message_templates.id').as('variant_count'))
     .where('workspace_id', '=', workspaceId)
     .orderBy('name')
     .execute();
-  return rows.map((r) => {
-    const { body: _body, ...rest } = toTemplate({ ...r, body: '' });
-    return rest;
+  return rows.map(({ variant_count, ...r }) => {
+    const { body: _body, variants: _variants, ...rest } = toTemplate({ ...r, body: '' });
+    return { ...rest, variantCount: Number(variant_count ?? 0) };
   });
 }
 
@@ -80,7 +99,7 @@ export async function getTemplate(app: App, workspaceId: string, idOrName: strin
     .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
     .orderBy(({ eb }) => eb.case().when('id', '=', idOrName).then(0).else(1).end())
     .executeTakeFirst();
-  return row ? toTemplate(row) : null;
+  return row ? toTemplate(row, await variantRows(app.postgres.db, row.id)) : null;
 }
 
 // Sends look the template up for every message: a short per-workspace cache spares the database a
@@ -113,6 +132,46 @@ export function getTemplateForSend(app: App, workspaceId: string, idOrName: stri
   return value;
 }
 
+/**
+ * Decides a template's experiment (the experiments domain calls this when a winner is picked or the
+ * experiment stops): from now on everyone gets `variantKey`, in every process.
+ */
+export async function setTemplateVariantWinner(app: App, workspaceId: string, id: string, variantKey: string): Promise<void> {
+  await app.postgres.db.updateTable('message_templates').set({ variant_winner: variantKey, updated_at: new Date() }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  forgetTemplates(app, workspaceId);
+}
+
+/** New weights for a template's variants (by key; a variant not named keeps its own), as a bandit sets them. */
+export async function setTemplateVariantWeights(app: App, workspaceId: string, id: string, weights: Record<string, number>): Promise<void> {
+  const owned = await app.postgres.db.selectFrom('message_templates').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  if (!owned) return;
+  await app.postgres.db.transaction().execute(async (trx) => {
+    for (const [key, weight] of Object.entries(weights)) {
+      await trx.updateTable('template_variants').set({ weight: Math.min(1000, Math.max(0.01, weight)) }).where('template_id', '=', id).where('key', '=', key).execute();
+    }
+  });
+  forgetTemplates(app, workspaceId);
+}
+
+/** The workspace's templates that run an experiment (2 or more variants), with their variants. */
+export async function templatesWithVariants(app: App, workspaceId: string): Promise<Array<{ id: string; name: string; variants: TemplateVariant[] }>> {
+  const rows = await app.postgres.db
+    .selectFrom('template_variants as v')
+    .innerJoin('message_templates as t', 't.id', 'v.template_id')
+    .select(['t.id', 't.name', 'v.key', 'v.weight', 'v.subject', 'v.body', 'v.sender_name', 'v.send_offset_minutes'])
+    .where('t.workspace_id', '=', workspaceId)
+    .orderBy('t.id')
+    .orderBy('v.position')
+    .execute();
+  const byId = new Map<string, { id: string; name: string; variants: TemplateVariant[] }>();
+  for (const r of rows) {
+    const t = byId.get(r.id) ?? { id: r.id, name: r.name, variants: [] };
+    t.variants.push(toVariant(r));
+    byId.set(r.id, t);
+  }
+  return [...byId.values()].filter((t) => t.variants.length >= 2);
+}
+
 /** By id or by name, every cached look-up of the workspace may be stale after a save (a rename moves a name). */
 function forgetTemplates(app: App, workspaceId: string): void {
   app.invalidation.publish(topics.templates, workspaceId);
@@ -121,7 +180,7 @@ function forgetTemplates(app: App, workspaceId: string): void {
 /** Validates (liquid and MJML, with line numbers) before anything is stored. */
 export async function saveTemplate(app: App, workspaceId: string, raw: TemplateInput): Promise<Template> {
   const input = templateInput.parse(raw);
-  const issues = await validateTemplate(input);
+  const issues = await templateIssues(input);
   if (issues.length) throw new TemplateError(issues);
   const values = {
     name: input.name,
@@ -151,27 +210,57 @@ export async function saveTemplate(app: App, workspaceId: string, raw: TemplateI
     .$if(!!input.id, (q) => q.where('id', '!=', input.id!))
     .executeTakeFirst();
   if (clash) throw new TemplateError([{ field: 'name', line: null, column: null, message: `a template named "${input.name}" already exists` }]);
-  if (input.id) {
-    const row = await db
-      .updateTable('message_templates')
-      .set({ ...values, updated_at: new Date() })
-      .where('id', '=', input.id)
-      .where('workspace_id', '=', workspaceId)
-      .returningAll()
-      .executeTakeFirst()
-      .catch(senderGone);
-    forgetTemplates(app, workspaceId);
-    if (!row) throw new TemplateNotFound(input.id);
-    return toTemplate(row);
-  }
-  const row = await db
-    .insertInto('message_templates')
-    .values({ id: `tpl_${randomUUID().replace(/-/g, '').slice(0, 20)}`, workspace_id: workspaceId, ...values })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  // The template and its variants change together: a send never sees one without the other.
+  const saved = await db
+    .transaction()
+    .execute(async (trx) => {
+      let row;
+      if (input.id) {
+        // A decided experiment stays decided while its winner is still one of the variants.
+        const keys = JSON.stringify(input.variants.map((v) => v.key));
+        const winnerKept = sql<string | null>`CASE WHEN variant_winner IN (SELECT jsonb_array_elements_text(${keys}::jsonb)) THEN variant_winner END`;
+        row = await trx.updateTable('message_templates').set({ ...values, variant_winner: winnerKept, updated_at: new Date() }).where('id', '=', input.id).where('workspace_id', '=', workspaceId).returningAll().executeTakeFirst();
+        if (!row) return null;
+        await trx.deleteFrom('template_variants').where('template_id', '=', row.id).execute();
+      } else {
+        row = await trx
+          .insertInto('message_templates')
+          .values({ id: `tpl_${randomUUID().replace(/-/g, '').slice(0, 20)}`, workspace_id: workspaceId, ...values })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      }
+      const variants = input.variants.map((v, i) => ({ workspace_id: workspaceId, template_id: row.id, key: v.key, position: i, weight: v.weight, subject: v.subject, body: v.body, sender_name: v.senderName, send_offset_minutes: v.sendOffsetMinutes }));
+      if (variants.length) await trx.insertInto('template_variants').values(variants).execute();
+      return toTemplate(row, variants);
+    })
     .catch(senderGone);
   forgetTemplates(app, workspaceId);
-  return toTemplate(row);
+  if (!saved) throw new TemplateNotFound(input.id!);
+  return saved;
+}
+
+/** Every problem of a draft (its fields, then its variants'), with line numbers: what the editor shows as one types. */
+export async function templateIssues(raw: TemplateInput): Promise<TemplateIssue[]> {
+  const input = templateInput.parse(raw);
+  return [...(await validateTemplate(input)), ...(await variantIssues(input))];
+}
+
+/** Liquid and MJML of each variant's overrides, and what a set of variants must be (named by field). */
+async function variantIssues(input: z.output<typeof templateInput>): Promise<TemplateIssue[]> {
+  const issues: TemplateIssue[] = [];
+  const vs = input.variants;
+  const issue = (field: TemplateIssue['field'], message: string, line: number | null = null) => issues.push({ field, line, column: null, message });
+  if (vs.length === 1) issue('variants', 'an experiment needs at least 2 variants (or none)');
+  const keys = new Set<string>();
+  for (const [i, v] of vs.entries()) {
+    if (keys.has(v.key)) issue(`variants.${i}.key`, `variant "${v.key}" appears twice`);
+    keys.add(v.key);
+    if (v.senderName && input.channel !== 'email') issue(`variants.${i}.senderName`, 'only an email has a sender name');
+    if (!v.subject && !v.body) continue;
+    const found = await validateTemplate({ channel: input.channel, subject: v.subject, body: v.body || input.body, url: '' });
+    for (const f of found) if (f.field === 'subject' || (f.field === 'body' && v.body)) issue(`variants.${i}.${f.field}`, f.message, f.line);
+  }
+  return issues;
 }
 
 export class TemplateNotFound extends Error {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { App } from '../../app';
-import { composeEmail, readsRecommendationList, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, type TrackingClaims, type TriggerEventInput } from '../../templates';
+import { composeEmail, readsRecommendationList, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, withVariant, type TrackingClaims, type TriggerEventInput } from '../../templates';
+import { sendVariant } from '../variants';
 import { blockedReason, suppress } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { senderForSend } from './senders';
@@ -21,6 +22,8 @@ export interface MessageRequest {
   profile?: { id: string; traits: Record<string, unknown>; features?: Record<string, unknown> | null; segments?: string[]; timezone?: string | null };
   journeyId?: string;
   nodeId?: string;
+  /** The template variant the journey engine chose (see templates/variants.ts); else the profile's assignment. */
+  variant?: string;
 }
 
 export type EmailRequest = MessageRequest;
@@ -47,7 +50,8 @@ function isHardBounce(err: unknown): boolean {
 export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResult> {
   const messageId = req.idempotencyKey ? messageIdFor(req.idempotencyKey) : messageIdFor(randomUUID());
   const template = await getTemplateForSend(app, req.workspaceId, req.template);
-  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'email', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}) };
+  const chosen = sendVariant(app, template, req, 'email', messageId);
+  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'email', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}), ...chosen.outcome };
   const finish = async (result: EmailResult, outcomes: Array<Omit<MessageOutcome, keyof typeof base>>): Promise<EmailResult> => {
     await recordOutcomes(app, outcomes.map((o) => ({ ...base, ...(template ? { templateId: template.id } : {}), ...o })));
     return result;
@@ -62,7 +66,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
   if (blocked) return skip(blocked);
   const settings = await getSmtpSettings(app, req.workspaceId);
   if (!settings) return skip('no_email_settings');
-  const identity = await identityFor(app, req.workspaceId, template.senderId, settings);
+  const identity = await identityFor(app, req.workspaceId, template.senderId, settings, chosen.variant?.senderName);
 
   const claims: TrackingClaims = {
     w: req.workspaceId,
@@ -73,16 +77,22 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
     ...(template.subscriptionGroup ? { g: template.subscriptionGroup } : {}),
     ...(req.journeyId ? { j: req.journeyId } : {}),
     ...(req.nodeId ? { n: req.nodeId } : {}),
+    ...chosen.claims,
   };
-  const context = await templateContext(app, req.workspaceId, profile, req.event, { kind: 'message', id: template.id, readsList: readsRecommendationList(template.body) });
-  const email = await composeEmail(template, context, { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims });
+  const content = withVariant(template, chosen.variant);
+  const context = await templateContext(app, req.workspaceId, profile, req.event, { kind: 'message', id: template.id, readsList: readsRecommendationList(content.body) });
+  const email = await composeEmail(content, context, { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims });
   const headerId = `<${messageId}@overture>`;
   if (req.idempotencyKey) {
     // Recorded before the SMTP transaction: a crash during it leaves the send in doubt, not forgotten.
     const attempt = await beginSend(app, req.workspaceId, profile.id, messageId);
-    if (attempt.state === 'sent') return finish({ status: 'sent', messageId, providerId: headerId, reconciled: true }, [{ kind: 'sent' }]);
+    if (attempt.state === 'sent') {
+      chosen.exposed();
+      return finish({ status: 'sent', messageId, providerId: headerId, reconciled: true }, [{ kind: 'sent' }]);
+    }
     if (attempt.state === 'in_doubt' && (await relayDeliveryLog(app).wasAccepted(req.workspaceId, messageId))) {
       await markSent(app, messageId);
+      chosen.exposed();
       return finish({ status: 'sent', messageId, providerId: headerId, reconciled: true }, [{ kind: 'sent' }, { kind: 'delivered', detail: { reconciled: true } }]);
     }
     // Unknown: send again under the same Message-ID, which relays and receivers deduplicate on.
@@ -103,6 +113,7 @@ export async function sendEmail(app: App, req: EmailRequest): Promise<EmailResul
     // The relay took it for this address: as far as SMTP can tell, delivered (DSNs would refine it).
     const delivered = accepted.includes(profile.email.toLowerCase());
     if (req.idempotencyKey) await markSent(app, messageId);
+    chosen.exposed();
     return finish({ status: 'sent', messageId, providerId: info.messageId }, [{ kind: 'sent' }, ...(delivered ? [{ kind: 'delivered' as const, detail: { response: info.response } }] : [])]);
   } catch (err) {
     const reason = (err as Error).message.slice(0, 500);
@@ -138,9 +149,12 @@ export class ChannelError extends Error {}
 
 type Address = string | { name: string; address: string };
 
-/** From and Reply-To: the template's sender, else the workspace default sender, else the SMTP settings' from. */
-async function identityFor(app: App, workspaceId: string, senderId: string | null, settings: SmtpSettings): Promise<{ from: Address; replyTo?: string }> {
+/** From and Reply-To: the template's sender, else the workspace default sender, else the SMTP settings' from; a variant may rename it. */
+async function identityFor(app: App, workspaceId: string, senderId: string | null, settings: SmtpSettings, variantName = ''): Promise<{ from: Address; replyTo?: string }> {
   const sender = await senderForSend(app, workspaceId, senderId);
-  if (!sender) return { from: settings.fromName ? { name: settings.fromName, address: settings.fromAddress } : settings.fromAddress };
-  return { from: { name: sender.name, address: sender.address }, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}) };
+  if (!sender) {
+    const name = variantName || settings.fromName;
+    return { from: name ? { name, address: settings.fromAddress } : settings.fromAddress };
+  }
+  return { from: { name: variantName || sender.name, address: sender.address }, ...(sender.replyTo ? { replyTo: sender.replyTo } : {}) };
 }

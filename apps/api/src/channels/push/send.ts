@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import webpush from 'web-push';
 import type { App } from '../../app';
-import { composePush, getTemplateForSend, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
+import { composePush, withVariant, getTemplateForSend, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
 import { clickUrl } from '../../templates/links';
 import { blockedReason } from '../consent';
 import { recordOutcomes, type MessageOutcome } from '../outcomes';
 import { messageIdFor, type MessageRequest } from '../email/send';
+import { sendVariant } from '../variants';
 import { subscriptionsOf } from './subscriptions';
 import { vapidKeysOf } from './vapid';
 
@@ -39,7 +40,8 @@ const defaultTtl = 24 * 3600;
 export async function sendPush(app: App, req: PushRequest): Promise<PushResult> {
   const messageId = messageIdFor(req.idempotencyKey ?? randomUUID());
   const template = await getTemplateForSend(app, req.workspaceId, req.template);
-  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'web_push', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}) };
+  const chosen = sendVariant(app, template, req, 'web_push', messageId);
+  const base = { workspaceId: req.workspaceId, messageId, profileId: req.profileId, channel: 'web_push', ...(req.journeyId ? { journeyId: req.journeyId } : {}), ...(req.nodeId ? { nodeId: req.nodeId } : {}), ...chosen.outcome };
   const record = (outcomes: Array<Omit<MessageOutcome, keyof typeof base>>) => recordOutcomes(app, outcomes.map((o) => ({ ...base, ...(template ? { templateId: template.id } : {}), ...o })));
   const skip = async (reason: string): Promise<PushResult> => {
     await record([{ kind: 'skipped', reason }]);
@@ -54,8 +56,8 @@ export async function sendPush(app: App, req: PushRequest): Promise<PushResult> 
   const subs = await subscriptionsOf(app, req.workspaceId, profile.id);
   if (subs.length === 0) return skip('no_push_subscription');
 
-  const claims: TrackingClaims = { w: req.workspaceId, m: messageId, p: profile.id, c: 'web_push', t: template.id, ...(template.subscriptionGroup ? { g: template.subscriptionGroup } : {}), ...(req.journeyId ? { j: req.journeyId } : {}), ...(req.nodeId ? { n: req.nodeId } : {}) };
-  const rendered = await composePush(template, await templateContext(app, req.workspaceId, profile, req.event));
+  const claims: TrackingClaims = { w: req.workspaceId, m: messageId, p: profile.id, c: 'web_push', t: template.id, ...(template.subscriptionGroup ? { g: template.subscriptionGroup } : {}), ...(req.journeyId ? { j: req.journeyId } : {}), ...(req.nodeId ? { n: req.nodeId } : {}), ...chosen.claims };
+  const rendered = await composePush(withVariant(template, chosen.variant), await templateContext(app, req.workspaceId, profile, req.event));
   const links = { appSecret: app.config.secret, publicUrl: app.config.publicUrl, claims };
   const payload: PushPayload = {
     title: rendered.title,
@@ -97,6 +99,7 @@ export async function sendPush(app: App, req: PushRequest): Promise<PushResult> 
     else errors.push(`push service answered ${res.status}`);
   }
   if (delivered > 0) {
+    chosen.exposed();
     await record([{ kind: 'sent', detail: { subscriptions: subs.length, delivered, removed } }]);
     return { status: 'sent', messageId, delivered, removed };
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { getTemplate, listTemplates, previewTemplate, saveTemplate, TemplateError, TemplateNotFound, templateInput, validateTemplate } from '../../templates';
+import { getTemplate, listTemplates, previewTemplate, saveTemplate, TemplateError, TemplateNotFound, templateInput, templateIssues } from '../../templates';
 import { ChannelError, sendTestEmail } from '../../channels';
+import { syncMessageExperiments } from '../../experiments';
 import { router, workspaceProcedure } from '../trpc';
 
 async function badRequest<T>(fn: () => Promise<T>): Promise<T> {
@@ -27,13 +28,20 @@ export const templatesRouter = router({
   }),
 
   /** Problems of a draft with their line numbers, for the editor as the marketer types. */
-  validate: workspaceProcedure.input(z.object({ template: templateInput })).query(({ input }) => validateTemplate(input.template)),
+  validate: workspaceProcedure.input(z.object({ template: templateInput })).query(({ input }) => templateIssues(input.template)),
 
-  save: workspaceProcedure.input(z.object({ template: templateInput })).mutation(({ ctx, input }) => badRequest(() => saveTemplate(ctx.app, ctx.workspaceId, input.template))),
+  /** A template saved with variants is an experiment from then on (its readout reachable at once). */
+  save: workspaceProcedure.input(z.object({ template: templateInput })).mutation(({ ctx, input }) =>
+    badRequest(async () => {
+      const saved = await saveTemplate(ctx.app, ctx.workspaceId, input.template);
+      if (saved.variants.length >= 2) await syncMessageExperiments(ctx.app, ctx.workspaceId, saved.id);
+      return saved;
+    }),
+  ),
 
   preview: workspaceProcedure
-    .input(z.object({ template: templateInput, profileId: z.string().min(1).max(200), event: eventInput }))
-    .query(({ ctx, input }) => badRequest(() => previewTemplate(ctx.app, ctx.workspaceId, input.template, input.profileId, input.event))),
+    .input(z.object({ template: templateInput, profileId: z.string().min(1).max(200), event: eventInput, variant: z.string().min(1).max(40).optional() }))
+    .query(({ ctx, input }) => badRequest(() => previewTemplate(ctx.app, ctx.workspaceId, input.template, input.profileId, input.event, input.variant))),
 
   testSend: workspaceProcedure
     .input(z.object({ template: z.string().min(1).max(200), profileId: z.string().min(1).max(200), to: z.email(), event: eventInput }))

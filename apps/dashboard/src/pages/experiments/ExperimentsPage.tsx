@@ -17,7 +17,7 @@ export function ExperimentsPage({ workspaceId, rest }: { workspaceId: string; re
   if (wanted) {
     const found = list.data?.find((e) => e.id === wanted || e.key === wanted);
     if (list.isPending) return <p className="muted">Loading…</p>;
-    if (!found) return <p role="alert">No experiment “{wanted}” here yet: a journey’s split becomes one when the journey is published, an onsite placement’s variants when the placement is saved.</p>;
+    if (!found) return <p role="alert">No experiment “{wanted}” here yet: a journey’s split becomes one when the journey is published, an onsite placement’s or a message template’s variants when it is saved.</p>;
     return <Readout workspaceId={workspaceId} experimentId={found.id} />;
   }
   return (
@@ -52,7 +52,7 @@ export function ExperimentsPage({ workspaceId, rest }: { workspaceId: string; re
           ))}
         </tbody>
       </table>
-      {list.data?.length === 0 && <p className="muted">No experiments yet. Add a split to a journey and publish it, give an onsite placement variants, or create one through the API.</p>}
+      {list.data?.length === 0 && <p className="muted">No experiments yet. Add a split to a journey and publish it, give an onsite placement or a message template variants, or create one through the API.</p>}
     </div>
   );
 }

@@ -57,6 +57,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
             <Link to={workspacePath(workspaceId, 'journey-settings')}>the share is set in journey settings</Link>; the control group gets no marketing message, and the uplift is the whole program&apos;s
           </>
         )}
+        {e.kind === 'message' && (
+          <>
+            {' · '}
+            <Link to={workspacePath(workspaceId, 'messages', e.sourceRef)}>the message template</Link>
+          </>
+        )}
       </p>
       {r.srm.flagged && (
         <p className="srm-warning" role="alert" data-testid="srm-warning">

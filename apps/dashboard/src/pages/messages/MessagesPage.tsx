@@ -57,6 +57,12 @@ function TemplateList({ workspaceId }: { workspaceId: string }) {
               <tr key={t.id}>
                 <td>
                   <Link to={workspacePath(workspaceId, 'messages', t.id)}>{t.name}</Link>
+                  {t.variantCount >= 2 && (
+                    <span className="muted small">
+                      {' · '}
+                      <Link to={workspacePath(workspaceId, 'experiments', `message:${t.id}`)}>{t.variantWinner ? `winner ${t.variantWinner}` : `${t.variantCount} variants`}</Link>
+                    </span>
+                  )}
                 </td>
                 <td>{channelLabel[t.channel] ?? t.channel}</td>
                 <td className="ellipsis">{t.subject}</td>

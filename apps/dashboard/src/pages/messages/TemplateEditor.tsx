@@ -6,6 +6,7 @@ import { useDebounced } from '../../lib/useDebounced';
 import { emailBlocks, insertBlock, starterTemplates } from './email-blocks';
 import { EmailBodyEditor } from './block-editor/EmailBodyEditor';
 import { blankEmail } from './block-editor/mjml';
+import { TemplateVariants, templateVariantDraft, templateVariantInput, type TemplateVariantDraft } from './TemplateVariants';
 
 type Channel = 'email' | 'web_push' | 'onsite';
 interface Draft {
@@ -17,7 +18,12 @@ interface Draft {
   subscriptionGroup: string;
   /** Email: the sender identity it goes out as; null is the workspace's default sender. */
   senderId: string | null;
+  /** 2–5 run the template as an experiment; none sends the template itself. */
+  variants: TemplateVariantDraft[];
 }
+
+/** What the API takes: a draft's variants with numbers for weights and offsets. */
+const toInput = (d: Draft) => ({ ...d, variants: d.variants.map((v) => templateVariantInput(v, d.channel)) });
 
 const starter: Record<Channel, Pick<Draft, 'subject' | 'body' | 'url'>> = {
   email: {
@@ -29,33 +35,38 @@ const starter: Record<Channel, Pick<Draft, 'subject' | 'body' | 'url'>> = {
   onsite: { subject: '', body: '<p>…</p>', url: '' },
 };
 
-const fromSaved = (t: Draft): Draft => ({ name: t.name, channel: t.channel, subject: t.subject, body: t.body, url: t.url, subscriptionGroup: t.subscriptionGroup, senderId: t.senderId });
+type Saved = Omit<Draft, 'variants'> & { variants: Parameters<typeof templateVariantDraft>[0][] };
+const fromSaved = (t: Saved): Draft => ({ name: t.name, channel: t.channel, subject: t.subject, body: t.body, url: t.url, subscriptionGroup: t.subscriptionGroup, senderId: t.senderId, variants: t.variants.map(templateVariantDraft) });
 
 /** The template editor: liquid + MJML source, problems with line numbers as one types, live preview, test send. */
 export function TemplateEditor({ workspaceId, templateId }: { workspaceId: string; templateId: string | null }) {
   const trpc = useTRPC();
   const saved = useQuery(trpc.templates.get.queryOptions({ workspaceId, id: templateId ?? '' }, { enabled: templateId !== null }));
-  const [draft, setDraft] = useState<Draft | null>(templateId === null ? { name: '', channel: 'email', subscriptionGroup: '', senderId: null, ...starter.email } : null);
+  const [draft, setDraft] = useState<Draft | null>(templateId === null ? { name: '', channel: 'email', subscriptionGroup: '', senderId: null, variants: [], ...starter.email } : null);
   useEffect(() => {
     if (saved.data && draft === null) setDraft(fromSaved(saved.data));
   }, [saved.data, draft]);
 
   if (saved.isError) return <p className="form-error">Could not load the template: {saved.error.message}</p>;
   if (!draft) return <p className="muted">Loading…</p>;
-  return <Editor workspaceId={workspaceId} templateId={templateId} draft={draft} setDraft={setDraft} />;
+  const saving = saved.data ? { count: saved.data.variants.length, winner: saved.data.variantWinner } : { count: 0, winner: null };
+  return <Editor workspaceId={workspaceId} templateId={templateId} draft={draft} setDraft={setDraft} savedVariants={saving} />;
 }
 
-function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: string; templateId: string | null; draft: Draft; setDraft: (d: Draft) => void }) {
+function Editor({ workspaceId, templateId, draft, setDraft, savedVariants }: { workspaceId: string; templateId: string | null; draft: Draft; setDraft: (d: Draft) => void; savedVariants: { count: number; winner: string | null } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [profileId, setProfileId] = useState('');
   const [eventText, setEventText] = useState('');
   const [device, setDevice] = useState<'desktop' | 'mobile'>('desktop');
+  /** The variant the preview shows ('' = the template itself). */
+  const [previewVariant, setPreviewVariant] = useState('');
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
   const settled = useDebounced(draft, 300);
   // The API wants a name; an unnamed draft is still checked.
-  const checked = useMemo(() => ({ ...settled, name: settled.name.trim() || 'draft' }), [settled]);
+  const checked = useMemo(() => ({ ...toInput(settled), name: settled.name.trim() || 'draft' }), [settled]);
+  const shownVariant = draft.variants.some((v) => v.key === previewVariant) ? previewVariant : '';
   const validation = useQuery(trpc.templates.validate.queryOptions({ workspaceId, template: checked }, { placeholderData: keepPreviousData }));
   const issues = validation.data ?? [];
 
@@ -72,7 +83,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
   const previewProfile = useDebounced(profileId.trim(), 300);
   const preview = useQuery(
     trpc.templates.preview.queryOptions(
-      { workspaceId, template: checked, profileId: previewProfile, ...(event.value ? { event: event.value } : {}) },
+      { workspaceId, template: checked, profileId: previewProfile, ...(event.value ? { event: event.value } : {}), ...(shownVariant ? { variant: shownVariant } : {}) },
       { enabled: previewProfile !== '' && issues.length === 0 && !validation.isPlaceholderData && !event.error, placeholderData: keepPreviousData },
     ),
   );
@@ -105,7 +116,7 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
           onSubmit={(e) => {
             e.preventDefault();
             // Only email has senders: a channel switched away from email drops its choice.
-            save.mutate({ workspaceId, template: { ...draft, senderId: isEmail ? draft.senderId : null, ...(templateId ? { id: templateId } : {}) } });
+            save.mutate({ workspaceId, template: { ...toInput(draft), senderId: isEmail ? draft.senderId : null, ...(templateId ? { id: templateId } : {}) } });
           }}
         >
           <div className="editor-row">
@@ -186,6 +197,16 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
             )}
             .
           </p>
+          <TemplateVariants
+            workspaceId={workspaceId}
+            templateId={templateId}
+            channel={draft.channel}
+            savedCount={savedVariants.count}
+            winner={savedVariants.winner}
+            variants={draft.variants}
+            onChange={(variants) => set({ variants })}
+            issues={issues}
+          />
           <div role="alert" aria-label="Template problems" className={issues.length ? 'template-issues' : 'template-ok'}>
             {issues.length === 0 ? (
               validation.data && <span>No problems found.</span>
@@ -220,6 +241,19 @@ function Editor({ workspaceId, templateId, draft, setDraft }: { workspaceId: str
               Profile id
               <input value={profileId} onChange={(e) => setProfileId(e.target.value)} placeholder="profile, user or anonymous id" />
             </label>
+            {draft.variants.length > 0 && (
+              <label>
+                As
+                <select value={shownVariant} onChange={(e) => setPreviewVariant(e.target.value)}>
+                  <option value="">The template</option>
+                  {draft.variants.map((v) => (
+                    <option key={v.key} value={v.key}>
+                      Variant {v.key}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
           </div>
           <label>
             Triggering event (JSON, optional)

@@ -15,8 +15,10 @@ import * as m0120 from './0120_workspace_as_of';
 import * as m0140 from './0140_experiments';
 import * as m0160 from './0160_workspace_currency';
 import * as m0170 from './0170_placement_recommendations';
+
 import * as m0190 from './0190_placement_variants';
 import * as m0200 from './0200_experiment_bandits';
+import * as m0220 from './0220_template_variants';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0170_placement_recommendations': m0170,
   '0190_placement_variants': m0190,
   '0200_experiment_bandits': m0200,
+  '0220_template_variants': m0220,
 };
