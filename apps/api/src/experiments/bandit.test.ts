@@ -4,7 +4,8 @@ import { appRouter } from '../trpc/root';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
 import { getPlacement, savePlacement } from '../onsite';
-import { createExperiment, experimentByKey, reweightBandits, syncOnsiteExperiments } from '.';
+import { saveTemplate, templatesWithVariants } from '../templates';
+import { createExperiment, experimentByKey, reweightBandits, syncMessageExperiments, syncOnsiteExperiments } from '.';
 
 // Real stores (PGlite, chDB): a placement's variants run as a bandit that moves traffic to the one that sells.
 describe('bandit allocation', () => {
@@ -62,6 +63,27 @@ describe('bandit allocation', () => {
     expect(history[1]!.weights.B).toBeGreaterThan(85);
     const r = await caller.experiments.readout({ workspaceId, experimentId: e.id });
     expect(r.readout.srm).toMatchObject({ checked: false, flagged: false });
+  });
+
+  it("re-weights a message experiment's template variants, which decide who gets which", async () => {
+    const body = (text: string) => `<mjml><mj-body><mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section></mj-body></mjml>`;
+    const template = await saveTemplate(app, workspaceId, { name: 'Spring sale', channel: 'email', subject: 'Spring sale', body: body('Sale'), variants: [{ key: 'plain' }, { key: 'urgent', subject: 'Last day of the sale' }] });
+    await syncMessageExperiments(app, workspaceId);
+    const e = (await experimentByKey(app.postgres.db, workspaceId, `message:${template.id}`))!;
+    const rows = [];
+    for (const [variant, buyers] of [['plain', 5], ['urgent', 40]] as const) {
+      for (let i = 0; i < 200; i++) {
+        const id = `${variant}-mail-${i}`;
+        rows.push(track(id, '$experiment_exposure', t0 + i * 1000, { experiment: e.key, variant }, `x-${id}`));
+        if (i < buyers) rows.push(track(id, 'Order Completed', t0 + i * 1000 + 3_600_000, { revenue: 30 }, `o-${id}`));
+      }
+    }
+    await insertEvents(app.clickhouse, rows);
+    const bandit = await caller.experiments.switchToBandit({ workspaceId, experimentId: e.id, minWeight: 0.1 });
+    expect(bandit.variants.find((v) => v.name === 'urgent')!.weight).toBeGreaterThan(85);
+    expect(bandit.variants.find((v) => v.name === 'plain')!.weight).toBeGreaterThanOrEqual(10);
+    const [saved] = (await templatesWithVariants(app, workspaceId)).filter((t) => t.id === template.id);
+    expect(saved!.variants.map((v) => [v.key, v.weight])).toEqual(bandit.variants.map((v) => [v.name, v.weight]));
   });
 
   it('refuses a bandit where weights must stay fixed', async () => {
