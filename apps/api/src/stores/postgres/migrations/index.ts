@@ -16,6 +16,7 @@ import * as m0140 from './0140_experiments';
 import * as m0160 from './0160_workspace_currency';
 import * as m0170 from './0170_placement_recommendations';
 import * as m0190 from './0190_placement_variants';
+import * as m0210 from './0210_workspace_time_zone';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0160_workspace_currency': m0160,
   '0170_placement_recommendations': m0170,
   '0190_placement_variants': m0190,
+  '0210_workspace_time_zone': m0210,
 };

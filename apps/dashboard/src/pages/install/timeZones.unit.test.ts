@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { searchTimeZones, utcOffset, zoneLabel } from './timeZones';
+
+const winter = new Date('2026-01-15T12:00:00Z');
+const zones = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/Paris', 'Europe/Berlin'];
+
+describe('the time zone picker', () => {
+  it('labels a zone with its city, abbreviation and offset that day', () => {
+    expect(zoneLabel('America/New_York', winter)).toBe('America/New York · EST · UTC-05:00');
+    expect(utcOffset('Asia/Kolkata', winter)).toBe('UTC+05:30');
+    expect(utcOffset('UTC', winter)).toBe('UTC+00:00');
+  });
+
+  it('finds zones by any words of their label', () => {
+    expect(searchTimeZones('new york', zones, winter)).toEqual(['America/New_York']);
+    expect(searchTimeZones('CET', zones, winter)).toEqual(['Europe/Paris', 'Europe/Berlin']);
+    expect(searchTimeZones('+05:30', zones, winter)).toEqual(['Asia/Kolkata']);
+    expect(searchTimeZones('europe ber', zones, winter)).toEqual(['Europe/Berlin']);
+    expect(searchTimeZones('  ', zones, winter)).toEqual(zones);
+    expect(searchTimeZones('atlantis', zones, winter)).toEqual([]);
+  });
+});
