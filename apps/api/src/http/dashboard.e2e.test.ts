@@ -122,7 +122,7 @@ describe('dashboard in Chromium', () => {
 
   it('shows every time in the workspace time zone picked on the install page, with its abbreviation', async () => {
     const card = page.getByRole('region', { name: 'Time zone' });
-    await card.getByLabel('Search').fill('new york');
+    await card.getByLabel('Search time zones').fill('new york');
     await card.getByLabel('Time zone', { exact: true }).selectOption('America/New_York');
     await expect.poll(() => card.getByTestId('workspace-time-zone').textContent()).toMatch(/^America\/New York · E[SD]T · UTC-0[45]:00$/);
     expect(await timeZoneOf(server.app.postgres.db, server.workspace.id)).toBe('America/New_York');

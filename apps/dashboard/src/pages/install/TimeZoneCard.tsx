@@ -33,11 +33,11 @@ export function TimeZoneCard({ workspaceId }: { workspaceId: string }) {
       </p>
       <label>
         Search
-        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="City, region or abbreviation (e.g. Paris, EST)" disabled={save.isPending} />
+        <input type="search" aria-label="Search time zones" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="City, region or abbreviation (e.g. Paris, EST)" disabled={save.isPending} />
       </label>
       <label>
         Time zone
-        <select size={6} value={matches.includes(current) ? current : ''} disabled={save.isPending} onChange={(e) => pick(e.target.value)}>
+        <select aria-label="Time zone" size={6} value={matches.includes(current) ? current : ''} disabled={save.isPending} onChange={(e) => pick(e.target.value)}>
           {matches.map((z) => (
             <option key={z} value={z}>
               {labels.get(z) ?? z}
