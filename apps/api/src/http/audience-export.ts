@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
 import { roleIn } from '../workspaces';
+import { rfmSegments, type RfmSegment } from '../profiles';
 import { audienceCsvHeader, audienceCsvLines, audiencePages, getSegment, type Audience } from '../segments';
 import { HttpError } from '../kernel/http/errors';
 import type { ExtraRoute } from '../kernel/http/route';
@@ -28,11 +29,17 @@ async function audienceOf(app: App, workspaceId: string, url: URL): Promise<{ au
     audience.rfm = { r: score(url, 'r'), f: score(url, 'f') };
     labels.push(`rfm-r${audience.rfm.r}-f${audience.rfm.f}`);
   }
+  const rfmSegment = url.searchParams.get('rfmSegment');
+  if (rfmSegment !== null) {
+    if (!(rfmSegments as readonly string[]).includes(rfmSegment)) throw new HttpError(400, `rfmSegment: one of ${rfmSegments.join(', ')}`);
+    audience.rfmSegment = rfmSegment as RfmSegment;
+    labels.push(rfmSegment);
+  }
   return { audience, label: labels.join('-') || 'all-profiles' };
 }
 
 /**
- * `GET /export/audience.csv?workspaceId=…[&segment=…][&r=…&f=…]`: everyone in an audience as CSV, for a
+ * `GET /export/audience.csv?workspaceId=…[&segment=…][&r=…&f=…][&rfmSegment=…]`: everyone in an audience as CSV, for a
  * signed-in member of the workspace. Streamed a page at a time, waiting for the socket to drain, so a
  * million rows cost one page of memory.
  */
