@@ -6,15 +6,18 @@ const zones = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/Paris', 'Europ
 
 describe('the time zone picker', () => {
   it('labels a zone with its city, abbreviation and offset that day', () => {
-    expect(zoneLabel('America/New_York', winter)).toBe('America/New York · EST · UTC-05:00');
-    expect(utcOffset('Asia/Kolkata', winter)).toBe('UTC+05:30');
-    expect(utcOffset('UTC', winter)).toBe('UTC+00:00');
+    expect(zoneLabel('America/New_York', winter)).toBe('America/New York · EST, UTC-5');
+    expect(zoneLabel('Asia/Tokyo', winter)).toBe('Asia/Tokyo · UTC+9');
+    expect(zoneLabel('UTC', winter)).toBe('UTC');
+    expect(zoneLabel('Europe/London', new Date('2026-07-01T12:00:00Z'))).toBe('Europe/London · BST, UTC+1');
+    expect(utcOffset('Asia/Kolkata', winter)).toBe('UTC+5:30');
+    expect(utcOffset('UTC', winter)).toBe('UTC');
   });
 
   it('finds zones by any words of their label', () => {
     expect(searchTimeZones('new york', zones, winter)).toEqual(['America/New_York']);
     expect(searchTimeZones('CET', zones, winter)).toEqual(['Europe/Paris', 'Europe/Berlin']);
-    expect(searchTimeZones('+05:30', zones, winter)).toEqual(['Asia/Kolkata']);
+    expect(searchTimeZones('+5:30', zones, winter)).toEqual(['Asia/Kolkata']);
     expect(searchTimeZones('europe ber', zones, winter)).toEqual(['Europe/Berlin']);
     expect(searchTimeZones('  ', zones, winter)).toEqual(zones);
     expect(searchTimeZones('atlantis', zones, winter)).toEqual([]);
