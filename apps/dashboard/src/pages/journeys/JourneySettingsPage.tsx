@@ -252,7 +252,7 @@ export function JourneySettingsPage({ workspaceId }: { workspaceId: string }) {
         {placed && placed.other.length === 0 && <p className="form-error">Not saved: see the marked settings above.</p>}
         {savedAt && !dirty && (
           <p className="notice" role="status">
-            Saved <When iso={savedAt} />.
+            Saved at <When iso={savedAt} exact />.
           </p>
         )}
         <div className="form-actions">
