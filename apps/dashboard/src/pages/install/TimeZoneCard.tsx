@@ -14,7 +14,7 @@ export function TimeZoneCard({ workspaceId }: { workspaceId: string }) {
   const current = useTimeZone();
   const [query, setQuery] = useState('');
   const labels = useMemo(() => new Map(allTimeZones.map((z) => [z, zoneLabel(z)])), []);
-  const matches = useMemo(() => searchTimeZones(query).slice(0, shown), [query]);
+  const matches = useMemo(() => searchTimeZones(query, allTimeZones, (z) => labels.get(z) ?? z).slice(0, shown), [query, labels]);
   const save = useMutation(
     trpc.workspaces.setTimeZone.mutationOptions({
       onSuccess: async () => {
