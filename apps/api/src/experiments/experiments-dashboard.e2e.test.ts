@@ -79,6 +79,16 @@ describe('experiments page', () => {
     const zero = Number(await svg.locator('line').getAttribute('x1'));
     expect(Number(await svg.locator('rect').getAttribute('x'))).toBeGreaterThan(zero);
 
+    // Each variant's people download as CSV, through the same streamed, session-checked route as any audience.
+    const exports = page.getByLabel("Export each variant's people").getByRole('link');
+    expect(await exports.allTextContents()).toEqual([expect.stringMatching(/^A \(\d{1,2},\d{3}\)$/), expect.stringMatching(/^B \(\d{1,2},\d{3}\)$/)]);
+    const href = (await exports.nth(1).getAttribute('href'))!;
+    expect(href).toBe(`/export/audience.csv?workspaceId=${server.workspace.id}&experiment=${won.id}&variant=B`);
+    const csv = await page.request.get(server.url + href);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-disposition']).toBe('attachment; filename="hero-banner-b.csv"');
+    expect((await csv.text()).split('\r\n')[0]).toBe('profile_id,user_id,name,email,first_seen,last_seen,orders,revenue,rfm,rfm_segment,cltv');
+
     await page.getByRole('button', { name: 'Pick B (100 %)' }).click();
     await page.getByText('Winner: B', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Stop experiment' }).count()).toBe(0);

@@ -3,7 +3,7 @@
 export { createExperiment, getExperiment, listExperiments, experimentByKey, updateExperimentSettings, stopExperiment, pickWinner, syncJourneySplits, splitVariants, ExperimentError, type Experiment } from './experiments';
 export { experimentInputSchema, metricSchema, defaultMetrics, type ExperimentInput, type Metric, type Variant } from './definition';
 export { assignVariant, exposeProfile, exposureEvent } from './assign';
-export { variantSums, metricsQuery, type VariantSums, type MetricSums } from './metrics';
+export { variantSums, metricsQuery, variantProfilesSql, type VariantSums, type MetricSums } from './metrics';
 export { readout, type Readout, type MetricReadout, type Comparison } from './readout';
 export { experimentReadout, experimentSummaries, readoutOf, splitDecisions, stopAndApply, pickWinnerAndApply, type ExperimentReadout, type ExperimentSummary } from './service';
 export type { ExperimentTables, ExperimentKind, ExperimentStatus, ExperimentEngine, ExperimentAllocation } from './tables';

@@ -158,3 +158,20 @@ export async function variantSums(clickhouse: ClickHouseClient, workspaceId: str
     })),
   }));
 }
+
+/**
+ * The profile ids in one variant of an experiment, as a ClickHouse subquery for an audience filter: a
+ * person counts once, in the variant of the earliest exposure of any of their ids (as in the readout).
+ * Parameters: `ws`, `xpKey`, `xpVariant`.
+ */
+export function variantProfilesSql(workspaceId: string, key: string, variant: string): { sql: string; params: Record<string, string> } {
+  return {
+    sql: `SELECT pid FROM (
+        SELECT if(i.profile_id != '', i.profile_id, x.distinct_id) AS pid, argMin(x.variant, x.exposed_at) AS first_variant
+        FROM (SELECT distinct_id, variant, exposed_at FROM experiment_exposures WHERE workspace_id = {ws:String} AND experiment = {xpKey:String}) AS x
+        LEFT JOIN (SELECT distinct_id, profile_id FROM identities FINAL WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = x.distinct_id
+        GROUP BY pid
+      ) WHERE first_variant = {xpVariant:String}`,
+    params: { ws: workspaceId, xpKey: key, xpVariant: variant },
+  };
+}

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
 import { roleIn } from '../workspaces';
+import { rfmSegments, type RfmSegment } from '../profiles';
+import { ExperimentError, getExperiment, variantProfilesSql } from '../experiments';
 import { audienceCsvHeader, audienceCsvLines, audiencePages, getSegment, type Audience } from '../segments';
 import { HttpError } from '../kernel/http/errors';
 import type { ExtraRoute } from '../kernel/http/route';
@@ -28,12 +30,32 @@ async function audienceOf(app: App, workspaceId: string, url: URL): Promise<{ au
     audience.rfm = { r: score(url, 'r'), f: score(url, 'f') };
     labels.push(`rfm-r${audience.rfm.r}-f${audience.rfm.f}`);
   }
+  const rfmSegment = url.searchParams.get('rfmSegment');
+  if (rfmSegment !== null) {
+    if (!(rfmSegments as readonly string[]).includes(rfmSegment)) throw new HttpError(400, `rfmSegment: one of ${rfmSegments.join(', ')}`);
+    audience.rfmSegment = rfmSegment as RfmSegment;
+    labels.push(rfmSegment);
+  }
+  const experimentId = url.searchParams.get('experiment');
+  if (experimentId !== null) {
+    if (!experimentId || experimentId.length > 100) throw new HttpError(400, 'experiment: an experiment id');
+    const experiment = await getExperiment(app.postgres.db, workspaceId, experimentId).catch((err: unknown) => {
+      if (err instanceof ExperimentError && err.code === 'NOT_FOUND') throw new HttpError(404, `experiment: no experiment ${experimentId} in this workspace`);
+      throw err;
+    });
+    const variant = url.searchParams.get('variant');
+    const names = experiment.variants.map((v) => v.name);
+    if (variant === null || !names.includes(variant)) throw new HttpError(400, `variant: one of ${names.join(', ')}`);
+    audience.profileIn = variantProfilesSql(workspaceId, experiment.key, variant);
+    labels.push(experiment.key, variant);
+  } else if (url.searchParams.has('variant')) throw new HttpError(400, 'variant: only with experiment');
   return { audience, label: labels.join('-') || 'all-profiles' };
 }
 
 /**
- * `GET /export/audience.csv?workspaceId=…[&segment=…][&r=…&f=…]`: everyone in an audience as CSV, for a
- * signed-in member of the workspace. Streamed a page at a time, waiting for the socket to drain, so a
+ * `GET /export/audience.csv?workspaceId=…[&segment=…][&r=…&f=…][&rfmSegment=…][&experiment=…&variant=…]`:
+ * everyone in an audience (the filters given, all at once; an experiment variant's people are those whose
+ * earliest exposure was to it) as CSV, for a signed-in member of the workspace. Streamed a page at a time, waiting for the socket to drain, so a
  * million rows cost one page of memory.
  */
 async function exportAudience(app: App, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

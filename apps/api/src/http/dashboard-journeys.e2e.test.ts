@@ -251,4 +251,52 @@ describe('journey builder in Chromium', () => {
     await node('$trigger').getByText('Enters segment VIPs').waitFor();
     expect(await node('$trigger').getByTestId('node-problems').textContent()).not.toContain('segment');
   });
+
+  it('lays out a journey made outside the builder, keeps yes left of no, and tidies a messy canvas into view', async () => {
+    const journey = await createJourney(server.app.postgres.db, server.workspace.id, 'Win-back', {
+      trigger: { type: 'event', event: 'Checkout Started' },
+      start: 'vip',
+      nodes: [
+        { id: 'vip', type: 'condition', branches: [{ name: 'Yes', when: [{ kind: 'trait', filter: { property: 'tier', op: 'eq', value: 'gold' } }], next: 'thanks' }], otherwise: 'remind' },
+        { id: 'thanks', type: 'exit' },
+        { id: 'remind', type: 'message', channel: 'email', template: 'cart-reminder', next: 'pause' },
+        { id: 'pause', type: 'wait', seconds: 3600, next: 'again' },
+        { id: 'again', type: 'message', channel: 'email', template: 'cart-reminder', next: null },
+      ],
+    });
+    await page.goto(`${server.url}/w/${server.workspace.id}/journeys/${journey.id}`);
+    const canvas = page.getByTestId('journey-canvas');
+    const ids = ['$trigger', 'vip', 'thanks', 'remind', 'pause', 'again'];
+    const boxes = async () => Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await node(id).boundingBox())!] as const)));
+    const inView = async () => {
+      const c = (await canvas.boundingBox())!;
+      const b = await boxes();
+      return ids.filter((id) => b[id]!.x < c.x || b[id]!.y < c.y || b[id]!.x + b[id]!.width > c.x + c.width || b[id]!.y + b[id]!.height > c.y + c.height);
+    };
+    await node('again').waitFor();
+    await expect.poll(inView, { timeout: 5000 }).toEqual([]);
+    let b = await boxes();
+    expect(b.thanks!.x).toBeLessThan(b.remind!.x); // yes left, no right
+    expect(b.vip!.y).toBeGreaterThan(b.$trigger!.y);
+    expect(b.again!.y).toBeGreaterThan(b.pause!.y);
+
+    // Dragged far off to one side, a step leaves the view; "Tidy up" lays everything out again and fits it.
+    const from = b.remind!;
+    await page.mouse.move(from.x + 30, from.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 600, from.y + 400, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(inView).not.toEqual([]);
+    await page.getByRole('toolbar', { name: 'Canvas' }).getByRole('button', { name: 'Tidy up' }).click();
+    await expect.poll(inView, { timeout: 5000 }).toEqual([]);
+    b = await boxes();
+    expect(b.thanks!.x).toBeLessThan(b.remind!.x);
+    expect(Math.abs(b.pause!.x + b.pause!.width / 2 - (b.remind!.x + b.remind!.width / 2))).toBeLessThan(2); // a chain stays one column
+
+    // The tidy is the draft's layout: saved, every step has its place.
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft saved').waitFor();
+    const row = await server.app.postgres.db.selectFrom('journeys').select('draft').where('id', '=', journey.id).executeTakeFirstOrThrow();
+    expect(Object.keys((row.draft as { layout: Record<string, unknown> }).layout).sort()).toEqual([...ids].sort());
+  });
 });

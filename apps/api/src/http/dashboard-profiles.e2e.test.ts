@@ -332,4 +332,40 @@ describe('profiles, segments and RFM in Chromium', () => {
     await page.goto(wsPath('profiles') + '?sort=revenue');
     await page.locator('table.profile-list tbody tr').first().locator('td.num').nth(1).getByText(/^€/).waitFor();
   });
+
+  it('filters the list by an RFM segment name, exports it, and saves it as a segment of the same people', async () => {
+    const stored = await selectRows<{ profile_id: string; rfm_segment: string }>(
+      server.app.clickhouse,
+      `SELECT profile_id, rfm_segment FROM profile_features FINAL WHERE workspace_id = {ws:String} AND rfm_segment != ''`,
+      { ws },
+    );
+    const name = stored[0]!.rfm_segment;
+    const expected = stored.filter((x) => x.rfm_segment === name).map((x) => x.profile_id).sort();
+
+    await page.goto(wsPath('profiles'));
+    await page.getByLabel('RFM', { exact: true }).selectOption({ label: name });
+    await page.waitForURL(/rfm=/);
+    await page.getByRole('heading', { name: `${expected.length} ${expected.length === 1 ? 'person' : 'people'}` }).waitFor();
+    const rows = page.locator('table.profile-list tbody tr');
+    await expect.poll(async () => (await rows.locator('td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('title')))).sort()).toEqual(expected);
+
+    const csv = await page.request.get(server.url + (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!);
+    expect((await csv.text()).trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]).sort()).toEqual(expected);
+
+    await page.getByRole('button', { name: 'Save as segment' }).click();
+    expect(await page.getByLabel('Segment name').inputValue()).toBe(name);
+    await page.getByLabel('Segment name').fill(`Saved ${name}`);
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    const saved = page.getByRole('status').getByRole('link', { name: `Saved ${name}` });
+    await saved.waitFor();
+    const segmentId = (await saved.getAttribute('href'))!.split('/').pop()!;
+    const members = await selectRows<{ profile_id: string }>(
+      server.app.clickhouse,
+      `SELECT profile_id FROM segment_members FINAL WHERE workspace_id = {ws:String} AND segment_id = {s:String} AND is_member = 1`,
+      { ws, s: segmentId },
+    );
+    expect(members.map((m) => m.profile_id).sort()).toEqual(expected);
+    await saved.click();
+    await page.waitForURL(new RegExp(`/segments/${segmentId}$`));
+  });
 });

@@ -4,6 +4,7 @@ import { launchChromium } from '../testing/browser-harness';
 import { createTestUser, createWorkspace, postBatch, startTestServer, type CreatedWorkspace, type TestServer } from '../testing';
 import { requireBuiltDashboard } from '../testing/dashboard-harness';
 import { selectRows } from '../stores/clickhouse/sql';
+import { timeZoneOf } from '../workspaces';
 
 // The built dashboard served by the real API, driven in real Chromium. The test command builds
 // apps/dashboard before vitest runs; run `pnpm --filter @overture/dashboard build` when running alone.
@@ -117,6 +118,22 @@ describe('dashboard in Chromium', () => {
     expect(await arrived.first().textContent()).toContain('https://shop.example/cart');
     await page.getByText('Receiving events: 1 since you opened this page').waitFor();
     await page.screenshot({ path: '/tmp/overture-dashboard-install.png', fullPage: true });
+  });
+
+  it('shows every time in the workspace time zone picked on the install page, with its abbreviation', async () => {
+    const card = page.getByRole('region', { name: 'Time zone' });
+    await card.getByLabel('Search time zones').fill('new york');
+    await card.getByLabel('Time zone', { exact: true }).selectOption('America/New_York');
+    await expect.poll(() => card.getByTestId('workspace-time-zone').textContent()).toMatch(/^America\/New York · E[SD]T, UTC-[45]$/);
+    expect(await timeZoneOf(server.app.postgres.db, server.workspace.id)).toBe('America/New_York');
+
+    await page.getByRole('link', { name: 'Events', exact: true }).click();
+    const firstTime = page.locator('table.events-table tbody tr td.nowrap').first();
+    await expect.poll(() => firstTime.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T$/);
+    const latest = page.locator('.stat', { hasText: 'Latest event' }).locator('time');
+    expect(await latest.textContent()).toMatch(/ago|just now/);
+    expect(await latest.getAttribute('title')).toMatch(/ E[SD]T$/);
+    await page.getByRole('link', { name: 'Install' }).click();
   });
 
   it("does not open a workspace the user is not a member of", async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Batcher, channelNames, defaultSettings, type ChannelName, type Engagement, type Guardrails, type ProfileView, type WorkspaceSettings } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import type { Database } from '../stores/postgres';
+import { timeZoneOf } from '../workspaces';
 
 export const workspaceSettingsSchema = z.object({
   channelOrder: z.array(z.enum(channelNames)).min(1).default(defaultSettings.channelOrder),
@@ -30,8 +31,12 @@ export class StoreGuardrails implements Guardrails {
   async settings(workspaceId: string): Promise<WorkspaceSettings> {
     const hit = this.cache.get(workspaceId);
     if (hit && Date.now() - hit.at < 5_000) return hit.value;
-    const row = await this.db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst();
-    const value = workspaceSettingsSchema.parse(row?.settings ?? {}) as WorkspaceSettings;
+    const [row, defaultTimezone] = await Promise.all([
+      this.db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst(),
+      timeZoneOf(this.db, workspaceId),
+    ]);
+    // The workspace's time zone is the one source of truth for the fallback zone.
+    const value = { ...workspaceSettingsSchema.parse(row?.settings ?? {}), defaultTimezone } as WorkspaceSettings;
     this.cache.set(workspaceId, { value, at: Date.now() });
     return value;
   }

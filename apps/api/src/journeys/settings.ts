@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../stores/postgres';
 import { OutboundGuard } from '../stores/outbound';
+import { knownTimeZone, setTimeZone, timeZoneOf } from '../workspaces';
 import { workspaceSettingsSchema } from './guardrails';
 
 const hostEntry = /^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/;
@@ -12,23 +13,18 @@ export const journeySettingsSchema = workspaceSettingsSchema.extend({
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 
-const knownTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** What a save must pass: stored settings are read leniently, but a new default zone must be one the engine can use. */
 const journeySettingsInput = journeySettingsSchema.superRefine((s, ctx) => {
   if (!knownTimeZone(s.defaultTimezone)) ctx.addIssue({ code: 'custom', path: ['defaultTimezone'], message: 'an IANA time zone name, e.g. Europe/London' });
 });
 
+/** The default zone is the workspace's time zone (one source of truth with the dashboard), not a copy kept here. */
 export async function getJourneySettings(db: Kysely<Database>, workspaceId: string): Promise<JourneySettings> {
-  const row = await db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst();
-  return journeySettingsSchema.parse(row?.settings ?? {});
+  const [row, defaultTimezone] = await Promise.all([
+    db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst(),
+    timeZoneOf(db, workspaceId),
+  ]);
+  return { ...journeySettingsSchema.parse(row?.settings ?? {}), defaultTimezone };
 }
 
 /** An allow-list entry (`host`, `host:port`, `*.domain`) may not name a loopback, private or metadata host the operator has not allowed. */
@@ -46,12 +42,17 @@ const strictOutbound = new OutboundGuard();
 /** `outbound`: the app's guard, whose operator allow-list may admit internal hosts; without it none is. */
 export async function saveJourneySettings(db: Kysely<Database>, workspaceId: string, input: unknown, outbound: Pick<OutboundGuard, 'hostRefusal'> = strictOutbound): Promise<JourneySettings> {
   const settings = checkedHosts(outbound).parse(input);
-  await db
-    .insertInto('journey_settings')
-    .values({ workspace_id: workspaceId, settings: JSON.stringify(settings) })
-    .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: new Date() }))
-    .execute();
-  return settings;
+  const { defaultTimezone, ...stored } = settings;
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('journey_settings')
+      .values({ workspace_id: workspaceId, settings: JSON.stringify(stored) })
+      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings: JSON.stringify(stored), updated_at: new Date() }))
+      .execute();
+    // Only a save that names a zone moves the workspace's; the schema's default must not reset it.
+    if (typeof input === 'object' && input !== null && 'defaultTimezone' in input) await setTimeZone(tx, workspaceId, defaultTimezone);
+  });
+  return { ...settings, defaultTimezone: await timeZoneOf(db, workspaceId) };
 }
 
 export async function webhookHostsOf(db: Kysely<Database>, workspaceId: string): Promise<string[]> {

@@ -1,11 +1,31 @@
 import type { App } from '../app';
-import { profileLabels } from '../profiles';
+import { profileLabels, type RfmSegment } from '../profiles';
 import { chToIso, selectRows, type Params } from '../stores/clickhouse/sql';
+import type { Condition } from './schema';
 
-/** Who a list or an export is about: everyone, a segment's members, an RFM cell, or both filters at once. */
+/** Who a list or an export is about: everyone, or those every given filter admits. */
 export interface Audience {
   segmentId?: string | undefined;
   rfm?: { r: number; f: number } | undefined;
+  /** A named RFM segment (Champions, At Risk...). */
+  rfmSegment?: RfmSegment | undefined;
+  /**
+   * A subquery of `profile_id`s another domain owns (an experiment variant's people); its parameters
+   * must not clash with `ws`, `segment`, `r`, `f`, `rfmSegment`, `after`, `limit`, `offset`.
+   */
+  profileIn?: { sql: string; params: Params } | undefined;
+}
+
+/** The segment definition that admits exactly the audience's list filters (not `profileIn`), or null for everyone. */
+export function audienceCondition(audience: Audience): Condition | null {
+  const parts: Condition[] = [];
+  if (audience.segmentId !== undefined) parts.push({ type: 'segment', segmentId: audience.segmentId, member: true });
+  if (audience.rfmSegment !== undefined) parts.push({ type: 'rfm_segment', segments: [audience.rfmSegment] });
+  if (audience.rfm) {
+    parts.push({ type: 'rfm_score', score: 'r', op: 'eq', value: audience.rfm.r }, { type: 'rfm_score', score: 'f', op: 'eq', value: audience.rfm.f });
+  }
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : { type: 'and', conditions: parts };
 }
 
 export const audienceSorts = ['last_seen', 'revenue', 'orders', 'rfm', 'first_seen'] as const;
@@ -61,6 +81,14 @@ function audienceFilter(workspaceId: string, audience: Audience): { where: strin
   if (audience.rfm) {
     where.push('rfm_r = {r:UInt8} AND rfm_f = {f:UInt8}');
     Object.assign(params, audience.rfm);
+  }
+  if (audience.rfmSegment !== undefined) {
+    where.push('rfm_segment = {rfmSegment:String}');
+    params.rfmSegment = audience.rfmSegment;
+  }
+  if (audience.profileIn) {
+    where.push(`profile_id IN (${audience.profileIn.sql})`);
+    Object.assign(params, audience.profileIn.params);
   }
   return { where: where.join(' AND '), params };
 }

@@ -5,6 +5,6 @@ export { estimateSize, refreshSegment, refreshWorkspaceSegments, refreshProfiles
 export { recomputeWorkspace } from './recompute';
 export { startProfilesWorker } from './scheduler';
 export { pieView, type PieRow } from './pie';
-export { listAudience, audiencePages, audienceSorts, type Audience, type AudienceRow, type AudienceSort } from './audience';
+export { listAudience, audiencePages, audienceSorts, audienceCondition, type Audience, type AudienceRow, type AudienceSort } from './audience';
 export { audienceCsvHeader, audienceCsvLines } from './audience-csv';
 export { segmentMembers, segmentMemberIds } from './members';

@@ -77,11 +77,11 @@ export async function roleIn(db: Kysely<Database>, userId: string, workspaceId: 
   return row?.role;
 }
 
-export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string; currency: string }>> {
+export async function workspacesOfUser(db: Kysely<Database>, userId: string): Promise<Array<{ id: string; name: string; role: string; currency: string; timeZone: string }>> {
   return db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select(['workspaces.id', 'workspaces.name', 'memberships.role', 'workspaces.currency'])
+    .select(['workspaces.id', 'workspaces.name', 'memberships.role', 'workspaces.currency', 'workspaces.time_zone as timeZone'])
     .where('memberships.user_id', '=', userId)
     .orderBy('workspaces.created_at')
     .execute();

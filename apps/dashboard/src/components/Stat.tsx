@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
+
 /** A headline figure in a card: a label above its value. */
-export function Stat({ label, value }: { label: string; value: string }) {
+export function Stat({ label, value }: { label: string; value: ReactNode }) {
   return (
     <div className="stat card">
       <div className="stat-label">{label}</div>

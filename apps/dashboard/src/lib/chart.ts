@@ -53,10 +53,14 @@ export function toChartRows(counts: CountRow[], range: RangeOption, now: number)
   return { rows: [...byBucket.values()].sort((a, b) => a.t - b.t), types };
 }
 
-/** Axis label for a bucket start: time of day for short ranges, the date for long ones. */
-export function formatBucket(t: number, range: RangeOption): string {
+/**
+ * Axis label for a bucket start: time of day for short ranges, the date for long ones. Hours read in the
+ * workspace's zone; whole-day buckets are UTC days, so their dates read in UTC.
+ */
+export function formatBucket(t: number, range: RangeOption, timeZone = 'UTC'): string {
   const d = new Date(t);
-  if (range.hours <= 48) return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-  if (range.hours <= 24 * 31) return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', ...(range.hours <= 24 * 7 ? { hour: '2-digit' } : {}) });
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: '2-digit' });
+  if (range.hours <= 48) return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+  if (range.hours <= 24 * 7) return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', timeZone });
+  if (range.hours <= 24 * 31) return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
 }

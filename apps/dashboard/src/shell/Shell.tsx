@@ -4,6 +4,7 @@ import { useTRPC } from '../trpc';
 import { Link, matchRoute, navigate, useLocation, workspacePath, type Route } from '../router';
 import { findPage, pageGroups, workspacePages } from '../pages/registry';
 import { CopyButton } from '../components/CopyButton';
+import { TimeZoneContext } from '../lib/format';
 import { CreateWorkspaceForm, type NewWorkspace } from './CreateWorkspaceForm';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
@@ -126,7 +127,9 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
         ) : workspaces.isError ? (
           <p className="form-error">Could not load your workspaces: {workspaces.error.message}</p>
         ) : (
-          <Page route={route} hasWorkspaces={workspaces.data.length > 0} currentId={current?.id} onCreated={onCreated} />
+          <TimeZoneContext value={current?.timeZone ?? 'UTC'}>
+            <Page route={route} hasWorkspaces={workspaces.data.length > 0} currentId={current?.id} onCreated={onCreated} />
+          </TimeZoneContext>
         )}
       </main>
     </div>

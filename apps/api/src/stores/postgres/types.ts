@@ -10,6 +10,8 @@ export interface WorkspacesTable {
   as_of: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** ISO 4217 code money is shown in. */
   currency: ColumnType<string, string | undefined, string>;
+  /** IANA zone times are shown in and journeys fall back to. */
+  time_zone: ColumnType<string, string | undefined, string>;
 }
 
 export interface ApiKeysTable {

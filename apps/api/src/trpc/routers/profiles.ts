@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { findProfileId, getProfile, searchProfiles, timeline } from '../../profiles';
+import { findProfileId, getProfile, rfmSegments, searchProfiles, timeline } from '../../profiles';
 import { rfmCellProfiles, rfmGrid } from '../../profiles/rfm';
 import { storedClvModel } from '../../profiles/clv/store';
 import { audienceSorts, listAudience, recomputeWorkspace } from '../../segments';
@@ -45,13 +45,14 @@ export const profilesRouter = router({
       z.object({
         segmentId: z.string().min(1).max(100).optional(),
         rfm: z.object({ r: z.number().int().min(1).max(5), f: z.number().int().min(1).max(5) }).optional(),
+        rfmSegment: z.enum(rfmSegments, { error: `rfmSegment: one of ${rfmSegments.join(', ')}` }).optional(),
         sort: z.enum(audienceSorts).default('last_seen'),
         descending: z.boolean().default(true),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).max(1_000_000).default(0),
       }),
     )
-    .query(({ ctx, input }) => listAudience(ctx.app, ctx.workspaceId, { segmentId: input.segmentId, rfm: input.rfm }, input)),
+    .query(({ ctx, input }) => listAudience(ctx.app, ctx.workspaceId, { segmentId: input.segmentId, rfm: input.rfm, rfmSegment: input.rfmSegment }, input)),
 
   rfmGrid: workspaceProcedure.query(({ ctx }) => rfmGrid(ctx.app, ctx.workspaceId)),
   clvModel: workspaceProcedure.query(({ ctx }) => storedClvModel(ctx.app, ctx.workspaceId)),

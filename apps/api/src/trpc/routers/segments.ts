@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import {
+  audienceCondition,
   conditionSchema,
   createSegment,
   deleteSegment,
@@ -15,7 +16,7 @@ import {
   segmentSize,
   updateSegment,
 } from '../../segments';
-import { profileLabels } from '../../profiles';
+import { profileLabels, rfmSegments } from '../../profiles';
 import { router, workspaceProcedure } from '../trpc';
 
 async function badRequest<T>(fn: () => Promise<T>): Promise<T> {
@@ -40,6 +41,26 @@ export const segmentsRouter = router({
     if (!s) throw new TRPCError({ code: 'NOT_FOUND', message: `No segment ${input.id}` });
     return { ...s, size: s.computedVersion === null ? null : await segmentSize(ctx.app, ctx.workspaceId, s.id) };
   }),
+
+  /** "Save as segment" from the profiles list: a segment whose definition admits exactly the list's filters. */
+  createFromAudience: workspaceProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(200),
+        segmentId: z.string().min(1).max(100).optional(),
+        rfm: z.object({ r: z.number().int().min(1).max(5), f: z.number().int().min(1).max(5) }).optional(),
+        rfmSegment: z.enum(rfmSegments, { error: `rfmSegment: one of ${rfmSegments.join(', ')}` }).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      badRequest(async () => {
+        const definition = audienceCondition(input);
+        if (!definition) throw new SegmentError('definition', 'filter the list first: everyone is not a segment');
+        const s = await createSegment(ctx.app, ctx.workspaceId, { name: input.name, description: 'Saved from a filtered profiles list.', definition });
+        await refreshSegment(ctx.app, s);
+        return s;
+      }),
+    ),
 
   create: workspaceProcedure.input(segmentInput).mutation(({ ctx, input }) =>
     badRequest(async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { createWorkspace, getWorkspace, knownCurrencies, setAsOf, setCurrency, workspacesOfUser, writeKeyOf } from '../../workspaces';
+import { createWorkspace, getWorkspace, knownCurrencies, knownTimeZone, setAsOf, setCurrency, setTimeZone, workspacesOfUser, writeKeyOf } from '../../workspaces';
 import { recomputeWorkspace } from '../../segments';
 import { protectedProcedure, router, workspaceProcedure } from '../trpc';
 
@@ -20,6 +20,7 @@ export const workspacesRouter = router({
       id: ws.id, name: ws.name, createdAt: ws.created_at, writeKey: (await writeKeyOf(ctx.app.postgres.db, ws.id)) ?? null, role: ctx.role,
       asOf: ws.as_of ? new Date(ws.as_of).toISOString() : null,
       currency: ws.currency,
+      timeZone: ws.time_zone,
     };
   }),
 
@@ -45,5 +46,13 @@ export const workspacesRouter = router({
     .mutation(async ({ ctx, input }) => {
       await setCurrency(ctx.app.postgres.db, ctx.workspaceId, input.currency);
       return { currency: input.currency };
+    }),
+
+  /** The zone the dashboard shows times in, and journeys fall back to for a profile without one. */
+  setTimeZone: workspaceProcedure
+    .input(z.object({ timeZone: z.string().refine(knownTimeZone, { error: 'timeZone must be an IANA time zone name such as Europe/Paris' }) }))
+    .mutation(async ({ ctx, input }) => {
+      await setTimeZone(ctx.app.postgres.db, ctx.workspaceId, input.timeZone);
+      return { timeZone: input.timeZone };
     }),
 });

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { When } from '../../components/When';
 
 const pageSize = 50;
 const availabilityLabel: Record<string, string> = { in_stock: 'In stock', out_of_stock: 'Out of stock', preorder: 'Pre-order', unknown: '—' };
@@ -88,7 +89,9 @@ export function CatalogPage({ workspaceId }: { workspaceId: string }) {
             <tbody>
               {(history.data ?? []).map((h) => (
                 <tr key={h.at}>
-                  <td>{formatDateTime(h.at)}</td>
+                  <td>
+                    <When iso={h.at} />
+                  </td>
                   <td>{money(h.price, h.currency || null)}</td>
                   <td>{availabilityLabel[h.availability] ?? h.availability}</td>
                 </tr>

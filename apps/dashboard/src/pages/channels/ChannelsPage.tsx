@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { CopyButton } from '../../components/CopyButton';
-import { formatDateTime } from '../../lib/format';
+import { When } from '../../components/When';
 import '../segments/common.css';
 import '../messages/messages.css';
 import './channels.css';
@@ -88,7 +88,7 @@ function EmailSettings({ workspaceId }: { workspaceId: string }) {
       </div>
       {save.isError && <p className="form-error">Not saved: {save.error.message}</p>}
       {save.isSuccess && <p className="notice">Saved.</p>}
-      {current.data && <p className="muted small">Last changed {formatDateTime(current.data.updatedAt)}.</p>}
+      {current.data && <p className="muted small">Last changed <When iso={current.data.updatedAt} />.</p>}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={save.isPending}>
           Save

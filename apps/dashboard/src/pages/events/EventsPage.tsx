@@ -4,7 +4,8 @@ import { useTRPC } from '../../trpc';
 import { setSearchParams, useLocation } from '../../router';
 import { rangeByKey, ranges } from '../../lib/chart';
 import { sortTypes } from '../../lib/events';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { When } from '../../components/When';
 import { EventsTable } from './EventsTable';
 import { Stat } from '../../components/Stat';
 
@@ -50,8 +51,8 @@ export function EventsPage({ workspaceId }: { workspaceId: string }) {
       <section className="stats" aria-label="Totals">
         <Stat label="Events" value={totals.data ? formatCount(totals.data.total) : '…'} />
         <Stat label="Event names" value={totals.data ? formatCount(new Set(totals.data.names.filter((n) => n.event).map((n) => n.event)).size) : '…'} />
-        <Stat label="First event" value={totals.data?.first ? formatDateTime(totals.data.first) : '—'} />
-        <Stat label="Latest event" value={totals.data?.last ? formatDateTime(totals.data.last) : '—'} />
+        <Stat label="First event" value={<When iso={totals.data?.first} />} />
+        <Stat label="Latest event" value={<When iso={totals.data?.last} />} />
       </section>
 
       <section className="filters" aria-label="Filters">

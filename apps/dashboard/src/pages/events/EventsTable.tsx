@@ -1,8 +1,9 @@
 import { Fragment, useState } from 'react';
 import { describeEvent, typeColor, type EventView } from '../../lib/events';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, useTimeZone } from '../../lib/format';
 
 export function EventsTable({ events }: { events: EventView[] }) {
+  const timeZone = useTimeZone();
   // Keyed by messageId so an open row stays open while live refresh replaces the list.
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
@@ -31,8 +32,8 @@ export function EventsTable({ events }: { events: EventView[] }) {
           return (
             <Fragment key={e.messageId}>
               <tr className={isOpen ? 'event-row open' : 'event-row'} onClick={() => toggle(e.messageId)}>
-                <td className="nowrap" title={`received ${formatDateTime(e.receivedAt)}`}>
-                  {formatDateTime(e.timestamp)}
+                <td className="nowrap" title={`received ${formatDateTime(e.receivedAt, timeZone)}`}>
+                  {formatDateTime(e.timestamp, timeZone)}
                 </td>
                 <td>
                   <TypeBadge type={e.type} />
@@ -82,6 +83,7 @@ export function TypeBadge({ type }: { type: string }) {
 }
 
 function EventDetails({ event }: { event: EventView }) {
+  const timeZone = useTimeZone();
   const sections: Array<[string, Record<string, unknown>]> = [
     ['properties', event.properties],
     ['traits', event.traits],
@@ -97,7 +99,7 @@ function EventDetails({ event }: { event: EventView }) {
         <dt>anonymousId</dt>
         <dd className="mono">{event.anonymousId || '—'}</dd>
         <dt>received</dt>
-        <dd>{formatDateTime(event.receivedAt)}</dd>
+        <dd>{formatDateTime(event.receivedAt, timeZone)}</dd>
         {event.isBot && (
           <>
             <dt>flagged as bot</dt>

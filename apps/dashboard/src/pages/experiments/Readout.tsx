@@ -5,6 +5,7 @@ import type { AppRouter } from '@overture/api';
 import { useTRPC } from '../../trpc';
 import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
+import { ExportLink } from '../../components/ExportLink';
 import { formatUplift, formatValue, intervalBars, type IntervalBar } from './interval';
 
 type MetricReadout = inferRouterOutputs<AppRouter>['experiments']['readout']['readout']['metrics'][number];
@@ -109,6 +110,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
           </select>
         </label>
       </div>
+      <p className="readout-exports" aria-label="Export each variant's people">
+        <span className="muted">People of each variant (first exposure), as CSV:</span>
+        {r.variants.map((v) => (
+          <ExportLink key={v.name} workspaceId={workspaceId} experiment={{ id: e.id, variant: v.name }} label={`${v.name} (${formatCount(v.n)})`} />
+        ))}
+      </p>
       {error && <p role="alert" className="form-error">{error.message}</p>}
       {bandit && (
         <section className="readout-metric" aria-label="Bandit weights">

@@ -3,6 +3,7 @@ import { useTRPC } from '../../trpc';
 import { CodeBlock, CopyButton } from '../../components/CopyButton';
 import { LiveCheck } from './LiveCheck';
 import { CurrencyCard } from './CurrencyCard';
+import { TimeZoneCard } from './TimeZoneCard';
 
 export function InstallPage({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
@@ -38,6 +39,7 @@ export function InstallPage({ workspaceId }: { workspaceId: string }) {
             <LiveCheck workspaceId={workspaceId} />
           </section>
           <CurrencyCard workspaceId={workspaceId} />
+          <TimeZoneCard workspaceId={workspaceId} />
         </div>
       )}
     </div>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { describeEvent, pageUrlOf, type EventView } from '../../lib/events';
-import { formatAgo, formatDateTime, useNow } from '../../lib/format';
+import { formatAgo, formatDateTime, useNow, useTimeZone } from '../../lib/format';
 import { TypeBadge } from '../events/EventsTable';
 
 const pollMs = 2000;
@@ -68,6 +68,7 @@ export function LiveCheck({ workspaceId }: { workspaceId: string }) {
 }
 
 function LiveList({ events, now, fresh }: { events: EventView[]; now: number; fresh: boolean }) {
+  const timeZone = useTimeZone();
   return (
     <ul className="live-list">
       {events.map((e) => (
@@ -75,7 +76,7 @@ function LiveList({ events, now, fresh }: { events: EventView[]; now: number; fr
           <TypeBadge type={e.type} />
           <span className="event-name">{describeEvent(e) || <span className="muted">—</span>}</span>
           <span className="muted ellipsis">{pageUrlOf(e)}</span>
-          <time className="muted nowrap" dateTime={e.receivedAt} title={formatDateTime(e.receivedAt)}>
+          <time className="muted nowrap" dateTime={e.receivedAt} title={formatDateTime(e.receivedAt, timeZone)}>
             {formatAgo(e.receivedAt, now)}
           </time>
         </li>

@@ -11,6 +11,7 @@ import { Link, workspacePath } from '../../router';
 import { formatCount } from '../../lib/format';
 import { addStep, insertOnEdge, canConnect, connect, disconnect, edgeId, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, updateNode, type Draft, type NodeType } from './graph';
 import { historyOf, record, redo, settle, undo } from './history';
+import { layoutJourney } from './layout';
 import { newNode, nodeTypeInfo, statusLabel } from './nodeTypes';
 import { differsFromLive, problemsOf } from './problems';
 import { nodeTypes, type NodeMetrics } from './FlowNodes';
@@ -20,6 +21,8 @@ import { TriggerForm } from './TriggerForm';
 import { Stat } from '../../components/Stat';
 
 const metricsIntervalMs = 3000;
+/** After a layout every step must be in view, so the fit may zoom out further than a person usually would. */
+const fitAll = { maxZoom: 1, minZoom: 0.25, padding: 0.08, duration: 200 };
 
 export default function Builder({ workspaceId, journeyId }: { workspaceId: string; journeyId: string }) {
   const trpc = useTRPC();
@@ -93,7 +96,22 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  const graph = useMemo(() => toGraph(draft), [draft]);
+  // Steps nobody placed (a new journey, one made outside the builder) are laid out by dagre, with the cards' measured sizes.
+  const unplaced = [triggerNodeId, ...draft.nodes.map((n) => n.id)].some((id) => !draft.layout?.[id]);
+  const auto = useMemo(() => (unplaced ? layoutJourney(draft, measured) : new Map()), [unplaced, draft, measured]);
+  const graph = useMemo(() => toGraph(draft, auto), [draft, auto]);
+  const [fitPending, setFitPending] = useState(true);
+  useEffect(() => {
+    // Fit once every card is measured (so the layout used their real sizes), and again after a tidy.
+    if (!fitPending || !flow || !graph.nodes.every((n) => measured[n.id])) return;
+    setFitPending(false);
+    // After this render has given React Flow the new positions.
+    requestAnimationFrame(() => void flow.fitView(fitAll));
+  }, [fitPending, flow, graph, measured]);
+  const tidy = () => {
+    setDraft((d) => ({ ...d, layout: Object.fromEntries(layoutJourney(d, measured)) }));
+    setFitPending(true);
+  };
   const problems = useMemo(() => problemsOf(draft), [draft]);
   const changed = useMemo(() => differsFromLive(problems.definition, liveDefinition), [problems.definition, liveDefinition]);
   const byNode = useMemo(() => new Map<string, NodeMetrics>((metrics.data?.nodes ?? []).map((m) => [m.nodeId, m])), [metrics.data]);
@@ -306,10 +324,10 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
                 {t.label}
               </button>
             ))}
-            <button type="button" className="link-button" onClick={() => setDraft((d) => (d.layout ? (({ layout: _l, ...rest }) => rest as Draft)(d) : d))}>
-              Tidy layout
-            </button>
-            <div className="history-buttons">
+            <div className="history-buttons" role="toolbar" aria-label="Canvas">
+              <button type="button" className="tidy-button" onClick={tidy} disabled={archived} title="Lay every step out again: top to bottom, branches in order (yes left, no right), then fit the view">
+                Tidy up
+              </button>
               <button type="button" onClick={() => step(undo)} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
                 Undo
               </button>
@@ -333,6 +351,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
                 onPaneClick={() => setSelected(null)}
                 deleteKeyCode={['Backspace', 'Delete']}
                 fitView
+                minZoom={fitAll.minZoom}
                 fitViewOptions={{ maxZoom: 1, minZoom: 0.6 }}
                 proOptions={{ hideAttribution: true }}
               >

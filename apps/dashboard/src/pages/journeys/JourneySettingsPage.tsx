@@ -4,7 +4,7 @@ import { channelNames } from '@overture/journeys/definition';
 import { useTRPC } from '../../trpc';
 import { Link, workspacePath } from '../../router';
 import { CopyButton } from '../../components/CopyButton';
-import { formatDateTime } from '../../lib/format';
+import { When } from '../../components/When';
 import { channelLabels, formOf, hourLabel, knownTimeZone, placeErrors, settingsOf, type CapRow, type SettingsField, type SettingsForm } from './settingsForm';
 import '../messages/messages.css';
 import './journey-settings.css';
@@ -154,7 +154,7 @@ export function JourneySettingsPage({ workspaceId }: { workspaceId: string }) {
         <Setting
           legend="Default time zone"
           errors={errorsOf('defaultTimezone') ?? zoneError}
-          hint="Used for quiet hours, best time and “wait until” steps when a profile has no time zone of its own (its timezone field or trait)."
+          hint="The workspace’s time zone (also on the Install page, and the zone the dashboard shows times in). Used for quiet hours, best time and “wait until” steps when a profile has no time zone of its own (its timezone field or trait)."
         >
           <div className="editor-row">
             <label>
@@ -252,7 +252,7 @@ export function JourneySettingsPage({ workspaceId }: { workspaceId: string }) {
         {placed && placed.other.length === 0 && <p className="form-error">Not saved: see the marked settings above.</p>}
         {savedAt && !dirty && (
           <p className="notice" role="status">
-            Saved at {formatDateTime(savedAt)}.
+            Saved at <When iso={savedAt} exact />.
           </p>
         )}
         <div className="form-actions">

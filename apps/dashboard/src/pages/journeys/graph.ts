@@ -105,38 +105,11 @@ export const edgeId = (source: string, handle: string) => `${source}->${handle}`
 /** Room for a node card with its live counts. */
 export const layerGap = { x: 260, y: 220 };
 
-/** Layered layout: depth = BFS distance from the trigger; nodes nothing reaches go in a last row. */
-export function autoLayout(draft: Draft): Map<string, Position> {
-  const byId = new Map(draft.nodes.map((n) => [n.id, n]));
-  const depth = new Map<string, number>([[triggerNodeId, 0]]);
-  const rows: string[][] = [[triggerNodeId]];
-  const queue: string[] = [];
-  if (draft.start && byId.has(draft.start)) {
-    depth.set(draft.start, 1);
-    queue.push(draft.start);
-  }
-  while (queue.length) {
-    const id = queue.shift()!;
-    const d = depth.get(id)!;
-    (rows[d] ??= []).push(id);
-    for (const h of handlesOf(byId.get(id)!)) {
-      const t = targetOf(byId.get(id)!, h.field);
-      if (t && byId.has(t) && !depth.has(t)) {
-        depth.set(t, d + 1);
-        queue.push(t);
-      }
-    }
-  }
-  const orphans = draft.nodes.filter((n) => !depth.has(n.id)).map((n) => n.id);
-  if (orphans.length) rows.push(orphans);
-  const out = new Map<string, Position>();
-  rows.forEach((row, d) => row.forEach((id, i) => out.set(id, { x: Math.round((i - (row.length - 1) / 2) * layerGap.x), y: d * layerGap.y })));
-  return out;
-}
-
-/** Definition → graph. Positions come from the draft's `layout` where the user placed a node, else from the auto layout. */
-export function toGraph(draft: Draft): Graph {
-  const auto = autoLayout(draft);
+/**
+ * Definition → graph. Positions come from the draft's `layout` where the user placed a node (or a tidy
+ * did), else from `auto` (the builder passes `layoutJourney`'s; edits that only need the edges pass none).
+ */
+export function toGraph(draft: Draft, auto: ReadonlyMap<string, Position> = new Map()): Graph {
   const place = (id: string): Position => draft.layout?.[id] ?? auto.get(id) ?? { x: 0, y: 0 };
   const { nodes, start, ...meta } = draft;
   const graphNodes: GraphNode[] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateJourney } from '@overture/journeys/definition';
-import { addStep, insertOnEdge, autoLayout, connect, freeHandle, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
+import { addStep, insertOnEdge, connect, freeHandle, layerGap, disconnect, edgeId, fromGraph, moveNode, normalizeDraft, removeNodes, toGraph, triggerNodeId, type Draft } from './graph';
 import { newNode, triggerSummary } from './nodeTypes';
 import { problemsOf } from './problems';
 
@@ -115,16 +115,12 @@ describe('definition ⇄ graph', () => {
     expect(problemsOf(r).byNode.get(triggerNodeId)).toEqual(['start: connect the trigger to the first step']);
   });
 
-  it('lays nodes out in layers by BFS depth and keeps positions the user placed', () => {
-    const pos = autoLayout(full);
-    expect(pos.get(triggerNodeId)!.y).toBe(0);
-    expect(pos.get('wait')!.y).toBe(layerGap.y);
-    expect(pos.get('ordered')!.y).toBe(3 * layerGap.y);
-    expect(pos.get('vip')!.y).toBe(pos.get('done')!.y); // both one step after `ordered`
-    expect(pos.get('vip')!.x).not.toBe(pos.get('done')!.x);
-    const g = toGraph(moveNode(full, 'mail', { x: 500.4, y: 42 }));
+  it('keeps positions the user placed and takes the others from the auto layout it is given', () => {
+    const auto = new Map([['hook', { x: 7, y: 9 }]]);
+    const g = toGraph(moveNode(full, 'mail', { x: 500.4, y: 42 }), auto);
     expect(g.nodes.find((n) => n.id === 'mail')!.position).toEqual({ x: 500, y: 42 });
     expect(g.nodes.find((n) => n.id === 'wait')!.position).toEqual({ x: 10, y: 20 });
+    expect(g.nodes.find((n) => n.id === 'hook')!.position).toEqual({ x: 7, y: 9 });
   });
 
   it('builds a journey from nothing the way the builder does, with the schema naming unconfigured nodes', () => {

@@ -1,6 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { setSearchParams, useLocation } from '../../router';
+import { rfmSegmentList } from '../segments/catalog';
+import { rfmCells, rfmFilterOf, rfmOptionValue, rfmParams } from './rfmFilter';
+import { SaveAsSegment } from './SaveAsSegment';
 import { PersonLink } from '../../components/PersonLink';
 import { ExportLink } from '../../components/ExportLink';
 import { When } from '../../components/When';
@@ -19,11 +22,12 @@ type Sort = (typeof sorts)[number]['value'];
 
 const isSort = (v: string | null): v is Sort => sorts.some((s) => s.value === v);
 
-/** Every profile of the workspace, or a segment's, paged and sorted; the state lives in the URL. */
+/** Every profile of the workspace, or those of a segment and/or an RFM name or cell, paged and sorted; the state lives in the URL. */
 export function ProfileList({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
   const { search } = useLocation();
   const segmentId = search.get('segment') || undefined;
+  const rfmFilter = rfmFilterOf(search);
   const sortParam = search.get('sort');
   const sort: Sort = isSort(sortParam) ? sortParam : 'last_seen';
   const descending = search.get('order') !== 'asc';
@@ -31,7 +35,7 @@ export function ProfileList({ workspaceId }: { workspaceId: string }) {
   const offset = page * pageSize;
 
   const segments = useQuery(trpc.segments.list.queryOptions({ workspaceId }));
-  const list = useQuery(trpc.profiles.list.queryOptions({ workspaceId, segmentId, sort, descending, limit: pageSize, offset }, { placeholderData: keepPreviousData }));
+  const list = useQuery(trpc.profiles.list.queryOptions({ workspaceId, segmentId, ...rfmFilter, sort, descending, limit: pageSize, offset }, { placeholderData: keepPreviousData }));
   const rows = list.data?.rows ?? [];
   const currency = useCurrency(workspaceId);
   const total = list.data?.total ?? 0;
@@ -53,6 +57,26 @@ export function ProfileList({ workspaceId }: { workspaceId: string }) {
             </select>
           </label>
           <label>
+            RFM
+            <select aria-label="RFM" value={rfmOptionValue(rfmFilter)} onChange={(e) => setSearchParams({ ...rfmParams(e.target.value), page: undefined })}>
+              <option value="">Any</option>
+              <optgroup label="RFM segments">
+                {rfmSegmentList.map((name) => (
+                  <option key={name} value={`name:${name}`}>
+                    {name}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label="RFM cells">
+                {rfmCells.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </label>
+          <label>
             Sort by
             <select value={sort} onChange={(e) => setSearchParams({ sort: e.target.value, page: undefined })}>
               {sorts.map((s) => (
@@ -65,15 +89,16 @@ export function ProfileList({ workspaceId }: { workspaceId: string }) {
           <button type="button" onClick={() => setSearchParams({ order: descending ? 'asc' : undefined, page: undefined })} aria-label="Sort order">
             {descending ? 'Highest first' : 'Lowest first'}
           </button>
-          <ExportLink workspaceId={workspaceId} segmentId={segmentId} />
+          <ExportLink workspaceId={workspaceId} segmentId={segmentId} {...rfmFilter} />
         </div>
       </div>
+      {(segmentId || rfmFilter) && <SaveAsSegment workspaceId={workspaceId} segmentId={segmentId} rfmFilter={rfmFilter} segmentName={segments.data?.find((s) => s.id === segmentId)?.name} />}
       {list.isError ? (
         <p className="form-error">Could not list profiles: {list.error.message}</p>
       ) : !list.data ? (
         <p className="muted">Loading…</p>
       ) : rows.length === 0 ? (
-        <p className="muted">{segmentId ? 'Nobody is in this segment yet.' : 'No profiles yet: send events from the Install page.'}</p>
+        <p className="muted">{segmentId || rfmFilter ? 'Nobody matches these filters yet.' : 'No profiles yet: send events from the Install page.'}</p>
       ) : (
         <>
           <table className="data-table profile-list">

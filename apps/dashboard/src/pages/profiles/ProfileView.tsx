@@ -1,13 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC, httpStatusOf } from '../../trpc';
 import { Link, workspacePath } from '../../router';
-import { formatDateTime } from '../../lib/format';
+import { useTimeZone } from '../../lib/format';
 import { churnLabel, featureGroups, formatFeature, formatTrait, otherFeatures } from './features';
 import { Timeline } from './Timeline';
 import { When } from '../../components/When';
 
 /** One profile: who it is, what we computed about it, where it belongs, and what it did. */
 export function ProfileView({ workspaceId, id }: { workspaceId: string; id: string }) {
+  const timeZone = useTimeZone();
   const trpc = useTRPC();
   const profile = useQuery(trpc.profiles.get.queryOptions({ workspaceId, id }));
 
@@ -95,7 +96,11 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
                 <ul className="plain-list">
                   {p.merges.map((m) => (
                     <li key={m.from} className="small">
-                      <span className="mono">{m.from}</span> <span className="muted">({m.reason}{m.at ? `, ${formatDateTime(m.at)}` : ''})</span>
+                      <span className="mono">{m.from}</span> <span className="muted">({m.reason}{m.at ? (
+                        <>
+                          , <When iso={m.at} />
+                        </>
+                      ) : null})</span>
                     </li>
                   ))}
                 </ul>
@@ -122,7 +127,7 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
 
         <div className="profile-main">
           <section className="card" aria-label="Features">
-            <h2>Features {features?.computed_at ? <span className="muted small">· computed {formatDateTime(String(features.computed_at))}</span> : null}</h2>
+            <h2>Features {features?.computed_at ? <span className="muted small">· computed <When iso={String(features.computed_at)} /></span> : null}</h2>
             {!features ? (
               <p className="muted">Not computed yet.</p>
             ) : (
@@ -134,7 +139,7 @@ export function ProfileView({ workspaceId, id }: { workspaceId: string; id: stri
                       {g.fields.map(([k, label, kind]) => (
                         <div key={k} className="kv-row">
                           <dt>{label}</dt>
-                          <dd>{kind === 'list' && Array.isArray(features[k]) ? <ShortList items={features[k] as unknown[]} /> : formatFeature(features[k], kind)}</dd>
+                          <dd>{kind === 'list' && Array.isArray(features[k]) ? <ShortList items={features[k] as unknown[]} /> : formatFeature(features[k], kind, timeZone)}</dd>
                         </div>
                       ))}
                       {g.title === 'Page visits' && (

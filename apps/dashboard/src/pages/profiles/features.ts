@@ -100,11 +100,11 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A feature value as text; null, empty and unparseable values show as an em dash. */
-export function formatFeature(value: unknown, kind: Kind = 'text'): string {
+export function formatFeature(value: unknown, kind: Kind = 'text', timeZone = 'UTC'): string {
   if (value === null || value === undefined || value === '') return '—';
   switch (kind) {
     case 'date':
-      return typeof value === 'string' ? formatDateTime(value) : '—';
+      return typeof value === 'string' ? formatDateTime(value, timeZone) : '—';
     case 'list':
       return Array.isArray(value) ? (value.length ? value.join(', ') : '—') : String(value);
     case 'bool':

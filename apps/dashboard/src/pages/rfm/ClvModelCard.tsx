@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { When } from '../../components/When';
 import { churnBands } from '../profiles/features';
 
 const fixed = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(1) : n.toPrecision(3));
@@ -27,7 +28,11 @@ export function ClvModelCard({ workspaceId }: { workspaceId: string }) {
           </dd>
           <dt>Fitted on</dt>
           <dd>
-            {formatCount(m.customers)} customers ({formatCount(m.repeatCustomers)} repeat){m.asOf ? `, as of ${formatDateTime(m.asOf)}` : ''}
+            {formatCount(m.customers)} customers ({formatCount(m.repeatCustomers)} repeat){m.asOf ? (
+              <>
+                , as of <When iso={m.asOf} />
+              </>
+            ) : null}
           </dd>
           <dt>CLTV</dt>
           <dd>

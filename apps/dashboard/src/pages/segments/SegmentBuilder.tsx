@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { navigate, workspacePath } from '../../router';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount, formatDateTime, useTimeZone } from '../../lib/format';
 import { ConditionEditor } from './ConditionEditor';
 import { SegmentMembers } from './SegmentMembers';
 import { countLeaves, emptyDefinition, errorsByNode, validateTree } from './tree';
@@ -41,6 +41,7 @@ interface Initial {
 }
 
 function Editor({ workspaceId, initial }: { workspaceId: string; initial: Initial | null }) {
+  const timeZone = useTimeZone();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState(initial?.name ?? '');
@@ -79,7 +80,7 @@ function Editor({ workspaceId, initial }: { workspaceId: string; initial: Initia
   const update = useMutation(
     trpc.segments.update.mutationOptions({
       onSuccess: async () => {
-        setSaved(`Saved at ${formatDateTime(new Date().toISOString())}; membership refreshed.`);
+        setSaved(`Saved at ${formatDateTime(new Date().toISOString(), timeZone)}; membership refreshed.`);
         await invalidate();
       },
     }),
@@ -159,7 +160,7 @@ function Editor({ workspaceId, initial }: { workspaceId: string; initial: Initia
         )}
         <div className="muted small">
           {countLeaves(definition)} condition{countLeaves(definition) === 1 ? '' : 's'}
-          {initial?.size !== null && initial?.size !== undefined && ` · saved membership: ${formatCount(initial.size)}${initial.refreshedAt ? ` (refreshed ${formatDateTime(initial.refreshedAt)})` : ''}`}
+          {initial?.size !== null && initial?.size !== undefined && ` · saved membership: ${formatCount(initial.size)}${initial.refreshedAt ? ` (refreshed ${formatDateTime(initial.refreshedAt, timeZone)})` : ''}`}
         </div>
       </section>
 

@@ -18,6 +18,7 @@ import * as m0170 from './0170_placement_recommendations';
 
 import * as m0190 from './0190_placement_variants';
 import * as m0200 from './0200_experiment_bandits';
+import * as m0210 from './0210_workspace_time_zone';
 import * as m0220 from './0220_template_variants';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   '0170_placement_recommendations': m0170,
   '0190_placement_variants': m0190,
   '0200_experiment_bandits': m0200,
+  '0210_workspace_time_zone': m0210,
   '0220_template_variants': m0220,
 };
