@@ -7,7 +7,7 @@ import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { blockedReason } from '../channels/consent';
 import { sanitize } from './render';
 import type { PlacementKind } from './tables';
-import { forgetState, updateState } from './state';
+import { viewQueued, viewUnqueued } from './state-view';
 
 export const defaultQueueTtlDays = 7;
 
@@ -98,8 +98,10 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await recordOutcomes(app, [{ ...base, kind: 'sent', at: now }]);
-  forgetState(app, req.workspaceId, req.profile.id);
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    await viewQueued(app, req.workspaceId, req.profile.id, { messageId, templateId: template.id, journeyId: req.journeyId ?? '', nodeId: req.nodeId ?? '', kind: req.kind ?? 'slide_in', html, expiresAt: expiresAt.getTime() });
+    await recordOutcomes(app, [{ ...base, kind: 'sent', at: now }]);
+  }
   return { status: 'queued', messageId, expiresAt };
 }
 
@@ -109,7 +111,7 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
  * or the workspace is deleted.
  */
 export async function expireMessages(app: App, workspaceId: string, profileId: string, messageIds: string[], now: Date): Promise<void> {
-  await updateState(app, workspaceId, profileId, (s) => (s.queued = s.queued.filter((m) => !messageIds.includes(m.messageId))));
+  await viewUnqueued(app, workspaceId, profileId, messageIds);
   const marked = await app.postgres.db
     .updateTable('onsite_queue')
     .set({ expired_at: now })
@@ -125,7 +127,7 @@ export async function expireMessages(app: App, workspaceId: string, profileId: s
 
 /** Once seen, a queued message is consumed: true when this call consumed it. */
 export async function consumeMessage(app: App, workspaceId: string, profileId: string, messageId: string, now = new Date()): Promise<boolean> {
-  await updateState(app, workspaceId, profileId, (s) => (s.queued = s.queued.filter((m) => m.messageId !== messageId)));
+  await viewUnqueued(app, workspaceId, profileId, [messageId]);
   const r = await app.postgres.db
     .updateTable('onsite_queue')
     .set({ shown_at: now })

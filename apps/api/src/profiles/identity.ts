@@ -3,7 +3,6 @@ import { chTime } from '../ingest/normalize';
 import { profileIdFor } from './ids';
 import { sql } from 'kysely';
 import { nextRowVersions } from '../stores/postgres';
-import { profileKey, topics } from '../stores/invalidation';
 import { insertRows, run, selectRows } from '../stores/clickhouse/sql';
 
 /** What one event says about who someone is. `previousId` is set for `alias` only. */
@@ -159,8 +158,6 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
     );
     await run(app.clickhouse, `DELETE FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
     await run(app.clickhouse, `DELETE FROM segment_members WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
-    // Caches of who an id is (decide's facts) answer with the surviving profile from now on, in every process.
-    app.invalidation.publish(topics.profileFacts, profileKey(workspaceId, from));
     merges.push({ from, into, reason });
   };
   const hasUserId = async (profile: string) => {

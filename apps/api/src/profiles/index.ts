@@ -24,3 +24,4 @@ export { identifiedProfiles } from './activity';
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
 export { identitiesFor, type LinkedIdentity } from './identities-for';
 export { firstLinkedIds, linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';
+export { profileFacts, profileIdsAfter, profileFactsChanged, onProfileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';
