@@ -1,11 +1,13 @@
 import type { App } from '../app';
-import { onProfileFactsChanged, profileFacts, profileIdsAfter, type FactsChange, type ProfileFacts } from '../profiles';
+import { onProfileFactsChanged, profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
+import { segmentsOfProfiles } from '../segments';
 import { viewKeys } from './view-keys';
 import { rebuildStateView } from './state-view';
 
 /**
  * Decide's copy of who a visitor is, in Redis: distinct id → profile id (one hash per workspace)
- * and per profile its segments, traits and ids. Written when they change (the profiles domain's
+ * and per profile its segments, traits and ids (the profiles domain's ids and traits, the segments
+ * domain's memberships, each read through its owner). Written when they change (the profiles domain's
  * real-time consumer, segment refreshes, the scheduled recompute: `onProfileFactsChanged`), so
  * decide reads a few keys and never queries the analytical store on the request path.
  */
@@ -20,7 +22,9 @@ export interface ViewFacts {
 
 const chunk = 500;
 
-async function writeFacts(app: App, workspaceId: string, asked: string[], found: ProfileFacts[]): Promise<void> {
+async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
+  const found = await profileFacts(app, workspaceId, asked);
+  const segments = await segmentsOfProfiles(app, workspaceId, found.map((f) => f.profileId));
   const idsKey = viewKeys.ids(app, workspaceId);
   const fresh = new Set(found.map((f) => f.profileId));
   const distinct = found.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
@@ -31,7 +35,7 @@ async function writeFacts(app: App, workspaceId: string, asked: string[], found:
     if (old && old !== distinct[i]![1] && !fresh.has(old)) orphaned.add(old);
   });
   const tx = app.redis.multi();
-  for (const f of found) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: f.segments, t: f.traits, d: f.distinctIds } satisfies ViewFacts));
+  for (const f of found) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
   if (distinct.length) tx.hset(idsKey, Object.fromEntries(distinct));
   for (const p of asked) if (!fresh.has(p)) orphaned.add(p);
   for (const p of orphaned) tx.del(viewKeys.facts(app, workspaceId, p));
@@ -44,7 +48,7 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
     const ids = [...new Set(change.profileIds)];
     for (let i = 0; i < ids.length; i += chunk) {
       const part = ids.slice(i, i + chunk);
-      await writeFacts(app, workspaceId, part, await profileFacts(app, workspaceId, part));
+      await writeFacts(app, workspaceId, part);
     }
     return;
   }
@@ -52,7 +56,7 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
   for (;;) {
     const page = await profileIdsAfter(app, workspaceId, after, chunk);
     if (page.length === 0) break;
-    await writeFacts(app, workspaceId, page, await profileFacts(app, workspaceId, page));
+    await writeFacts(app, workspaceId, page);
     after = page.at(-1)!;
   }
   await rebuildStateView(app, workspaceId);

@@ -34,15 +34,6 @@ interface IdentityRow {
   linked_at: string;
 }
 
-const linkListeners = new WeakMap<App, Set<(workspaceId: string, distinctIds: string[]) => void>>();
-
-/** Calls `fn` with the ids this process links to profiles, as soon as they are stored (in-process caches of who is known). */
-export function onIdentitiesLinked(app: App, fn: (workspaceId: string, distinctIds: string[]) => void): void {
-  let set = linkListeners.get(app);
-  if (!set) linkListeners.set(app, (set = new Set()));
-  set.add(fn);
-}
-
 // Identity changes of one workspace are applied one batch at a time, so two batches never both
 // create or merge the same person: in this process through a queue per workspace, and across
 // processes (API and workers scaled out on one PostgreSQL server) through a transaction-scoped
@@ -137,7 +128,6 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
     if (pending.length === 0) return;
     const vs = await versions(pending.length);
     await insertRows(app.clickhouse, 'identities', pending.map((r, i): IdentityRow => ({ ...r, version: vs[i]! })));
-    for (const fn of linkListeners.get(app) ?? []) fn(workspaceId, pending.map((r) => r.distinct_id));
     pending = [];
   };
   const merge = async (from: string, into: string, reason: ProfileMerge['reason'], messageId: string) => {

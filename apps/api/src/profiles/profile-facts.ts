@@ -2,11 +2,10 @@ import type { App } from '../app';
 import { selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
 
-/** What other domains keep a copy of per profile (onsite's decide view): its ids, segments and traits. */
+/** What other domains keep a copy of per profile (onsite's decide view): its ids and traits (segments own memberships). */
 export interface ProfileFacts {
   profileId: string;
   distinctIds: string[];
-  segments: string[];
   traits: Record<string, unknown>;
 }
 
@@ -16,12 +15,9 @@ export interface ProfileFacts {
  */
 export async function profileFacts(app: App, workspaceId: string, profileIds: string[]): Promise<ProfileFacts[]> {
   if (profileIds.length === 0) return [];
-  const rows = await selectRows<{ t: 'i' | 'm' | 't'; a: string; b: string; c: string }>(
+  const rows = await selectRows<{ t: 'i' | 't'; a: string; b: string; c: string }>(
     app.clickhouse,
     `SELECT 'i' AS t, profile_id AS a, distinct_id AS b, '' AS c FROM (${profileIdentitiesSql})
-     UNION ALL
-     SELECT 'm', profile_id, segment_id, toString(argMax(is_member, version)) FROM segment_members
-     WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} GROUP BY profile_id, segment_id
      UNION ALL
      SELECT 't', profile_id, key, argMax(value, updated_at) FROM profile_traits
      WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} GROUP BY profile_id, key`,
@@ -30,12 +26,11 @@ export async function profileFacts(app: App, workspaceId: string, profileIds: st
   const byProfile = new Map<string, ProfileFacts>();
   const of = (profileId: string) => {
     let p = byProfile.get(profileId);
-    if (!p) byProfile.set(profileId, (p = { profileId, distinctIds: [], segments: [], traits: {} }));
+    if (!p) byProfile.set(profileId, (p = { profileId, distinctIds: [], traits: {} }));
     return p;
   };
   for (const r of rows) {
     if (r.t === 'i') of(r.a).distinctIds.push(r.b);
-    else if (r.t === 'm' && r.c === '1') of(r.a).segments.push(r.b);
     else if (r.t === 't') {
       try {
         of(r.a).traits[r.b] = JSON.parse(r.c) as unknown;
@@ -44,8 +39,8 @@ export async function profileFacts(app: App, workspaceId: string, profileIds: st
       }
     }
   }
-  // Rows of memberships or traits left behind by a profile that no id links to are not a profile.
-  return [...byProfile.values()].filter((p) => p.distinctIds.length > 0).map((p) => ({ ...p, segments: p.segments.sort() }));
+  // Traits left behind by a profile that no id links to are not a profile.
+  return [...byProfile.values()].filter((p) => p.distinctIds.length > 0);
 }
 
 /** Profile ids of the workspace in key order after `after`, a page at a time (full rebuilds of copies). */
