@@ -23,14 +23,22 @@ describe('decide budget in the browser', () => {
     await refreshSegment(app, vip);
     await savePlacement(app, ws.id, { name: 'Everyone', kind: 'top_bar', content: '<b>Free delivery</b>' });
     await savePlacement(app, ws.id, { name: 'VIP deal', kind: 'slide_in', content: '<p>Hi {{ profile.traits.first_name }}, 20% off</p>', rules: { segments: [vip.id] } });
-    // The view answers in well under a millisecond here: its first look-up of the visitor is held back past the budget.
-    const hmget = app.redis.hmget.bind(app.redis);
+    // The view answers in well under a millisecond here: decide's first look-up of the visitor (a
+    // pipeline opening with HMGET of their ids) is held back past the budget.
+    const pipeline = app.redis.pipeline.bind(app.redis);
     let heldBack = false;
-    app.redis.hmget = ((...args: Parameters<typeof hmget>) => {
-      if (heldBack) return hmget(...args);
-      heldBack = true;
-      return new Promise((r) => setTimeout(r, 200)).then(() => hmget(...args));
-    }) as typeof app.redis.hmget;
+    app.redis.pipeline = ((...args: Parameters<typeof pipeline>) => {
+      const p = pipeline(...args);
+      if (heldBack) return p;
+      const hmget = p.hmget.bind(p);
+      p.hmget = ((...keys: Parameters<typeof hmget>) => {
+        heldBack = true;
+        const exec = p.exec.bind(p);
+        p.exec = (() => new Promise((r) => setTimeout(r, 200)).then(() => exec())) as typeof p.exec;
+        return hmget(...keys);
+      }) as typeof p.hmget;
+      return p;
+    }) as typeof app.redis.pipeline;
     site.page('/products/*', site.html(`<h1>Mug</h1><script>overture.identify('vip-late')</script>`, { onsite: true }));
 
     const ctx = await site.newContext();

@@ -126,7 +126,12 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
   const deadline = performance.now() + (req.budgetMs ?? app.config.decideBudgetMs);
   const placements = (await activePlacements(app, req.workspaceId)).filter((p) => anyUrlMatches(p.rules.urls, req.url));
   const longestCapDays = Math.max(0, ...placements.map((p) => p.rules.frequency?.days ?? 0));
-  const found = await by(readVisitor(app, req.workspaceId, req, now.getTime() - longestCapDays * 86_400_000), deadline);
+  // Redis unreachable: answered as if late, with what needs nothing about the visitor.
+  const lookup = readVisitor(app, req.workspaceId, req, now.getTime() - longestCapDays * 86_400_000).catch((err: unknown) => {
+    app.log.debug('decide view not read', { error: (err as Error).message });
+    return undefined;
+  });
+  const found = await by(lookup, deadline);
   const partial = !found;
   const state = found?.state;
   const identity: Identity = found?.identity ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
