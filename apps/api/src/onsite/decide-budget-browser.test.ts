@@ -23,22 +23,17 @@ describe('decide budget in the browser', () => {
     await refreshSegment(app, vip);
     await savePlacement(app, ws.id, { name: 'Everyone', kind: 'top_bar', content: '<b>Free delivery</b>' });
     await savePlacement(app, ws.id, { name: 'VIP deal', kind: 'slide_in', content: '<p>Hi {{ profile.traits.first_name }}, 20% off</p>', rules: { segments: [vip.id] } });
-    // The view answers in well under a millisecond here: decide's first look-up of the visitor (a
-    // pipeline opening with HMGET of their ids) is held back past the budget.
-    const pipeline = app.redis.pipeline.bind(app.redis);
+    // The view answers in well under a millisecond here: decide's first read of the visitor (one
+    // script over the view's keys) is held back past the budget.
+    const send = app.redis.sendCommand.bind(app.redis);
     let heldBack = false;
-    app.redis.pipeline = ((...args: Parameters<typeof pipeline>) => {
-      const p = pipeline(...args);
-      if (heldBack) return p;
-      const hmget = p.hmget.bind(p);
-      p.hmget = ((...keys: Parameters<typeof hmget>) => {
-        heldBack = true;
-        const exec = p.exec.bind(p);
-        p.exec = (() => new Promise((r) => setTimeout(r, 200)).then(() => exec())) as typeof p.exec;
-        return hmget(...keys);
-      }) as typeof p.hmget;
-      return p;
-    }) as typeof app.redis.pipeline;
+    app.redis.sendCommand = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
+      const readsTheView = command.args.some((a) => String(a).includes(':onsite:'));
+      if (heldBack || !readsTheView) return send(command, ...(rest as []));
+      heldBack = true;
+      setTimeout(() => send(command, ...(rest as [])), 200);
+      return command.promise;
+    }) as typeof app.redis.sendCommand;
     site.page('/products/*', site.html(`<h1>Mug</h1><script>overture.identify('vip-late')</script>`, { onsite: true }));
 
     const ctx = await site.newContext();

@@ -1,4 +1,3 @@
-import type { ChainableCommander } from 'ioredis';
 import type { App } from '../app';
 import type { PlacementKind } from './tables';
 import { stateKeysOf, viewKeys } from './view-keys';
@@ -61,14 +60,6 @@ export async function viewQueued(app: App, workspaceId: string, profileId: strin
 /** Messages shown or expired leave the view. */
 export async function viewUnqueued(app: App, workspaceId: string, profileId: string, messageIds: string[]): Promise<void> {
   if (messageIds.length) await app.redis.hdel(viewKeys.queued(app, workspaceId, profileId), ...messageIds);
-}
-
-/** Adds the reads of one profile's state to a pipeline; `parseState` reads their answers. */
-export function readState(p: ChainableCommander, app: App, workspaceId: string, profileId: string, sinceMs: number): ChainableCommander {
-  return p
-    .zrangebyscore(viewKeys.impressions(app, workspaceId, profileId), sinceMs, '+inf', 'WITHSCORES')
-    .hgetall(viewKeys.dismissals(app, workspaceId, profileId))
-    .hgetall(viewKeys.queued(app, workspaceId, profileId));
 }
 
 export function parseState(impressions: string[], dismissals: Record<string, string>, queued: Record<string, string>): OnsiteState {
