@@ -24,16 +24,23 @@ describe('decide budget in the browser', () => {
     await savePlacement(app, ws.id, { name: 'Everyone', kind: 'top_bar', content: '<b>Free delivery</b>' });
     await savePlacement(app, ws.id, { name: 'VIP deal', kind: 'slide_in', content: '<p>Hi {{ profile.traits.first_name }}, 20% off</p>', rules: { segments: [vip.id] } });
     // The view answers in well under a millisecond here: decide's first read of the visitor (one
-    // script over the view's keys) is held back past the budget.
-    const send = app.redis.sendCommand.bind(app.redis);
-    let heldBack = false;
-    app.redis.sendCommand = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
-      const readsTheView = command.args.some((a) => String(a).includes(':onsite:'));
-      if (heldBack || !readsTheView) return send(command, ...(rest as []));
-      heldBack = true;
-      setTimeout(() => send(command, ...(rest as [])), 200);
-      return command.promise;
-    }) as typeof app.redis.sendCommand;
+    // script over the view's keys, on decide's own connection) is held back past the budget.
+    const duplicate = app.redis.duplicate.bind(app.redis);
+    let held = 0;
+    app.redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
+      const reader = duplicate(...args);
+      const send = reader.sendCommand.bind(reader);
+      let heldBack = false;
+      reader.sendCommand = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
+        const readsTheView = command.args.some((a) => String(a).includes(':onsite:'));
+        if (heldBack || !readsTheView) return send(command, ...(rest as []));
+        heldBack = true;
+        held++;
+        setTimeout(() => send(command, ...(rest as [])), 200);
+        return command.promise;
+      }) as typeof reader.sendCommand;
+      return reader;
+    }) as typeof app.redis.duplicate;
     site.page('/products/*', site.html(`<h1>Mug</h1><script>overture.identify('vip-late')</script>`, { onsite: true }));
 
     const ctx = await site.newContext();
@@ -45,6 +52,7 @@ describe('decide budget in the browser', () => {
 
     await page.locator('[data-overture-placement="slide_in"]').locator('text=Hi Lena, 20% off').waitFor({ timeout: 15_000 });
     const answers = await Promise.all(responses);
+    expect(held).toBe(1);
     // The first answer came before the look-up: only the top bar.
     expect(answers[0]).toMatchObject({ partial: true, placements: [{ kind: 'top_bar' }] });
     // Asked again until a look-up landed in time (on a busy machine it can take more than one try).

@@ -1,4 +1,5 @@
 import type { App } from '../app';
+import type { Redis } from '../stores/redis';
 import { profileIdFor } from '../profiles';
 import type { ViewFacts } from './facts-index';
 import { parseState, type OnsiteState } from './state-view';
@@ -36,15 +37,28 @@ return { linked, facts, redis.call('ZRANGEBYSCORE', KEYS[k + 2], ARGV[1], '+inf'
 
 type VisitorReply = [string] | [string, string, string[], string[], string[]];
 type WithVisitor = { onsiteVisitor(numKeys: number, ...args: Array<string | number>): Promise<VisitorReply> };
-const defined = new WeakSet<object>();
+const readers = new WeakMap<Redis, Redis>();
+
+/**
+ * Decide's own connection, beside the app's: the reads of the page views that arrive in one tick of
+ * the event loop leave in one write (auto-pipelining), which matters most when the server is busiest.
+ * It closes with the app's connection.
+ */
+function readerOf(app: App): Redis {
+  let reader = readers.get(app.redis);
+  if (!reader) {
+    const created = app.redis.duplicate({ enableAutoPipelining: true, enableOfflineQueue: true });
+    created.on('error', () => undefined); // a failed read answers partial; /healthz reports Redis
+    created.defineCommand('onsiteVisitor', { lua: visitorScript });
+    app.redis.once('end', () => created.disconnect());
+    readers.set(app.redis, (reader = created));
+  }
+  return reader;
+}
 
 function visitorCommand(app: App, workspaceId: string, distinctIds: string[], candidates: string[], since: number): Promise<VisitorReply> {
-  if (!defined.has(app.redis)) {
-    app.redis.defineCommand('onsiteVisitor', { lua: visitorScript });
-    defined.add(app.redis);
-  }
   const keys = [viewKeys.ids(app, workspaceId), ...candidates.flatMap((c) => [viewKeys.facts(app, workspaceId, c), ...stateKeysOf(app, workspaceId, c)])];
-  return (app.redis as unknown as WithVisitor).onsiteVisitor(keys.length, ...keys, since, distinctIds.length, ...distinctIds, ...candidates);
+  return (readerOf(app) as unknown as WithVisitor).onsiteVisitor(keys.length, ...keys, since, distinctIds.length, ...distinctIds, ...candidates);
 }
 
 const pairs = (flat: string[]): Record<string, string> => {
