@@ -84,9 +84,13 @@ export async function rebuildStateView(app: App, workspaceId: string): Promise<v
   ]);
   await viewImpressions(app, workspaceId, impressions.map((r) => ({ profileId: r.profile_id, placementId: r.placement_id, messageId: r.message_id, at: new Date(r.shown_at).getTime() })));
   await viewDismissals(app, workspaceId, dismissals.map((r) => ({ profileId: r.profile_id, placementId: r.placement_id, at: new Date(r.dismissed_at).getTime() })));
+  if (queued.length === 0) return;
+  const tx = app.redis.multi();
   for (const r of queued) {
-    await viewQueued(app, workspaceId, r.profile_id, { messageId: r.message_id, templateId: r.template_id, journeyId: r.journey_id, nodeId: r.node_id, kind: r.kind, html: r.html, expiresAt: new Date(r.expires_at).getTime() });
+    const message: PendingMessage = { messageId: r.message_id, templateId: r.template_id, journeyId: r.journey_id, nodeId: r.node_id, kind: r.kind, html: r.html, expiresAt: new Date(r.expires_at).getTime() };
+    tx.hset(viewKeys.queued(app, workspaceId, r.profile_id), r.message_id, JSON.stringify(message));
   }
+  await tx.exec();
 }
 
 /** GDPR erasure: the profile's state view. */
