@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { startTestServer, createWorkspace, type TestServer } from '@overture/api/testing';
 import { ingest } from '../testing/profiles';
 import { profileIdFor, resolveProfileId } from '../profiles';
-import { createSegment, refreshSegment } from '../segments';
+import { createSegment, recomputeWorkspace, refreshSegment } from '../segments';
 import { erasePerson } from '../erasers';
 import { recordOnsiteEvents, savePlacement } from './index';
 import { decide, type DecideResult } from './decide';
@@ -38,7 +38,7 @@ async function blindDecide(app: App, req: { workspaceId: string; userId?: string
 const htmlOf = (r: DecideResult) => r.placements.map((d) => d.html).sort();
 
 describe("decide's view", () => {
-  it('answers from Redis alone after an event, an identify, a segment change and an impression; erasure removes it', async () => {
+  it('answers from Redis alone after an event, an identify, a segment change and an impression; a recompute rebuilds it, erasure removes it', async () => {
     const { app } = server;
     const w = await createWorkspace(app.postgres.db, 'decide-view');
     const pro = await createSegment(app, w.id, { name: 'Pro', definition: { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' } });
@@ -74,6 +74,12 @@ describe("decide's view", () => {
     // An impression of the capped bar: the next page view leaves it out.
     const bar = member.placements.find((d) => d.kind === 'top_bar')!;
     await recordOnsiteEvents(app, w.id, [{ token: bar.token, kind: 'impression' }]);
+    expect(htmlOf(await blindDecide(app, { workspaceId: w.id, anonymousId: 'vic-anon' }))).toEqual(['Hi Vic']);
+
+    // Lost from Redis (or written before the view existed): the scheduled recompute rebuilds it from the stores of record.
+    await app.redis.del(...(await app.redis.keys(`${app.config.queuePrefix}:onsite:${w.id}:*`)));
+    expect(htmlOf(await blindDecide(app, { workspaceId: w.id, anonymousId: 'vic-anon' }))).toEqual(['Free delivery']);
+    await recomputeWorkspace(app, w.id);
     expect(htmlOf(await blindDecide(app, { workspaceId: w.id, anonymousId: 'vic-anon' }))).toEqual(['Hi Vic']);
 
     // Erased: no key of the view names the profile, no id of it is left in the ids hash.
