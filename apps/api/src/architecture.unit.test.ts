@@ -88,7 +88,6 @@ const stillShared: string[] = [
   'profiles/erase.ts: events',
   'profiles/erase.ts: segment_members',
   'profiles/features-sql.ts: events',
-  'profiles/identities-for.ts: segment_members',
   'profiles/identity.ts: segment_members',
   'profiles/lookups.ts: events',
   'profiles/pages.ts: events',

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app';
 import { signShows, type Show } from './tokens';
-import { identityOf, type Identity } from './facts';
 import { profileIdFor } from '../profiles';
+import { readVisitor, type Identity } from './view';
 import { anyUrlMatches } from './match';
 import { activePlacements, type Placement } from './placements';
 import { expireMessages } from './queue';
-import { emptyState, onsiteState, type OnsiteState, type PendingMessage } from './state';
+import type { OnsiteState, PendingMessage } from './state-view';
 import { contextFor, renderPlacement } from './render';
 import type { PlacementKind } from './tables';
 import { renderRecommendationBlock } from './recommendation-block';
 import { assignPlacementVariant, onsiteExperimentKey } from './variants';
 import { logExposure } from './exposures';
-// Registers the onsite part of GDPR erasure wherever decide is served.
 
 export interface DecideRequest {
   workspaceId: string;
@@ -55,13 +54,13 @@ export interface DecideResult {
   placements: Decision[];
   /**
    * The visitor's facts (who they are, their segments and traits, their queued messages and
-   * impressions) did not all arrive within the budget: only placements that need none of them
-   * were considered. The look-ups go on, so asking again a moment later gets the full answer.
+   * impressions) did not arrive from the view (Redis) within the budget: only placements that need
+   * none of them were considered.
    */
   partial?: boolean;
 }
 
-/** `p`'s value if it settles by `deadline` (a `performance.now()` time), else undefined; `p` goes on and fills the caches. */
+/** `p`'s value if it settles by `deadline` (a `performance.now()` time), else undefined. */
 async function by<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
   p.catch(() => undefined); // a look-up that ends after the answer must not go unhandled
   const ms = deadline - performance.now();
@@ -74,8 +73,6 @@ async function by<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
     clearTimeout(timer);
   }
 }
-
-const noState: OnsiteState = emptyState();
 
 const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
 
@@ -124,26 +121,24 @@ let showCounter = 0;
  */
 export async function decide(app: App, req: DecideRequest): Promise<DecideResult> {
   const now = req.now ?? new Date();
-  // Page speed first: one deadline for every look-up about the visitor. Answers cached for a
-  // returning visitor come at once; a first page view whose facts are late gets the placements
-  // that need nothing about the visitor now, and everything when it asks again.
+  // Page speed first: one deadline for the visitor's facts. They come from decide's view in Redis
+  // (facts-index.ts, state-view.ts), kept up to date by the writers, never from the analytical store.
   const deadline = performance.now() + (req.budgetMs ?? app.config.decideBudgetMs);
-  const identityLookup = identityOf(app, req.workspaceId, req);
   const placements = (await activePlacements(app, req.workspaceId)).filter((p) => anyUrlMatches(p.rules.urls, req.url));
-  // A visitor no event has linked yet (a first page view) has dismissed nothing: dismissing needs a
-  // page whose view links them, so their state is read only for frequency caps.
-  const needsState = (identity: Identity) => identity.known || placements.some((p) => p.rules.frequency);
-  const stateLookup = identityLookup.then((identity) => (needsState(identity) ? onsiteState(app, req.workspaceId, identity.profileId) : noState));
-  const found = await by(identityLookup, deadline);
-  const state = found ? await by(stateLookup, deadline) : undefined;
-  const partial = !found || !state;
-  const identity: Identity = found ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
-  // A partial answer leaves out what depends on facts that are late: segments, caps, and for a
-  // visitor known to have a profile, placements they may have dismissed. One not found in time
-  // (mostly a first page view in this process) is taken to have dismissed nothing, so that a slow
-  // store never blanks every page.
-  // A placement running an experiment waits for the full answer too: its variant hangs on the profile id.
-  const withoutHistory = (p: Placement) => !p.rules.frequency && !(p.rules.dismissDays > 0 && found?.known === true) && !(p.variants.length > 1 && p.variantWinner === null);
+  const longestCapDays = Math.max(0, ...placements.map((p) => p.rules.frequency?.days ?? 0));
+  // Redis unreachable: answered as if late, with what needs nothing about the visitor.
+  const lookup = readVisitor(app, req.workspaceId, req, now.getTime() - longestCapDays * 86_400_000).catch((err: unknown) => {
+    app.log.debug('decide view not read', { error: (err as Error).message });
+    return undefined;
+  });
+  const found = await by(lookup, deadline);
+  const partial = !found;
+  const state = found?.state;
+  const identity: Identity = found?.identity ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
+  // A partial answer (Redis late) leaves out what depends on the visitor: segments, caps, and
+  // placements running an experiment (their variant hangs on the profile id). The visitor is taken
+  // to have dismissed nothing, so that a slow store never blanks every page.
+  const withoutHistory = (p: Placement) => !p.rules.frequency && !(p.variants.length > 1 && p.variantWinner === null);
   const onPage = placements.filter((p) => (partial ? p.rules.segments.length === 0 && withoutHistory(p) : p.rules.segments.length === 0 || p.rules.segments.some((s) => identity.segments.has(s))));
   const nowMs = now.getTime();
   const queued = state ? state.queued.filter((m) => m.expiresAt > nowMs) : [];

@@ -3,8 +3,7 @@ import { verifyShow } from './tokens';
 import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { isPlacementShow } from './decide';
 import { consumeMessage } from './queue';
-import { updateState } from './state';
-import { activePlacements } from './placements';
+import { viewDismissals, viewImpressions } from './state-view';
 import { sql } from 'kysely';
 
 export const onsiteEventKinds = ['impression', 'click', 'dismiss'] as const;
@@ -68,11 +67,9 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       .insertInto('onsite_impressions')
       .values(impressions)
       .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-      .returning(['profile_id', 'placement_id'])
+      .returning(['profile_id', 'placement_id', 'message_id'])
       .execute();
-    // Other processes' copies matter only where an impression counts towards a cap.
-    const capped = new Set((await activePlacements(app, workspaceId)).filter((p) => p.rules.frequency).map((p) => p.id));
-    for (const i of fresh) await updateState(app, workspaceId, i.profile_id, (s) => void s.impressions.push({ placementId: i.placement_id, at: now.getTime() }), capped.has(i.placement_id));
+    await viewImpressions(app, workspaceId, fresh.map((i) => ({ profileId: i.profile_id, placementId: i.placement_id, messageId: i.message_id, at: now.getTime() })));
   }
   if (dismissals.size) {
     await app.postgres.db
@@ -80,9 +77,7 @@ export async function recordOnsiteEvents(app: App, workspaceId: string, events: 
       .values([...dismissals.values()])
       .onConflict((oc) => oc.columns(['workspace_id', 'profile_id', 'placement_id']).doUpdateSet({ dismissed_at: sql`GREATEST(onsite_dismissals.dismissed_at, excluded.dismissed_at)` }))
       .execute();
-    for (const d of dismissals.values()) {
-      await updateState(app, workspaceId, d.profile_id, (s) => void s.dismissals.set(d.placement_id, Math.max(s.dismissals.get(d.placement_id) ?? 0, now.getTime())));
-    }
+    await viewDismissals(app, workspaceId, [...dismissals.values()].map((d) => ({ profileId: d.profile_id, placementId: d.placement_id, at: now.getTime() })));
   }
   for (const m of consumed) await consumeMessage(app, workspaceId, m.profileId, m.messageId, now);
   await recordOutcomes(app, outcomes);

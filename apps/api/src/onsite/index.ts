@@ -9,3 +9,4 @@ export { previewPlacement } from './preview';
 export { onsiteRoutes } from './http';
 export type { OnsiteTables, PlacementKind } from './tables';
 export { eraseOnsiteData } from './erase';
+export { refreshFactsView } from './facts-index';

@@ -8,7 +8,7 @@ import { sendVariant } from '../channels/variants';
 import { blockedReason } from '../channels/consent';
 import { sanitize } from './render';
 import type { PlacementKind } from './tables';
-import { forgetState, updateState } from './state';
+import { viewQueued, viewUnqueued } from './state-view';
 
 export const defaultQueueTtlDays = 7;
 
@@ -106,9 +106,9 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
     chosen.exposed();
+    await viewQueued(app, req.workspaceId, req.profile.id, { messageId, templateId: template.id, journeyId: req.journeyId ?? '', nodeId: req.nodeId ?? '', kind: req.kind ?? 'slide_in', html, variant: chosen.variant?.key ?? '', expiresAt: expiresAt.getTime() });
     await recordOutcomes(app, [{ ...base, kind: 'sent', at: now }]);
   }
-  forgetState(app, req.workspaceId, req.profile.id);
   return { status: 'queued', messageId, expiresAt };
 }
 
@@ -118,7 +118,7 @@ export async function queueOnsiteMessage(app: App, req: QueueRequest): Promise<Q
  * or the workspace is deleted.
  */
 export async function expireMessages(app: App, workspaceId: string, profileId: string, messageIds: string[], now: Date): Promise<void> {
-  await updateState(app, workspaceId, profileId, (s) => (s.queued = s.queued.filter((m) => !messageIds.includes(m.messageId))));
+  await viewUnqueued(app, workspaceId, profileId, messageIds);
   const marked = await app.postgres.db
     .updateTable('onsite_queue')
     .set({ expired_at: now })
@@ -134,7 +134,7 @@ export async function expireMessages(app: App, workspaceId: string, profileId: s
 
 /** Once seen, a queued message is consumed: true when this call consumed it. */
 export async function consumeMessage(app: App, workspaceId: string, profileId: string, messageId: string, now = new Date()): Promise<boolean> {
-  await updateState(app, workspaceId, profileId, (s) => (s.queued = s.queued.filter((m) => m.messageId !== messageId)));
+  await viewUnqueued(app, workspaceId, profileId, [messageId]);
   const r = await app.postgres.db
     .updateTable('onsite_queue')
     .set({ shown_at: now })

@@ -3,6 +3,7 @@ import type { LiveEvent } from '../events/queue';
 import { refreshProfileFeatures } from './features';
 import { resolveLinks } from './identity';
 import { applyTraits, type TraitUpdate } from './traits';
+import { profileFactsChanged } from './profile-facts';
 
 const chunk = 500;
 
@@ -18,7 +19,7 @@ function parseTraits(text: string): Record<string, unknown> {
 /** What runs after a chunk of profiles has fresh features (segment membership, wired by the worker: segments read profiles, not the other way). */
 export type AfterProfilesRefreshed = (app: App, workspaceId: string, profileIds: string[]) => Promise<unknown>;
 
-/** Real-time: identity links and traits from each batch, then fresh features (and `after`, e.g. segments) for the people it touched. */
+/** Real-time: identity links and traits from each batch, then fresh features (and `after`, e.g. segments) for the people it touched, then the copies of their facts. */
 export async function consumeProfileEvents(app: App, events: LiveEvent[], after?: AfterProfilesRefreshed): Promise<void> {
   const byWorkspace = new Map<string, LiveEvent[]>();
   for (const e of events) {
@@ -53,6 +54,10 @@ export async function consumeProfileEvents(app: App, events: LiveEvent[], after?
       const part = ids.slice(i, i + chunk);
       await refreshProfileFeatures(app, workspaceId, part);
       await after?.(app, workspaceId, part);
+      // Copies of who is who (decide's view) follow once segments are fresh too.
+      await profileFactsChanged(app, workspaceId, { profileIds: part });
     }
+    // A profile merged away is gone: its copies are dropped.
+    await profileFactsChanged(app, workspaceId, { profileIds: merges.map((m) => m.from) });
   }
 }

@@ -3,7 +3,6 @@ import { chTime } from '../ingest/normalize';
 import { profileIdFor } from './ids';
 import { sql } from 'kysely';
 import { nextRowVersions } from '../stores/postgres';
-import { profileKey, topics } from '../stores/invalidation';
 import { insertRows, run, selectRows } from '../stores/clickhouse/sql';
 
 /** What one event says about who someone is. `previousId` is set for `alias` only. */
@@ -33,15 +32,6 @@ interface IdentityRow {
   kind: 'user' | 'anonymous';
   version: number;
   linked_at: string;
-}
-
-const linkListeners = new WeakMap<App, Set<(workspaceId: string, distinctIds: string[]) => void>>();
-
-/** Calls `fn` with the ids this process links to profiles, as soon as they are stored (in-process caches of who is known). */
-export function onIdentitiesLinked(app: App, fn: (workspaceId: string, distinctIds: string[]) => void): void {
-  let set = linkListeners.get(app);
-  if (!set) linkListeners.set(app, (set = new Set()));
-  set.add(fn);
 }
 
 // Identity changes of one workspace are applied one batch at a time, so two batches never both
@@ -138,7 +128,6 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
     if (pending.length === 0) return;
     const vs = await versions(pending.length);
     await insertRows(app.clickhouse, 'identities', pending.map((r, i): IdentityRow => ({ ...r, version: vs[i]! })));
-    for (const fn of linkListeners.get(app) ?? []) fn(workspaceId, pending.map((r) => r.distinct_id));
     pending = [];
   };
   const merge = async (from: string, into: string, reason: ProfileMerge['reason'], messageId: string) => {
@@ -159,8 +148,6 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
     );
     await run(app.clickhouse, `DELETE FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
     await run(app.clickhouse, `DELETE FROM segment_members WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
-    // Caches of who an id is (decide's facts) answer with the surviving profile from now on, in every process.
-    app.invalidation.publish(topics.profileFacts, profileKey(workspaceId, from));
     merges.push({ from, into, reason });
   };
   const hasUserId = async (profile: string) => {

@@ -1,6 +1,5 @@
 import type { App } from '../app';
 import { resolveLinks } from './identity';
-export { onIdentitiesLinked } from './identity';
 
 export type { ProfileView } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
@@ -22,5 +21,5 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
 }
 export { identifiedProfiles } from './activity';
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
-export { identitiesFor, type LinkedIdentity } from './identities-for';
-export { firstLinkedIds, linkedIdCount, linkedIdsAfter, linkedIdsSince, type LinkedIdRow } from './linked-ids';
+export { firstLinkedIds } from './linked-ids';
+export { profileFacts, profileIdsAfter, profileFactsChanged, onProfileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';

@@ -1,5 +1,6 @@
 import type { App } from '../app';
 import { selectRows } from '../stores/clickhouse/sql';
+import { profileFactsChanged } from './profile-facts';
 
 const chNow = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
 
@@ -22,6 +23,7 @@ export async function setTrait(app: App, workspaceId: string, profileId: string,
     values: [{ workspace_id: workspaceId, profile_id: profileId, key: trait, value: JSON.stringify(value ?? null), updated_at: chNow() }],
     format: 'JSONEachRow',
   });
+  await profileFactsChanged(app, workspaceId, { profileIds: [profileId] });
 }
 
 const parse = (v: string): unknown => {

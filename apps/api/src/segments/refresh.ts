@@ -1,7 +1,8 @@
 import type { App } from '../app';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
-import { profileKey, topics } from '../stores/invalidation';
+import { profileFactsChanged } from '../profiles';
+import { segmentMemberIds } from './members';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../stores/clickhouse/sql';
 import { compileCondition, membersSql } from './compile';
 import { referencedSegments, type Condition } from './schema';
@@ -48,8 +49,6 @@ async function diff(app: App, segment: Segment, now: Date, asOf: Date): Promise<
   return rows.map((r) => ({ profileId: r.profile_id, entered: Number(r.is_in) === 1 }));
 }
 
-const announcedTransitions = 1_000;
-
 /** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
 async function applyTransitions(app: App, segment: Segment, transitions: Transition[], now: Date): Promise<void> {
   if (transitions.length === 0) return;
@@ -60,9 +59,6 @@ async function applyTransitions(app: App, segment: Segment, transitions: Transit
     'segment_members',
     transitions.map((t) => ({ workspace_id: segment.workspaceId, segment_id: segment.id, profile_id: t.profileId, is_member: t.entered ? 1 : 0, version, changed_at: at })),
   );
-  // Caches of who is in which segment (decide's facts) refresh these profiles in every process; a
-  // refresh moving more people than that leaves them to the caches' TTL.
-  if (transitions.length <= announcedTransitions) for (const t of transitions) app.invalidation.publish(topics.profileFacts, profileKey(segment.workspaceId, t.profileId));
   const ids = await identitiesOf(app, segment.workspaceId, transitions.map((t) => t.profileId));
   const keyOf = new Map<string, { userId?: string; anonymousId?: string }>();
   for (const i of ids) {
@@ -104,9 +100,12 @@ export async function refreshSegment(app: App, segment: Segment, now = new Date(
        SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
       { ...params, sid: segment.id, version: await nextVersion(app) },
     );
+    // Silent for journeys, but copies of who is in which segment (decide's view) learn the baseline.
+    await profileFactsChanged(app, segment.workspaceId, { profileIds: await segmentMemberIds(app, segment.workspaceId, segment.id) });
   } else {
     const transitions = await diff(app, segment, now, asOf);
     await applyTransitions(app, segment, transitions, now);
+    await profileFactsChanged(app, segment.workspaceId, { profileIds: transitions.map((t) => t.profileId) });
     entered = transitions.filter((t) => t.entered).length;
     exited = transitions.length - entered;
   }

@@ -15,10 +15,6 @@ export type InvalidationHandler = (key: string) => void;
 export const topics = {
   /** key: workspace id; onsite placements saved or deleted. */
   placements: 'onsite-placements',
-  /** key: workspace id + '\u0000' + profile id; the profile's queued messages, impressions or dismissals changed. */
-  onsiteState: 'onsite-state',
-  /** key: workspace id + '\u0000' + profile id; the profile entered or left a segment, or was merged into another. */
-  profileFacts: 'profile-facts',
   /** key: workspace id. */
   smtpSettings: 'smtp-settings',
   /** key: workspace id. */
@@ -29,7 +25,6 @@ export const topics = {
   journeyStatus: 'journey-status',
 } as const;
 
-export const profileKey = (workspaceId: string, profileId: string) => `${workspaceId}\u0000${profileId}`;
 
 export interface InvalidationBus {
   /** Runs the topic's handlers here (unless `here` is false: this process already updated its copy) and in every other process. */

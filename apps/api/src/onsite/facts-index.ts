@@ -1,0 +1,84 @@
+import type { App } from '../app';
+import { onProfileFactsChanged, profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
+import { segmentsOfProfiles } from '../segments';
+import { viewKeys } from './view-keys';
+import { rebuildStateView } from './state-view';
+
+/**
+ * Decide's copy of who a visitor is, in Redis: distinct id → profile id (one hash per workspace)
+ * and per profile its segments, traits and ids (the profiles domain's ids and traits, the segments
+ * domain's memberships, each read through its owner). Written when they change (the profiles domain's
+ * real-time consumer, segment refreshes, the scheduled recompute: `onProfileFactsChanged`), so
+ * decide reads a few keys and never queries the analytical store on the request path.
+ */
+export interface ViewFacts {
+  /** Segment ids the profile is in. */
+  s: string[];
+  /** Traits. */
+  t: Record<string, unknown>;
+  /** Distinct ids linked to the profile (erasure drops their entries of the ids hash). */
+  d: string[];
+}
+
+const chunk = 500;
+
+async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
+  const found = await profileFacts(app, workspaceId, asked);
+  const segments = await segmentsOfProfiles(app, workspaceId, found.map((f) => f.profileId));
+  const idsKey = viewKeys.ids(app, workspaceId);
+  const fresh = new Set(found.map((f) => f.profileId));
+  const distinct = found.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
+  // An id that now belongs to another profile (a merge) leaves the old profile's copy behind: dropped.
+  const before = distinct.length ? await app.redis.hmget(idsKey, ...distinct.map(([id]) => id)) : [];
+  const orphaned = new Set<string>();
+  before.forEach((old, i) => {
+    if (old && old !== distinct[i]![1] && !fresh.has(old)) orphaned.add(old);
+  });
+  const tx = app.redis.multi();
+  for (const f of found) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
+  if (distinct.length) tx.hset(idsKey, Object.fromEntries(distinct));
+  for (const p of asked) if (!fresh.has(p)) orphaned.add(p);
+  for (const p of orphaned) tx.del(viewKeys.facts(app, workspaceId, p));
+  await tx.exec();
+}
+
+/** Brings the view of these profiles (or of every profile of the workspace) up to date. */
+export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange): Promise<void> {
+  if ('profileIds' in change) {
+    const ids = [...new Set(change.profileIds)];
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk);
+      await writeFacts(app, workspaceId, part);
+    }
+    return;
+  }
+  let after = '';
+  for (;;) {
+    const page = await profileIdsAfter(app, workspaceId, after, chunk);
+    if (page.length === 0) break;
+    await writeFacts(app, workspaceId, page);
+    after = page.at(-1)!;
+  }
+  await rebuildStateView(app, workspaceId);
+}
+
+// Every process that writes profile facts keeps the view in step (this module is loaded by onsite's index).
+onProfileFactsChanged(refreshFactsView);
+
+/** GDPR erasure: the profile's copy and every id of it that the ids hash holds. */
+export async function eraseFactsView(app: App, workspaceId: string, profileId: string): Promise<void> {
+  const idsKey = viewKeys.ids(app, workspaceId);
+  const factsKey = viewKeys.facts(app, workspaceId, profileId);
+  const copy = await app.redis.get(factsKey);
+  const ids = new Set<string>(copy ? (JSON.parse(copy) as ViewFacts).d : []);
+  // Ids linked after the copy was written are found by value: erasure is rare, a full pass is affordable.
+  let cursor = '0';
+  do {
+    const [next, flat] = await app.redis.hscan(idsKey, cursor, 'COUNT', 1_000);
+    for (let i = 0; i < flat.length; i += 2) if (flat[i + 1] === profileId) ids.add(flat[i]!);
+    cursor = next;
+  } while (cursor !== '0');
+  const tx = app.redis.multi().del(factsKey);
+  if (ids.size) tx.hdel(idsKey, ...ids);
+  await tx.exec();
+}
