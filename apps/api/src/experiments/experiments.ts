@@ -157,3 +157,22 @@ async function registerSplits(db: Kysely<Database>, workspaceId: string, journey
       .execute();
   }
 }
+
+/**
+ * Creates or refreshes an experiment derived from something else (a placement, a template): its name
+ * and variants follow the source, its own state (status, winner, chosen metrics) is kept. Writes only
+ * when the name or variants changed.
+ */
+export async function upsertDerivedExperiment(db: Kysely<Database>, workspaceId: string, e: { key: string; name: string; kind: ExperimentKind; sourceRef: string; variants: Variant[]; metrics: Metric[] }): Promise<void> {
+  const variantsJson = JSON.stringify(e.variants.map((v) => ({ name: v.name, weight: v.weight })));
+  await db
+    .insertInto('experiments')
+    .values({ id: randomUUID(), workspace_id: workspaceId, key: e.key, name: e.name, kind: e.kind, source_ref: e.sourceRef, variants: variantsJson, metrics: JSON.stringify(e.metrics) })
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'key'])
+        .doUpdateSet({ variants: variantsJson, name: e.name, updated_at: new Date() })
+        .where((eb) => eb.or([eb('experiments.variants', '!=', sql<string>`${variantsJson}::jsonb`), eb('experiments.name', '!=', e.name)])),
+    )
+    .execute();
+}

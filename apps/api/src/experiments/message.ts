@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { App } from '../app';
 import { messageExperimentKey, setTemplateVariantWinner, templatesWithVariants } from '../templates';
 import { revenueEvent, type Metric } from './definition';
-import type { Experiment } from './experiments';
+import { upsertDerivedExperiment, type Experiment } from './experiments';
 
 const windowHours = 7 * 24;
 
@@ -28,17 +26,7 @@ export async function syncMessageExperiments(app: App, workspaceId: string, temp
   const templates = await templatesWithVariants(app, workspaceId);
   for (const t of templates) {
     if (templateId !== undefined && t.id !== templateId) continue;
-    const variantsJson = JSON.stringify(t.variants.map((v) => ({ name: v.key, weight: v.weight })));
-    await app.postgres.db
-      .insertInto('experiments')
-      .values({ id: randomUUID(), workspace_id: workspaceId, key: messageExperimentKey(t.id), name: t.name, kind: 'message', source_ref: t.id, variants: variantsJson, metrics: JSON.stringify(messageMetrics()) })
-      .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'key'])
-          .doUpdateSet({ variants: variantsJson, name: t.name, updated_at: new Date() })
-          .where((eb) => eb.or([eb('experiments.variants', '!=', sql<string>`${variantsJson}::jsonb`), eb('experiments.name', '!=', t.name)])),
-      )
-      .execute();
+    await upsertDerivedExperiment(app.postgres.db, workspaceId, { key: messageExperimentKey(t.id), name: t.name, kind: 'message', sourceRef: t.id, variants: t.variants.map((v) => ({ name: v.key, weight: v.weight })), metrics: messageMetrics() });
   }
 }
 

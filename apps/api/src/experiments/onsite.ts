@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { App } from '../app';
 import { listPlacements, onsiteExperimentKey, setPlacementWinner } from '../onsite';
 import { revenueEvent, type Metric } from './definition';
-import type { Experiment } from './experiments';
+import { upsertDerivedExperiment, type Experiment } from './experiments';
 
 const windowHours = 7 * 24;
 
@@ -26,17 +24,7 @@ export async function syncOnsiteExperiments(app: App, workspaceId: string): Prom
   const placements = await listPlacements(app, workspaceId);
   for (const p of placements) {
     if (p.variants.length < 2) continue;
-    const variantsJson = JSON.stringify(p.variants.map((v) => ({ name: v.name, weight: v.weight })));
-    await app.postgres.db
-      .insertInto('experiments')
-      .values({ id: randomUUID(), workspace_id: workspaceId, key: onsiteExperimentKey(p.id), name: p.name, kind: 'onsite', source_ref: p.id, variants: variantsJson, metrics: JSON.stringify(onsiteMetrics()) })
-      .onConflict((oc) =>
-        oc
-          .columns(['workspace_id', 'key'])
-          .doUpdateSet({ variants: variantsJson, name: p.name, updated_at: new Date() })
-          .where((eb) => eb.or([eb('experiments.variants', '!=', sql<string>`${variantsJson}::jsonb`), eb('experiments.name', '!=', p.name)])),
-      )
-      .execute();
+    await upsertDerivedExperiment(app.postgres.db, workspaceId, { key: onsiteExperimentKey(p.id), name: p.name, kind: 'onsite', sourceRef: p.id, variants: p.variants, metrics: onsiteMetrics() });
   }
 }
 
