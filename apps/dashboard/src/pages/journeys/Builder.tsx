@@ -1,6 +1,6 @@
 // The journey builder: palette, canvas (@xyflow/react), side panel, problems, lifecycle actions, live counts.
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, ReactFlow, type Connection as FlowConnection, type Edge, type EdgeChange, type Node, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -47,6 +47,10 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
+  // Until the marketer edits, pans, zooms or drags, the view keeps fitting the journey: cards grow when their metrics
+  // arrive and the canvas resizes with the page, and a fit made once before either would leave steps out of view.
+  // Once they act, the view stays where they put it.
+  const [following, setFollowing] = useState(true);
 
   const journey = useQuery(trpc.journeys.get.queryOptions({ workspaceId, journeyId }));
   const status = journey.data?.status ?? initial.status;
@@ -61,6 +65,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
 
   /** Every change goes through here, so it can be undone; `key` folds a run of changes (a drag, typing) into one step. */
   const setDraft = useCallback((update: (d: Draft) => Draft, key: string | null = null) => {
+    setFollowing(false);
     setHistory((h) => {
       const next = update(h.present);
       if (next !== h.present) setDirty(true);
@@ -68,6 +73,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
     });
   }, []);
   const step = useCallback((move: typeof undo) => {
+    setFollowing(false);
     setHistory((h) => {
       const next = move(h);
       if (next !== h) setDirty(true);
@@ -100,17 +106,30 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
   const unplaced = [triggerNodeId, ...draft.nodes.map((n) => n.id)].some((id) => !draft.layout?.[id]);
   const auto = useMemo(() => (unplaced ? layoutJourney(draft, measured) : new Map()), [unplaced, draft, measured]);
   const graph = useMemo(() => toGraph(draft, auto), [draft, auto]);
-  const [fitPending, setFitPending] = useState(true);
+  const [canvasSize, setCanvasSize] = useState('');
+  // A callback ref: the canvas mounts only once the journey has loaded, after this component's first render.
+  const resizeObserver = useRef<ResizeObserver | null>(null);
+  const canvasRef = useCallback((el: HTMLDivElement | null) => {
+    resizeObserver.current?.disconnect();
+    resizeObserver.current = null;
+    if (!el) return;
+    resizeObserver.current = new ResizeObserver(([entry]) => entry && setCanvasSize(`${Math.round(entry.contentRect.width)}x${Math.round(entry.contentRect.height)}`));
+    resizeObserver.current.observe(el);
+  }, []);
+  // Fit only once every card is measured, so the layout used their real sizes.
+  const fitKey = useMemo(
+    () => (graph.nodes.every((n) => measured[n.id]) ? graph.nodes.map((n) => `${n.id}:${n.position.x},${n.position.y},${measured[n.id]!.width}x${measured[n.id]!.height}`).join('|') : null),
+    [graph, measured],
+  );
   useEffect(() => {
-    // Fit once every card is measured (so the layout used their real sizes), and again after a tidy.
-    if (!fitPending || !flow || !graph.nodes.every((n) => measured[n.id])) return;
-    setFitPending(false);
+    if (!following || !flow || fitKey === null) return;
     // After this render has given React Flow the new positions.
-    requestAnimationFrame(() => void flow.fitView(fitAll));
-  }, [fitPending, flow, graph, measured]);
+    const frame = requestAnimationFrame(() => void flow.fitView(fitAll));
+    return () => cancelAnimationFrame(frame);
+  }, [following, flow, fitKey, canvasSize]);
   const tidy = () => {
     setDraft((d) => ({ ...d, layout: Object.fromEntries(layoutJourney(d, measured)) }));
-    setFitPending(true);
+    setFollowing(true);
   };
   const problems = useMemo(() => problemsOf(draft), [draft]);
   const changed = useMemo(() => differsFromLive(problems.definition, liveDefinition), [problems.definition, liveDefinition]);
@@ -336,7 +355,7 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
               </button>
             </div>
           </aside>
-          <div className="canvas" data-testid="journey-canvas" onDragOver={(e) => e.dataTransfer.types.includes(stepMime) && e.preventDefault()} onDrop={onDrop}>
+          <div className="canvas" data-testid="journey-canvas" ref={canvasRef} onDragOver={(e) => e.dataTransfer.types.includes(stepMime) && e.preventDefault()} onDrop={onDrop}>
             <EdgeActionsContext.Provider value={edgeActions}>
               <ReactFlow
                 nodes={nodes}
@@ -347,6 +366,8 @@ function Editor({ workspaceId, journeyId, initial }: { workspaceId: string; jour
                 onEdgesChange={onEdgesChange}
                 onConnect={onConnect}
                 onInit={setFlow}
+                onMoveStart={(event) => event && setFollowing(false)}
+                onNodeDragStart={() => setFollowing(false)}
                 isValidConnection={isValidConnection}
                 onPaneClick={() => setSelected(null)}
                 deleteKeyCode={['Backspace', 'Delete']}
