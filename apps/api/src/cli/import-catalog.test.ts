@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../testing/cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migratedDataDir, runCli } from '../testing/cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,10 @@ const cli = (args: string[], dataDir: string) => runCli(args, { dataDir });
 
 describe('pnpm overture import catalog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'overture-catalog-'));
-  const dataDir = join(dir, 'data');
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await migratedDataDir('overture-cli-data-');
+  });
 
   it('imports the good rows, names each bad row by line and field with exit 1, and a re-run changes nothing', () => {
     const ws = cli(['workspace', 'create', '--name', 'Catalog', '--json'], dataDir);

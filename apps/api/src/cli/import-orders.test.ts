@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../testing/cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migratedDataDir, runCli } from '../testing/cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,10 @@ const rows = Array.from({ length: 300 }, (_, i) => `${540000 + i},85123A,WHITE H
 
 describe('pnpm overture import orders', () => {
   const dir = mkdtempSync(join(tmpdir(), 'overture-import-'));
-  const dataDir = join(dir, 'data');
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await migratedDataDir('overture-cli-data-');
+  });
 
   it('prints plain progress lines when piped, through the recompute, and the as-of of historical data', () => {
     const ws = cli(['workspace', 'create', '--name', 'Import', '--json'], dataDir);

@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../testing/cli';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migratedDataDir, runCli } from '../testing/cli';
 
 const cli = (args: string[], opts: { dataDir: string; input?: string }) => runCli(args, { ...opts, timeoutMs: 120_000 });
 
 describe('pnpm overture', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'overture-cli-'));
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await migratedDataDir('overture-cli-');
+  });
 
   it('creates a workspace and prints its keys as JSON', () => {
     const r = cli(['workspace', 'create', '--name', 'Acme', '--json'], { dataDir });

@@ -1,17 +1,13 @@
 import { ConfigError, loadConfig, type Config } from '../env';
-import { createApp, type App } from '../app';
-import { createPostgres, migratePostgres, type PostgresStore } from '../stores/postgres';
-import { createClickhouse, migrateClickhouse } from '../stores/clickhouse';
+import type { App } from '../app';
+import type { PostgresStore } from '../stores/postgres';
 import { DataDirBusyError, lockDataDir } from '../stores/data-lock';
 import { RedisUnavailableError, startOwnRedis } from '../stores/redis-launcher';
-import { createUser, findUserByEmail, UserExistsError } from '../auth';
-import { addMember, createWorkspace, getWorkspace } from '../workspaces';
 import { parseArgs, requireFlag, UsageError, type ParsedArgs } from './args';
 import { readSecret } from './prompt';
-import { importOrdersCommand } from './import-orders';
-import { importCatalogCommand } from './import-catalog';
-import { statsCommand } from './stats';
-import { recsEvaluateCommand } from './recs-evaluate';
+
+// Each command imports what it uses when it runs: help, a usage error or a user created answer without
+// loading the whole app (every domain, the stores' drivers), which costs a second of CPU at each start.
 
 const usage = `Usage: pnpm overture <command>
 
@@ -31,6 +27,7 @@ function embeddedLock(config: Config, what: string): void {
 }
 
 async function withPostgres<T>(config: Config, fn: (pg: PostgresStore) => Promise<T>): Promise<T> {
+  const { createPostgres, migratePostgres } = await import('../stores/postgres');
   const pg = await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migratePostgres(pg.db);
@@ -43,6 +40,8 @@ async function withPostgres<T>(config: Config, fn: (pg: PostgresStore) => Promis
 async function workspaceCreate(config: Config, args: ParsedArgs): Promise<void> {
   const name = requireFlag(args, 'name');
   const owner = typeof args.flags.owner === 'string' ? args.flags.owner : undefined;
+  const { findUserByEmail } = await import('../auth');
+  const { createWorkspace } = await import('../workspaces');
   const ws = await withPostgres(config, async ({ db }) => {
     let ownerId: string | undefined;
     if (owner) {
@@ -61,6 +60,8 @@ async function userCreate(config: Config, args: ParsedArgs): Promise<void> {
   const workspaceId = typeof args.flags.workspace === 'string' ? args.flags.workspace : undefined;
   const password = await readSecret('Password: ');
   if (password.length < 8) throw new UsageError('Password must be at least 8 characters');
+  const { createUser } = await import('../auth');
+  const { addMember, getWorkspace } = await import('../workspaces');
   const user = await withPostgres(config, async ({ db }) => {
     if (workspaceId && !(await getWorkspace(db, workspaceId))) throw new UsageError(`No workspace with id ${workspaceId}`);
     const u = await createUser(db, email, password);
@@ -71,6 +72,8 @@ async function userCreate(config: Config, args: ParsedArgs): Promise<void> {
 }
 
 async function migrate(config: Config): Promise<void> {
+  const { migratePostgres } = await import('../stores/postgres');
+  const { createClickhouse, migrateClickhouse } = await import('../stores/clickhouse');
   const applied = await withPostgres(config, ({ db }) => migratePostgres(db));
   const ch = createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
   try {
@@ -95,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     return noun || args.flags.help ? 0 : 2;
   }
   // Pure computation: answered before the config is read, so it runs without any store or environment.
-  if (noun === 'stats' && !verb) return statsCommand();
+  if (noun === 'stats' && !verb) return (await import('./stats')).statsCommand();
   try {
     const config = loadConfig();
     const command = `${noun}${verb ? ` ${verb}` : ''}`;
@@ -103,9 +106,18 @@ export async function run(argv: string[]): Promise<number> {
       'workspace create': () => workspaceCreate(config, args),
       'user create': () => userCreate(config, args),
       migrate: () => migrate(config),
-      'import orders': () => withApp(config, (app) => importOrdersCommand(app, args)),
-      'import catalog': () => withApp(config, (app) => importCatalogCommand(app, args)),
-      'recs evaluate': () => withApp(config, (app) => recsEvaluateCommand(app, args)),
+      'import orders': async () => {
+        const { importOrdersCommand } = await import('./import-orders');
+        await withApp(config, (app) => importOrdersCommand(app, args));
+      },
+      'import catalog': async () => {
+        const { importCatalogCommand } = await import('./import-catalog');
+        await withApp(config, (app) => importCatalogCommand(app, args));
+      },
+      'recs evaluate': async () => {
+        const { recsEvaluateCommand } = await import('./recs-evaluate');
+        await withApp(config, (app) => recsEvaluateCommand(app, args));
+      },
     };
     const action = known[command];
     if (!action) throw new UsageError(`Unknown command "${command}"`);
@@ -117,6 +129,8 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`${err.message}\n\n${usage}`);
       return 2;
     }
+    // Loaded already when it is the one thrown, so the import only looks the class up.
+    const { UserExistsError } = await import('../auth');
     if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof UserExistsError || err instanceof RedisUnavailableError) {
       console.error(err.message);
       return 1;
@@ -131,6 +145,7 @@ export async function run(argv: string[]): Promise<number> {
 async function withApp(config: Config, fn: (app: App) => Promise<void>): Promise<void> {
   const ownRedis = config.ownRedis ? await startOwnRedis(config.redisUrl, config.dataDir) : null;
   try {
+    const { createApp } = await import('../app');
     const app = await createApp(config);
     try {
       await fn(app);

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../testing/cli';
+import { migratedDataDir, runCli } from '../testing/cli';
 
 const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 let invoice = 550000;
@@ -26,7 +26,11 @@ function orders(): string[] {
 
 describe('pnpm overture recs evaluate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'overture-recs-'));
-  const cli = (args: string[]) => runCli(args, { dataDir: join(dir, 'data') });
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await migratedDataDir('overture-cli-data-');
+  });
+  const cli = (args: string[]) => runCli(args, { dataDir });
 
   it('trains before the cut-off and scores later purchases: for_you finds B, best sellers do not', () => {
     const ws = cli(['workspace', 'create', '--name', 'Recs', '--json']);
@@ -50,5 +54,5 @@ describe('pnpm overture recs evaluate', () => {
     const bad = cli(['recs', 'evaluate', '--workspace', id, '--cutoff', 'March']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--cutoff');
-  });
+  }, 300_000);
 });

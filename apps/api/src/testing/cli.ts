@@ -1,6 +1,9 @@
 // Runs `pnpm overture …` as a user would: a child process over its own data dir, stdin piped.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openTestPglite } from './pglite-snapshot';
 
 const apiRoot = join(import.meta.dirname, '../..');
 
@@ -13,4 +16,15 @@ export function runCli(args: string[], opts: { dataDir: string; input?: string; 
     timeout: opts.timeoutMs ?? 180_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A new data dir whose PostgreSQL is already migrated, from this run's image: the first command skips
+ * creating and migrating a cluster, which the CLI's own tests cover once (`migrate`) and need not pay for each time.
+ */
+export async function migratedDataDir(prefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = await openTestPglite({ dataDir: dir });
+  await store.close();
+  return dir;
 }

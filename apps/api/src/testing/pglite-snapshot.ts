@@ -78,12 +78,12 @@ function migratedImage(): Promise<Blob | undefined> {
 }
 
 /**
- * An in-memory PGlite, from the migrated image when there is one. Each copy is made a fresh install
+ * A PGlite, in memory or in `dataDir` as an install keeps it, from the migrated image when there is one. Each copy is made a fresh install
  * as the migrations would: its own install id, and row versions that start after its own clock.
  */
-export async function openTestPglite(): Promise<PostgresStore> {
+export async function openTestPglite(options: { dataDir?: string } = {}): Promise<PostgresStore> {
   const snapshot = await migratedImage();
-  const store = await createPostgres(snapshot ? { snapshot } : {});
+  const store = await createPostgres({ ...options, ...(snapshot ? { snapshot } : {}) });
   if (snapshot) {
     await sql`UPDATE install SET id = ${randomBytes(5).toString('hex')}`.execute(store.db);
     await sql`SELECT setval('row_versions', GREATEST((SELECT last_value FROM row_versions), (extract(epoch FROM clock_timestamp()) * 1000000)::bigint + 1000000))`.execute(store.db);
