@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { App } from '../app';
 import { createPostgres } from './postgres';
 import { createInvalidationBus, topics } from './invalidation';
+import { TopicCache } from './topic-cache';
 import { activePlacements } from '../onsite/placements';
 import { getSmtpSettings } from '../channels/email/settings';
 import { getTemplateForSend } from '../templates/store';
@@ -17,7 +18,13 @@ async function main() {
   if (!databaseUrl || !schema || !redisUrl || !prefix || !secret) throw new Error('usage: invalidation-process <databaseUrl> <schema> <redisUrl> <prefix> <secret>');
   const postgres = await createPostgres({ url: databaseUrl, schema });
   const invalidation = createInvalidationBus(redisUrl, prefix);
-  const app = { config: { secret }, postgres, invalidation } as unknown as App;
+  // The three caches as the composition root builds them (`createServices`).
+  const services = {
+    placementCache: new TopicCache(invalidation, topics.placements, { max: 10_000 }),
+    smtpSettingsCache: new TopicCache(invalidation, topics.smtpSettings, { max: 10_000 }),
+    templateSendCache: new TopicCache(invalidation, topics.templates, { max: 10_000 }),
+  };
+  const app = { config: { secret }, postgres, invalidation, services } as unknown as App;
   const say = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
   for (const topic of [topics.placements, topics.smtpSettings, topics.templates]) invalidation.subscribe(topic, (key) => say({ invalidated: topic, key, at: Date.now() }));
   await invalidation.ready();
