@@ -96,6 +96,7 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
     smtpSettingsCache: new TopicCache(invalidation, topics.smtpSettings, { max: 10_000 }),
     senderCache: new TopicCache(invalidation, topics.emailSenders, { max: 10_000 }),
     templateSendCache: new TopicCache(invalidation, topics.templates, { max: 10_000 }),
+    splitWinners: new TopicCache(invalidation, topics.experimentDecisions, { max: 10_000 }),
     placementExposures: createPlacementExposureWriter(clickhouse, log),
     messageExposures: createMessageExposureWriter(clickhouse, log, firstLinkedIds),
     consentChecks: createBlockChecks(postgres.db),
