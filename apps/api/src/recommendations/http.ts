@@ -62,8 +62,9 @@ export function parseRecommendationQuery(params: URLSearchParams, allowed: Reado
 }
 
 /**
- * The profile of a profile, user or anonymous id: from the model, else from the store and remembered for a minute once known: a request then costs no
- * store round trip, and a merge shows within the minute (recommendations tolerate that lag).
+ * The profile of a profile, user or anonymous id: from the model, else from the store and remembered for a minute once known
+ * (`app.services.recommendationProfileIds`): a request then costs no store round trip, and a merge shows within the minute
+ * (recommendations tolerate that lag).
  */
 async function profileOf(app: App, workspaceId: string, id: string): Promise<string | null> {
   // The model knows its people's ids (as of its build); others are asked of the identity map.
