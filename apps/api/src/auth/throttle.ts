@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { App } from '../app';
 import type { Redis } from '../stores/redis';
 
 export interface ThrottleLimits {
@@ -95,17 +94,21 @@ export class LoginThrottle {
   }
 }
 
-const throttles = new WeakMap<App, LoginThrottle>();
-
-/** The app's throttle; tests install one with their own clock and limits. */
-export function loginThrottle(app: App): LoginThrottle {
-  let throttle = throttles.get(app);
-  if (!throttle) throttles.set(app, (throttle = new LoginThrottle(app.redis, app.config.queuePrefix)));
-  return throttle;
+/** What the throttle functions need of the App handle (this file is built from by the composition root). */
+interface ThrottleHost {
+  redis: Redis;
+  config: { queuePrefix: string };
+  services: { loginThrottle: LoginThrottle };
 }
 
-export function useLoginThrottle(app: App, options: { limits?: Partial<ThrottleLimits>; now?: () => number } = {}): LoginThrottle {
+/** The app's throttle (`app.services.loginThrottle`). */
+export function loginThrottle(app: ThrottleHost): LoginThrottle {
+  return app.services.loginThrottle;
+}
+
+/** Tests install one with their own clock and limits. */
+export function useLoginThrottle(app: ThrottleHost, options: { limits?: Partial<ThrottleLimits>; now?: () => number } = {}): LoginThrottle {
   const throttle = new LoginThrottle(app.redis, app.config.queuePrefix, { ...defaultThrottleLimits, ...options.limits }, options.now);
-  throttles.set(app, throttle);
+  app.services.loginThrottle = throttle;
   return throttle;
 }

@@ -1,8 +1,9 @@
 import { experimentExposureEvent } from '@overture/journeys';
-import type { App } from '../app';
+import type { ClickHouseClient } from '../stores/clickhouse';
+import type { Logger } from '../logger';
+import { OnceWriter } from '../kernel/once-writer';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
-import { firstLinkedIds } from '../profiles';
 
 /**
  * `$experiment_exposure` events of template variants, logged when a message of a template with
@@ -24,86 +25,52 @@ export interface MessageExposure {
   at: number;
 }
 
-const maxRemembered = 200_000;
-const maxBatch = 5_000;
-const idOf = (e: MessageExposure) => `${e.workspaceId}\u0000${e.key}\u0000${e.profileId}`;
+/** How a profile's first linked id is found (profiles' `firstLinkedIds`, passed in by the composition root). */
+export type FirstLinkedIds = (ch: ClickHouseClient, workspaceId: string, profileIds: string[]) => Promise<Map<string, { distinct_id: string; kind: string }>>;
 
-class MessageExposureLog {
-  #logged = new Set<string>();
-  #pending: MessageExposure[] = [];
-  #flushing: Promise<void> | null = null;
-
-  constructor(private readonly app: App) {}
-
-  add(e: MessageExposure): void {
-    const id = idOf(e);
-    if (this.#logged.has(id)) return;
-    if (this.#logged.size >= maxRemembered) this.#logged.clear();
-    this.#logged.add(id);
-    this.#pending.push(e);
-    this.#flushing ??= this.#flush();
-  }
-
-  async drained(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-  }
-
-  async #flush(): Promise<void> {
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, maxBatch);
-      try {
-        await this.#write(batch);
-      } catch (err) {
-        // Forgotten, so the profile's next message of the template logs the exposure again.
-        for (const e of batch) this.#logged.delete(idOf(e));
-        this.app.log.warn('message exposures not recorded', { error: (err as Error).message, count: batch.length });
+/** The app's writer of message exposures (`app.services.messageExposures`). */
+export function createMessageExposureWriter(clickhouse: ClickHouseClient, log: Logger, firstLinkedIds: FirstLinkedIds): OnceWriter<MessageExposure> {
+  return new OnceWriter<MessageExposure>({
+    keyOf: (e) => `${e.workspaceId}\u0000${e.key}\u0000${e.profileId}`,
+    write: async (batch) => {
+      const rows = [];
+      for (const workspaceId of new Set(batch.map((e) => e.workspaceId))) {
+        const list = batch.filter((e) => e.workspaceId === workspaceId);
+        const ids = await firstLinkedIds(clickhouse, workspaceId, [...new Set(list.map((e) => e.profileId))]);
+        for (const e of list) {
+          const id = ids.get(e.profileId);
+          // A profile with no id of its own has no events to judge it by: nothing to expose.
+          if (!id) continue;
+          rows.push(
+            normalizeEvent(
+              {
+                type: 'track',
+                event: experimentExposureEvent,
+                messageId: `exposure:${e.key}:${e.profileId}`,
+                ...(id.kind === 'anonymous' ? { anonymousId: id.distinct_id } : { userId: id.distinct_id }),
+                timestamp: new Date(e.at).toISOString(),
+                properties: { experiment: e.key, variant: e.variant, context: { template_id: e.templateId, message_id: e.messageId, channel: e.channel } },
+              } as Parameters<typeof normalizeEvent>[0],
+              { workspaceId, receivedAt: e.at },
+            ),
+          );
+        }
       }
-    }
-    this.#flushing = null;
-  }
-
-  async #write(batch: MessageExposure[]): Promise<void> {
-    const rows = [];
-    for (const workspaceId of new Set(batch.map((e) => e.workspaceId))) {
-      const list = batch.filter((e) => e.workspaceId === workspaceId);
-      const ids = await firstLinkedIds(this.app.clickhouse, workspaceId, [...new Set(list.map((e) => e.profileId))]);
-      for (const e of list) {
-        const id = ids.get(e.profileId);
-        // A profile with no id of its own has no events to judge it by: nothing to expose.
-        if (!id) continue;
-        rows.push(
-          normalizeEvent(
-            {
-              type: 'track',
-              event: experimentExposureEvent,
-              messageId: `exposure:${e.key}:${e.profileId}`,
-              ...(id.kind === 'anonymous' ? { anonymousId: id.distinct_id } : { userId: id.distinct_id }),
-              timestamp: new Date(e.at).toISOString(),
-              properties: { experiment: e.key, variant: e.variant, context: { template_id: e.templateId, message_id: e.messageId, channel: e.channel } },
-            } as Parameters<typeof normalizeEvent>[0],
-            { workspaceId, receivedAt: e.at },
-          ),
-        );
-      }
-    }
-    if (rows.length) await insertEvents(this.app.clickhouse, rows);
-  }
+      if (rows.length) await insertEvents(clickhouse, rows);
+    },
+    // Forgotten, so the profile's next message of the template logs the exposure again.
+    onError: (err, count) => log.warn('message exposures not recorded', { error: err.message, count }),
+  });
 }
 
-const logs = new WeakMap<App, MessageExposureLog>();
+/** What these functions need of the App handle (this file is built from by the composition root). */
+type ExposureHost = { services: { messageExposures: OnceWriter<MessageExposure> } };
 
-function logOf(app: App): MessageExposureLog {
-  let log = logs.get(app);
-  if (!log) logs.set(app, (log = new MessageExposureLog(app)));
-  return log;
-}
-
-export function logMessageExposure(app: App, e: MessageExposure): void {
-  logOf(app).add(e);
+export function logMessageExposure(app: ExposureHost, e: MessageExposure): void {
+  app.services.messageExposures.add(e);
 }
 
 /** Waits for the queued exposures to be written (tests, and a graceful shutdown). */
-export function messageExposuresWritten(app: App): Promise<void> {
-  return logOf(app).drained();
+export function messageExposuresWritten(app: ExposureHost): Promise<void> {
+  return app.services.messageExposures.drained();
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { globalControlKey } from '@overture/journeys';
 import type { App } from '../app';
+import { topics } from '../stores/invalidation';
 import { getJourneySettings, saveJourneySettings } from '../journeys';
 import { revenueEvent, type Metric, type Variant } from './definition';
 import { experimentByKey, type Experiment } from './experiments';
@@ -62,5 +63,7 @@ export async function globalControlExperiment(app: App, workspaceId: string): Pr
 export async function endGlobalControl(app: App, workspaceId: string, e: Experiment): Promise<void> {
   if (e.kind !== 'holdout' || e.key !== globalControlKey(workspaceId) || e.status === 'running') return;
   const settings = await getJourneySettings(app.postgres.db, workspaceId);
-  if (settings.globalControlPercent > 0) await saveJourneySettings(app.postgres.db, workspaceId, { ...settings, globalControlPercent: 0 }, app.outbound);
+  if (settings.globalControlPercent === 0) return;
+  await saveJourneySettings(app.postgres.db, workspaceId, { ...settings, globalControlPercent: 0 }, app.outbound);
+  app.invalidation.publish(topics.journeySettings, workspaceId);
 }

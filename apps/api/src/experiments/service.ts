@@ -7,6 +7,9 @@ import { applyMessageDecision, syncMessageExperiments } from './message';
 import { variantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
+import type { LRUCache } from 'lru-cache';
+import { topics } from '../stores/invalidation';
+import { ttlCache, type TopicCache } from '../stores/topic-cache';
 
 export interface ExperimentReadout {
   experiment: Experiment;
@@ -39,6 +42,7 @@ export async function stopAndApply(app: App, workspaceId: string, id: string): P
   await applyOnsiteDecision(app, workspaceId, e);
   await applyMessageDecision(app, workspaceId, e);
   await endGlobalControl(app, workspaceId, e);
+  app.invalidation.publish(topics.experimentDecisions, workspaceId);
   return e;
 }
 
@@ -48,6 +52,7 @@ export async function pickWinnerAndApply(app: App, workspaceId: string, id: stri
   await applyOnsiteDecision(app, workspaceId, e);
   await endGlobalControl(app, workspaceId, e);
   await applyMessageDecision(app, workspaceId, e);
+  app.invalidation.publish(topics.experimentDecisions, workspaceId);
   return e;
 }
 
@@ -73,21 +78,30 @@ export async function experimentSummaries(app: App, workspaceId: string): Promis
 }
 
 /**
- * Journey split nodes ask this whether their experiment has a winner. Cached per experiment for five
- * seconds (a step must not cost a PostgreSQL read), which bounds how late another process sees a pick.
+ * Journey split nodes ask this whether their experiment has a winner. Cached per experiment (a step
+ * must not cost a PostgreSQL read); a pick or a stop drops the workspace's entries in every process,
+ * and five seconds bound how late a process that missed the message sees it.
  */
 export function splitDecisions(app: App): SplitDecisions {
-  const cache = new Map<string, { at: number; winner: string | null }>();
   return {
     async winner(workspaceId, key) {
-      const id = `${workspaceId}\u0000${key}`;
-      const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < 5_000) return hit.winner;
+      const byWs = app.services.splitWinners.entries;
+      let cache = byWs.get(workspaceId);
+      if (!cache) byWs.set(workspaceId, (cache = ttlCache({ max: 10_000, ttlMs: 5_000 })));
+      const hit = cache.get(key);
+      if (hit) return hit.winner;
+      const own = cache;
       const e = await experimentByKey(app.postgres.db, workspaceId, key);
       const winner = e?.status === 'winner' ? e.winner : null;
-      if (cache.size > 10_000) cache.clear();
-      cache.set(id, { at: Date.now(), winner });
+      own.set(key, { winner });
       return winner;
     },
   };
+}
+
+declare module '../app' {
+  interface Services {
+    /** Split experiments' winners per workspace, for journey steps (built in `createServices`). */
+    splitWinners: TopicCache<LRUCache<string, { winner: string | null }>>;
+  }
 }

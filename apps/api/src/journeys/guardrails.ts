@@ -28,6 +28,11 @@ export class StoreGuardrails implements Guardrails {
     private readonly clock: { now(): number },
   ) {}
 
+  /** A save in any process drops the copy (the runtime listens on the invalidation bus); five seconds bound a missed message. */
+  forgetSettings(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+
   async settings(workspaceId: string): Promise<WorkspaceSettings> {
     const hit = this.cache.get(workspaceId);
     if (hit && Date.now() - hit.at < 5_000) return hit.value;

@@ -58,7 +58,11 @@ export interface JourneyRuntime {
 export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
   const clock = o.clock ?? systemClock;
   const store = new PostgresRunStore(o.db, clock);
-  const unsubscribe = o.invalidation?.subscribe(topics.journeyStatus, (journeyId) => store.forgetStatus(journeyId));
+  const guardrails = new StoreGuardrails(o.db, o.clickhouse, clock);
+  const unsubscribers = [
+    o.invalidation?.subscribe(topics.journeyStatus, (journeyId) => store.forgetStatus(journeyId)),
+    o.invalidation?.subscribe(topics.journeySettings, (workspaceId) => guardrails.forgetSettings(workspaceId)),
+  ];
   const recorder = new StoreRecorder(o.db, o.clickhouse, o.log ?? null);
   const queue = createStepsQueue(o.redis, o.prefix);
   queue.on('error', () => undefined);
@@ -67,7 +71,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     clock,
     runs: store,
     profiles: o.profiles,
-    guardrails: new StoreGuardrails(o.db, o.clickhouse, clock),
+    guardrails,
     channels: o.channels,
     ledger: store,
     recorder,
@@ -95,7 +99,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     },
     reconcile: (options = {}) => reconcile(store, scheduler, clock.now(), { graceMs: 30_000, ...options }),
     async close() {
-      unsubscribe?.();
+      for (const unsubscribe of unsubscribers) unsubscribe?.();
       for (const w of workers.splice(0)) {
         await w.worker.close();
         w.connection.disconnect();

@@ -11,16 +11,23 @@ import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
 import { messageVariants } from '../templates';
 
-const runtimes = new WeakMap<App, JourneyRuntime>();
-const splitDeciders = new WeakMap<App, SplitDecisions>();
+declare module '../app' {
+  interface Services {
+    /**
+     * The journey runtime, made on first use (its channels and profiles take the App handle itself),
+     * and the split decisions the worker wires in from experiments. Built empty in `createServices`.
+     */
+    journeys: { runtime: JourneyRuntime | null; splits: SplitDecisions | null };
+  }
+}
 
 /**
  * Where split nodes learn of a picked winner: set by the edge that starts journeys (the worker) from
  * the experiments domain, so journeys never import experiments (which read journeys).
  */
 export function decideSplitsWith(app: App, decisions: SplitDecisions): void {
-  splitDeciders.set(app, decisions);
-  const rt = runtimes.get(app);
+  app.services.journeys.splits = decisions;
+  const rt = app.services.journeys.runtime;
   if (rt) rt.deps.splits = decisions;
 }
 
@@ -40,7 +47,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     invalidation: app.invalidation,
     outbound: app.outbound,
     variants: messageVariants(app),
-    ...(splitDeciders.has(app) ? { splits: splitDeciders.get(app)! } : {}),
+    ...(app.services.journeys.splits ? { splits: app.services.journeys.splits } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.retryBackoffMs ? { retryBackoffMs: overrides.retryBackoffMs } : {}),
   });
@@ -48,20 +55,15 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
 
 /** The app's journey runtime, created on first use with the real channel senders and the system clock. */
 export function journeyRuntimeOf(app: App): JourneyRuntime {
-  let rt = runtimes.get(app);
-  if (!rt) {
-    rt = runtimeFor(app);
-    runtimes.set(app, rt);
-  }
-  return rt;
+  return (app.services.journeys.runtime ??= runtimeFor(app));
 }
 
 /** Tests (and embedders) choose channels, the clock and the retry backoff by installing their own runtime. */
 export function useJourneyRuntime(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime {
-  const existing = runtimes.get(app);
+  const existing = app.services.journeys.runtime;
   if (existing) void existing.close();
   const rt = runtimeFor(app, overrides);
-  runtimes.set(app, rt);
+  app.services.journeys.runtime = rt;
   return rt;
 }
 
@@ -99,7 +101,7 @@ export function startJourneyServices(app: App): { close(): Promise<void> } {
       connection.disconnect();
       await queue.close().catch(() => undefined);
       await rt.close();
-      runtimes.delete(app);
+      app.services.journeys.runtime = null;
     },
   };
 }

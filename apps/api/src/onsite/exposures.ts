@@ -1,5 +1,7 @@
 import { experimentExposureEvent } from '@overture/journeys';
-import type { App } from '../app';
+import type { ClickHouseClient } from '../stores/clickhouse';
+import type { Logger } from '../logger';
+import { OnceWriter } from '../kernel/once-writer';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
 
@@ -10,7 +12,7 @@ import { normalizeEvent } from '../ingest/normalize';
  * messageId is derived from (experiment, profile), so the events store keeps one per profile even
  * across processes; a per-process memory of what was logged spares the store most repeats.
  */
-interface Exposure {
+export interface PlacementExposure {
   workspaceId: string;
   key: string;
   variant: string;
@@ -22,47 +24,19 @@ interface Exposure {
   at: number;
 }
 
-const maxRemembered = 200_000;
-const maxBatch = 5_000;
-
-class ExposureLog {
-  #logged = new Set<string>();
-  #pending: Exposure[] = [];
-  #flushing: Promise<void> | null = null;
-
-  constructor(private readonly app: App) {}
-
-  add(e: Exposure): void {
-    const id = `${e.workspaceId}\u0000${e.key}\u0000${e.profileId}`;
-    if (this.#logged.has(id)) return;
-    if (this.#logged.size >= maxRemembered) this.#logged.clear();
-    this.#logged.add(id);
-    this.#pending.push(e);
-    this.#flushing ??= this.#flush();
-  }
-
-  /** Resolves once everything queued so far is written (or its failure logged). */
-  async drained(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-  }
-
-  async #flush(): Promise<void> {
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, maxBatch);
-      try {
-        await insertEvents(this.app.clickhouse, batch.map(toRow));
-      } catch (err) {
-        // Forgotten, so the profile's next page view logs the exposure again.
-        for (const e of batch) this.#logged.delete(`${e.workspaceId}\u0000${e.key}\u0000${e.profileId}`);
-        this.app.log.warn('onsite exposures not recorded', { error: (err as Error).message, count: batch.length });
-      }
-    }
-    this.#flushing = null;
-  }
+/** The app's writer of placement exposures (`app.services.placementExposures`). */
+export function createPlacementExposureWriter(clickhouse: ClickHouseClient, log: Logger): OnceWriter<PlacementExposure> {
+  return new OnceWriter<PlacementExposure>({
+    keyOf: (e) => `${e.workspaceId}\u0000${e.key}\u0000${e.profileId}`,
+    write: async (batch) => {
+      await insertEvents(clickhouse, batch.map(toRow));
+    },
+    // Forgotten, so the profile's next page view logs the exposure again.
+    onError: (err, count) => log.warn('onsite exposures not recorded', { error: err.message, count }),
+  });
 }
 
-function toRow(e: Exposure) {
+function toRow(e: PlacementExposure) {
   return normalizeEvent(
     {
       type: 'track',
@@ -76,19 +50,14 @@ function toRow(e: Exposure) {
   );
 }
 
-const logs = new WeakMap<App, ExposureLog>();
+/** What these functions need of the App handle (this file is built from by the composition root). */
+type ExposureHost = { services: { placementExposures: OnceWriter<PlacementExposure> } };
 
-function logOf(app: App): ExposureLog {
-  let log = logs.get(app);
-  if (!log) logs.set(app, (log = new ExposureLog(app)));
-  return log;
-}
-
-export function logExposure(app: App, e: Exposure): void {
-  logOf(app).add(e);
+export function logExposure(app: ExposureHost, e: PlacementExposure): void {
+  app.services.placementExposures.add(e);
 }
 
 /** Waits for the queued exposures to be written (tests, and a graceful shutdown). */
-export function exposuresWritten(app: App): Promise<void> {
-  return logOf(app).drained();
+export function exposuresWritten(app: ExposureHost): Promise<void> {
+  return app.services.placementExposures.drained();
 }

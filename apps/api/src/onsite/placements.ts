@@ -6,6 +6,7 @@ import { validateTemplate } from '../templates';
 import { getSegment } from '../segments';
 import type { PlacementKind } from './tables';
 import { topics } from '../stores/invalidation';
+import type { TopicCache } from '../stores/topic-cache';
 import { strategies } from '../recommendations';
 import { maxVariants, overlayLayouts, placementVariant, type PlacementVariant } from './variants';
 
@@ -225,20 +226,20 @@ export async function deletePlacement(app: App, workspaceId: string, id: string)
  */
 const activeTtlMs = 5_000;
 type Cached = { at: number; value: Promise<Placement[]>; refreshing?: boolean };
-const activeCache = new WeakMap<App, Map<string, Cached>>();
+
+declare module '../app' {
+  interface Services {
+    /** Active placements per workspace, for decide (built in `createServices`). */
+    placementCache: TopicCache<Cached>;
+  }
+}
 
 function forgetActive(app: App, workspaceId: string): void {
   app.invalidation.publish(topics.placements, workspaceId);
 }
 
 export function activePlacements(app: App, workspaceId: string): Promise<Placement[]> {
-  let byWs = activeCache.get(app);
-  if (!byWs) {
-    const created = (byWs = new Map());
-    activeCache.set(app, created);
-    app.invalidation.subscribe(topics.placements, (ws) => created.delete(ws));
-  }
-  const cache = byWs;
+  const cache = app.services.placementCache.entries;
   const hit = cache.get(workspaceId);
   const now = Date.now();
   const load = () => {
@@ -248,7 +249,6 @@ export function activePlacements(app: App, workspaceId: string): Promise<Placeme
   if (!hit) {
     const entry = load();
     entry.value.catch(() => cache.get(workspaceId) === entry && cache.delete(workspaceId));
-    if (cache.size > 10_000) cache.clear();
     cache.set(workspaceId, entry);
     return entry.value;
   }

@@ -35,23 +35,10 @@ interface IdentityRow {
 }
 
 // Identity changes of one workspace are applied one batch at a time, so two batches never both
-// create or merge the same person: in this process through a queue per workspace, and across
-// processes (API and workers scaled out on one PostgreSQL server) through a transaction-scoped
-// advisory lock per workspace, held while the batch reads and writes the identity tables.
-const queues = new WeakMap<App, Map<string, Promise<unknown>>>();
-function serialized<T>(app: App, workspaceId: string, fn: () => Promise<T>): Promise<T> {
-  let byWs = queues.get(app);
-  if (!byWs) queues.set(app, (byWs = new Map()));
-  const q = byWs;
-  const prev = q.get(workspaceId) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  const settled = next.catch(() => undefined);
-  q.set(workspaceId, settled);
-  void settled.then(() => {
-    if (q.get(workspaceId) === settled) q.delete(workspaceId);
-  });
-  return next;
-}
+// create or merge the same person: in this process through a queue per workspace
+// (`app.services.identityBatches`), and across processes (API and workers scaled out on one
+// PostgreSQL server) through a transaction-scoped advisory lock per workspace, held while the batch
+// reads and writes the identity tables.
 
 /** First key of the two-key advisory locks taken here ('idnt'), apart from any other lock's. */
 const identityLockSpace = 0x69646e74;
@@ -109,7 +96,7 @@ export async function identitiesOf(app: App, workspaceId: string, profileIds: st
  * that already belongs to another user id is not merged (a shared device is not one person).
  */
 export function resolveLinks(app: App, workspaceId: string, links: IdentityLink[]): Promise<ResolvedLinks> {
-  return serialized(app, workspaceId, () => acrossProcesses(app, workspaceId, (versions) => applyLinks(app, workspaceId, links, versions)));
+  return app.services.identityBatches.run(workspaceId, () => acrossProcesses(app, workspaceId, (versions) => applyLinks(app, workspaceId, links, versions)));
 }
 
 async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], versions: VersionSource): Promise<ResolvedLinks> {

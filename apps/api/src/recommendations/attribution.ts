@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app';
-import { insertRows } from '../stores/clickhouse/sql';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 import type { RecommendedItem } from './recommend';
 import type { Strategy } from './strategies';
@@ -34,49 +33,17 @@ export function recommendedLink(url: string | null, recId: string): string | nul
   }
 }
 
-interface ImpressionRow {
-  workspace_id: string;
-  rec_id: string;
-  strategy: string;
-  source_kind: string;
-  source_id: string;
-  profile_id: string;
-  product_ids: string[];
-  shown_at: string;
-}
-
-// Shown blocks are written in batches off the request path (decide has a latency budget): a flush
-// a second, or at 1,000 rows. A crash loses at most that second's impressions.
-const pending = new WeakMap<App, { rows: ImpressionRow[]; timer: ReturnType<typeof setTimeout> | null }>();
-const flushEveryMs = 1_000;
-
 /** Records a block shown; returns at once. */
 export function recordRecommendationShown(app: App, workspaceId: string, shown: { recId: string; strategy: Strategy; source: RecSource; profileId: string; items: Pick<RecommendedItem, 'product_id'>[]; atMs?: number }): void {
-  let buf = pending.get(app);
-  if (!buf) pending.set(app, (buf = { rows: [], timer: null }));
-  buf.rows.push({
+  app.services.recommendationImpressions.add({
     workspace_id: workspaceId, rec_id: shown.recId, strategy: shown.strategy, source_kind: shown.source.kind, source_id: shown.source.id,
     profile_id: shown.profileId, product_ids: shown.items.map((i) => i.product_id), shown_at: chTime(shown.atMs ?? Date.now()),
   });
-  if (buf.rows.length >= 1_000) void flushRecommendationImpressions(app);
-  else if (!buf.timer) {
-    buf.timer = setTimeout(() => void flushRecommendationImpressions(app), flushEveryMs);
-    buf.timer.unref?.();
-  }
 }
 
 /** Writes the impressions waiting in this process (also what tests call before reading). */
-export async function flushRecommendationImpressions(app: App): Promise<void> {
-  const buf = pending.get(app);
-  if (!buf) return;
-  if (buf.timer) clearTimeout(buf.timer);
-  buf.timer = null;
-  const rows = buf.rows.splice(0);
-  try {
-    await insertRows(app.clickhouse, 'rec_impressions', rows);
-  } catch (err) {
-    app.log.warn('recommendation impressions not recorded', { error: (err as Error).message, rows: rows.length });
-  }
+export function flushRecommendationImpressions(app: App): Promise<void> {
+  return app.services.recommendationImpressions.flush();
 }
 
 export interface RecommendationMetric {

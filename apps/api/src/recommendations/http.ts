@@ -61,30 +61,23 @@ export function parseRecommendationQuery(params: URLSearchParams, allowed: Reado
   };
 }
 
-const idCacheSize = 50_000;
-const idCacheMs = 60_000;
-const idCache = new WeakMap<App, Map<string, { profileId: string | null; at: number }>>();
-
 /**
- * The profile of a profile, user or anonymous id: from the model, else from the store and remembered for a minute once known: a request then costs no
- * store round trip, and a merge shows within the minute (recommendations tolerate that lag).
+ * The profile of a profile, user or anonymous id: from the model, else from the store and remembered for a minute once known
+ * (`app.services.recommendationProfileIds`): a request then costs no store round trip, and a merge shows within the minute
+ * (recommendations tolerate that lag).
  */
 async function profileOf(app: App, workspaceId: string, id: string): Promise<string | null> {
   // The model knows its people's ids (as of its build); others are asked of the identity map.
   const model = await liveModel(app, workspaceId);
   const known = model?.people.has(id) ? id : model?.ids.get(id);
   if (known) return known;
-  let cache = idCache.get(app);
-  if (!cache) idCache.set(app, (cache = new Map()));
+  const cache = app.services.recommendationProfileIds;
   const key = `${workspaceId}\u0000${id}`;
   const hit = cache.get(key);
-  const now = Date.now();
-  if (hit && now - hit.at < idCacheMs) return hit.profileId;
+  if (hit) return hit;
   const profileId = await findProfileId(app, workspaceId, id);
-  cache.delete(key);
   // Unknown ids are asked again next time: a new visitor's profile appears with their first event.
-  if (profileId) cache.set(key, { profileId, at: now });
-  if (cache.size > idCacheSize) cache.delete(cache.keys().next().value!);
+  if (profileId) cache.set(key, profileId);
   return profileId;
 }
 

@@ -143,7 +143,12 @@ interface Entry {
   settled?: Model | null;
 }
 
-const caches = new WeakMap<App, Map<string, Entry>>();
+declare module '../app' {
+  interface Services {
+    /** Each workspace's live model in this process (built in `createServices`). */
+    recommendationModels: Map<string, Entry>;
+  }
+}
 
 async function loadLatest(app: App, workspaceId: string, current: Model | null): Promise<Model | null> {
   let info = await latestModel(app, workspaceId);
@@ -166,8 +171,7 @@ async function loadLatest(app: App, workspaceId: string, current: Model | null):
  * the background, so a request never waits on a reload after the first.
  */
 export async function liveModel(app: App, workspaceId: string, nowMs = Date.now()): Promise<Model | null> {
-  let byWs = caches.get(app);
-  if (!byWs) caches.set(app, (byWs = new Map()));
+  const byWs = app.services.recommendationModels;
   const entry = byWs.get(workspaceId);
   if (!entry) {
     const model = loadLatest(app, workspaceId, null);
@@ -197,10 +201,10 @@ export async function liveModel(app: App, workspaceId: string, nowMs = Date.now(
  */
 export function modelInMemory(app: App, workspaceId: string, nowMs = Date.now()): Model | null {
   liveModel(app, workspaceId, nowMs).catch((err: unknown) => app.log.warn('recommendation model not loaded', { error: (err as Error).message }));
-  return caches.get(app)?.get(workspaceId)?.settled ?? null;
+  return app.services.recommendationModels.get(workspaceId)?.settled ?? null;
 }
 
 /** Drops the process's copy, so the next request reads the model just built. */
 export function forgetModel(app: App, workspaceId: string): void {
-  caches.get(app)?.delete(workspaceId);
+  app.services.recommendationModels.delete(workspaceId);
 }

@@ -1,6 +1,5 @@
-import { Queue, Worker } from 'bullmq';
 import type { App } from '../app';
-import { createWorkerRedis } from '../stores/redis';
+import { startScheduledWorker } from '../stores/scheduled-worker';
 import { buildModel } from './build';
 import { forgetModel } from './model';
 import { allWorkspaceIds } from '../workspaces';
@@ -25,16 +24,17 @@ export async function refreshRecommendations(app: App, workspaceId: string): Pro
  */
 export function startRecommendationsWorker(app: App): { close(): Promise<void> } {
   const everyMs = app.config.recsRefreshMinutes * 60_000;
-  const connection = createWorkerRedis(app.config.redisUrl);
-  connection.on('error', () => undefined);
-  const queue = new Queue<RebuildJob>(recommendationsQueueName, { connection: app.redis, prefix: app.config.queuePrefix, skipWaitingForReady: true });
-  queue.on('error', () => undefined);
-  void queue
-    .upsertJobScheduler('rebuild-all', { every: everyMs }, { name: 'rebuild-all', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
-    .catch((err: Error) => app.log.warn('recommendations scheduler not registered', { error: err.message }));
-  const worker = new Worker<RebuildJob>(
-    recommendationsQueueName,
-    async (job) => {
+  return startScheduledWorker<RebuildJob>({
+    redis: app.redis,
+    redisUrl: app.config.redisUrl,
+    prefix: app.config.queuePrefix,
+    log: app.log,
+    queueName: recommendationsQueueName,
+    tick: 'rebuild-all',
+    everyMs,
+    label: 'recommendations',
+    failedMessage: 'recommendations rebuild failed',
+    process: async (job, queue) => {
       if (job.data.workspaceId) return refreshRecommendations(app, job.data.workspaceId);
       const workspaces = (await allWorkspaceIds(app.postgres.db)).map((id) => ({ id }));
       const slot = Math.floor(Date.now() / everyMs);
@@ -43,15 +43,5 @@ export function startRecommendationsWorker(app: App): { close(): Promise<void> }
       );
       return { workspaces: workspaces.length };
     },
-    { connection, prefix: app.config.queuePrefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => app.log.warn('recommendations worker error', { error: err.message }));
-  worker.on('failed', (job, err) => app.log.warn('recommendations rebuild failed', { id: job?.id, error: err.message }));
-  return {
-    async close() {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
-    },
-  };
+  });
 }

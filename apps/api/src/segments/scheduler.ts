@@ -1,6 +1,5 @@
-import { Queue, Worker } from 'bullmq';
 import type { App } from '../app';
-import { createWorkerRedis } from '../stores/redis';
+import { startScheduledWorker } from '../stores/scheduled-worker';
 import { recomputeWorkspace } from './recompute';
 import { allWorkspaceIds } from '../workspaces';
 
@@ -18,16 +17,18 @@ interface RecomputeJob {
  * workspace with a deterministic id, so overlapping ticks never run a workspace twice at once.
  */
 export function startProfilesWorker(app: App): { close(): Promise<void> } {
-  const connection = createWorkerRedis(app.config.redisUrl);
-  connection.on('error', () => undefined);
-  const queue = new Queue<RecomputeJob>(profilesQueueName, { connection: app.redis, prefix: app.config.queuePrefix, skipWaitingForReady: true });
-  queue.on('error', () => undefined);
-  void queue
-    .upsertJobScheduler('recompute-all', { every: recomputeEveryMs, startDate: Date.now() + recomputeEveryMs }, { name: 'recompute-all', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })
-    .catch((err: Error) => app.log.warn('profiles scheduler not registered', { error: err.message }));
-  const worker = new Worker<RecomputeJob>(
-    profilesQueueName,
-    async (job) => {
+  return startScheduledWorker<RecomputeJob>({
+    redis: app.redis,
+    redisUrl: app.config.redisUrl,
+    prefix: app.config.queuePrefix,
+    log: app.log,
+    queueName: profilesQueueName,
+    tick: 'recompute-all',
+    everyMs: recomputeEveryMs,
+    startDate: Date.now() + recomputeEveryMs,
+    label: 'profiles',
+    failedMessage: 'profiles job failed',
+    process: async (job, queue) => {
       if (job.data.workspaceId) return recomputeWorkspace(app, job.data.workspaceId);
       const workspaces = await allWorkspaceIds(app.postgres.db);
       const slot = Math.floor(Date.now() / recomputeEveryMs);
@@ -40,15 +41,5 @@ export function startProfilesWorker(app: App): { close(): Promise<void> } {
       );
       return { workspaces: workspaces.length };
     },
-    { connection, prefix: app.config.queuePrefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => app.log.warn('profiles worker error', { error: err.message }));
-  worker.on('failed', (job, err) => app.log.warn('profiles job failed', { id: job?.id, error: err.message }));
-  return {
-    async close() {
-      await worker.close();
-      await queue.close();
-      connection.disconnect();
-    },
-  };
+  });
 }

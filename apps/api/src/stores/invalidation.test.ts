@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { createTestApp, createWorkspace, type TestApp } from '../testing';
+import { createTestApp, createTestUser, createWorkspace, type TestApp } from '../testing';
 import { testServers } from '../env';
 import { savePlacement } from '../onsite';
 import { saveEmailSettings } from '../channels';
 import { saveTemplate, setTemplateVariantWinner } from '../templates';
+import { createExperiment, pickWinnerAndApply } from '../experiments';
+import { appRouter } from '../trpc/root';
 import { topics } from './invalidation';
 
 const fixture = join(import.meta.dirname, 'invalidation-process.fixture.ts');
@@ -102,5 +104,33 @@ describe('cross-process cache invalidation (a child process, real PostgreSQL and
     expect(await other.ask({ cmd: 'template-winner', ws: ws.id, name: 'Welcome' }, 'variantWinner')).toBe('b');
 
     console.log(`invalidation: save → other process received, ms (includes the save's own queries): ${latencies.join(', ')}`);
+  });
+
+  it('journey settings saved and split winners picked in one process reach the other at once', async () => {
+    const ws = await createWorkspace(app.postgres.db, 'invalidation-journeys');
+    const user = await createTestUser(app, [ws.id]);
+    const caller = appRouter.createCaller({ app, user: { id: user.id, email: user.email }, sessionToken: null, secureCookies: false });
+    const split = await createExperiment(app.postgres.db, ws.id, {
+      key: 'journey:j1:split',
+      name: 'Split',
+      kind: 'journey_split',
+      variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }],
+      metrics: [{ kind: 'conversion', name: 'Ordered', event: 'Order Completed', windowHours: 72 }],
+    });
+    if (!other) {
+      other = new OtherProcess(app);
+      await other.next((l) => l.ready === true);
+    }
+    // Each now cached in the other process (for 5 s).
+    expect(await other.ask({ cmd: 'journey-settings', ws: ws.id }, 'globalControlPercent')).toBe(0);
+    expect(await other.ask({ cmd: 'split-winner', ws: ws.id, name: split.key }, 'splitWinner')).toBeNull();
+
+    await caller.journeys.saveSettings({ workspaceId: ws.id, settings: { globalControlPercent: 10 } });
+    await other.heard(topics.journeySettings, ws.id, Date.now());
+    expect(await other.ask({ cmd: 'journey-settings', ws: ws.id }, 'globalControlPercent')).toBe(10);
+
+    await pickWinnerAndApply(app, ws.id, split.id, 'b');
+    await other.heard(topics.experimentDecisions, ws.id, Date.now());
+    expect(await other.ask({ cmd: 'split-winner', ws: ws.id, name: split.key }, 'splitWinner')).toBe('b');
   });
 });

@@ -23,6 +23,10 @@ export const topics = {
   emailSenders: 'email-senders',
   /** key: journey id; published, paused, resumed or archived. */
   journeyStatus: 'journey-status',
+  /** key: workspace id; journey settings (caps, quiet hours, control group) or the workspace's time zone saved. */
+  journeySettings: 'journey-settings',
+  /** key: workspace id; an experiment's winner picked or the experiment stopped. */
+  experimentDecisions: 'experiment-decisions',
 } as const;
 
 

@@ -4,7 +4,9 @@ import { sql, type Kysely } from 'kysely';
 import type { App } from '../app';
 import type { Database } from '../stores/postgres';
 import { validateTemplate, TemplateError, type TemplateIssue } from './render';
+import type { LRUCache } from 'lru-cache';
 import { topics } from '../stores/invalidation';
+import { ttlCache, type TopicCache } from '../stores/topic-cache';
 import { maxTemplateVariants, templateVariant, type TemplateVariant } from './variants';
 
 export const templateChannels = ['email', 'web_push', 'onsite'] as const;
@@ -106,29 +108,29 @@ export async function getTemplate(app: App, workspaceId: string, idOrName: strin
 // query per send. A save drops the workspace's entries in every process (API and workers scaled
 // out) through cross-process invalidation; `templateCacheMs` bounds staleness if a message is missed.
 export const templateCacheMs = 5_000;
-const sendCache = new WeakMap<App, Map<string, Map<string, { at: number; value: Promise<Template | null> }>>>();
+
+declare module '../app' {
+  interface Services {
+    /** Templates of each workspace by id or name, for sends (built in `createServices`). */
+    templateSendCache: TopicCache<LRUCache<string, Promise<Template | null>>>;
+  }
+}
 
 /** `getTemplate` for senders: the same answer, at most `templateCacheMs` old, never older than this process's last save. */
 export function getTemplateForSend(app: App, workspaceId: string, idOrName: string): Promise<Template | null> {
-  let byWs = sendCache.get(app);
-  if (!byWs) {
-    const created = (byWs = new Map());
-    sendCache.set(app, created);
-    app.invalidation.subscribe(topics.templates, (ws) => created.delete(ws));
-  }
+  const byWs = app.services.templateSendCache.entries;
   let entries = byWs.get(workspaceId);
-  if (!entries) byWs.set(workspaceId, (entries = new Map()));
+  if (!entries) byWs.set(workspaceId, (entries = ttlCache({ max: 1_000, ttlMs: templateCacheMs })));
   const hit = entries.get(idOrName);
-  if (hit && Date.now() - hit.at < templateCacheMs) return hit.value;
-  if (entries.size >= 1_000) entries.clear();
+  if (hit) return hit;
   const value = getTemplate(app, workspaceId, idOrName);
   const own = entries;
   // A miss is not kept: a template just created (here or elsewhere) must not be skipped as missing.
   value.then(
-    (t) => t === null && own.get(idOrName)?.value === value && own.delete(idOrName),
-    () => own.get(idOrName)?.value === value && own.delete(idOrName),
+    (t) => t === null && own.get(idOrName) === value && own.delete(idOrName),
+    () => own.get(idOrName) === value && own.delete(idOrName),
   );
-  entries.set(idOrName, { at: Date.now(), value });
+  entries.set(idOrName, value);
   return value;
 }
 

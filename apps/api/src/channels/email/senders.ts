@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../../app';
 import { topics } from '../../stores/invalidation';
+import type { TopicCache } from '../../stores/topic-cache';
 import { templatesUsingSender } from '../../templates';
 
 /*
@@ -186,24 +187,25 @@ interface SenderSet {
   /** Loaded because a template named a sender the previous snapshot lacked: do not reload again for it. */
   refreshed: boolean;
 }
-const cache = new WeakMap<App, Map<string, { at: number; value: Promise<SenderSet> }>>();
+
+declare module '../../app' {
+  interface Services {
+    /** Every sender of a workspace, for sends (built in `createServices`). */
+    senderCache: TopicCache<Promise<SenderSet>>;
+  }
+}
 
 function forgetSenders(app: App, workspaceId: string): void {
   app.invalidation.publish(topics.emailSenders, workspaceId);
 }
 
 function sendersOf(app: App, workspaceId: string, refreshed = false): Promise<SenderSet> {
-  let byWs = cache.get(app);
-  if (!byWs) {
-    const created = (byWs = new Map());
-    cache.set(app, created);
-    app.invalidation.subscribe(topics.emailSenders, (ws) => created.delete(ws));
-  }
-  const hit = byWs.get(workspaceId);
-  if (!refreshed && hit && Date.now() - hit.at < senderCacheMs) return hit.value;
+  const cache = app.services.senderCache.entries;
+  const hit = cache.get(workspaceId);
+  if (!refreshed && hit) return hit;
   const value = listSenders(app, workspaceId).then((all) => ({ byId: new Map(all.map((s) => [s.id, s])), default: all.find((s) => s.isDefault) ?? null, refreshed }));
-  value.catch(() => byWs.get(workspaceId)?.value === value && byWs.delete(workspaceId));
-  byWs.set(workspaceId, { at: Date.now(), value });
+  value.catch(() => cache.get(workspaceId) === value && cache.delete(workspaceId));
+  cache.set(workspaceId, value, { ttl: senderCacheMs });
   return value;
 }
 

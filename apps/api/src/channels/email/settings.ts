@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { App } from '../../app';
 import { decryptSecret, encryptSecret } from '../../kernel/crypto/secrets';
 import { topics } from '../../stores/invalidation';
+import type { TopicCache } from '../../stores/topic-cache';
 
 export const emailSettingsInput = z.object({
   host: z.string().trim().min(1).max(255),
@@ -62,21 +63,21 @@ export async function saveEmailSettings(app: App, workspaceId: string, raw: Emai
 
 // Sends read the settings every time: a short cache spares the database and the decryption. A
 // save drops every process's copy (cross-process invalidation); the TTL covers missed messages.
-const cache = new WeakMap<App, Map<string, { at: number; value: Promise<SmtpSettings | null> }>>();
 const cacheMs = 5_000;
+declare module '../../app' {
+  interface Services {
+    /** Decrypted SMTP settings per workspace, a few seconds (built in `createServices`). */
+    smtpSettingsCache: TopicCache<Promise<SmtpSettings | null>>;
+  }
+}
 
 export function getSmtpSettings(app: App, workspaceId: string): Promise<SmtpSettings | null> {
-  let byWs = cache.get(app);
-  if (!byWs) {
-    const created = (byWs = new Map());
-    cache.set(app, created);
-    app.invalidation.subscribe(topics.smtpSettings, (ws) => created.delete(ws));
-  }
-  const hit = byWs.get(workspaceId);
-  if (hit && Date.now() - hit.at < cacheMs) return hit.value;
+  const cache = app.services.smtpSettingsCache.entries;
+  const hit = cache.get(workspaceId);
+  if (hit) return hit;
   const value = loadSmtpSettings(app, workspaceId);
-  value.catch(() => byWs.delete(workspaceId));
-  byWs.set(workspaceId, { at: Date.now(), value });
+  value.catch(() => cache.get(workspaceId) === value && cache.delete(workspaceId));
+  cache.set(workspaceId, value, { ttl: cacheMs });
   return value;
 }
 

@@ -76,7 +76,13 @@ export const journeysRouter = router({
 
   saveSettings: workspaceProcedure
     .input(z.object({ settings: z.unknown() }))
-    .mutation(({ ctx, input }) => domain(() => saveJourneySettings(ctx.app.postgres.db, ctx.workspaceId, input.settings, ctx.app.outbound))),
+    .mutation(({ ctx, input }) =>
+      domain(async () => {
+        const saved = await saveJourneySettings(ctx.app.postgres.db, ctx.workspaceId, input.settings, ctx.app.outbound);
+        ctx.app.invalidation.publish(topics.journeySettings, ctx.workspaceId);
+        return saved;
+      }),
+    ),
 
   /** What webhook receivers verify `x-overture-signature` with. */
   webhookSecret: workspaceProcedure.query(({ ctx }) => ({ secret: webhookSecret(ctx.app.config.secret, ctx.workspaceId) })),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { createWorkspace, getWorkspace, knownCurrencies, knownTimeZone, setAsOf, setCurrency, setTimeZone, workspacesOfUser, writeKeyOf } from '../../workspaces';
 import { recomputeWorkspace } from '../../segments';
+import { topics } from '../../stores/invalidation';
 import { protectedProcedure, router, workspaceProcedure } from '../trpc';
 
 export const workspacesRouter = router({
@@ -53,6 +54,8 @@ export const workspacesRouter = router({
     .input(z.object({ timeZone: z.string().refine(knownTimeZone, { error: 'timeZone must be an IANA time zone name such as Europe/Paris' }) }))
     .mutation(async ({ ctx, input }) => {
       await setTimeZone(ctx.app.postgres.db, ctx.workspaceId, input.timeZone);
+      // Journeys fall back to the workspace's zone: their cached settings carry it.
+      ctx.app.invalidation.publish(topics.journeySettings, ctx.workspaceId);
       return { timeZone: input.timeZone };
     }),
 });

@@ -1,0 +1,36 @@
+import { LRUCache } from 'lru-cache';
+import type { InvalidationBus } from './invalidation';
+
+/**
+ * A per-process cache whose entries any process drops by publishing their key on `topic` (see
+ * `invalidation.ts`); a TTL, given per entry (`set(key, value, { ttl })`), only bounds how stale
+ * an entry gets while this process misses those messages. It listens from its first use, so a
+ * process that never reads it holds no subscription.
+ */
+export class TopicCache<V extends object> {
+  readonly #entries: LRUCache<string, V>;
+  #listening = false;
+
+  constructor(
+    private readonly bus: InvalidationBus,
+    private readonly topic: string,
+    options: { max: number },
+  ) {
+    this.#entries = ttlCache<V>(options);
+  }
+
+  get entries(): LRUCache<string, V> {
+    if (!this.#listening) {
+      this.#listening = true;
+      this.bus.subscribe(this.topic, (key) => this.#entries.delete(key));
+    }
+    return this.#entries;
+  }
+}
+
+/** A bounded cache whose entries expire `ttlMs` after they were set (or the `ttl` given to `set`). */
+export function ttlCache<V extends NonNullable<unknown>>(options: { max: number; ttlMs?: number }): LRUCache<string, V> {
+  // Ages are read from Date.now (not performance.now), as every other deadline of ours is, looked up at
+  // each call so a clock moved in tests moves them too.
+  return new LRUCache<string, V>({ max: options.max, ttlResolution: 0, perf: { now: () => Date.now() }, ...(options.ttlMs ? { ttl: options.ttlMs } : {}) });
+}
