@@ -1,5 +1,3 @@
-import type { PersonItems } from './model';
-
 /**
  * People by what they bought, for user-based neighbours: each person's products weigh the square
  * root of their time-decayed affinity (recent and repeated purchases count more, without one
@@ -22,7 +20,13 @@ export interface PeopleIndex {
   scratch: Float64Array;
 }
 
-export function indexPeople(people: Map<string, PersonItems>): PeopleIndex {
+/** A person's products, strongest affinity first (the model's people). */
+export interface PersonHistory {
+  items: string[];
+  affinity: number[];
+}
+
+export function indexPeople(people: Map<string, PersonHistory>): PeopleIndex {
   const productIndex = new Map<string, number>();
   const productIds: string[] = [];
   const items: Int32Array[] = [];
