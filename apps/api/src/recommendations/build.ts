@@ -75,10 +75,7 @@ async function writeEase(app: App, base: { ws: string; v: number }): Promise<voi
     `SELECT groupArray(product_id) AS items FROM rec_affinity WHERE workspace_id = {ws:String} AND version = {v:UInt64} GROUP BY profile_id`,
     base,
   );
-  const neighbours = easeNeighbours(
-    rows.map((r) => r.items),
-    buildTuning.ease,
-  );
+  const neighbours = easeNeighbours(rows.map((r) => r.items), buildTuning.ease);
   if (neighbours.length === 0) return;
   await app.clickhouse.insert({
     table: 'rec_neighbours',

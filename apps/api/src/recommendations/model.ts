@@ -2,7 +2,7 @@ import type { App } from '../app';
 import { searchProducts, type CatalogProduct } from '../catalog';
 import { buildModel, latestModel } from './build';
 import { selectRows } from '../stores/clickhouse/sql';
-import { indexPeople, type PeopleIndex } from './people-knn';
+import { indexPersonal, type PersonalIndex } from './personal';
 
 /** Strongest affinity first. */
 export interface PersonItems {
@@ -35,8 +35,8 @@ export interface Model {
   bought: Map<string, Neighbours>;
   /** EASE item-item weights (`for_you`). */
   ease: Map<string, Neighbours>;
-  /** People by their products, for nearest-people scoring (`for_you`). */
-  peopleIndex: PeopleIndex;
+  /** People and EASE weights by product index, for `for_you` (built when the model loads). */
+  personal: PersonalIndex;
   stats: Map<string, ItemStats>;
   /** Product ids by distinct buyers within the best-seller window, most first. */
   bestSellers: string[];
@@ -114,7 +114,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     .filter(([, s]) => s.buyers > 0)
     .sort((a, b) => b[1].buyers - a[1].buyers || b[1].units - a[1].units || (a[0] < b[0] ? -1 : 1))
     .map(([id]) => id);
-  return { version, trainedUntilMs, people, co, bought, ease, peopleIndex: indexPeople(people), stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
+  return { version, trainedUntilMs, people, co, bought, ease, personal: indexPersonal(people, ease), stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
 }
 
 function repeatRates(people: Map<string, PersonItems>): Map<string, number> {

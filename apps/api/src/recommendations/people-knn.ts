@@ -71,18 +71,12 @@ export interface KnnOptions {
   neighbours: number;
   /** The person's strongest products read to find them (bounds a wholesale buyer's cost). */
   read: number;
-  /** Similarity is raised to this power, so the closest people count most. */
-  sharpen: number;
 }
 
-/**
- * Products scored by the person's nearest people (cosine over the weighted purchase vectors): each
- * neighbour adds their similarity (sharpened) times their own weight for the product.
- */
-export function nearestPeopleScores(index: PeopleIndex, profileId: string, options: KnnOptions): Map<number, number> {
-  const scores = new Map<number, number>();
-  const u = index.people.get(profileId);
-  if (u === undefined || index.norms[u] === 0) return scores;
+/** The person's nearest people (cosine over the weighted purchase vectors), closest first, as [person, similarity]. */
+export function nearestPeople(index: PeopleIndex, u: number, options: KnnOptions): Array<[number, number]> {
+  const near: Array<[number, number]> = [];
+  if (index.norms[u] === 0) return near;
   const dots = index.scratch;
   const touched: number[] = [];
   const ii = index.items[u]!;
@@ -97,18 +91,11 @@ export function nearestPeopleScores(index: PeopleIndex, profileId: string, optio
       dots[v]! += a * hw[j]!;
     }
   }
-  const near: Array<[number, number]> = [];
   for (const v of touched) {
     if (v !== u && dots[v]! > 0) near.push([v, dots[v]! / (index.norms[u]! * index.norms[v]!)]);
     dots[v] = 0;
   }
   near.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   near.length = Math.min(near.length, options.neighbours);
-  for (const [v, sim] of near) {
-    const s = Math.pow(sim, options.sharpen);
-    const vi = index.items[v]!;
-    const vw = index.weights[v]!;
-    for (let i = 0; i < vi.length; i++) scores.set(vi[i]!, (scores.get(vi[i]!) ?? 0) + s * vw[i]!);
-  }
-  return scores;
+  return near;
 }

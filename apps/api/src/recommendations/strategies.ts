@@ -27,12 +27,18 @@ const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get
 /** How much buy-again weighs in `for_you` against the personal score (both scaled to their maximum first). */
 export const rankTuning = { buyAgainBlend: 3 };
 
-/** Products new to the person, by EASE and their nearest people (personal.ts). */
+/**
+ * The best-scored products a personal list starts from: more than any block shows, so that the
+ * stock and category filters still leave a full block before the fallback.
+ */
+const personalCandidates = 200;
+
+/** Products by EASE and the person's nearest people (personal.ts). */
 export function personal(input: StrategyInput, excludeOwn: boolean): Candidate[] {
   const { model, profileId } = input;
   if (!profileId) return [];
-  return [...personalScores(model, profileId, excludeOwn)].map(([productId, p]) => ({
-    productId,
+  return personalScores(model.personal, profileId, excludeOwn, personalCandidates).map((p) => ({
+    productId: p.productId,
     score: p.score,
     reason: p.because ? `because of your interest in ${nameOf(model, p.because)}` : 'customers who buy what you buy chose it',
   }));
