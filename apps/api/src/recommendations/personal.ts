@@ -67,7 +67,9 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
   const items = index.people.items[u]!;
   if (excludeOwn) for (const x of items) own[x] = 1;
   const touched: number[] = [];
-  const touch = (y: number) => easeScore[y] === 0 && nearScore[y] === 0 && touched.push(y);
+  const touch = (y: number) => {
+    if (easeScore[y] === 0 && nearScore[y] === 0) touched.push(y);
+  };
   let easeMax = 0;
   for (let i = 0; i < Math.min(items.length, t.easeRead); i++) {
     const row = index.ease[items[i]!];
@@ -78,7 +80,10 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
       const w = row.scores[j]!;
       touch(y);
       easeScore[y]! += w;
-      if (w > becauseWeight[y]!) (becauseWeight[y] = w), (because[y] = items[i]!);
+      if (w > becauseWeight[y]!) {
+        becauseWeight[y] = w;
+        because[y] = items[i]!;
+      }
       if (easeScore[y]! > easeMax) easeMax = easeScore[y]!;
     }
   }
@@ -89,7 +94,7 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
     const vw = index.people.weights[v]!;
     for (let i = 0; i < Math.min(vi.length, t.neighbourRead); i++) {
       const y = vi[i]!;
-      if (own[y]) continue;
+      if (own[y] || !(vw[i]! > 0)) continue;
       touch(y);
       nearScore[y]! += s * vw[i]!;
       if (nearScore[y]! > nearMax) nearMax = nearScore[y]!;
@@ -104,7 +109,12 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
   scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const ids = index.people.productIds;
   const out = scored.slice(0, limit).map(([y, score]) => ({ productId: ids[y]!, score, because: because[y]! >= 0 ? ids[because[y]!]! : null }));
-  for (const y of touched) (easeScore[y] = 0), (nearScore[y] = 0), (because[y] = -1), (becauseWeight[y] = 0);
+  for (const y of touched) {
+    easeScore[y] = 0;
+    nearScore[y] = 0;
+    because[y] = -1;
+    becauseWeight[y] = 0;
+  }
   if (excludeOwn) for (const x of items) own[x] = 0;
   return out;
 }
