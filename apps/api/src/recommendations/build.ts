@@ -3,6 +3,7 @@ import { nextRowVersions } from '../stores/postgres';
 import { asOfFor } from '../workspaces';
 import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';
 import { chTime, run, selectRows } from '../stores/clickhouse/sql';
+import { easeNeighbours } from './ease';
 
 export interface BuildOptions {
   /**
@@ -30,6 +31,8 @@ export const buildTuning = {
   bestSellerWindowDays: 90,
   trendingRecentDays: 7,
   trendingEarlierSpans: 4,
+  /** EASE over the most-bought products: their inverse costs items³ (1,500 take seconds on one core). */
+  ease: { items: 1_500, lambda: 400, neighbours: 100 },
 };
 
 export interface BuiltModel {
@@ -54,6 +57,7 @@ export async function buildModel(app: App, workspaceId: string, options: BuildOp
   await run(app.clickhouse, affinitySql, { ...base, half, wBuy: t.weights.buy, wCart: t.weights.cart, wView: t.weights.view });
   await run(app.clickhouse, coNeighboursSql(t.similarity), { ...base, cap: t.perPersonCap, shrink: t.shrink, k: t.neighbours });
   await run(app.clickhouse, boughtNeighboursSql, { ...base, cap: t.perOrderCap, shrink: t.shrink, k: t.neighbours });
+  await writeEase(app, base);
   await run(app.clickhouse, itemStatsSql, { ...base, windowDays: t.bestSellerWindowDays, recentDays: t.trendingRecentDays, earlierSpans: t.trendingEarlierSpans });
   await app.clickhouse.insert({
     table: 'rec_models',
@@ -62,6 +66,22 @@ export async function buildModel(app: App, workspaceId: string, options: BuildOp
   });
   await dropOlderVersions(app, workspaceId, kind, v);
   return { version: v, ms: performance.now() - started };
+}
+
+/** EASE neighbours from the build's affinities (each person's products), computed here and stored as kind `ease`. */
+async function writeEase(app: App, base: { ws: string; v: number }): Promise<void> {
+  const rows = await selectRows<{ items: string[] }>(
+    app.clickhouse,
+    `SELECT groupArray(product_id) AS items FROM rec_affinity WHERE workspace_id = {ws:String} AND version = {v:UInt64} GROUP BY profile_id`,
+    base,
+  );
+  const neighbours = easeNeighbours(rows.map((r) => r.items), buildTuning.ease);
+  if (neighbours.length === 0) return;
+  await app.clickhouse.insert({
+    table: 'rec_neighbours',
+    values: neighbours.map((r) => ({ workspace_id: base.ws, version: base.v, kind: 'ease', ...r })),
+    format: 'JSONEachRow',
+  });
 }
 
 async function dropOlderVersions(app: App, workspaceId: string, kind: string, keep: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { App } from '../app';
 import { searchProducts, type CatalogProduct } from '../catalog';
 import { buildModel, latestModel } from './build';
 import { selectRows } from '../stores/clickhouse/sql';
+import { indexPersonal, type PersonalIndex } from './personal';
 
 /** Strongest affinity first. */
 export interface PersonItems {
@@ -32,6 +33,10 @@ export interface Model {
   people: Map<string, PersonItems>;
   co: Map<string, Neighbours>;
   bought: Map<string, Neighbours>;
+  /** EASE item-item weights (`for_you`). */
+  ease: Map<string, Neighbours>;
+  /** People and EASE weights by product index, for `for_you` (built when the model loads). */
+  personal: PersonalIndex;
   stats: Map<string, ItemStats>;
   /** Product ids by distinct buyers within the best-seller window, most first. */
   bestSellers: string[];
@@ -73,7 +78,7 @@ export async function loadCatalog(app: App, workspaceId: string): Promise<Map<st
 
 export async function loadModel(app: App, workspaceId: string, version: number, trainedUntilMs: number): Promise<Model> {
   const params = { ws: workspaceId, v: version };
-  const [peopleRows, co, bought, statRows, products, idRows] = await Promise.all([
+  const [peopleRows, co, bought, ease, statRows, products, idRows] = await Promise.all([
     selectRows<{ profile_id: string; items: string[]; affinity: number[]; purchases: number[] }>(
       app.clickhouse,
       `SELECT profile_id, groupArray(product_id) AS items, groupArray(affinity) AS affinity, groupArray(purchases) AS purchases
@@ -82,6 +87,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     ),
     loadNeighbours(app, workspaceId, version, 'co'),
     loadNeighbours(app, workspaceId, version, 'bought'),
+    loadNeighbours(app, workspaceId, version, 'ease'),
     selectRows<{ product_id: string; buyers: string; units: string; recent_buyers: string; earlier_buyers: string; first_seen_at: string; seen_name: string; seen_price: number | null }>(
       app.clickhouse,
       `SELECT product_id, buyers, units, recent_buyers, earlier_buyers, first_seen_at, seen_name, seen_price FROM rec_item_stats WHERE workspace_id = {ws:String} AND version = {v:UInt64}`,
@@ -108,7 +114,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     .filter(([, s]) => s.buyers > 0)
     .sort((a, b) => b[1].buyers - a[1].buyers || b[1].units - a[1].units || (a[0] < b[0] ? -1 : 1))
     .map(([id]) => id);
-  return { version, trainedUntilMs, people, co, bought, stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
+  return { version, trainedUntilMs, people, co, bought, ease, personal: indexPersonal(people, ease), stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
 }
 
 function repeatRates(people: Map<string, PersonItems>): Map<string, number> {

@@ -2,6 +2,7 @@ import type { App } from '../app';
 import { buildTuning } from './build';
 import { selectRows } from '../stores/clickhouse/sql';
 import { liveModel, modelInMemory, type Model } from './model';
+import { indexPersonal } from './personal';
 import { bestSellers, boughtTogether, buyAgain, discoveryStrategies, forYou, newArrivals, recentlyViewed, similar, trending, type Candidate, type Strategy, type StrategyInput } from './strategies';
 
 export interface RecommendRequest {
@@ -110,7 +111,7 @@ async function viewedBy(app: App, workspaceId: string, profileId: string, limit:
   return rows.map((r) => ({ productId: r.product_id, atMs: Date.parse(`${r.at.replace(' ', 'T')}Z`) }));
 }
 
-const emptyModel = (): Model => ({ version: 0, trainedUntilMs: 0, people: new Map(), co: new Map(), bought: new Map(), stats: new Map(), bestSellers: [], repeatRate: new Map(), products: new Map(), ids: new Map() });
+const emptyModel = (): Model => ({ version: 0, trainedUntilMs: 0, people: new Map(), co: new Map(), bought: new Map(), ease: new Map(), personal: indexPersonal(new Map(), new Map()), stats: new Map(), bestSellers: [], repeatRate: new Map(), products: new Map(), ids: new Map() });
 
 /** Recommendations for a profile (or an unknown visitor when `profileId` is null) from the live model. */
 export async function recommend(app: App, workspaceId: string, request: RecommendRequest): Promise<Recommendations> {

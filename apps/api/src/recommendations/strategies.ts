@@ -1,4 +1,5 @@
 import type { Model } from './model';
+import { personalScores } from './personal';
 
 export const strategies = ['for_you', 'best_sellers', 'trending', 'new_arrivals', 'recently_viewed', 'buy_again', 'bought_together', 'similar'] as const;
 export type Strategy = (typeof strategies)[number];
@@ -23,39 +24,24 @@ export interface StrategyInput {
 
 const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get(id)?.seenName || id;
 
-/**
- * Ranking knobs, measured on the UCI temporal split (bench/recs.ts): how much buy-again weighs against
- * the co-occurrence score in `for_you` (both scaled to their maximum first), and how much recent
- * popularity (people in the trending window, scaled to the top product) is added to every
- * co-occurrence candidate, which favours what is in season among similar products.
- */
-export const rankTuning = { buyAgainBlend: 3, popularityPrior: 0, historyRead: 50 };
+/** How much buy-again weighs in `for_you` against the personal score (both scaled to their maximum first). */
+export const rankTuning = { buyAgainBlend: 3 };
 
-/** SAR scoring: a product's score is the person's affinities times its similarity to what they touched. */
-export function coOccurrence(input: StrategyInput, excludeOwn: boolean): Candidate[] {
+/**
+ * The best-scored products a personal list starts from: more than any block shows, so that the
+ * stock and category filters still leave a full block before the fallback.
+ */
+const personalCandidates = 200;
+
+/** Products by EASE and the person's nearest people (personal.ts). */
+export function personal(input: StrategyInput, excludeOwn: boolean): Candidate[] {
   const { model, profileId } = input;
-  const person = profileId ? model.people.get(profileId) : undefined;
-  if (!person) return [];
-  const own = new Set(person.items);
-  const score = new Map<string, number>();
-  const because = new Map<string, { id: string; w: number }>();
-  // A long history is read by its strongest products only: the rest barely moves the ranking and
-  // would make a wholesale buyer's request cost thousands of neighbour lists.
-  const read = Math.min(person.items.length, rankTuning.historyRead);
-  for (let i = 0; i < read; i++) {
-    const n = model.co.get(person.items[i]!);
-    if (!n) continue;
-    const a = person.affinity[i]!;
-    for (let j = 0; j < n.ids.length; j++) {
-      const id = n.ids[j]!;
-      if (excludeOwn && own.has(id)) continue;
-      const w = a * n.scores[j]!;
-      score.set(id, (score.get(id) ?? 0) + w);
-      const b = because.get(id);
-      if (!b || w > b.w) because.set(id, { id: person.items[i]!, w });
-    }
-  }
-  return [...score].map(([productId, s]) => ({ productId, score: s, reason: `because of your interest in ${nameOf(model, because.get(productId)!.id)}` }));
+  if (!profileId) return [];
+  return personalScores(model.personal, profileId, excludeOwn, personalCandidates).map((p) => ({
+    productId: p.productId,
+    score: p.score,
+    reason: p.because ? `because of your interest in ${nameOf(model, p.because)}` : 'customers who buy what you buy chose it',
+  }));
 }
 
 export function buyAgain(input: StrategyInput): Candidate[] {
@@ -75,17 +61,12 @@ function scaled(list: Candidate[]): Candidate[] {
 }
 
 /**
- * `for_you`: co-occurrence blended with buy-again. A product the person bought weighs by how likely
- * it is bought again: fully when they already bought it twice, else by its buyers' repeat rate (a
- * tent bought once is not offered again; coffee is).
+ * `for_you`: the personal score blended with buy-again. A product the person bought weighs by how
+ * likely it is bought again: fully when they already bought it twice, else by its buyers' repeat rate
+ * (a tent bought once is not offered again; coffee is).
  */
 export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[] {
-  let co = scaled(coOccurrence(input, discoveryOnly));
-  const prior = rankTuning.popularityPrior;
-  if (prior > 0) {
-    const top = recentTop(input.model);
-    if (top > 0) co = co.map((c) => ({ ...c, score: c.score + (prior * (input.model.stats.get(c.productId)?.recentBuyers ?? 0)) / top }));
-  }
+  const co = scaled(personal(input, discoveryOnly));
   if (discoveryOnly) return co;
   const merged = new Map(co.map((c) => [c.productId, c]));
   const person = input.profileId ? input.model.people.get(input.profileId) : undefined;
@@ -105,18 +86,6 @@ export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[
 }
 
 const bestSellerLists = new WeakMap<Model, Candidate[]>();
-const recentTops = new WeakMap<Model, number>();
-
-/** The most people any product had in the trending window (scales the popularity prior). */
-function recentTop(model: Model): number {
-  let top = recentTops.get(model);
-  if (top === undefined) {
-    top = 0;
-    for (const s of model.stats.values()) top = Math.max(top, s.recentBuyers);
-    recentTops.set(model, top);
-  }
-  return top;
-}
 const trendingLists = new WeakMap<Model, Candidate[]>();
 
 /** The same for everyone: computed once per model, already in order. */
