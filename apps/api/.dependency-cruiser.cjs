@@ -1,14 +1,14 @@
 // The layer rules of apps/api (docs/architecture.md, "Dependency direction"): kernel and stores
 // at the bottom, domains over them, the edges (http, trpc, worker, cli) on top, wired by the
-// composition root (app.ts, main.ts, erasers.ts, index.ts). Test code lives in src/testing and in
+// composition root (app.ts, main.ts, erasers.ts, index.ts; app-handle.ts holds the App type). Test code lives in src/testing and in
 // *.test.ts / *.fixture.ts files, which production never imports. scripts/check-layers.ts adds
 // the folder-level check (no two domain folders import each other, even without a file cycle).
 
 const edges = '^src/(http|trpc|worker|cli)/';
 const domains = '^src/(auth|catalog|channels|demo|events|experiments|ingest|journeys|onsite|profiles|sdk|segments|service-messages|templates|workspaces)/';
 const testCode = '(^src/testing/|[.](test|fixture)[.]ts$)';
-// The App handle (app.ts) is passed to every service; below the root it may be imported for its type only.
-const appHandle = '^src/app[.]ts$';
+// The App handle (app-handle.ts, types only) is passed to every service; app.ts, the composition root, builds it.
+const appHandle = '^src/app-handle[.]ts$';
 const kernelFiles = '^src/(kernel/|logger[.]ts$|secret-file[.]ts$)';
 // The validated configuration reads a few store facts (socket paths, address ranges): it sits beside stores.
 const config = '^src/env[.]ts$';
@@ -18,17 +18,17 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycles between modules, type-only imports included (app.ts imports the files it builds from, not their index, so a service taking the App type closes no circle).',
+      comment: 'No import cycles between modules, type-only imports included (domains take the App type from app-handle.ts, which imports no domain code, so app.ts may build from any of them).',
       severity: 'error',
       from: { path: '^src/', pathNot: testCode },
       to: { circular: true },
     },
     {
-      name: 'app-type-only',
-      comment: 'Below the composition root (main.ts and the CLI, which build the app) app.ts is imported for the App type only (import type).',
+      name: 'app-built-by-root-only',
+      comment: 'app.ts builds the app from the domains; only main.ts, index.ts, the CLI and test code import it. Everything else takes the App type from app-handle.ts.',
       severity: 'error',
       from: { path: '^src/', pathNot: `${testCode}|^src/(main|index)[.]ts$|^src/cli/` },
-      to: { path: appHandle, dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/app[.]ts$' },
     },
     {
       name: 'kernel-imports-only-kernel',
@@ -56,7 +56,7 @@ module.exports = {
       comment: 'Domains take what they need as arguments; only the App type comes from the root.',
       severity: 'error',
       from: { path: `${domains}|^src/stores/|${kernelFiles}`, pathNot: testCode },
-      to: { path: '^src/(main|index|erasers)[.]ts$' },
+      to: { path: '^src/(main|index|erasers|app)[.]ts$' },
     },
     {
       name: 'production-imports-no-test-code',

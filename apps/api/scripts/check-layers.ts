@@ -20,7 +20,7 @@ for (const m of result.modules) {
   if (!m.source.startsWith('src/') || isTestCode(m.source)) continue;
   for (const d of m.dependencies) {
     if (!d.resolved.startsWith('src/') || isTestCode(d.resolved)) continue;
-    if (d.resolved === 'src/app.ts' && d.dependencyTypes.includes('type-only')) continue;
+    if (d.resolved === 'src/app-handle.ts') continue;
     const [from, to] = [unitOf(m.source), unitOf(d.resolved)];
     if (from === to) continue;
     const out = folderEdges.get(from) ?? new Map<string, string>();

@@ -1,81 +1,29 @@
-import type { Queue } from 'bullmq';
 import type { Config } from './env';
+import type { App, Services } from './app-handle';
 import { createClickhouse, migrateClickhouse, type ClickHouseClient } from './stores/clickhouse';
 import { createPostgres, migratePostgres, readInstallId, type PostgresStore } from './stores/postgres';
 import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './events/group-commit';
 import { insertEvents } from './events/store';
-import { createEventsQueue, publishEvents, type EventsJob } from './events/queue';
+import { createEventsQueue, publishEvents } from './events/queue';
 import { KeyResolver } from './workspaces/key-resolver';
-import { openGeoIp, type GeoLookup } from './stores/geoip';
+import { openGeoIp } from './stores/geoip';
 import { createLogger, type Logger } from './logger';
 import { createInvalidationBus, type InvalidationBus } from './stores/invalidation';
 import { OutboundGuard } from './stores/outbound';
 import { topics } from './stores/invalidation';
 import { TopicCache, ttlCache } from './stores/topic-cache';
 import { KeyedQueue } from './kernel/keyed-queue';
-import type { OnceWriter } from './kernel/once-writer';
 import { LoginThrottle } from './auth/throttle';
 import { firstLinkedIds } from './profiles/linked-ids';
-import { createPlacementExposureWriter, type PlacementExposure } from './onsite/exposures';
-import { createMessageExposureWriter, type MessageExposure } from './channels/exposures';
-import { createBlockChecks, type BlockChecks } from './channels/block-checks';
-import { createSendLedger, type SendLedger } from './channels/email/ledger-batches';
+import { createPlacementExposureWriter } from './onsite/exposures';
+import { createMessageExposureWriter } from './channels/exposures';
+import { createBlockChecks } from './channels/block-checks';
+import { createSendLedger } from './channels/email/ledger-batches';
 import { SmtpPools } from './channels/email/transport';
 import { OutcomeWriter } from './channels/outcome-writer';
-import { createImpressionWriter, type ImpressionWriter } from './recommendations/impression-writer';
-import type { LRUCache } from 'lru-cache';
-
-/** Everything a request handler or a job needs: the stores and the services over them. */
-export interface App {
-  config: Config;
-  log: Logger;
-  clickhouse: ClickHouseClient;
-  postgres: PostgresStore;
-  redis: Redis;
-  eventsQueue: Queue<EventsJob>;
-  writer: GroupCommitWriter;
-  keys: KeyResolver;
-  /** City-level location of an IP, when GEOIP_DATABASE is set. */
-  geo: GeoLookup | undefined;
-  /** Tells every process's caches that something changed (Redis pub/sub). */
-  invalidation: InvalidationBus;
-  /** Every request the server makes to a destination it was given (push, webhooks, SMTP) goes through it. */
-  outbound: OutboundGuard;
-  /** The per-process services over the stores, built once here (`createServices`). */
-  services: Services;
-  close(): Promise<void>;
-}
-
-/**
- * Caches, batch writers, ledgers and pools this process keeps, one of each per app. Each is made by
- * its domain's own factory from the stores; domains reach it as `app.services.<name>`. A service whose
- * type lives beside code that takes the App handle is declared by that domain, as it declares its
- * tables (`declare module '../app' { interface Services { ... } }`); it is still built here. Tests
- * swap one for their own (a throttle with their clock) through the domain's `use...` function.
- */
-export interface Services {
-  /** Failed sign-ins per account and address (Redis, shared by every API process). */
-  loginThrottle: LoginThrottle;
-  /** Identity links of one workspace are applied one batch at a time in this process. */
-  identityBatches: KeyedQueue;
-  /** `$experiment_exposure` events of onsite placement variants, once per profile, off decide's path. */
-  placementExposures: OnceWriter<PlacementExposure>;
-  /** `$experiment_exposure` events of template variants, once per profile, off the send path. */
-  messageExposures: OnceWriter<MessageExposure>;
-  /** Suppression and consent checks of concurrent sends, one round trip per batch. */
-  consentChecks: BlockChecks;
-  /** Email sends' Message-ID ledger, batched both ways. */
-  sendLedger: SendLedger;
-  /** Pooled SMTP connections per workspace and settings version. */
-  smtpPools: SmtpPools;
-  /** Group commit of `message_events` rows. */
-  outcomeWriter: OutcomeWriter;
-  /** Profile id of a user or anonymous id, for recommendation requests: known ids only, a minute. */
-  recommendationProfileIds: LRUCache<string, string>;
-  /** Shown recommendation blocks, written a second (or 1,000 rows) at a time. */
-  recommendationImpressions: ImpressionWriter;
-}
+import { createImpressionWriter } from './recommendations/impression-writer';
+import { refreshFactsView } from './onsite/facts-index';
 
 interface Stores {
   config: Config;
@@ -107,6 +55,8 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
     recommendationModels: new Map(),
     recommendationImpressions: createImpressionWriter(clickhouse, log),
     journeys: { runtime: null, splits: null },
+    // Copies of profile facts kept by other domains, brought up to date whenever profiles or segments change them.
+    factsCopies: [refreshFactsView],
   };
 }
 

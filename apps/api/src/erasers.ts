@@ -1,4 +1,4 @@
-import type { App } from './app';
+import type { App } from './app-handle';
 import { eraseProfile, type EraseResult, type ProfileEraser } from './profiles';
 import { eraseJourneyData } from './journeys';
 import { eraseOnsiteData } from './onsite';

@@ -1,7 +1,8 @@
 // Public surface of the API app: what other packages (the dashboard, benches) may import.
 export type { AppRouter } from './trpc/root';
 // Runtime entry points for benches and tools that drive the app in-process.
-export { createApp, type App } from './app';
+export { createApp } from './app';
+export type { App } from './app-handle';
 export { parseEnv, toConfig } from './env';
 export { createClickhouse } from './stores/clickhouse';
 export { createWorkspace } from './workspaces';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
 import { chToIso } from '../stores/clickhouse/sql';
 import { productFromView } from './observed';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { requireSecretKey } from '../workspaces/request-auth';
 import { readJson } from '../kernel/http/body';
 import { HttpError } from '../kernel/http/errors';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../stores/clickhouse/sql';

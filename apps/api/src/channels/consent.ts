@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /**
  * Consent and suppression live in the journey engine's tables (`channel_consents`,

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** GDPR erase of a person's channel data: web push subscriptions, email sends, consent, and message outcomes. */
 export async function eraseChannelData(app: App, workspaceId: string, profileId: string): Promise<void> {

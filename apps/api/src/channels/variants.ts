@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { messageExperimentKey, variantForSend, type Template } from '../templates';
 import { logMessageExposure } from './exposures';
 

@@ -2,7 +2,7 @@ import { refreshRecommendations } from '../recommendations';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { announceCatalogMoments, upsertFeedProducts, validateProducts } from '../catalog';
 import { getWorkspace } from '../workspaces';
 import { requireFlag, UsageError, type ParsedArgs } from './args';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { asOfAfterImport, getWorkspace, setAsOf } from '../workspaces';
 import { loadRetailCsv } from '../demo/load-retail';
 import { recomputeWorkspace } from '../segments';

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from '../env';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { PostgresStore } from '../stores/postgres';
 import { DataDirBusyError, lockDataDir } from '../stores/data-lock';
 import { RedisUnavailableError, startOwnRedis } from '../stores/redis-launcher';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { evaluateRecommendations, type Metric } from '../recommendations';
 import { getWorkspace } from '../workspaces';
 import { requireFlag, UsageError, type ParsedArgs } from './args';

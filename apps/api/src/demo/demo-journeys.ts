@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { saveTemplate } from '../templates';
 import { createJourney, publishJourney } from '../journeys';
 import { createServiceJourney } from '../service-messages';

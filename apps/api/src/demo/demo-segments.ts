@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createSegment, recomputeWorkspace, type SegmentDraft } from '../segments';
 import { seedDemoJourneys } from './demo-journeys';
 

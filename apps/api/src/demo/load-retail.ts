@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { normalizeEvent, type EventRow } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { isRetailError, readRetailCsv, type ReadProgress, type RetailLineError } from './online-retail';

@@ -1,6 +1,6 @@
 import { refreshRecommendations } from '../recommendations';
 import { join } from 'node:path';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createUser, deleteOtherSessions, disablePassword, findUserByEmail, verifyPassword } from '../auth';
 import { addMember, createWorkspace, findWorkspaceByName, setCurrency, writeKeyOf } from '../workspaces';
 import { latestInvoiceDate, loadRetailCsv } from './load-retail';

@@ -1,5 +1,5 @@
 import { experimentExposureEvent, experimentHash, variantForHash } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { insertEvents } from '../events/store';
 import { normalizeEvent } from '../ingest/normalize';
 import { resolveProfileId } from '../profiles';

@@ -1,7 +1,7 @@
 import { fnv1a32 } from '@overture/journeys';
 import { thompsonWeights, type VariantStats } from '@overture/stats';
 import type { Kysely } from 'kysely';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { setPlacementVariantWeights } from '../onsite';
 import { setTemplateVariantWeights } from '../templates';
 import type { Database } from '../stores/postgres';

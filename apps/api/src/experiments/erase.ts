@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** GDPR erasure: the person's exposures (their `$experiment_exposure` events go with the profile's events). */
 export async function eraseExperimentData(app: App, workspaceId: string, _profileId: string, distinctIds: string[]): Promise<void> {

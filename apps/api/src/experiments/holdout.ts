@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { globalControlKey } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { topics } from '../stores/invalidation';
 import { getJourneySettings, saveJourneySettings } from '../journeys';
 import { revenueEvent, type Metric, type Variant } from './definition';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { listPlacements, onsiteExperimentKey, setPlacementWinner } from '../onsite';
 import { revenueEvent, type Metric } from './definition';
 import { upsertDerivedExperiment, type Experiment } from './experiments';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { startScheduledWorker } from '../stores/scheduled-worker';
 import { reweightBandits } from './bandit';
 

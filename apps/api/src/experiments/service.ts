@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { SplitDecisions } from '@overture/journeys';
 import { experimentByKey, getExperiment, listExperiments, pickWinner, stopExperiment, syncJourneySplits, type Experiment } from './experiments';
 import { applyOnsiteDecision, syncOnsiteExperiments } from './onsite';
@@ -99,7 +99,7 @@ export function splitDecisions(app: App): SplitDecisions {
   };
 }
 
-declare module '../app' {
+declare module '../app-handle' {
   interface Services {
     /** Split experiments' winners per workspace, for journey steps (built in `createServices`). */
     splitWinners: TopicCache<LRUCache<string, { winner: string | null }>>;

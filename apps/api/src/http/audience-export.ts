@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
 import { roleIn } from '../workspaces';
 import { rfmSegments, type RfmSegment } from '../profiles';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { clickhouseHealth } from '../stores/clickhouse';
 import { postgresHealth } from '../stores/postgres';
 import { redisHealth } from '../stores/redis';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { appRouter } from '../trpc/root';
 import { createContext } from '../trpc/trpc';
 import { handleIngest, ingestRoutes } from '../ingest/handler';

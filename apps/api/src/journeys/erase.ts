@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** GDPR erase of a person's journey data: run state, actions, step events, entries, sink copies (channel data is the channels eraser's). */
 export async function eraseJourneyData(app: App, workspaceId: string, profileId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { listJourneys } from './journeys';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { listTemplates } from '../templates';

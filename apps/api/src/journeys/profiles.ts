@@ -1,5 +1,5 @@
 import type { ProfileSource, ProfileView, TraitWriter } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { hasPerformed, profilesWithTrait, setTrait } from '../profiles';
 import { segmentMemberIds } from '../segments';
 

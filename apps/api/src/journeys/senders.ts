@@ -1,5 +1,5 @@
 import type { Channel, ChannelName, OutgoingMessage, ProfileView, SendOutcome } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { sendEmail } from '../channels/email/send';
 import { sendPush } from '../channels/push/send';
 import { OnsiteChannel } from '../onsite/queue';

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Clock, SplitDecisions } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
 import { createWorkerRedis } from '../stores/redis';
 import { getProfile, isInSegment, resolveProfileId } from '../profiles';
@@ -11,7 +11,7 @@ import { consumeJourneyEvents } from './consumer';
 import { runScheduledTriggers } from './scheduled';
 import { messageVariants } from '../templates';
 
-declare module '../app' {
+declare module '../app-handle' {
   interface Services {
     /**
      * The journey runtime, made on first use (its channels and profiles take the App handle itself),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../app';
+import { createApp } from '../app';
+import type { App } from '../app-handle';
 import { createTestApp, createTestUser, createWorkspace, testClickhouse, type TestApp } from '../testing';
 import { appRouter } from '../trpc/root';
 import { topics } from '../stores/invalidation';

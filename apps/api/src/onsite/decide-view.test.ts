@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { startTestServer, createWorkspace, type TestServer } from '@overture/api/testing';
 import { ingest } from '../testing/profiles';
 import { profileIdFor, resolveProfileId } from '../profiles';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { signShows, type Show } from './tokens';
 import { profileIdFor } from '../profiles';
 import { readVisitor, type Identity } from './view';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../app';
+import { createApp } from '../app';
+import type { App } from '../app-handle';
 import { startTestServer, createWorkspace, testClickhouse, type TestServer, type CreatedWorkspace } from '@overture/api/testing';
 import { ingest } from '../testing/profiles';
 import { createSegment, refreshSegment } from '../segments';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { eraseFactsView } from './facts-index';
 import { eraseStateView } from './state-view';
 

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { verifyShow } from './tokens';
 import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';
 import { isPlacementShow } from './decide';

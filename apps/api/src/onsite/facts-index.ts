@@ -1,5 +1,5 @@
-import type { App } from '../app';
-import { onProfileFactsChanged, profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
+import type { App } from '../app-handle';
+import { profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
 import { segmentsOfProfiles } from '../segments';
 import { viewKeys } from './view-keys';
 import { rebuildStateView } from './state-view';
@@ -8,7 +8,8 @@ import { rebuildStateView } from './state-view';
  * Decide's copy of who a visitor is, in Redis: distinct id → profile id (one hash per workspace)
  * and per profile its segments, traits and ids (the profiles domain's ids and traits, the segments
  * domain's memberships, each read through its owner). Written when they change (the profiles domain's
- * real-time consumer, segment refreshes, the scheduled recompute: `onProfileFactsChanged`), so
+ * real-time consumer, segment refreshes, the scheduled recompute: `profileFactsChanged`, which calls
+ * `refreshFactsView` as the app's composition root wires it), so
  * decide reads a few keys and never queries the analytical store on the request path.
  */
 export interface ViewFacts {
@@ -61,9 +62,6 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
   }
   await rebuildStateView(app, workspaceId);
 }
-
-// Every process that writes profile facts keeps the view in step (this module is loaded by onsite's index).
-onProfileFactsChanged(refreshFactsView);
 
 /** GDPR erasure: the profile's copy and every id of it that the ids hash holds. */
 export async function eraseFactsView(app: App, workspaceId: string, profileId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { validateTemplate } from '../templates';
 import { getSegment } from '../segments';
 import type { PlacementKind } from './tables';
@@ -227,7 +227,7 @@ export async function deletePlacement(app: App, workspaceId: string, id: string)
 const activeTtlMs = 5_000;
 type Cached = { at: number; value: Promise<Placement[]>; refreshing?: boolean };
 
-declare module '../app' {
+declare module '../app-handle' {
   interface Services {
     /** Active placements per workspace, for decide (built in `createServices`). */
     placementCache: TopicCache<Cached>;

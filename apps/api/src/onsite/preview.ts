@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { getProfile } from '../profiles';
 import { checkPlacement, PlacementError } from './placements';
 import { contextFor, renderHtml, renderText, safeHref } from './render';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Channel, OutgoingMessage, SendOutcome } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { getTemplateForSend, recipientFromView, templateContext, withVariant } from '../templates';
 import { renderLiquid } from '../templates/render';
 import { recordOutcomes, type MessageOutcome } from '../channels/outcomes';

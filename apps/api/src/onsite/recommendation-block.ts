@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { newRecId, recommendFromMemory, recommendedLink, recordRecommendationShown, type RecommendedItem } from '../recommendations';
 import type { RecommendationBlock } from './placements';
 import { sanitize } from './render';

@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { recipientFromView, templateContext } from '../templates';
 import { renderLiquid } from '../templates/render';
 

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { PlacementKind } from './tables';
 import { stateKeysOf, viewKeys } from './view-keys';
 

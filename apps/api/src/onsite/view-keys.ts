@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /**
  * Redis keys of decide's view, under the install's prefix (the one its queues use, so installs

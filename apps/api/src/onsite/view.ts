@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { Redis } from '../stores/redis';
 import { profileIdFor } from '../profiles';
 import type { ViewFacts } from './facts-index';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { eventActivity } from '../events/queries';
 import { identifiedProfiles } from '../profiles';
 import { conversionTotals, messagesByChannel } from '../journeys';

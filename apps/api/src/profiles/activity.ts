@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 
 /** People who became known in [from, to) (a user id first linked to their profile then), and all known people. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { createApp, type App } from '../app';
+import { createApp } from '../app';
+import type { App } from '../app-handle';
 import { createTestApp, createWorkspace, testClickhouse, type TestApp } from '../testing';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import { nextRowVersions } from '../stores/postgres';

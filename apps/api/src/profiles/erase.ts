@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { identitiesOf } from './identity';
 import { findProfileId, getProfile, type ProfileView } from './profile';
 import { run, selectRows } from '../stores/clickhouse/sql';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
 import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
 import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';

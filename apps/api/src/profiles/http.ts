@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { ExtraRoute } from '../kernel/http/route';
 import { HttpError } from '../kernel/http/errors';
 import { requireSecretKey } from '../workspaces/request-auth';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
 import { profileIdFor } from './ids';
 import { sql } from 'kysely';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { resolveLinks } from './identity';
 
 export type { ProfileView } from './profile';
@@ -22,4 +22,4 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
 export { identifiedProfiles } from './activity';
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
 export { firstLinkedIds } from './linked-ids';
-export { profileFacts, profileIdsAfter, profileFactsChanged, onProfileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';
+export { profileFacts, profileIdsAfter, profileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { selectRows } from '../stores/clickhouse/sql';
 
 export interface PageStats {

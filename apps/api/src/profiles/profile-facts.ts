@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
 
@@ -57,16 +57,15 @@ export async function profileIdsAfter(app: App, workspaceId: string, after: stri
 export type FactsChange = { profileIds: string[] } | { workspace: true };
 export type FactsListener = (app: App, workspaceId: string, change: FactsChange) => Promise<void>;
 
-// Registered once per process by the domains that keep copies (their module registers on import),
-// so the writers (profiles' consumer, segment refreshes) need not know who they are.
-const listeners = new Set<FactsListener>();
-
-export function onProfileFactsChanged(fn: FactsListener): void {
-  listeners.add(fn);
+declare module '../app-handle' {
+  interface Services {
+    /** Domains that keep a copy of profile facts (onsite's decide view), told of every change; wired in app.ts. */
+    factsCopies: readonly FactsListener[];
+  }
 }
 
 /** Tells the copies that these profiles' ids, segments or traits changed; done when they are updated. */
 export async function profileFactsChanged(app: App, workspaceId: string, change: FactsChange): Promise<void> {
   if ('profileIds' in change && change.profileIds.length === 0) return;
-  for (const fn of listeners) await fn(app, workspaceId, change);
+  for (const fn of app.services.factsCopies) await fn(app, workspaceId, change);
 }

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { identitiesOf } from './identity';
 import { isProfileId } from './ids';
 import { chToIso, selectRows } from '../stores/clickhouse/sql';

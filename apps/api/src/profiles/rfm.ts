@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chToIso, selectRows } from '../stores/clickhouse/sql';
 import { profileLabels } from './labels';
 

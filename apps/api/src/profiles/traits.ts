@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
 import { profileIdSql } from './ids';
 import { insertRows, run, selectRows } from '../stores/clickhouse/sql';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 import type { RecommendedItem } from './recommend';
 import type { Strategy } from './strategies';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { nextRowVersions } from '../stores/postgres';
 import { asOfFor } from '../workspaces';
 import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';

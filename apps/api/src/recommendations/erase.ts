@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { forgetModel } from './model';
 
 /** GDPR erasure: the person's affinities in every model version and the blocks shown to them; the model in memory is dropped so it reloads without them. */

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { asOfFor } from '../workspaces';
 import { buildModel, type BuildOptions } from './build';
 import { chTime, selectRows } from '../stores/clickhouse/sql';

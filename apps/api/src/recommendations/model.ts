@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { searchProducts, type CatalogProduct } from '../catalog';
 import { buildModel, latestModel } from './build';
 import { selectRows } from '../stores/clickhouse/sql';
@@ -149,7 +149,7 @@ interface Entry {
   settled?: Model | null;
 }
 
-declare module '../app' {
+declare module '../app-handle' {
   interface Services {
     /** Each workspace's live model in this process (built in `createServices`). */
     recommendationModels: Map<string, Entry>;

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { buildTuning } from './build';
 import { selectRows } from '../stores/clickhouse/sql';
 import { liveModel, modelInMemory, type Model } from './model';

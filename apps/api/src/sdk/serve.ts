@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { HttpError } from '../kernel/http/errors';
 import { sdkBundle } from './bundle';
 import { captureBuildOptions } from '@overture/sdk/build';

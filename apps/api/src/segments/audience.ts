@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { profileLabels, type RfmSegment } from '../profiles';
 import { chToIso, selectRows, type Params } from '../stores/clickhouse/sql';
 import type { Condition } from './schema';

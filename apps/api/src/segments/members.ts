@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { selectRows } from '../stores/clickhouse/sql';
 
 /** One page of a segment's current members, by profile id, with when each entered. */

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { recomputeFeatures } from '../profiles/features';
 import { profileFactsChanged } from '../profiles';
 import { refreshWorkspaceSegments } from './refresh';

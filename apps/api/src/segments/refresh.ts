@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { chTime, normalizeEvent } from '../ingest/normalize';
 import { identitiesOf, profileIdentitiesSql } from '../profiles/identity';
 import { profileFactsChanged } from '../profiles';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { startScheduledWorker } from '../stores/scheduled-worker';
 import { recomputeWorkspace } from './recompute';
 import { allWorkspaceIds } from '../workspaces';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { conditionSchema, referencedSegments, segmentInput, type Condition, type SegmentInput } from './schema';
 
 export interface Segment {

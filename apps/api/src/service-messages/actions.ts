@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { recordOutcomes } from '../channels';
 import { getJourneySettings, SignedWebhookCaller } from '../journeys';
 import { loadRecipient } from '../templates';

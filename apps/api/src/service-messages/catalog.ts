@@ -1,5 +1,5 @@
 import { journeyDefinitionSchema, type JourneyDefinition } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createJourney, type JourneySummary } from '../journeys';
 import { getTemplate, saveTemplate, templateInput, type TemplateInput } from '../templates';
 import orderDelayed from './templates/order-delayed.json';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** GDPR erase of a person's one-click service actions (which order, what they asked for). */
 export async function eraseServiceData(app: App, workspaceId: string, profileId: string): Promise<void> {

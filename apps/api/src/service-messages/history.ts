@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** The latest followed action links of a workspace, for the dashboard. */
 export async function recentActions(app: App, workspaceId: string, limit = 50) {

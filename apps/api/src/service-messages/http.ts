@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { readBody } from '../kernel/http/body';
 import type { ExtraRoute } from '../kernel/http/route';
 import { inspectAction, performAction, type ActionResult } from './actions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 
 /** What one-click links may do for a workspace: which actions, how often per customer, for how long. */
 export const actionPolicySchema = z.object({

@@ -5,7 +5,7 @@
 // Reads one JSON command a line on stdin and answers one JSON line on stdout; every invalidation it
 // receives is printed too, with the time it arrived.
 import { createInterface } from 'node:readline';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createPostgres } from './postgres';
 import { createInvalidationBus, topics } from './invalidation';
 import { TopicCache } from './topic-cache';

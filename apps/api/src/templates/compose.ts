@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { getProfile } from '../profiles';
 import { eventProductIds, templateRecommendations, type MessageSource } from './recommendations';
 import { renderEmailHtml, renderLiquid } from './render';

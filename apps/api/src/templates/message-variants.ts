@@ -1,5 +1,5 @@
 import type { MessageVariants } from '@overture/journeys';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { getTemplateForSend } from './store';
 import { assignTemplateVariant } from './variants';
 

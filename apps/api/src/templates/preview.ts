@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { composeEmail, composePush, loadRecipient, templateContext, type TriggerEventInput } from './compose';
 import { validateTemplate, TemplateError } from './render';
 import { templateInput, type Template, type TemplateInput } from './store';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { newRecId, recommend, recommendedLink, recordRecommendationShown, strategies, type RecommendedItem, type RecSource, type Strategy } from '../recommendations';
 
 export type RecommendedProduct = RecommendedItem;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { sql, type Kysely } from 'kysely';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { Database } from '../stores/postgres';
 import { validateTemplate, TemplateError, type TemplateIssue } from './render';
 import type { LRUCache } from 'lru-cache';
@@ -109,7 +109,7 @@ export async function getTemplate(app: App, workspaceId: string, idOrName: strin
 // out) through cross-process invalidation; `templateCacheMs` bounds staleness if a message is missed.
 export const templateCacheMs = 5_000;
 
-declare module '../app' {
+declare module '../app-handle' {
   interface Services {
     /** Templates of each workspace by id or name, for sends (built in `createServices`). */
     templateSendCache: TopicCache<LRUCache<string, Promise<Template | null>>>;

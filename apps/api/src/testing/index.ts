@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { testServers, toConfig, parseEnv, type Config } from '../env';
-import { createApp, type App } from '../app';
+import { createApp } from '../app';
+import type { App } from '../app-handle';
 import { createClickhouse, type ClickHouseClient } from '../stores/clickhouse';
 import { createHttpServer, listen } from '../http/server';
 import { extraRoutes } from '../http/routes';
@@ -17,7 +18,7 @@ import { useJourneyRuntime, type JourneyRuntime } from '../journeys';
 import { createRedis, waitReady } from '../stores/redis';
 import { openTestPglite } from './pglite-snapshot';
 
-export type { App } from '../app';
+export type { App } from '../app-handle';
 export type { CreatedWorkspace } from '../workspaces';
 
 let sharedClickhouse: { client: ClickHouseClient; dir: string } | null = null;

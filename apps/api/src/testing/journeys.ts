@@ -1,6 +1,6 @@
 // Helpers for the journey tests (real stores, real Redis): a clock tests move by hand, and polling.
 import { randomUUID } from 'node:crypto';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createJourney, publishJourney, saveDraft } from '../journeys/journeys';
 
 export { ManualClock } from '@overture/journeys/testing';

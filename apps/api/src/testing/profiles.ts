@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { normalizeEvent } from '../ingest/normalize';
 import type { IncomingEvent } from '../ingest/schema';
 import { toLiveEvent } from '../events/queue';

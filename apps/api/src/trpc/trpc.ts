@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { readCookie, sessionCookie, userOfSession } from '../auth';
 import { roleIn } from '../workspaces';
 import { clientIp } from '../kernel/http/respond';

@@ -1,4 +1,4 @@
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
 import { consumeProfileEvents } from '../profiles';
 import { refreshProfilesSegments } from '../segments/refresh';

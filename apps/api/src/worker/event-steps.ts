@@ -1,5 +1,5 @@
 import type { FlowJob, Job, JobsOptions, Queue } from 'bullmq';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
 import type { EventConsumer } from './event-consumers';
 

@@ -1,5 +1,5 @@
 import { FlowProducer, Queue, Worker } from 'bullmq';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import { createWorkerRedis } from '../stores/redis';
 import { eventsQueueName, type EventsJob } from '../events/queue';
 import { eventConsumers } from './event-consumers';

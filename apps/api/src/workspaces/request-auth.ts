@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { App } from '../app';
+import type { App } from '../app-handle';
 import type { ResolvedKey } from './key-resolver';
 import { HttpError } from '../kernel/http/errors';
 

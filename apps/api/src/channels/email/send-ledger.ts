@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import type { SendAttempt } from './ledger-batches';
 
 export type { SendAttempt } from './ledger-batches';

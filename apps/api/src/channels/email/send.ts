@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { composeEmail, readsRecommendationList, getTemplate, getTemplateForSend, loadRecipient, recipientFromView, templateContext, withVariant, type TrackingClaims, type TriggerEventInput } from '../../templates';
 import { sendVariant } from '../variants';
 import { blockedReason, suppress } from '../consent';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { topics } from '../../stores/invalidation';
 import type { TopicCache } from '../../stores/topic-cache';
 import { templatesUsingSender } from '../../templates';
@@ -188,7 +188,7 @@ interface SenderSet {
   refreshed: boolean;
 }
 
-declare module '../../app' {
+declare module '../../app-handle' {
   interface Services {
     /** Every sender of a workspace, for sends (built in `createServices`). */
     senderCache: TopicCache<Promise<SenderSet>>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { decryptSecret, encryptSecret } from '../../kernel/crypto/secrets';
 import { topics } from '../../stores/invalidation';
 import type { TopicCache } from '../../stores/topic-cache';
@@ -64,7 +64,7 @@ export async function saveEmailSettings(app: App, workspaceId: string, raw: Emai
 // Sends read the settings every time: a short cache spares the database and the decryption. A
 // save drops every process's copy (cross-process invalidation); the TTL covers missed messages.
 const cacheMs = 5_000;
-declare module '../../app' {
+declare module '../../app-handle' {
   interface Services {
     /** Decrypted SMTP settings per workspace, a few seconds (built in `createServices`). */
     smtpSettingsCache: TopicCache<Promise<SmtpSettings | null>>;

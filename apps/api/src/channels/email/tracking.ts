@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { readBody, readJson } from '../../kernel/http/body';
 import { HttpError } from '../../kernel/http/errors';
 import { requireSecretKey } from '../../workspaces/request-auth';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pushModuleBuildOptions, pushWorkerBuildOptions } from '@overture/sdk/build';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { builtScript, sendScript } from '../../sdk/assets';
 
 /** GET /sdk/push.js — the push module `overture.push.*` loads on first use. */

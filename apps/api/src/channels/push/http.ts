@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { bearerOrBasicKey } from '../../workspaces/request-auth';
 import { readJson } from '../../kernel/http/body';
 import { HttpError } from '../../kernel/http/errors';

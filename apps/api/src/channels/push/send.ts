@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import webpush from 'web-push';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { composePush, withVariant, getTemplateForSend, loadRecipient, recipientFromView, signClaims, templateContext, type TrackingClaims } from '../../templates';
 import { clickUrl } from '../../templates/links';
 import { blockedReason } from '../consent';

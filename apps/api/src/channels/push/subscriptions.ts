@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import type { Database } from '../../stores/postgres';
 
 const b64urlBytes = (n: number, what: string) =>

@@ -1,5 +1,5 @@
 import webpush from 'web-push';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { decryptSecret, encryptSecret } from '../../kernel/crypto/secrets';
 
 export interface VapidKeys {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 
 export type RouteHandler = (app: App, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 

@@ -1,5 +1,5 @@
 /** Fitting a workspace's customer-value models from its order events and storing them for the features SQL. */
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { chTime } from '../../ingest/normalize';
 import { profileEventsSql } from '../features-sql';
 import { chToIso, insertRows, selectRows } from '../../stores/clickhouse/sql';

@@ -15,7 +15,7 @@ import {
   webhookSecret,
 } from '../../journeys';
 import { router, workspaceProcedure } from '../trpc';
-import type { App } from '../../app';
+import type { App } from '../../app-handle';
 import { topics } from '../../stores/invalidation';
 
 /** Domain errors as tRPC errors; validation issues travel along so the builder can mark the nodes. */
