@@ -7,13 +7,15 @@
 // sellers (the same-run baseline), over all items and over items new to the customer. Then the full
 // retrain (train_s), and GET /v1/recommendations for random customers (by CustomerID) at a fixed rate
 // over real HTTP from a separate load process (serve_p99_ms; /healthz at the same rate is its baseline;
-// rank_in_memory_p99_ms is the model's own ranking cost without HTTP).
+// rank_in_memory_p99_ms is the model's own ranking cost without HTTP). The event loop's worst delay during
+// the retrain (train_event_loop_max_delay_ms), and during EASE alone on the same baskets in this thread
+// (the same-run baseline) and in the worker thread builds use (ease_*).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '@overture/api/testing';
-import { buildModel, forgetModel, loadModel, loadRetailCsv, purchasesBetween, rankWithModel, recomputeWorkspace, scoreStrategies } from '@overture/api';
+import { buildModel, buildTuning, easeNeighbours, easeNeighboursInWorker, forgetModel, liveModel as servingModel, loadModel, loadRetailCsv, purchasesBetween, rankWithModel, recomputeWorkspace, scoreStrategies } from '@overture/api';
 import { percentile, round } from './lib/stats';
 import { repoRoot } from './lib/platform';
 
@@ -44,6 +46,28 @@ function load(urls: string[], authorization = ''): Promise<{ p50: number; p99: n
   });
 }
 
+/**
+ * The event loop's worst delay (ms) and the wall time (s) while `work` runs: a timer due every 10 ms,
+ * as a request the process serves meanwhile would be, and the longest it came late.
+ */
+async function loopDelayDuring(work: () => unknown): Promise<{ maxMs: number; s: number }> {
+  const every = 10;
+  let last = performance.now();
+  let maxMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxMs = Math.max(maxMs, now - last - every);
+    last = now;
+  }, every);
+  const t = performance.now();
+  await work();
+  const s = (performance.now() - t) / 1000;
+  // The tick that was held up fires now: let it count before stopping.
+  await new Promise((r) => setTimeout(r, 5 * every));
+  clearInterval(timer);
+  return { maxMs, s };
+}
+
 /** The model's own cost: ranking for_you in memory for each customer, no HTTP. */
 function rankP99(model: Awaited<ReturnType<typeof loadModel>>, people: string[]): number {
   const times: number[] = [];
@@ -58,6 +82,8 @@ function rankP99(model: Awaited<ReturnType<typeof loadModel>>, people: string[])
 
 async function main(): Promise<void> {
   if (!existsSync(file)) throw new Error(`No data at ${file}`);
+  const loadAvg = () => loadavg().map((x) => x.toFixed(2)).join(',');
+  console.log(`load_average_start=${loadAvg()}`);
   const server = await startTestServer({ env: { LOG_LEVEL: 'warn' } });
   const { app, workspace } = server;
   const ws = workspace.id;
@@ -77,7 +103,9 @@ async function main(): Promise<void> {
     log(`evaluated ${forYou!.all.people} customers (${forYou!.new!.people} with new items)`);
 
     // The live model: a full retrain on everything, then served from memory.
-    const live = await buildModel(app, ws, { untilMs: dataEnd.getTime() });
+    // The event loop's worst delay during it: requests the process serves meanwhile wait that long.
+    let live!: Awaited<ReturnType<typeof buildModel>>;
+    const trainLoop = await loopDelayDuring(async () => (live = await buildModel(app, ws, { untilMs: dataEnd.getTime() })));
     forgetModel(app, ws);
     const bytes = await app.clickhouse.query({
       query: `SELECT sum(data_compressed_bytes) AS b FROM system.parts WHERE active AND table IN ('rec_affinity', 'rec_neighbours', 'rec_item_stats')`,
@@ -86,6 +114,10 @@ async function main(): Promise<void> {
     const modelBytes = Number(((await bytes.json()) as Array<{ b: string }>)[0]?.b ?? 0);
     const liveModel = await loadModel(app, ws, live.version, dataEnd.getTime());
     const customers = [...liveModel.people.keys()];
+    // EASE alone on the live model's baskets, in this thread (the same-run baseline) and in the worker the build uses.
+    const baskets = [...liveModel.people.values()].map((p) => p.items);
+    const easeInline = await loopDelayDuring(() => easeNeighbours(baskets, buildTuning.ease));
+    const easeWorker = await loopDelayDuring(() => easeNeighboursInWorker(baskets, buildTuning.ease));
     // Customers are asked for by their user id (the CustomerID), as an API client would.
     const userIds = (await (await app.clickhouse.query({
       query: `SELECT distinct_id FROM identities WHERE workspace_id = {ws:String} AND kind = 'user'`,
@@ -96,12 +128,18 @@ async function main(): Promise<void> {
     const auth = `Bearer ${workspace.secretKey}`;
     const urls = Array.from({ length: rate * seconds }, () => `${server.url}/v1/recommendations?strategy=for_you&limit=10&profile_id=${encodeURIComponent(userIds[Math.floor(Math.random() * userIds.length)]!)}`);
     await load(urls.slice(0, rate * 2), auth); // warm: the model's first load
+    await servingModel(app, ws); // measure serving, not a load still indexing the model when warming ended
     const serve = await load(urls, auth);
     const base = await load(urls.map(() => `${server.url}/healthz`));
     const rank = rankP99(liveModel, customers);
     console.log(`split=train<${cutoff.toISOString().slice(0, 10)},test=${cutoff.toISOString().slice(0, 10)}..${dataEnd.toISOString().slice(0, 10)}`);
     console.log(`customers_tested=${forYou!.all.people}`);
     console.log(`train_s=${round(live.ms / 1000, 2)}`);
+    console.log(`train_event_loop_max_delay_ms=${round(trainLoop.maxMs, 1)}`);
+    console.log(`ease_in_thread_s=${round(easeInline.s, 2)}`);
+    console.log(`ease_in_thread_event_loop_max_delay_ms=${round(easeInline.maxMs, 1)}`);
+    console.log(`ease_worker_s=${round(easeWorker.s, 2)}`);
+    console.log(`ease_worker_event_loop_max_delay_ms=${round(easeWorker.maxMs, 1)}`);
     console.log(`train_eval_s=${round(evalBuild.ms / 1000, 2)}`);
     console.log(`serve_p50_ms=${round(serve.p50, 2)}`);
     console.log(`serve_p99_ms=${round(serve.p99, 2)}`);
@@ -110,13 +148,14 @@ async function main(): Promise<void> {
     console.log(`rank_in_memory_p99_ms=${round(rank, 3)}`);
     console.log(`hit_rate_for_you_new=${forYou!.new!.hit_rate}`);
     console.log(`hit_rate_best_sellers_new=${bestSellers!.new!.hit_rate}`);
-    console.log(`ratio_new=${round(forYou!.new!.hit_rate / bestSellers!.new!.hit_rate, 2)}`);
+    console.log(`ratio_new=${round(forYou!.new!.hit_rate / bestSellers!.new!.hit_rate, 3)}`);
     console.log(`hit_rate_for_you_all=${forYou!.all.hit_rate}`);
     console.log(`hit_rate_best_sellers_all=${bestSellers!.all.hit_rate}`);
-    console.log(`ratio_all=${round(forYou!.all.hit_rate / bestSellers!.all.hit_rate, 2)}`);
+    console.log(`ratio_all=${round(forYou!.all.hit_rate / bestSellers!.all.hit_rate, 3)}`);
     console.log(`recall_for_you_all=${forYou!.all.recall}`);
     console.log(`recall_best_sellers_all=${bestSellers!.all.recall}`);
     console.log(`model_bytes=${modelBytes}`);
+    console.log(`load_average_end=${loadAvg()}`);
   } finally {
     await server.close();
   }

@@ -14,4 +14,4 @@ export { saveTemplate } from './templates';
 export { savePlacement } from './onsite';
 export { createExperiment, readoutOf, readout, variantSums } from './experiments';
 export { loadRetailCsv } from './demo/load-retail';
-export { buildModel, buildTuning, rankTuning, loadModel, liveModel, forgetModel, purchasesBetween, scoreStrategies, rankWithModel, evaluateRecommendations } from './recommendations';
+export { buildModel, buildTuning, rankTuning, loadModel, liveModel, forgetModel, purchasesBetween, scoreStrategies, rankWithModel, evaluateRecommendations, easeNeighbours, easeNeighboursInWorker, indexPersonal, personalTuning, type Model } from './recommendations';

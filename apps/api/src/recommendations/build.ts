@@ -3,7 +3,7 @@ import { nextRowVersions } from '../stores/postgres';
 import { asOfFor } from '../workspaces';
 import { affinitySql, boughtNeighboursSql, coNeighboursSql, itemStatsSql, type Similarity } from './build-sql';
 import { chTime, run, selectRows } from '../stores/clickhouse/sql';
-import { easeNeighbours } from './ease';
+import { easeNeighboursInWorker } from './ease-thread';
 
 export interface BuildOptions {
   /**
@@ -68,14 +68,14 @@ export async function buildModel(app: App, workspaceId: string, options: BuildOp
   return { version: v, ms: performance.now() - started };
 }
 
-/** EASE neighbours from the build's affinities (each person's products), computed here and stored as kind `ease`. */
+/** EASE neighbours from the build's affinities (each person's products), computed in a worker thread and stored as kind `ease`. */
 async function writeEase(app: App, base: { ws: string; v: number }): Promise<void> {
   const rows = await selectRows<{ items: string[] }>(
     app.clickhouse,
     `SELECT groupArray(product_id) AS items FROM rec_affinity WHERE workspace_id = {ws:String} AND version = {v:UInt64} GROUP BY profile_id`,
     base,
   );
-  const neighbours = easeNeighbours(rows.map((r) => r.items), buildTuning.ease);
+  const neighbours = await easeNeighboursInWorker(rows.map((r) => r.items), buildTuning.ease);
   if (neighbours.length === 0) return;
   await app.clickhouse.insert({
     table: 'rec_neighbours',

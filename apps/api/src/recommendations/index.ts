@@ -7,5 +7,8 @@ export { recommendationRoutes, parseRecommendationQuery } from './http';
 export { refreshRecommendations, startRecommendationsWorker, recommendationsQueueName } from './scheduler';
 export { evaluateRecommendations, scoreStrategies, purchasesBetween, evaluatedStrategies, type Evaluation, type StrategyEvaluation, type Metric } from './evaluate';
 export { rankTuning } from './strategies';
+export { personalTuning, indexPersonal } from './personal';
+export { easeNeighbours } from './ease';
+export { easeNeighboursInWorker } from './ease-thread';
 export { attributionWindowDays, newRecId, recommendedLink, recordRecommendationShown, flushRecommendationImpressions, recommendationMetrics, type RecSource, type RecommendationMetric } from './attribution';
 export { eraseRecommendationData } from './erase';

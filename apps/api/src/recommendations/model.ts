@@ -114,7 +114,7 @@ export async function loadModel(app: App, workspaceId: string, version: number, 
     .filter(([, s]) => s.buyers > 0)
     .sort((a, b) => b[1].buyers - a[1].buyers || b[1].units - a[1].units || (a[0] < b[0] ? -1 : 1))
     .map(([id]) => id);
-  return { version, trainedUntilMs, people, co, bought, ease, personal: indexPersonal(people, ease), stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
+  return { version, trainedUntilMs, people, co, bought, ease, personal: indexPersonal(people, ease, (id) => stats.get(id)?.buyers ?? 0), stats, bestSellers, repeatRate: repeatRates(people), products, ids: new Map(idRows.map((r) => [r.distinct_id, r.profile_id])) };
 }
 
 function repeatRates(people: Map<string, PersonItems>): Map<string, number> {

@@ -18,6 +18,16 @@ export const personalTuning = {
   sharpen: 2,
   /** Each neighbour's strongest products counted. */
   neighbourRead: 150,
+  /** The person's products weigh (affinity / their top affinity)^recency in the EASE sum: 0 is binary. */
+  recency: 0,
+  /** How the two scores are put on one scale: by their top product, or by rank (1 / (rankK + rank)). */
+  normalise: 'max' as 'max' | 'rank',
+  rankK: 20,
+  /**
+   * Scores are multiplied by ((buyers in the best-seller window + 1) / (people who have it + 1))^trend:
+   * a product selling now more than over its history is what a person is likelier to buy next.
+   */
+  trend: 0.2,
 };
 
 /** The model's people and EASE weights by product index, with the per-ranking scratch arrays. */
@@ -34,7 +44,7 @@ export interface PersonalIndex {
   own: Uint8Array;
 }
 
-export function indexPersonal(history: Map<string, PersonHistory>, ease: Map<string, { ids: string[]; scores: number[] }>): PersonalIndex {
+export function indexPersonal(history: Map<string, PersonHistory>, ease: Map<string, { ids: string[]; scores: number[] }>, recentBuyers: (productId: string) => number = () => 0): PersonalIndex {
   const people = indexPeople(history);
   const n = people.productIds.length;
   const rows: PersonalIndex['ease'] = people.productIds.map((id) => {
@@ -43,7 +53,10 @@ export function indexPersonal(history: Map<string, PersonHistory>, ease: Map<str
     const keep = nb.ids.map((x, j) => [people.productIndex.get(x), nb.scores[j]!] as const).filter((r): r is readonly [number, number] => r[0] !== undefined);
     return { ids: Int32Array.from(keep.map((r) => r[0])), scores: Float64Array.from(keep.map((r) => r[1])) };
   });
-  const damping = Float64Array.from(people.counts, (c) => 1 / Math.pow(Math.max(1, c), personalTuning.damping));
+  const t = personalTuning;
+  const damping = Float64Array.from(people.counts, (c, x) =>
+    Math.pow((recentBuyers(people.productIds[x]!) + 1) / (c + 1), t.trend) / Math.pow(Math.max(1, c), t.damping),
+  );
   return { people, ease: rows, damping, easeScore: new Float64Array(n), nearScore: new Float64Array(n), because: new Int32Array(n).fill(-1), becauseWeight: new Float64Array(n), own: new Uint8Array(n) };
 }
 
@@ -71,13 +84,16 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
     if (easeScore[y] === 0 && nearScore[y] === 0) touched.push(y);
   };
   let easeMax = 0;
+  const pw = index.people.weights[u]!;
   for (let i = 0; i < Math.min(items.length, t.easeRead); i++) {
     const row = index.ease[items[i]!];
     if (!row) continue;
+    // weights are √affinity, strongest first
+    const q = t.recency === 0 ? 1 : pw[0]! > 0 ? Math.pow(pw[i]! / pw[0]!, 2 * t.recency) : 0;
     for (let j = 0; j < row.ids.length; j++) {
       const y = row.ids[j]!;
       if (own[y]) continue;
-      const w = row.scores[j]!;
+      const w = q * row.scores[j]!;
       touch(y);
       easeScore[y]! += w;
       if (w > becauseWeight[y]!) {
@@ -101,10 +117,12 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
     }
   }
   const scored: Array<[number, number]> = [];
+  if (t.normalise === 'rank') toRanks(touched, easeScore, nearScore, t.rankK);
   for (const y of touched) {
     const e = easeMax > 0 ? (t.easeWeight * easeScore[y]!) / easeMax : 0;
     const near = nearMax > 0 ? (t.peopleWeight * nearScore[y]!) / nearMax : 0;
-    scored.push([y, (e + near) * index.damping[y]!]);
+    const s = t.normalise === 'rank' ? t.easeWeight * easeScore[y]! + t.peopleWeight * nearScore[y]! : e + near;
+    scored.push([y, s * index.damping[y]!]);
   }
   scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const ids = index.people.productIds;
@@ -117,4 +135,12 @@ export function personalScores(index: PersonalIndex, profileId: string, excludeO
   }
   if (excludeOwn) for (const x of items) own[x] = 0;
   return out;
+}
+
+/** Replaces each score by 1 / (k + its rank among the candidates), 0 where it was 0 (reciprocal rank fusion). */
+function toRanks(touched: number[], easeScore: Float64Array, nearScore: Float64Array, k: number): void {
+  for (const score of [easeScore, nearScore]) {
+    const order = touched.filter((y) => score[y]! > 0).sort((a, b) => score[b]! - score[a]! || a - b);
+    for (let r = 0; r < order.length; r++) score[order[r]!] = 1 / (k + r + 1);
+  }
 }
