@@ -4,6 +4,7 @@ export type { AppRouter } from './trpc/root';
 export { createApp, type App } from './app';
 export { parseEnv, toConfig } from './env';
 export { createClickhouse } from './stores/clickhouse';
+export { insertEvents } from './events/store';
 export { createWorkspace } from './workspaces';
 export { recomputeWorkspace, createSegment, refreshProfilesSegments, type SegmentDraft } from './segments';
 export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from './profiles';

@@ -4,10 +4,12 @@
 -- contiguous range; the rest of the key is `events`' own, so a retried event collapses here too.
 -- Bot traffic and nameless events (identify, alias, group, unnamed pages) never count in a metric
 -- (a metric names an event) and are left out. Metrics filtered on a property read `events`.
+-- Every insert into `events` also writes here, so the copy is kept cheap: no properties, the event
+-- name a plain String (a LowCardinality dictionary cost small inserts more to build than it saved).
 CREATE TABLE IF NOT EXISTS experiment_metric_events
 (
     workspace_id LowCardinality(String),
-    event LowCardinality(String),
+    event String,
     distinct_id String,
     message_id String,
     timestamp DateTime64(3, 'UTC'),
