@@ -64,12 +64,14 @@ const owners: Record<string, string> = {
   journey_events: 'journeys',
   message_events: 'channels',
   experiment_exposures: 'experiments',
+  experiment_metric_events: 'experiments',
   rec_affinity: 'recommendations',
   rec_impressions: 'recommendations',
   rec_item_stats: 'recommendations',
   rec_models: 'recommendations',
   rec_neighbours: 'recommendations',
   experiment_exposures_writer: 'experiments',
+  experiment_metric_events_writer: 'experiments',
 };
 
 /**

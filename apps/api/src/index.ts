@@ -5,6 +5,7 @@ export { createApp } from './app';
 export type { App } from './app-handle';
 export { parseEnv, toConfig } from './env';
 export { createClickhouse } from './stores/clickhouse';
+export { insertEvents } from './events/store';
 export { createWorkspace } from './workspaces';
 export { recomputeWorkspace, createSegment, refreshProfilesSegments, type SegmentDraft } from './segments';
 export { refreshProfileFeatures, resolveProfileId, timeline, rfmSegments } from './profiles';

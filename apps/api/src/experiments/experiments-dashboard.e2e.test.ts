@@ -70,6 +70,12 @@ describe('experiments page', () => {
     await verdict.waitFor();
     expect(await verdict.textContent()).toContain('B beats the control on Ordered');
     expect(await page.getByTestId('srm-warning').count()).toBe(0);
+    // The readout says when it was computed; Refresh recomputes it.
+    expect(await page.getByTestId('readout-as-of').textContent()).toMatch(/^As of \S/);
+    const refreshed = page.waitForResponse((r) => r.url().includes('experiments.refreshReadout'));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    expect((await refreshed).status()).toBe(200);
+    await page.getByRole('button', { name: 'Refresh' }).waitFor();
     const readout = page.getByTestId('readout-Ordered');
     const b = readout.locator('tr', { hasText: /^B/ }).locator('td');
     expect((await b.allTextContents()).slice(0, 3)).toEqual(['B', expect.stringMatching(/^\d{1,2},\d{3}$/), expect.stringMatching(/^1[34]\.\d\d %$/)]);

@@ -25,6 +25,14 @@ export interface VariantSums {
 
 
 /**
+ * Where the metrics' events are read: `narrow` reads `experiment_metric_events` (a few columns,
+ * revenue already parsed) for every metric it can serve, and `events` only for metrics filtered on a
+ * property; `raw` reads every metric's events from `events` (the reference the narrow path is tested
+ * against).
+ */
+export type EventSource = 'narrow' | 'raw';
+
+/**
  * The query, built from the metrics' shape only: every value is a parameter ({name:Type}).
  *
  * Profiles: exposures and events name distinct ids; both map to the profile the ids belong to now
@@ -33,18 +41,22 @@ export interface VariantSums {
  * exposure, from that exposure's time.
  *
  * Shape: the exposures first, grouped by profile into (profile, first variant, first time): a hash
- * table of exposed profiles only. The metrics' events and (for guardrails) message outcomes then
- * stream through the identity map and an inner join with it, so the events of people never exposed
- * drop out before any grouping, and each row becomes per-metric window contributions summed per
- * profile (plain sums, no per-profile arrays). Profiles are 64-bit hashes of their ids (about 3·10⁻⁸
- * odds of any collision among a million), far cheaper to join and group than the text.
+ * table of exposed profiles only, built once. The metrics' events and (for guardrails) message
+ * outcomes, bounded by the first exposure minus and the last exposure plus the widest window, then
+ * stream through the identity map and a right join with it, so the events of people never exposed
+ * drop out before any grouping while an exposed profile without events still counts (as 0). Each row
+ * becomes per-metric window contributions summed per profile (plain sums, no per-profile arrays).
+ * Profiles are 64-bit hashes of their ids (about 3·10⁻⁸ odds of any collision among a million), far
+ * cheaper to join and group than the text.
  */
-export function metricsQuery(metrics: Metric[]): { query: string; params: Record<string, unknown> } {
+export function metricsQuery(metrics: Metric[], source: EventSource = 'narrow'): { query: string; params: Record<string, unknown> } {
   if (metrics.length > 30) throw new Error('at most 30 metrics fit the per-event bitmask');
   const params: Record<string, unknown> = {};
-  const events = new Set<string>();
+  const narrowEvents = new Set<string>();
+  const rawEvents = new Set<string>();
   const outcomes = new Set<string>();
-  const eventBits: string[] = [];
+  const narrowBits: string[] = [];
+  const rawBits: string[] = [];
   const outcomeBits: string[] = [];
   const perProfile: string[] = [];
   const finals: string[] = [];
@@ -54,21 +66,23 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
     switch (m.kind) {
       case 'conversion':
       case 'count': {
-        events.add(m.event);
+        // A property filter needs the raw properties, which only `events` holds.
+        const raw = source === 'raw' || m.filter !== undefined;
+        (raw ? rawEvents : narrowEvents).add(m.event);
         params[`e${i}`] = m.event;
-        let match = `e.event = {e${i}:String}`;
+        let match = `event = {e${i}:String}`;
         if (m.filter) {
           params[`fp${i}`] = m.filter.property;
           params[`fv${i}`] = m.filter.equals;
           // A string property by its text, a number or boolean by its JSON (`42`, `true`).
-          match += ` AND (JSONExtractString(e.properties, {fp${i}:String}) = {fv${i}:String} OR JSONExtractRaw(e.properties, {fp${i}:String}) = {fv${i}:String})`;
+          match += ` AND (JSONExtractString(properties, {fp${i}:String}) = {fv${i}:String} OR JSONExtractRaw(properties, {fp${i}:String}) = {fv${i}:String})`;
         }
-        eventBits.push(`if(${match}, ${bit}, 0)`);
+        (raw ? rawBits : narrowBits).push(`if(${match}, ${bit}, 0)`);
         break;
       }
       case 'revenue':
-        events.add(revenueEvent);
-        eventBits.push(`if(e.event = {revenueEvent:String}, ${bit}, 0)`);
+        (source === 'raw' ? rawEvents : narrowEvents).add(revenueEvent);
+        (source === 'raw' ? rawBits : narrowBits).push(`if(event = {revenueEvent:String}, ${bit}, 0)`);
         break;
       case 'guardrail':
         outcomes.add(m.outcome);
@@ -90,28 +104,26 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
     const x = binary ? `toFloat64(x${i} > 0)` : `toFloat64(x${i})`;
     finals.push(`sum(${y}) AS s${i}`, `sum(${y} * ${y}) AS ss${i}`, `sum(${x}) AS ps${i}`, `sum(${x} * ${x}) AS pss${i}`, `sum(${x} * ${y}) AS sp${i}`);
   });
-  params.events = [...events];
+  params.narrowEvents = [...narrowEvents];
+  params.rawEvents = [...rawEvents];
   params.outcomeKinds = [...outcomes];
   params.revenueEvent = revenueEvent;
   params.maxWindow = Math.max(...metrics.map((m) => m.windowHours));
-  const eventStream = events.size
-    ? `SELECT cityHash64(e.distinct_id) AS dh, toUInt64(0) AS ph, e.timestamp AS ts,
-              if(e.event = {revenueEvent:String}, JSONExtractFloat(e.properties, 'revenue'), 0) AS value, toUInt32(${eventBits.length ? eventBits.join(' + ') : '0'}) AS bits
-       FROM events AS e FINAL
-       WHERE e.workspace_id = {ws:String} AND e.event IN {events:Array(String)} AND e.is_bot = 0 AND e.timestamp >= {from:DateTime64(3, 'UTC')} - toIntervalHour({maxWindow:UInt32})`
-    : '';
-  const outcomeStream = outcomes.size
-    ? `SELECT toUInt64(0) AS dh, cityHash64(profile_id) AS ph, at AS ts, toFloat64(0) AS value, toUInt32(${outcomeBits.join(' + ')}) AS bits
-       FROM (${outcomeRowsSql}) WHERE at >= {from:DateTime64(3, 'UTC')} - toIntervalHour({maxWindow:UInt32})`
-    : '';
-  // Every exposed profile appears once with no metric bits, so one without events still counts (as 0).
-  const rows = [`SELECT pid, toDateTime64(0, 3, 'UTC') AS ts, toFloat64(0) AS value, toUInt32(0) AS bits FROM exposed`];
-  const streams = [eventStream, outcomeStream].filter(Boolean);
-  if (streams.length) {
-    rows.push(`SELECT if(s.ph != 0, s.ph, if(i.ph != 0, i.ph, s.dh)) AS pid, s.ts AS ts, toFloat64(s.value) AS value, s.bits AS bits
-      FROM (${streams.join(' UNION ALL ')}) AS s
-      LEFT JOIN ids AS i ON i.dh = s.dh`);
-  }
+  // Nothing before the first exposure's pre-window or after the last exposure's window can count.
+  const span = (ts: string) => `${ts} >= {from:DateTime64(3, 'UTC')} - toIntervalHour({maxWindow:UInt32}) AND ${ts} < {to:DateTime64(3, 'UTC')} + toIntervalHour({maxWindow:UInt32})`;
+  const streams: string[] = [];
+  if (narrowEvents.size)
+    streams.push(`SELECT cityHash64(distinct_id) AS dh, toUInt64(0) AS ph, timestamp AS ts, revenue AS value, toUInt32(${narrowBits.join(' + ')}) AS bits
+       FROM experiment_metric_events FINAL
+       WHERE workspace_id = {ws:String} AND event IN {narrowEvents:Array(String)} AND ${span('timestamp')}`);
+  if (rawEvents.size)
+    streams.push(`SELECT cityHash64(distinct_id) AS dh, toUInt64(0) AS ph, timestamp AS ts,
+              if(event = {revenueEvent:String}, JSONExtractFloat(properties, 'revenue'), 0) AS value, toUInt32(${rawBits.join(' + ')}) AS bits
+       FROM events FINAL
+       WHERE workspace_id = {ws:String} AND event IN {rawEvents:Array(String)} AND is_bot = 0 AND ${span('timestamp')}`);
+  if (outcomes.size)
+    streams.push(`SELECT toUInt64(0) AS dh, cityHash64(profile_id) AS ph, at AS ts, toFloat64(0) AS value, toUInt32(${outcomeBits.join(' + ')}) AS bits
+       FROM (${outcomeRowsSql}) WHERE ${span('at')}`);
   const query = `
     WITH
       ids AS (SELECT cityHash64(distinct_id) AS dh, cityHash64(profile_id) AS ph FROM identities FINAL WHERE workspace_id = {ws:String}),
@@ -124,9 +136,13 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
     SELECT variant, count() AS n, ${finals.join(', ')}
     FROM (
       SELECT any(p.variant) AS variant, ${perProfile.join(', ')}
-      FROM (${rows.join(' UNION ALL ')}) AS r
-      INNER JOIN exposed AS p ON p.pid = r.pid
-      GROUP BY r.pid
+      FROM (
+        SELECT if(s.ph != 0, s.ph, if(i.ph != 0, i.ph, s.dh)) AS pid, s.ts AS ts, toFloat64(s.value) AS value, s.bits AS bits
+        FROM (${streams.join(' UNION ALL ')}) AS s
+        LEFT JOIN ids AS i ON i.dh = s.dh
+      ) AS r
+      RIGHT JOIN exposed AS p ON p.pid = r.pid
+      GROUP BY p.pid
     )
     GROUP BY variant
     SETTINGS join_use_nulls = 0`;
@@ -134,17 +150,17 @@ export function metricsQuery(metrics: Metric[]): { query: string; params: Record
 }
 
 /** Per-variant sufficient statistics of an experiment's metrics, computed in ClickHouse. */
-export async function variantSums(clickhouse: ClickHouseClient, workspaceId: string, key: string, metrics: Metric[]): Promise<VariantSums[]> {
-  // The earliest exposure bounds the events read (minus the widest window, for the pre-period).
+export async function variantSums(clickhouse: ClickHouseClient, workspaceId: string, key: string, metrics: Metric[], source: EventSource = 'narrow'): Promise<VariantSums[]> {
+  // The first and last exposures bound the events read (by the widest window either side).
   const first = await clickhouse.query({
-    query: `SELECT toString(min(exposed_at)) AS t, count() AS n FROM experiment_exposures WHERE workspace_id = {ws:String} AND experiment = {key:String}`,
+    query: `SELECT toString(min(exposed_at)) AS t, toString(max(exposed_at)) AS last, count() AS n FROM experiment_exposures WHERE workspace_id = {ws:String} AND experiment = {key:String}`,
     query_params: { ws: workspaceId, key },
     format: 'JSONEachRow',
   });
-  const [bound] = await first.json<{ t: string; n: string | number }>();
+  const [bound] = await first.json<{ t: string; last: string; n: string | number }>();
   if (!bound || Number(bound.n) === 0) return [];
-  const { query, params } = metricsQuery(metrics);
-  const rs = await clickhouse.query({ query, query_params: { ...params, ws: workspaceId, key, from: bound.t }, format: 'JSONEachRow' });
+  const { query, params } = metricsQuery(metrics, source);
+  const rs = await clickhouse.query({ query, query_params: { ...params, ws: workspaceId, key, from: bound.t, to: bound.last }, format: 'JSONEachRow' });
   const rows = await rs.json<Record<string, string | number>>();
   return rows.map((r) => ({
     variant: String(r.variant),

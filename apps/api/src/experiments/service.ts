@@ -4,7 +4,7 @@ import { experimentByKey, getExperiment, listExperiments, pickWinner, stopExperi
 import { applyOnsiteDecision, syncOnsiteExperiments } from './onsite';
 import { endGlobalControl, syncGlobalControl } from './holdout';
 import { applyMessageDecision, syncMessageExperiments } from './message';
-import { variantSums } from './metrics';
+import { variantSums, type VariantSums } from './metrics';
 import { readout, type Readout } from './readout';
 import type { AdjustMethod } from '@overture/stats';
 import type { LRUCache } from 'lru-cache';
@@ -15,25 +15,59 @@ export interface ExperimentReadout {
   experiment: Experiment;
   readout: Readout;
   daysRunning: number;
+  /** When ClickHouse computed the sums this readout stands on (ISO time); a cached readout is older than now. */
+  asOf: string;
 }
 
 const dayMs = 86_400_000;
+/** How stale a cached readout may get before the next read recomputes it. */
+const readoutTtlMs = 60_000;
 
 const daysRunning = (e: Experiment, now: number) => Math.max(0, ((e.stoppedAt?.getTime() ?? now) - e.startedAt.getTime()) / dayMs);
 
-/** The readout of one experiment: sufficient statistics from ClickHouse, then the stats engine. */
-export async function experimentReadout(app: App, workspaceId: string, id: string, options: { correction?: AdjustMethod } = {}): Promise<ExperimentReadout> {
+export interface ReadoutRequest {
+  correction?: AdjustMethod;
+  /** Recompute now, whatever is cached (in every process: the others drop their copy). */
+  refresh?: boolean;
+}
+
+/** The readout of one experiment: sufficient statistics from ClickHouse (cached), then the stats engine. */
+export async function experimentReadout(app: App, workspaceId: string, id: string, options: ReadoutRequest = {}): Promise<ExperimentReadout> {
   const experiment = await getExperiment(app.postgres.db, workspaceId, id);
   return readoutOf(app, workspaceId, experiment, options);
 }
 
-export async function readoutOf(app: App, workspaceId: string, experiment: Experiment, options: { correction?: AdjustMethod } = {}): Promise<ExperimentReadout> {
-  const sums = await variantSums(app.clickhouse, workspaceId, experiment.key, experiment.metrics);
+export async function readoutOf(app: App, workspaceId: string, experiment: Experiment, options: ReadoutRequest = {}): Promise<ExperimentReadout> {
+  const { sums, asOf } = await cachedSums(app, workspaceId, experiment, options.refresh === true);
   return {
     experiment,
-    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, bandit: experiment.allocation === 'bandit', ...options }),
+    readout: readout(experiment.variants, experiment.metrics, sums, { engine: experiment.engine, sequential: experiment.sequential, bandit: experiment.allocation === 'bandit', correction: options.correction }),
     daysRunning: daysRunning(experiment, Date.now()),
+    asOf: new Date(asOf).toISOString(),
   };
+}
+
+/**
+ * The expensive half of a readout, cached per experiment: the sums depend only on the experiment's
+ * key and metrics (a changed metric misses the entry), the rest (variants, engine, correction) is
+ * applied to them at every read. The TTL bounds how far behind the events a readout gets.
+ */
+async function cachedSums(app: App, workspaceId: string, experiment: Experiment, refresh: boolean): Promise<ReadoutSums> {
+  const cache = app.services.experimentReadouts.entries;
+  const shape = JSON.stringify([experiment.key, experiment.metrics]);
+  const hit = refresh ? undefined : cache.get(experiment.id);
+  if (hit && hit.shape === shape) return hit;
+  const asOf = Date.now();
+  const entry = { shape, asOf, sums: await variantSums(app.clickhouse, workspaceId, experiment.key, experiment.metrics) };
+  cache.set(experiment.id, entry, { ttl: readoutTtlMs });
+  if (refresh) app.invalidation.publish(topics.experimentReadouts, experiment.id, { here: false });
+  return entry;
+}
+
+interface ReadoutSums {
+  shape: string;
+  asOf: number;
+  sums: VariantSums[];
 }
 
 /** Stops an experiment; an onsite one then shows everyone its first variant, a message one sends everyone its first, the global control group ends (0 %). */
@@ -103,5 +137,7 @@ declare module '../app-handle' {
   interface Services {
     /** Split experiments' winners per workspace, for journey steps (built in `createServices`). */
     splitWinners: TopicCache<LRUCache<string, { winner: string | null }>>;
+    /** Readouts' sums per experiment id (built in `createServices`). */
+    experimentReadouts: TopicCache<ReadoutSums>;
   }
 }

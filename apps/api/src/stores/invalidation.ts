@@ -27,6 +27,8 @@ export const topics = {
   journeySettings: 'journey-settings',
   /** key: workspace id; an experiment's winner picked or the experiment stopped. */
   experimentDecisions: 'experiment-decisions',
+  /** key: experiment id; its readout recomputed on request (other processes drop their cached copy). */
+  experimentReadouts: 'experiment-readouts',
 } as const;
 
 

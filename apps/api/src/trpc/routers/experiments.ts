@@ -33,6 +33,11 @@ export const experimentsRouter = router({
     .input(experimentId.extend({ correction: z.enum(['holm', 'bh']).default('holm') }))
     .query(({ ctx, input }) => domain(() => experimentReadout(ctx.app, ctx.workspaceId, input.experimentId, { correction: input.correction }))),
 
+  /** Recomputes a readout now instead of serving the cached one. */
+  refreshReadout: workspaceProcedure
+    .input(experimentId)
+    .mutation(async ({ ctx, input }) => (await domain(() => experimentReadout(ctx.app, ctx.workspaceId, input.experimentId, { refresh: true }))).asOf),
+
   create: workspaceProcedure.input(experimentInputSchema).mutation(({ ctx, input }) => domain(() => createExperiment(ctx.app.postgres.db, ctx.workspaceId, input))),
 
   updateSettings: workspaceProcedure

@@ -26,12 +26,13 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
   const pick = useMutation(trpc.experiments.pickWinner.mutationOptions({ onSuccess: invalidate }));
   const settings = useMutation(trpc.experiments.updateSettings.mutationOptions({ onSuccess: invalidate }));
   const toBandit = useMutation(trpc.experiments.switchToBandit.mutationOptions({ onSuccess: invalidate }));
+  const refresh = useMutation(trpc.experiments.refreshReadout.mutationOptions({ onSuccess: invalidate }));
   const bandit = q.data?.experiment.allocation === 'bandit';
   const weights = useQuery(trpc.experiments.weights.queryOptions({ workspaceId, experimentId }, { enabled: bandit }));
   if (q.isPending) return <p className="muted">Computing the readout…</p>;
   if (q.isError) return <p role="alert">{q.error.message}</p>;
-  const { experiment: e, readout: r, daysRunning } = q.data;
-  const error = stop.error ?? pick.error ?? settings.error ?? toBandit.error;
+  const { experiment: e, readout: r, daysRunning, asOf } = q.data;
+  const error = stop.error ?? pick.error ?? settings.error ?? toBandit.error ?? refresh.error;
   const [journeyId, nodeId] = e.kind === 'journey_split' ? e.sourceRef.split('/') : [];
   const holdout = e.kind === 'holdout';
 
@@ -71,6 +72,12 @@ export function Readout({ workspaceId, experimentId }: { workspaceId: string; ex
           assignment or the exposure logging is broken; do not trust these results.
         </p>
       )}
+      <p className="muted readout-as-of">
+        <span data-testid="readout-as-of">As of {new Date(asOf).toLocaleString()}</span>{' '}
+        <button type="button" onClick={() => refresh.mutate({ workspaceId, experimentId })} disabled={refresh.isPending}>
+          {refresh.isPending ? 'Recomputing…' : 'Refresh'}
+        </button>
+      </p>
       <p className={`verdict-line verdict-${r.verdict.status}`} data-testid="verdict">
         {r.verdict.text}
       </p>
