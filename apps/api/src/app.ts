@@ -46,6 +46,7 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
     templateSendCache: new TopicCache(invalidation, topics.templates, { max: 10_000 }),
     splitWinners: new TopicCache(invalidation, topics.experimentDecisions, { max: 10_000 }),
     experimentReadouts: new TopicCache(invalidation, topics.experimentReadouts, { max: 1_000 }),
+    catalogSettingsCache: new TopicCache(invalidation, topics.catalogSettings, { max: 10_000 }),
     placementExposures: createPlacementExposureWriter(clickhouse, log),
     messageExposures: createMessageExposureWriter(clickhouse, log, firstLinkedIds),
     consentChecks: createBlockChecks(postgres.db),

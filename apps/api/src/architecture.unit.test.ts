@@ -41,6 +41,7 @@ const owners: Record<string, string> = {
   onsite_placements: 'onsite',
   onsite_queue: 'onsite',
   onsite_settings: 'onsite',
+  catalog_settings: 'catalog',
   experiments: 'experiments',
   experiment_weights: 'experiments',
   service_actions: 'service-messages',

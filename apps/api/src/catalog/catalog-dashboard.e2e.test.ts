@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../testing';
 import { signedInDashboard } from '../testing/dashboard-harness';
 import { upsertFeedProducts, upsertObservedProducts } from './products';
+import { catalogSettingsOf } from './settings';
 
 // The Catalog page in the built dashboard, in real Chromium. Run `pnpm --filter @overture/dashboard
 // build` first when running alone (the test command does).
@@ -43,5 +44,26 @@ describe('catalog page', () => {
     await expect.poll(() => history.locator('tr').count(), { timeout: 10_000 }).toBe(2);
     expect(await history.locator('tr').nth(0).locator('td').nth(1).textContent()).toBe('£80.00');
     expect(await history.locator('tr').nth(1).locator('td').allTextContents()).toEqual([expect.any(String), '£64.00', 'In stock']);
+  });
+
+  it('saves the price-drop threshold and the look-back window, and names the field of a bad value', async () => {
+    const ws = server.workspace.id;
+    await page.goto(`${server.url}/w/${ws}/catalog`);
+    const card = page.getByRole('region', { name: 'Price drop and back in stock alerts' });
+    const percent = card.getByLabel('Price drop threshold (%)');
+    await expect.poll(() => percent.inputValue(), { timeout: 10_000 }).toBe('10');
+    expect(await card.getByLabel('Viewed or carted within (days)').inputValue()).toBe('30');
+
+    await percent.fill('95');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.locator('.form-error').waitFor();
+    expect(await card.locator('.form-error').textContent()).toContain('priceDropPercent: must be a percentage between 1 and 90');
+
+    await percent.fill('5');
+    await card.getByLabel('Viewed or carted within (days)').fill('14');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => card.getByTestId('catalog-alerts-summary').textContent(), { timeout: 10_000 }).toContain('at least 5 % below');
+    expect(await card.getByTestId('catalog-alerts-summary').textContent()).toContain('in the last 14 days');
+    expect(await catalogSettingsOf(server.app, ws)).toEqual({ priceDropPercent: 5, momentWindowDays: 14 });
   });
 });

@@ -6,6 +6,7 @@ import { HttpError } from '../kernel/http/errors';
 import { sendJson } from '../kernel/http/respond';
 import type { ExtraRoute } from '../kernel/http/route';
 import { announceCatalogMoments } from './moments';
+import { catalogSettingsOf } from './settings';
 import { upsertFeedProducts, validateProducts, type FeedProduct, type ProductError } from './products';
 
 const maxBodyBytes = 5 * 1024 * 1024;
@@ -29,7 +30,8 @@ async function handleCatalogFeed(app: App, req: IncomingMessage, res: ServerResp
   const { products, errors } = validateFeed(await readJson(req, maxBodyBytes));
   if (products.length === 0) return sendJson(res, 400, { error: errors[0]?.message ?? 'no valid product', accepted: 0, errors });
   const now = Date.now();
-  const { changed, moments } = await upsertFeedProducts(app.clickhouse, key.workspaceId, products, now);
+  const { priceDropPercent } = await catalogSettingsOf(app, key.workspaceId);
+  const { changed, moments } = await upsertFeedProducts(app.clickhouse, key.workspaceId, products, now, priceDropPercent);
   const { announced } = await announceCatalogMoments(app, key.workspaceId, moments, now);
   sendJson(res, 200, { success: errors.length === 0, accepted: products.length, changed, announced, errors });
 }

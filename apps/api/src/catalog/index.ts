@@ -4,4 +4,6 @@ export { catalogRoutes, validateFeed } from './http';
 export { consumeCatalogEvents } from './consumer';
 export { productFromView } from './observed';
 export { announceCatalogMoments } from './moments';
-export { momentOf, priceDropThreshold, type CatalogMoment } from './products';
+export { momentOf, type CatalogMoment } from './products';
+export { catalogSettingsOf, catalogSettingsSchema, CatalogSettingsError, defaultCatalogSettings, setCatalogSettings, type CatalogSettings } from './settings';
+export type * from './tables';

@@ -3,12 +3,12 @@ import { chTime, normalizeEvent } from '../ingest/normalize';
 import { findProfileId } from '../profiles';
 import { selectRows } from '../stores/clickhouse/sql';
 import type { CatalogMoment } from './products';
+import { catalogSettingsOf } from './settings';
 
-const windowDays = 30;
 const maxPeoplePerMoment = 20_000;
 
 /**
- * Tells everyone who viewed or added a product to the cart within the window that it is back in
+ * Tells everyone who viewed or added a product to the cart within the workspace's window that it is back in
  * stock or cheaper: one `Back In Stock` / `Price Drop` event per person and change, through the
  * normal event path, so the ready service journeys fire from the catalog alone. The message id is
  * derived from the product, the change and the profile: a retried write stores it once, and a
@@ -16,7 +16,8 @@ const maxPeoplePerMoment = 20_000;
  */
 export async function announceCatalogMoments(app: App, workspaceId: string, moments: CatalogMoment[], nowMs: number): Promise<{ announced: number }> {
   if (moments.length === 0) return { announced: 0 };
-  const since = chTime(nowMs - windowDays * 86_400_000);
+  const { momentWindowDays } = await catalogSettingsOf(app, workspaceId);
+  const since = chTime(nowMs - momentWindowDays * 86_400_000);
   const viewers = await selectRows<{ product_id: string; distinct_id: string; user_id: string; anonymous_id: string }>(
     app.clickhouse,
     `SELECT JSONExtractString(properties, 'product_id') AS product_id, distinct_id, any(user_id) AS user_id, any(anonymous_id) AS anonymous_id

@@ -16,4 +16,13 @@ describe('catalog moments', () => {
     expect(momentOf(before({}), { product_id: 'p', name: 'P', availability: 'out_of_stock', price: 50 })).toBeNull();
     expect(momentOf(before({ price: 0 }), { product_id: 'p', name: 'P', availability: 'in_stock', price: 0 })).toBeNull();
   });
+
+  it('takes the workspace threshold, counting a drop of exactly that share', () => {
+    const drop = (oldPrice: number, price: number, percent: number) => momentOf(before({ price: oldPrice }), { product_id: 'p', name: 'P', availability: 'in_stock', price }, percent)?.kind ?? null;
+    expect(drop(80, 76, 5)).toBe('price_drop');
+    expect(drop(80, 76, 10)).toBeNull();
+    expect(drop(72.2, 68.59, 5)).toBe('price_drop');
+    expect(drop(19.99, 18.99, 5)).toBe('price_drop');
+    expect(drop(19.99, 19, 5)).toBeNull();
+  });
 });

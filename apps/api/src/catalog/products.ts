@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import { chTime } from '../ingest/normalize';
 import { chToIso, insertRows, selectRows } from '../stores/clickhouse/sql';
+import { defaultCatalogSettings } from './settings';
 
 export const availabilities = ['in_stock', 'out_of_stock', 'preorder', 'unknown'] as const;
 export type Availability = (typeof availabilities)[number];
@@ -135,19 +136,24 @@ export interface CatalogMoment {
   oldPrice: number | null;
 }
 
-/** A drop of at least this share of the old price is a price-drop moment. */
-export const priceDropThreshold = 0.1;
-
-/** Back in stock (out of stock before, in stock now) or a price drop past the threshold. */
-export function momentOf(before: CatalogProduct | undefined, after: FeedProduct): CatalogMoment | null {
+/**
+ * Back in stock (out of stock before, in stock now) or a price drop of at least `priceDropPercent`
+ * of the old price (the workspace's catalog setting).
+ */
+export function momentOf(before: CatalogProduct | undefined, after: FeedProduct, priceDropPercent: number = defaultCatalogSettings.priceDropPercent): CatalogMoment | null {
   if (!before) return null;
   if (before.availability === 'out_of_stock' && after.availability === 'in_stock') return { kind: 'back_in_stock', product: after, oldPrice: before.price };
   const oldPrice = before.price ?? 0;
-  if (oldPrice > 0 && after.price !== undefined && after.price <= oldPrice * (1 - priceDropThreshold) && after.availability !== 'out_of_stock') return { kind: 'price_drop', product: after, oldPrice };
+  if (oldPrice > 0 && after.price !== undefined && after.availability !== 'out_of_stock' && dropReaches(oldPrice, after.price, priceDropPercent)) return { kind: 'price_drop', product: after, oldPrice };
   return null;
 }
 
-export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: FeedProduct[], nowMs: number): Promise<{ changed: number; moments: CatalogMoment[] }> {
+// Prices are decimals held in binary: a drop of exactly the threshold (80 → 76 at 5 %) must count.
+function dropReaches(oldPrice: number, newPrice: number, percent: number): boolean {
+  return (oldPrice - newPrice) * 100 >= percent * oldPrice - 1e-9 * oldPrice;
+}
+
+export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspaceId: string, items: FeedProduct[], nowMs: number, priceDropPercent: number = defaultCatalogSettings.priceDropPercent): Promise<{ changed: number; moments: CatalogMoment[] }> {
   const latest = new Map<string, FeedProduct>();
   for (const item of items) latest.set(item.product_id, item);
   const before = await productsByIds(clickhouse, workspaceId, [...latest.keys()]);
@@ -174,7 +180,7 @@ export async function upsertFeedProducts(clickhouse: ClickHouseClient, workspace
     .map((r) => ({ workspace_id: workspaceId, product_id: r.product_id, at, price: r.price, currency: r.currency, availability: r.availability, source: 'feed' }));
   await insertRows(clickhouse, 'products', rows);
   await insertRows(clickhouse, 'product_history', history);
-  const moments = [...latest.values()].map((p) => momentOf(before.get(p.product_id), p)).filter((m): m is CatalogMoment => m !== null);
+  const moments = [...latest.values()].map((p) => momentOf(before.get(p.product_id), p, priceDropPercent)).filter((m): m is CatalogMoment => m !== null);
   return { changed: history.length, moments };
 }
 

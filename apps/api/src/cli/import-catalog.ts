@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { App } from '../app-handle';
-import { announceCatalogMoments, upsertFeedProducts, validateProducts } from '../catalog';
+import { announceCatalogMoments, catalogSettingsOf, upsertFeedProducts, validateProducts } from '../catalog';
 import { getWorkspace } from '../workspaces';
 import { requireFlag, UsageError, type ParsedArgs } from './args';
 import { ImportIncompleteError } from './import-orders';
@@ -61,9 +61,10 @@ export async function importCatalogCommand(app: App, args: ParsedArgs): Promise<
   const { products: good, errors: bad } = validateProducts(rows.map((r) => r.value));
   const errors = bad.map((e) => `line ${rows[e.index]!.line}: ${e.field || 'row'}: ${e.message}`);
   let changed = 0;
+  const { priceDropPercent } = await catalogSettingsOf(app, workspaceId);
   for (let i = 0; i < good.length; i += chunk) {
     const now = Date.now();
-    const result = await upsertFeedProducts(app.clickhouse, workspaceId, good.slice(i, i + chunk), now);
+    const result = await upsertFeedProducts(app.clickhouse, workspaceId, good.slice(i, i + chunk), now, priceDropPercent);
     changed += result.changed;
     await announceCatalogMoments(app, workspaceId, result.moments, now);
     if (process.stderr.isTTY) process.stderr.write(`\r  ${Math.min(i + chunk, good.length)} / ${good.length} products`);

@@ -24,8 +24,11 @@ export interface StrategyInput {
 
 const nameOf = (m: Model, id: string) => m.products.get(id)?.name || m.stats.get(id)?.seenName || id;
 
-/** How much buy-again weighs in `for_you` against the personal score (both scaled to their maximum first). */
-export const rankTuning = { buyAgainBlend: 3 };
+/**
+ * How much buy-again and products looked at but not bought weigh in `for_you` against the personal
+ * score (each scaled to its maximum first).
+ */
+export const rankTuning = { buyAgainBlend: 3, lookedAtBlend: 1 };
 
 /**
  * The best-scored products a personal list starts from: more than any block shows, so that the
@@ -61,9 +64,11 @@ function scaled(list: Candidate[]): Candidate[] {
 }
 
 /**
- * `for_you`: the personal score blended with buy-again. A product the person bought weighs by how
- * likely it is bought again: fully when they already bought it twice, else by its buyers' repeat rate
- * (a tent bought once is not offered again; coffee is).
+ * `for_you`: the personal score blended with buy-again and, in the full list, with what the person
+ * viewed or carted and has not bought (browse interest, as shop "for you" lists show). A product the
+ * person bought weighs by how likely it is bought again: fully when they already bought it twice, else
+ * by its buyers' repeat rate (a tent bought once is not offered again; coffee is). One looked at weighs
+ * by its affinity against the person's strongest, so a view counts less than a purchase of theirs would.
  */
 export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[] {
   const co = scaled(personal(input, discoveryOnly));
@@ -71,16 +76,25 @@ export function forYou(input: StrategyInput, discoveryOnly: boolean): Candidate[
   const merged = new Map(co.map((c) => [c.productId, c]));
   const person = input.profileId ? input.model.people.get(input.profileId) : undefined;
   if (!person) return co;
-  let max = 0;
-  for (let i = 0; i < person.items.length; i++) if (person.purchases[i]! > 0) max = Math.max(max, person.affinity[i]!);
+  let bought = 0;
+  let strongest = 0;
+  for (let i = 0; i < person.items.length; i++) {
+    strongest = Math.max(strongest, person.affinity[i]!);
+    if (person.purchases[i]! > 0) bought = Math.max(bought, person.affinity[i]!);
+  }
+  const add = (id: string, score: number, reason: string) => {
+    const prev = merged.get(id);
+    merged.set(id, { productId: id, score: (prev?.score ?? 0) + score, reason: prev && prev.score > score ? prev.reason : reason });
+  };
   for (let i = 0; i < person.items.length; i++) {
     const n = person.purchases[i]!;
-    if (n === 0) continue;
     const id = person.items[i]!;
+    if (n === 0) {
+      if (strongest > 0) add(id, (rankTuning.lookedAtBlend * person.affinity[i]!) / strongest, 'you looked at it');
+      continue;
+    }
     const fit = n > 1 ? 1 : input.model.repeatRate.get(id) ?? 0;
-    const again = (rankTuning.buyAgainBlend * fit * person.affinity[i]!) / max;
-    const prev = merged.get(id);
-    merged.set(id, { productId: id, score: (prev?.score ?? 0) + again, reason: prev && prev.score > again ? prev.reason : n === 1 ? 'you bought it before' : `you bought it ${n} times` });
+    add(id, (rankTuning.buyAgainBlend * fit * person.affinity[i]!) / bought, n === 1 ? 'you bought it before' : `you bought it ${n} times`);
   }
   return [...merged.values()];
 }

@@ -29,6 +29,8 @@ export const topics = {
   experimentDecisions: 'experiment-decisions',
   /** key: experiment id; its readout recomputed on request (other processes drop their cached copy). */
   experimentReadouts: 'experiment-readouts',
+  /** key: workspace id; catalog alert settings (price-drop threshold, look-back window) saved. */
+  catalogSettings: 'catalog-settings',
 } as const;
 
 

@@ -25,7 +25,12 @@ export function loadClickhouseMigrations(dir = migrationsDir): ClickhouseMigrati
     });
 }
 
-export async function migrateClickhouse(client: ClickHouseClient): Promise<string[]> {
+export interface MigrateOptions {
+  /** Stop after this version (a migration's test builds the schema as it was before it, adds data, then runs it). */
+  upTo?: number;
+}
+
+export async function migrateClickhouse(client: ClickHouseClient, options: MigrateOptions = {}): Promise<string[]> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations
       (version UInt32, name String, applied_at DateTime DEFAULT now())
@@ -35,6 +40,7 @@ export async function migrateClickhouse(client: ClickHouseClient): Promise<strin
   const done = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   const applied: string[] = [];
   for (const m of loadClickhouseMigrations()) {
+    if (options.upTo !== undefined && m.version > options.upTo) break;
     if (done.has(m.version)) continue;
     for (const statement of m.statements) await client.command({ query: statement });
     await client.insert({

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../trpc';
 import { formatCount } from '../../lib/format';
 import { When } from '../../components/When';
+import { CatalogAlertsCard } from './CatalogAlertsCard';
 
 const pageSize = 50;
 const availabilityLabel: Record<string, string> = { in_stock: 'In stock', out_of_stock: 'Out of stock', preorder: 'Pre-order', unknown: '—' };
@@ -100,6 +101,7 @@ export function CatalogPage({ workspaceId }: { workspaceId: string }) {
           </table>
         </section>
       )}
+      <CatalogAlertsCard workspaceId={workspaceId} />
     </div>
   );
 }

@@ -20,6 +20,7 @@ import * as m0190 from './0190_placement_variants';
 import * as m0200 from './0200_experiment_bandits';
 import * as m0210 from './0210_workspace_time_zone';
 import * as m0220 from './0220_template_variants';
+import * as m0250 from './0250_catalog_settings';
 
 /** Ordered, static barrel: add new migrations at the end, never edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0200_experiment_bandits': m0200,
   '0210_workspace_time_zone': m0210,
   '0220_template_variants': m0220,
+  '0250_catalog_settings': m0250,
 };
