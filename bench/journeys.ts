@@ -134,7 +134,7 @@ async function main() {
     const ws = await createWorkspace(app.postgres.db, 'bench');
     const sink = new CountingSink();
     let steps = 0;
-    const rt = createJourneyRuntime({ db: app.postgres.db, clickhouse: app.clickhouse, redis: app.redis, redisUrl, prefix, appSecret: config.secret, profiles: memoryProfiles(), channels: { onsite: sink }, log: app.log });
+    const rt = createJourneyRuntime({ db: app.postgres.db, clickhouse: app.clickhouse, redis: app.redis, redisUrl, prefix, appSecret: config.secret, profiles: memoryProfiles(), channels: { onsite: sink }, log: app.log, onNodes: (n) => void (steps += n) });
     const journey = await createJourney(app.postgres.db, ws.id, 'bench', {
       trigger: { type: 'event', event: 'Bench Started' },
       entry: { frequency: 'once' },
@@ -148,7 +148,7 @@ async function main() {
     });
     await publishJourney(app.postgres.db, ws.id, journey.id);
     await sql`insert into journey_settings (workspace_id, settings) values (${ws.id}, ${JSON.stringify({ quietHours: null })})`.execute(app.postgres.db);
-    rt.startWorker({ concurrency, onNodes: (n) => void (steps += n) });
+    rt.startWorker({ concurrency });
 
     log(`journey: ${profiles} profiles, wait 1 s → condition → message`);
     const t = performance.now();

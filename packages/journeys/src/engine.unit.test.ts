@@ -1,6 +1,7 @@
 // The engine on in-memory fakes of its ports: no store, no queue, an injected clock.
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from './testing';
+import { enterJourney } from './entry';
 import { experimentHash, globalControlKey, inGlobalControl } from './hash';
 import { eventIsGoal, goalRevenue } from './triggers';
 
@@ -20,6 +21,44 @@ describe('journey engine: flow', () => {
     expect(e.sent()).toEqual(['ann:onsite:hi']);
     expect(e.run(run!.id)).toMatchObject({ status: 'completed', nodeId: null });
     expect(e.recorder.steps.map((s) => `${s.nodeId}:${s.kind}`)).toEqual(['w:entered', 'w:completed', 'm:entered', 'm:sent', 'm:completed']);
+  });
+
+  it('starts a timer-first journey where the run enters, and queues the first step of any other', async () => {
+    const e = memoryEngine();
+    e.profile('ann');
+    const timerFirst = e.publish({ trigger, start: 'w', nodes: [{ id: 'w', type: 'wait', seconds: 3600, next: 'm' }, { id: 'm', type: 'message', channel: 'onsite', template: 'hi', next: null }] });
+    const sendFirst = e.publish({ trigger, start: 'm', nodes: [{ id: 'm', type: 'message', channel: 'onsite', template: 'now', next: null }] });
+    const ran: number[] = [];
+    e.deps.onNodes = (n) => void ran.push(n);
+    const [timed] = await enterJourney(e.deps, e.store, e.scheduler, timerFirst, [{ profileId: 'ann' }]);
+    const [queued] = await enterJourney(e.deps, e.store, e.scheduler, sendFirst, [{ profileId: 'ann' }]);
+    // Nothing has been run from the queue yet: the timer started at entry, the send waits for its job.
+    expect(e.run(timed!.id)).toMatchObject({ status: 'waiting', step: 1, wakeAt: e.clock.now() + hour });
+    expect([...e.scheduler.jobs.values()].map((j) => `${j.runId === timed!.id ? 'timer' : 'send'}:${j.step}`).sort()).toEqual(['send:0', 'timer:1']);
+    expect(e.run(queued!.id)).toMatchObject({ step: 0 });
+    expect(ran).toEqual([1]);
+    await e.runDue();
+    expect(e.sent()).toEqual(['ann:onsite:now']);
+    expect(ran).toEqual([1, 1]);
+  });
+
+  it('queues the first step when starting it at entry fails, so the queue retries it', async () => {
+    const e = memoryEngine();
+    e.profile('ann');
+    const j = e.publish({ trigger, start: 'w', nodes: [{ id: 'w', type: 'wait', seconds: 60, next: null }] });
+    const events = e.deps.recorder.events.bind(e.deps.recorder);
+    let failures = 1;
+    e.deps.recorder.events = async (rows) => {
+      if (failures-- > 0) throw new Error('recorder down');
+      return events(rows);
+    };
+    const [run] = await enterJourney(e.deps, e.store, e.scheduler, j, [{ profileId: 'ann' }]);
+    expect(e.run(run!.id)).toMatchObject({ status: 'active', step: 0 });
+    expect([...e.scheduler.jobs.values()].map((x) => x.step)).toEqual([0]);
+    await e.runDue();
+    expect(e.run(run!.id)).toMatchObject({ status: 'waiting', step: 1 });
+    await e.advance(60_000);
+    expect(e.run(run!.id)).toMatchObject({ status: 'completed' });
   });
 
   it('takes the first condition branch that holds: trait, event performed, segment; else otherwise', async () => {

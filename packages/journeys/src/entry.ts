@@ -1,6 +1,7 @@
-import type { JourneyDefinition } from './definition';
+import { nodeById, type JourneyDefinition } from './definition';
 import type { EngineDeps, RunEvent, RunRecord, StepScheduler } from './ports';
 import { evaluateAll } from './engine';
+import { advanceRun } from './runner';
 
 export interface PublishedJourney {
   id: string;
@@ -57,6 +58,28 @@ export async function enterJourney(deps: EngineDeps, store: EntryStore, schedule
   }
   if (!eligible.length) return [];
   const runs = await store.admit(journey, eligible, now);
-  await scheduler.schedule(runs.map((r) => ({ runId: r.id, step: r.step, wakeAt: null })));
+  if (startsWithTimer(journey.definition)) await Promise.all(runs.map((run) => startAtOnce(deps, scheduler, run)));
+  else await scheduler.schedule(runs.map((r) => ({ runId: r.id, step: r.step, wakeAt: null })));
   return runs;
+}
+
+/**
+ * A journey whose first node is a timer (wait, wait for an event) starts its runs where they enter:
+ * the first step reads no profile and calls no channel, so it costs the entering process little,
+ * starts the timer at the moment of entry, and saves each run a trip through the step queue.
+ * Journeys that begin by deciding or sending go through the queue, so a slow profile look-up or
+ * channel never holds up the events that trigger them.
+ */
+export function startsWithTimer(def: JourneyDefinition): boolean {
+  const type = nodeById(def, def.start)?.type;
+  return type === 'wait' || type === 'wait_for_event';
+}
+
+/** The first step here; if it fails, the step goes to the queue as any other would (the run is already stored). */
+async function startAtOnce(deps: EngineDeps, scheduler: StepScheduler, run: RunRecord): Promise<void> {
+  try {
+    await advanceRun(deps, scheduler, run);
+  } catch {
+    await scheduler.schedule([{ runId: run.id, step: run.step, wakeAt: null }]);
+  }
 }

@@ -294,4 +294,6 @@ export interface EngineDeps {
   webhooks?: WebhookCaller;
   splits?: SplitDecisions;
   variants?: MessageVariants;
+  /** Told how many nodes each step that moved a run executed, wherever the step ran (queue or entry). */
+  onNodes?: (nodes: number) => void;
 }

@@ -40,6 +40,8 @@ export interface JourneyRuntimeOptions {
   splits?: SplitDecisions;
   /** Templates' variants; without it messages are sent without variants. */
   variants?: MessageVariants;
+  /** Told the nodes each step executed, in a worker or where a run entered (the bench counts them). */
+  onNodes?: (nodes: number) => void;
 }
 
 export interface JourneyRuntime {
@@ -50,7 +52,7 @@ export interface JourneyRuntime {
   queue: Queue<StepJob>;
   recorder: StoreRecorder;
   clock: Clock;
-  startWorker(options?: { concurrency?: number; lockDurationMs?: number; onNodes?: (n: number) => void }): Worker<StepJob>;
+  startWorker(options?: { concurrency?: number; lockDurationMs?: number }): Worker<StepJob>;
   reconcile(options?: { graceMs?: number; limit?: number }): Promise<ReconcileReport>;
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export function createJourneyRuntime(o: JourneyRuntimeOptions): JourneyRuntime {
     webhooks: new SignedWebhookCaller({ appSecret: o.appSecret, allowedHosts: (ws) => webhookHostsOf(o.db, ws), outbound: o.outbound ?? new OutboundGuard(), clock }),
     ...(o.splits ? { splits: o.splits } : {}),
     ...(o.variants ? { variants: o.variants } : {}),
+    ...(o.onNodes ? { onNodes: o.onNodes } : {}),
   };
   const workers: Array<{ worker: Worker<StepJob>; connection: Redis }> = [];
   return {

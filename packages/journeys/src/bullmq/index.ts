@@ -96,7 +96,6 @@ export interface StepWorkerOptions {
   concurrency?: number;
   /** Shorter locks find the jobs of a killed worker sooner. */
   lockDurationMs?: number;
-  onNodes?: (n: number) => void;
 }
 
 /** Takes step jobs from the queue and runs them on the engine; a RetryStepError fails the attempt, so BullMQ backs off and retries. */
@@ -105,8 +104,7 @@ export function startStepWorker(deps: EngineDeps, scheduler: StepScheduler, opti
   const worker = new Worker<StepJob>(
     stepsQueueName,
     async (job: Job<StepJob>) => {
-      const n = await processStep(deps, scheduler, job.data.r, job.data.s, { made: job.attemptsMade, max: job.opts.attempts ?? 1 });
-      options.onNodes?.(n);
+      await processStep(deps, scheduler, job.data.r, job.data.s, { made: job.attemptsMade, max: job.opts.attempts ?? 1 });
     },
     {
       connection: options.connection,
