@@ -34,18 +34,35 @@ export async function traitsOf(app: App, workspaceId: string, profileId: string)
 // last run so that nothing inserted late is missed (re-reading is harmless: links and traits collapse).
 const overlapMs = 15 * 60_000;
 
-/** Where the last backfill of a workspace started reading (by receive time), minus the overlap. */
-export async function backfillStart(app: App, workspaceId: string): Promise<string> {
-  const rows = await selectRows<{ at: string }>(
-    app.clickhouse,
-    `SELECT received_at AS at FROM profile_watermarks WHERE workspace_id = {ws:String}`,
-    { ws: workspaceId },
-  );
-  return rows[0] ? chTime(Date.parse(`${rows[0].at.replace(' ', 'T')}Z`) - overlapMs) : chTime(0);
+export interface ProfileMark {
+  /** Where the next pass starts reading events (by receive time): the last pass's start minus the overlap. */
+  since: string;
+  /** When the last full feature pass started (ms since 1970); null before the first one. */
+  fullAt: number | null;
 }
 
-export async function saveBackfillMark(app: App, workspaceId: string, startedAt: number): Promise<void> {
-  await insertRows(app.clickhouse, 'profile_watermarks', [{ workspace_id: workspaceId, received_at: chTime(startedAt), updated_at: chTime(Date.now()) }]);
+const fromCh = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
+
+/**
+ * The workspace's watermark: the identity/trait backfill and the incremental feature pass both read
+ * the events received since the last pass started (a pass of either kind reads both).
+ */
+export async function profileMark(app: App, workspaceId: string): Promise<ProfileMark> {
+  const rows = await selectRows<{ at: string; full_at: string }>(
+    app.clickhouse,
+    `SELECT received_at AS at, full_at FROM profile_watermarks WHERE workspace_id = {ws:String}`,
+    { ws: workspaceId },
+  );
+  if (!rows[0]) return { since: chTime(0), fullAt: null };
+  const fullAt = fromCh(rows[0].full_at);
+  return { since: chTime(fromCh(rows[0].at) - overlapMs), fullAt: fullAt > 0 ? fullAt : null };
+}
+
+/** Records a pass that started reading at `startedAt`; `fullAt` is the start of the last full pass. */
+export async function saveBackfillMark(app: App, workspaceId: string, startedAt: number, fullAt: number | null): Promise<void> {
+  await insertRows(app.clickhouse, 'profile_watermarks', [
+    { workspace_id: workspaceId, received_at: chTime(startedAt), full_at: chTime(fullAt ?? 0), updated_at: chTime(Date.now()) },
+  ]);
 }
 
 /**
