@@ -65,6 +65,10 @@ export async function saveBackfillMark(app: App, workspaceId: string, startedAt:
   ]);
 }
 
+// The backfill reads events without FINAL (the whole table's sort key would be merged to collapse
+// copies): a copy of an event links the same id and writes the same trait row, which collapse anyway.
+// The identity map is still read with FINAL, so a merged-away profile is never linked to.
+
 /**
  * Links every id seen in events that has no profile yet (events loaded while no worker ran, e.g. an
  * import): an anonymous id first seen beside a user id joins that user's profile.
@@ -79,10 +83,10 @@ export async function backfillIdentities(app: App, workspaceId: string, version:
      FROM (
        SELECT id, kind, user_hint FROM (
          SELECT user_id AS id, 'user' AS kind, '' AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id SETTINGS final = 0
          UNION ALL
          SELECT anonymous_id AS id, 'anonymous' AS kind, argMinIf(user_id, timestamp, user_id != '') AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id SETTINGS final = 0
        )
        WHERE id NOT IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String})
      ) AS n
@@ -97,10 +101,13 @@ export async function backfillTraits(app: App, workspaceId: string, since: strin
     app.clickhouse,
     `INSERT INTO profile_traits (workspace_id, profile_id, key, value, updated_at)
      SELECT {ws:String}, i.profile_id, kv.1, kv.2, e.timestamp
-     FROM events AS e
+     FROM (
+       SELECT distinct_id, timestamp, traits FROM events
+       WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0
+     ) AS e
      INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
      ARRAY JOIN JSONExtractKeysAndValuesRaw(e.traits) AS kv
-     WHERE e.workspace_id = {ws:String} AND e.received_at >= {since:DateTime64(3)} AND e.type = 'identify' AND kv.1 != ''`,
+     WHERE kv.1 != ''`,
     { ws: workspaceId, since },
   );
 }

@@ -5,6 +5,8 @@ import { refreshWorkspaceSegments } from './refresh';
 export interface RecomputeResult {
   workspaceId: string;
   pass: 'full' | 'incremental';
+  /** Profiles the feature pass recomputed; null for a full pass (every one). */
+  profiles: number | null;
   featuresMs: number;
   segmentsMs: number;
 }
@@ -26,5 +28,5 @@ export async function recomputeWorkspace(app: App, workspaceId: string, pass: Re
   await refreshWorkspaceSegments(app, workspaceId);
   // The backfill may have linked ids and set traits no real-time step saw: copies of every profile's facts are rebuilt.
   await profileFactsChanged(app, workspaceId, { workspace: true });
-  return { workspaceId, pass: features.pass, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
+  return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
 }
