@@ -59,7 +59,8 @@ export async function refreshChangedFeatures(app: App, workspaceId: string, asOf
   const startedAt = Date.now();
   const [identitiesMs, traitsMs] = await backfill(app, workspaceId, mark.since);
   const t2 = performance.now();
-  const now = chTime(Date.now());
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
   const asOf = chTime(asOfMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime());
   const touched = (await selectRows<{ profile_id: string }>(app.clickhouse, touchedProfilesSql, { ws: workspaceId, since: mark.since })).map((r) => r.profile_id);
   for (let i = 0; i < touched.length; i += chunk) {
@@ -71,8 +72,10 @@ export async function refreshChangedFeatures(app: App, workspaceId: string, asOf
     if (!ids || ids.ids.length === 0) continue;
     await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: ids.ids, idPids: ids.idPids });
   }
-  await run(app.clickhouse, rerankInsertSql(), { ws: workspaceId, now });
-  await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
+  // Re-ranked rows replace rows this pass wrote: a later version, as equal versions leave the survivor to part order.
+  const rankedAt = chTime(Math.max(Date.now(), nowMs + 1));
+  await run(app.clickhouse, rerankInsertSql(), { ws: workspaceId, now: rankedAt });
+  await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now: rankedAt });
   await saveBackfillMark(app, workspaceId, startedAt, mark.fullAt);
   return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length };
 }
