@@ -1,9 +1,10 @@
 // pnpm bench:segments — builds a synthetic workspace inside ClickHouse (1,000,000 profiles, 50,000,000
 // events by default), then measures the scheduled full recompute (identities, traits, features, RFM and
-// 10 segments) against one hand-written SQL computing the same RFM scores, one profile's real-time
-// refresh, and a timeline page of a profile with 10,000 events. Runs in its own temporary data dir.
+// 10 segments) against one hand-written SQL computing the same RFM scores, the scheduled incremental
+// pass after 1 % of the profiles sent new events, one profile's real-time refresh, and a timeline page
+// of a profile with 10,000 events. Runs in its own temporary data dir.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -88,6 +89,21 @@ SELECT count() AS customers, sum(r) AS rs, sum(f) AS fs, sum(m) AS ms FROM (
   )
 )`;
 
+/** New events from 1 % of the profiles (5 each: page views, an added product, an order), received now. */
+function touchSql(): string {
+  const u = `(intDiv(number, 5) * 100 + 7)`;
+  const uid = `concat('u', leftPad(toString(${u}), 8, '0'))`;
+  return `INSERT INTO events (workspace_id, message_id, type, event, distinct_id, anonymous_id, user_id, group_id, previous_id, timestamp, sent_at, received_at, properties, traits, context, is_bot)
+SELECT {ws:String}, concat('touch-', toString(number)), if(number % 5 < 3, 'page', 'track'),
+  multiIf(number % 5 < 3, 'Product', number % 5 = 3, 'Product Added', 'Order Completed'),
+  ${uid}, '', ${uid}, '', '', now64(3) - toIntervalSecond(number % 600), NULL, now64(3),
+  if(number % 5 = 4, concat('{"revenue":', toString(10 + number % 300), ',"products":[{"product_id":"sku-1","category":"c', toString(number % 20), '"}]}'), '{"path":"/p/1"}'),
+  '{}', '{}', 0
+FROM numbers(${Math.floor(profiles / 100) * 5})`;
+}
+
+const load = () => loadavg().map((x) => round(x, 2)).join('/');
+
 const segments: SegmentDraft[] = [
   { name: 'Pro plan', description: '', definition: { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' } },
   { name: 'Big spenders', description: '', definition: { type: 'feature', feature: 'net_revenue', op: 'gte', value: 300 } },
@@ -116,6 +132,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'overture-bench-segments-'));
   const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: dir, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}` }));
   const app = await createApp(config);
+  const loadStart = load();
   try {
     const ws = (await createWorkspace(app.postgres.db, 'bench')).id;
     log(`generating ${profiles.toLocaleString('en')} profiles × ${perProfile} events in ClickHouse…`);
@@ -143,6 +160,11 @@ async function main(): Promise<void> {
       return (await rs.json<{ customers: string }>())[0];
     });
 
+    log('1 % of profiles send new events; incremental pass…');
+    await exec(app, touchSql(), { ws });
+    const [inc, incMs] = await timed(() => recomputeWorkspace(app, ws, 'incremental'));
+    if (inc.pass !== 'incremental') throw new Error(`expected an incremental pass, ran ${inc.pass}`);
+
     const someone = await resolveProfileId(app, ws, { userId: 'u00004242' });
     const refreshes: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -163,6 +185,8 @@ async function main(): Promise<void> {
     }
     refreshes.sort((a, b) => a - b);
     pages.sort((a, b) => a - b);
+    console.log(`load_avg_start=${loadStart}`);
+    console.log(`load_avg_end=${load()}`);
     console.log(`profiles=${profiles}`);
     console.log(`events=${profiles * perProfile + heavyEvents}`);
     console.log(`customers=${baseline?.customers ?? 0}`);
@@ -173,6 +197,11 @@ async function main(): Promise<void> {
     console.log(`segments_s=${round(result.segmentsMs / 1000)}`);
     console.log(`baseline_s=${round(baselineMs / 1000)}`);
     console.log(`ratio=${round(fullMs / baselineMs, 2)}`);
+    console.log(`touched_profiles=${inc.profiles ?? 0}`);
+    console.log(`incremental_s=${round(incMs / 1000)}`);
+    console.log(`incremental_features_s=${round(inc.featuresMs / 1000)}`);
+    console.log(`incremental_segments_s=${round(inc.segmentsMs / 1000)}`);
+    console.log(`incremental_ratio=${round(incMs / baselineMs, 2)}`);
     console.log(`profile_refresh_ms=${round(percentile(refreshes, 50))}`);
     console.log(`timeline_ms=${round(percentile(pages, 50))}`);
   } finally {

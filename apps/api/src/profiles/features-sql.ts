@@ -234,3 +234,51 @@ FROM (
   FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r > 0
 )
 WHERE n > 0`;
+
+/**
+ * Profiles whose features may have changed since `{since}`: ids that sent events received since
+ * then (through the current identity map, so a merged-away profile is never named), profiles that
+ * absorbed another one, and profiles with traits set since then without an event (a journey step).
+ * Reading the events' ids needs no FINAL: a duplicate only names the same profile twice.
+ */
+export const touchedProfilesSql = `
+SELECT DISTINCT profile_id FROM (
+  SELECT i.profile_id AS profile_id FROM (
+    SELECT DISTINCT distinct_id FROM events
+    WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} SETTINGS final = 0
+  ) AS e
+  INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
+  UNION ALL
+  SELECT into_profile_id FROM identity_merges WHERE workspace_id = {ws:String} AND merged_at >= {since:DateTime64(3)}
+  UNION ALL
+  SELECT profile_id FROM profile_traits WHERE workspace_id = {ws:String} AND updated_at >= {since:DateTime64(3)}
+)`;
+
+/**
+ * After an incremental pass: every customer ranked again on the stored features (a few columns of
+ * one row per profile), and only the rows whose scores moved written again. Ranking is the full
+ * pass's rule on the same values, so the scores equal a full pass's.
+ */
+export function rerankInsertSql(): string {
+  const moved = `
+    SELECT profile_id, nr, nf, nm FROM (
+      SELECT profile_id, rfm_r, rfm_f, rfm_m, last_order_at, orders, net_revenue, toUInt8(rfm_r > 0) AS ranked,
+        ${scoreSql(false, 'r')} AS nr, ${scoreSql(false, 'f')} AS nf, ${scoreSql(false, 'm')} AS nm
+      FROM profile_features WHERE workspace_id = {ws:String}
+    ) WHERE nr != rfm_r OR nf != rfm_f OR nm != rfm_m`;
+  const kept = featureColumns.filter((c) => !c.startsWith('rfm_') && c !== 'computed_at' && c !== 'profile_id');
+  return `
+INSERT INTO profile_features (${featureColumns.join(', ')})
+SELECT ${featureColumns
+    .map((c) => {
+      if (c === 'computed_at') return '{now:DateTime64(3)} AS computed_at';
+      if (c === 'profile_id') return 'f.profile_id AS profile_id';
+      if (c === 'rfm_r' || c === 'rfm_f' || c === 'rfm_m') return `m.n${c.slice(4)} AS ${c}`;
+      if (c === 'rfm_segment') return `${rfmSegmentSql('m.nr', 'm.nf')} AS rfm_segment`;
+      return kept.includes(c) ? `f.${c} AS ${c}` : c;
+    })
+    .join(', ')}
+FROM profile_features AS f
+INNER JOIN (${moved}) AS m ON m.profile_id = f.profile_id
+WHERE f.workspace_id = {ws:String} AND f.profile_id IN (SELECT profile_id FROM (${moved}))`;
+}

@@ -1,7 +1,7 @@
 import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
-import { featuresInsertSql, thresholdsInsertSql } from './features-sql';
-import { backfillIdentities, backfillStart, backfillTraits, saveBackfillMark } from './traits';
+import { featuresInsertSql, rerankInsertSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
+import { backfillIdentities, backfillTraits, profileMark, saveBackfillMark } from './traits';
 import { nextVersion, run, selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
 import { asOfFor } from '../workspaces/as-of';
@@ -11,17 +11,30 @@ export interface RecomputeTimings {
   identitiesMs: number;
   traitsMs: number;
   featuresMs: number;
+  /** Which pass ran, and how many profiles it recomputed (every one for a full pass: null). */
+  pass: 'full' | 'incremental';
+  profiles: number | null;
+}
+
+/** How often a scheduled pass is a full one, which also refits the CLV model and moves time-relative features of untouched profiles. */
+export const fullPassEveryMs = 24 * 3600_000;
+
+/** Profiles recomputed per statement: their ids are the statement's parameters. */
+const chunk = 20_000;
+
+/** Identities and traits linked from the events received since the watermark. */
+async function backfill(app: App, workspaceId: string, since: string): Promise<[number, number]> {
+  const t0 = performance.now();
+  await backfillIdentities(app, workspaceId, await nextVersion(app), since);
+  const t1 = performance.now();
+  await backfillTraits(app, workspaceId, since);
+  return [t1 - t0, performance.now() - t1];
 }
 
 /** Features and RFM of every profile of a workspace, computed inside ClickHouse. */
 export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
-  const t0 = performance.now();
   const startedAt = Date.now();
-  const since = await backfillStart(app, workspaceId);
-  await backfillIdentities(app, workspaceId, await nextVersion(app), since);
-  const t1 = performance.now();
-  await backfillTraits(app, workspaceId, since);
-  await saveBackfillMark(app, workspaceId, startedAt);
+  const [identitiesMs, traitsMs] = await backfill(app, workspaceId, (await profileMark(app, workspaceId)).since);
   const t2 = performance.now();
   const nowMs = Date.now();
   const now = chTime(nowMs);
@@ -29,7 +42,49 @@ export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: 
   await fitWorkspaceClv(app, workspaceId, asOf, nowMs);
   await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf: chTime(asOf) });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
-  return { identitiesMs: t1 - t0, traitsMs: t2 - t1, featuresMs: performance.now() - t2 };
+  await saveBackfillMark(app, workspaceId, startedAt, startedAt);
+  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'full', profiles: null };
+}
+
+/**
+ * Features of the profiles touched since the last pass (new events, merges, traits set), merged
+ * into the feature table, then every customer's RFM ranked again so scores equal a full pass's.
+ * The CLV model stays the last full pass's, and untouched profiles keep the time-relative features
+ * (days since…, churn risk) of the as-of their last computation: the periodic full pass moves them.
+ * Without a watermark (never computed) this is the full pass.
+ */
+export async function refreshChangedFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
+  const mark = await profileMark(app, workspaceId);
+  if (mark.fullAt === null) return recomputeFeatures(app, workspaceId, asOfMs);
+  const startedAt = Date.now();
+  const [identitiesMs, traitsMs] = await backfill(app, workspaceId, mark.since);
+  const t2 = performance.now();
+  const nowMs = Date.now();
+  const now = chTime(nowMs);
+  const asOf = chTime(asOfMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime());
+  const touched = (await selectRows<{ profile_id: string }>(app.clickhouse, touchedProfilesSql, { ws: workspaceId, since: mark.since })).map((r) => r.profile_id);
+  for (let i = 0; i < touched.length; i += chunk) {
+    const [ids] = await selectRows<{ ids: string[]; idPids: string[] }>(
+      app.clickhouse,
+      `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids FROM (${profileIdentitiesSql})`,
+      { ws: workspaceId, pids: touched.slice(i, i + chunk) },
+    );
+    if (!ids || ids.ids.length === 0) continue;
+    await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: ids.ids, idPids: ids.idPids });
+  }
+  // Re-ranked rows replace rows this pass wrote: a later version, as equal versions leave the survivor to part order.
+  const rankedAt = chTime(Math.max(Date.now(), nowMs + 1));
+  await run(app.clickhouse, rerankInsertSql(), { ws: workspaceId, now: rankedAt });
+  await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now: rankedAt });
+  await saveBackfillMark(app, workspaceId, startedAt, mark.fullAt);
+  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length };
+}
+
+/** The scheduled pass: incremental, or full when the last full pass is older than `fullPassEveryMs`. */
+export async function scheduledFeaturePass(app: App, workspaceId: string, nowMs = Date.now()): Promise<RecomputeTimings> {
+  const { fullAt } = await profileMark(app, workspaceId);
+  if (fullAt === null || nowMs - fullAt >= fullPassEveryMs) return recomputeFeatures(app, workspaceId);
+  return refreshChangedFeatures(app, workspaceId);
 }
 
 /** The real-time path: features of a few profiles, scored against the workspace's stored RFM cut points. */

@@ -6,7 +6,7 @@ export { getProfile, isInSegment, findProfileId, searchProfiles } from './profil
 export { profileLabels, type ProfileLabel } from './labels';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
 export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';
-export { recomputeFeatures, refreshProfileFeatures } from './features';
+export { recomputeFeatures, refreshChangedFeatures, scheduledFeaturePass, refreshProfileFeatures, fullPassEveryMs } from './features';
 export { consumeProfileEvents, type AfterProfilesRefreshed } from './consumer';
 export { profileRoutes } from './http';
 export { rfmSegments, type RfmSegment } from './features-sql';

@@ -34,19 +34,40 @@ export async function traitsOf(app: App, workspaceId: string, profileId: string)
 // last run so that nothing inserted late is missed (re-reading is harmless: links and traits collapse).
 const overlapMs = 15 * 60_000;
 
-/** Where the last backfill of a workspace started reading (by receive time), minus the overlap. */
-export async function backfillStart(app: App, workspaceId: string): Promise<string> {
-  const rows = await selectRows<{ at: string }>(
-    app.clickhouse,
-    `SELECT received_at AS at FROM profile_watermarks WHERE workspace_id = {ws:String}`,
-    { ws: workspaceId },
-  );
-  return rows[0] ? chTime(Date.parse(`${rows[0].at.replace(' ', 'T')}Z`) - overlapMs) : chTime(0);
+export interface ProfileMark {
+  /** Where the next pass starts reading events (by receive time): the last pass's start minus the overlap. */
+  since: string;
+  /** When the last full feature pass started (ms since 1970); null before the first one. */
+  fullAt: number | null;
 }
 
-export async function saveBackfillMark(app: App, workspaceId: string, startedAt: number): Promise<void> {
-  await insertRows(app.clickhouse, 'profile_watermarks', [{ workspace_id: workspaceId, received_at: chTime(startedAt), updated_at: chTime(Date.now()) }]);
+const fromCh = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
+
+/**
+ * The workspace's watermark: the identity/trait backfill and the incremental feature pass both read
+ * the events received since the last pass started (a pass of either kind reads both).
+ */
+export async function profileMark(app: App, workspaceId: string): Promise<ProfileMark> {
+  const rows = await selectRows<{ at: string; full_at: string }>(
+    app.clickhouse,
+    `SELECT received_at AS at, full_at FROM profile_watermarks WHERE workspace_id = {ws:String}`,
+    { ws: workspaceId },
+  );
+  if (!rows[0]) return { since: chTime(0), fullAt: null };
+  const fullAt = fromCh(rows[0].full_at);
+  return { since: chTime(fromCh(rows[0].at) - overlapMs), fullAt: fullAt > 0 ? fullAt : null };
 }
+
+/** Records a pass that started reading at `startedAt`; `fullAt` is the start of the last full pass. */
+export async function saveBackfillMark(app: App, workspaceId: string, startedAt: number, fullAt: number | null): Promise<void> {
+  await insertRows(app.clickhouse, 'profile_watermarks', [
+    { workspace_id: workspaceId, received_at: chTime(startedAt), full_at: chTime(fullAt ?? 0), updated_at: chTime(Date.now()) },
+  ]);
+}
+
+// The backfill reads events without FINAL (the whole table's sort key would be merged to collapse
+// copies): a copy of an event links the same id and writes the same trait row, which collapse anyway.
+// The identity map is still read with FINAL, so a merged-away profile is never linked to.
 
 /**
  * Links every id seen in events that has no profile yet (events loaded while no worker ran, e.g. an
@@ -62,10 +83,10 @@ export async function backfillIdentities(app: App, workspaceId: string, version:
      FROM (
        SELECT id, kind, user_hint FROM (
          SELECT user_id AS id, 'user' AS kind, '' AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id SETTINGS final = 0
          UNION ALL
          SELECT anonymous_id AS id, 'anonymous' AS kind, argMinIf(user_id, timestamp, user_id != '') AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id
+         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id SETTINGS final = 0
        )
        WHERE id NOT IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String})
      ) AS n
@@ -80,10 +101,13 @@ export async function backfillTraits(app: App, workspaceId: string, since: strin
     app.clickhouse,
     `INSERT INTO profile_traits (workspace_id, profile_id, key, value, updated_at)
      SELECT {ws:String}, i.profile_id, kv.1, kv.2, e.timestamp
-     FROM events AS e
+     FROM (
+       SELECT distinct_id, timestamp, traits FROM events
+       WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0
+     ) AS e
      INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
      ARRAY JOIN JSONExtractKeysAndValuesRaw(e.traits) AS kv
-     WHERE e.workspace_id = {ws:String} AND e.received_at >= {since:DateTime64(3)} AND e.type = 'identify' AND kv.1 != ''`,
+     WHERE kv.1 != ''`,
     { ws: workspaceId, since },
   );
 }

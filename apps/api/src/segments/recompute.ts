@@ -1,21 +1,32 @@
 import type { App } from '../app-handle';
-import { recomputeFeatures } from '../profiles/features';
-import { profileFactsChanged } from '../profiles';
+import { profileFactsChanged, recomputeFeatures, refreshChangedFeatures, scheduledFeaturePass } from '../profiles';
 import { refreshWorkspaceSegments } from './refresh';
 
 export interface RecomputeResult {
   workspaceId: string;
+  pass: 'full' | 'incremental';
+  /** Profiles the feature pass recomputed; null for a full pass (every one). */
+  profiles: number | null;
   featuresMs: number;
   segmentsMs: number;
 }
 
-/** The scheduled full refresh of a workspace: identities, traits, features, RFM, then every segment. */
-export async function recomputeWorkspace(app: App, workspaceId: string): Promise<RecomputeResult> {
+/**
+ * Which feature pass runs: `full` recomputes every profile, `incremental` only those touched since
+ * the last pass, `scheduled` is incremental unless the last full pass is a day old.
+ */
+export type RecomputePass = 'full' | 'incremental' | 'scheduled';
+
+/**
+ * A refresh of a workspace: identities, traits, features and RFM, then every segment in full (time
+ * windows move membership of untouched profiles too).
+ */
+export async function recomputeWorkspace(app: App, workspaceId: string, pass: RecomputePass = 'full'): Promise<RecomputeResult> {
   const t0 = performance.now();
-  await recomputeFeatures(app, workspaceId);
+  const features = pass === 'full' ? await recomputeFeatures(app, workspaceId) : pass === 'incremental' ? await refreshChangedFeatures(app, workspaceId) : await scheduledFeaturePass(app, workspaceId);
   const t1 = performance.now();
   await refreshWorkspaceSegments(app, workspaceId);
   // The backfill may have linked ids and set traits no real-time step saw: copies of every profile's facts are rebuilt.
   await profileFactsChanged(app, workspaceId, { workspace: true });
-  return { workspaceId, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
+  return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
 }

@@ -4,7 +4,7 @@ import { recomputeWorkspace } from './recompute';
 import { allWorkspaceIds } from '../workspaces';
 
 export const profilesQueueName = 'profiles';
-/** How often every workspace's features, RFM and segments are recomputed in full. */
+/** How often every workspace's features (incremental; in full once a day), RFM and segments are refreshed. */
 export const recomputeEveryMs = 15 * 60_000;
 
 interface RecomputeJob {
@@ -29,7 +29,7 @@ export function startProfilesWorker(app: App): { close(): Promise<void> } {
     label: 'profiles',
     failedMessage: 'profiles job failed',
     process: async (job, queue) => {
-      if (job.data.workspaceId) return recomputeWorkspace(app, job.data.workspaceId);
+      if (job.data.workspaceId) return recomputeWorkspace(app, job.data.workspaceId, 'scheduled');
       const workspaces = await allWorkspaceIds(app.postgres.db);
       const slot = Math.floor(Date.now() / recomputeEveryMs);
       await queue.addBulk(
