@@ -21,7 +21,13 @@ export interface ViewFacts {
   d: string[];
 }
 
+/** Profiles per look-up of a change's facts, and per Redis transaction. */
 const chunk = 500;
+/**
+ * Profiles per page of a whole-workspace rebuild: each page's look-ups scan the workspace's identities
+ * once, so large pages keep a rebuild's scans few (a million profiles: 50 pages, not 2,000).
+ */
+const rebuildPage = 20_000;
 
 async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
   const found = await profileFacts(app, workspaceId, asked);
@@ -30,17 +36,27 @@ async function writeFacts(app: App, workspaceId: string, asked: string[]): Promi
   const fresh = new Set(found.map((f) => f.profileId));
   const distinct = found.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
   // An id that now belongs to another profile (a merge) leaves the old profile's copy behind: dropped.
-  const before = distinct.length ? await app.redis.hmget(idsKey, ...distinct.map(([id]) => id)) : [];
   const orphaned = new Set<string>();
-  before.forEach((old, i) => {
-    if (old && old !== distinct[i]![1] && !fresh.has(old)) orphaned.add(old);
-  });
-  const tx = app.redis.multi();
-  for (const f of found) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
-  if (distinct.length) tx.hset(idsKey, Object.fromEntries(distinct));
+  for (let i = 0; i < distinct.length; i += chunk) {
+    const part = distinct.slice(i, i + chunk);
+    const before = await app.redis.hmget(idsKey, ...part.map(([id]) => id));
+    before.forEach((old, k) => {
+      if (old && old !== part[k]![1] && !fresh.has(old)) orphaned.add(old);
+    });
+  }
   for (const p of asked) if (!fresh.has(p)) orphaned.add(p);
-  for (const p of orphaned) tx.del(viewKeys.facts(app, workspaceId, p));
-  await tx.exec();
+  for (let i = 0; i < found.length; i += chunk) {
+    const tx = app.redis.multi();
+    const part = found.slice(i, i + chunk);
+    for (const f of part) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
+    const ids = part.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
+    if (ids.length) tx.hset(idsKey, Object.fromEntries(ids));
+    await tx.exec();
+  }
+  if (orphaned.size) {
+    const gone = [...orphaned];
+    for (let i = 0; i < gone.length; i += chunk) await app.redis.del(...gone.slice(i, i + chunk).map((p) => viewKeys.facts(app, workspaceId, p)));
+  }
 }
 
 /** Brings the view of these profiles (or of every profile of the workspace) up to date. */
@@ -55,7 +71,7 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
   }
   let after = '';
   for (;;) {
-    const page = await profileIdsAfter(app, workspaceId, after, chunk);
+    const page = await profileIdsAfter(app, workspaceId, after, rebuildPage);
     if (page.length === 0) break;
     await writeFacts(app, workspaceId, page);
     after = page.at(-1)!;

@@ -14,6 +14,8 @@ export interface RecomputeTimings {
   /** Which pass ran, and how many profiles it recomputed (every one for a full pass: null). */
   pass: 'full' | 'incremental';
   profiles: number | null;
+  /** The profiles an incremental pass recomputed (their facts may have changed). */
+  touched?: string[];
 }
 
 /** How often a scheduled pass is a full one, which also refits the CLV model and moves time-relative features of untouched profiles. */
@@ -77,7 +79,7 @@ export async function refreshChangedFeatures(app: App, workspaceId: string, asOf
   await run(app.clickhouse, rerankInsertSql(), { ws: workspaceId, now: rankedAt });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now: rankedAt });
   await saveBackfillMark(app, workspaceId, startedAt, mark.fullAt);
-  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length };
+  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length, touched };
 }
 
 /** The scheduled pass: incremental, or full when the last full pass is older than `fullPassEveryMs`. */

@@ -26,7 +26,8 @@ export async function recomputeWorkspace(app: App, workspaceId: string, pass: Re
   const features = pass === 'full' ? await recomputeFeatures(app, workspaceId) : pass === 'incremental' ? await refreshChangedFeatures(app, workspaceId) : await scheduledFeaturePass(app, workspaceId);
   const t1 = performance.now();
   await refreshWorkspaceSegments(app, workspaceId);
-  // The backfill may have linked ids and set traits no real-time step saw: copies of every profile's facts are rebuilt.
-  await profileFactsChanged(app, workspaceId, { workspace: true });
+  // The backfill may have linked ids and set traits no real-time step saw (an import): copies of the
+  // profiles the pass recomputed are rewritten, of every profile after a full pass.
+  await profileFactsChanged(app, workspaceId, features.pass === 'full' ? { workspace: true } : { profileIds: features.touched ?? [] });
   return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
 }
