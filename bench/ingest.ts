@@ -1,12 +1,16 @@
 // pnpm bench:ingest — sustained ingestion through HTTP (/v1/batch, 100 events a batch, 32 concurrent
-// clients, each 200 only once the events are stored) against a bare Node http server that parses the
-// same bodies and stores nothing, measured in the same run; then latency at a steady 5,000 events/s.
+// clients, each 200 only once the events are stored) against two baselines measured in the same run:
+// a bare Node http server that parses the same bodies and stores nothing, and a durable one that
+// stores them unvalidated in its own chDB `events` through the same group commit (the limit of the
+// durable path). CPU per event of each server comes from /proc; then latency at a steady 5,000 events/s.
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { percentile, round } from './lib/stats';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cpuOf, cpuSince, type CpuSample } from './lib/proc-cpu';
 import { createClickhouse } from '@overture/api';
 import { repoRoot, startPlatform, startProcess, type Running } from './lib/platform';
 
@@ -52,7 +56,16 @@ function bodies(writeKey: string, count: number): string[] {
 /** Bodies whose batch got a 200 (each body's 100 message ids are distinct from every other body's). */
 const acked = new Set<string>();
 
-async function saturate(target: Running, payloads: string[], durationS: number, stores = true): Promise<{ eventsPerS: number; errors: number }> {
+interface Saturation {
+  eventsPerS: number;
+  errors: number;
+  /** CPU the server used over the phase, per acknowledged event (µs). */
+  cpuPerEvent: CpuSample;
+}
+
+async function saturate(target: Running, payloads: string[], durationS: number, stores = true): Promise<Saturation> {
+  const pid = target.child.pid!;
+  const cpuBefore = cpuOf(pid);
   const url = new URL('/v1/batch', target.url);
   let next = 0;
   let ok = 0;
@@ -71,7 +84,9 @@ async function saturate(target: Running, payloads: string[], durationS: number, 
       }
     }),
   );
-  return { eventsPerS: (ok * batchSize) / ((performance.now() - started) / 1000), errors };
+  const cpu = cpuSince(pid, cpuBefore);
+  const events = Math.max(1, ok * batchSize);
+  return { eventsPerS: (ok * batchSize) / ((performance.now() - started) / 1000), errors, cpuPerEvent: { mainUs: cpu.mainUs / events, allUs: cpu.allUs / events } };
 }
 
 async function steady(target: Running, payloads: string[], eventsPerS: number, durationS: number): Promise<{ p50: number; p99: number; errors: number }> {
@@ -117,21 +132,27 @@ async function countStored(dataDir: string, workspaceId: string): Promise<number
 
 async function main() {
   const baseline = await startProcess(join(repoRoot, 'bench/lib/bare-server.ts'), repoRoot, {});
+  const durableDir = mkdtempSync(join(tmpdir(), 'overture-bench-durable-'));
+  const durable = await startProcess(join(repoRoot, 'bench/lib/durable-server.ts'), repoRoot, { OVERTURE_DATA_DIR: durableDir });
   const platform = await startPlatform({ OVERTURE_WORKER: String(worker) }, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : []);
   try {
     const wk = platform.workspace.writeKey;
     console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase, worker ${worker ? 'on (real-time profiles, segments, journeys in the same process)' : 'off'}`);
     const warm = bodies(wk, 200);
     await saturate(platform, warm, 3); // warm-up: JIT, first parts, connection pool
+    await saturate(durable, warm, 3, false);
 
     // Enough distinct bodies that even 40,000 events/s never resends one (a resent id is deduplicated, not stored).
     const perPhase = Math.ceil((seconds * 40_000) / batchSize);
     const payloads = bodies(wk, perPhase);
     const base = await saturate(baseline, payloads, seconds, false);
     console.log(`baseline: ${Math.round(base.eventsPerS)} events/s (${base.errors} errors)`);
+    const durableBase = await saturate(durable, payloads, seconds, false);
+    console.log(`durable baseline: ${Math.round(durableBase.eventsPerS)} events/s (${durableBase.errors} errors), ${cpuText(durableBase.cpuPerEvent)}`);
+    await durable.stop();
     const fresh = bodies(wk, perPhase); // fresh message ids: nothing deduplicated away
     const ours = await saturate(platform, fresh, seconds);
-    console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors)`);
+    console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors), ${cpuText(ours.cpuPerEvent)}`);
 
     const steadyBodies = bodies(wk, Math.ceil((steadyRate * 10) / batchSize) + 10);
     const lat = await steady(platform, steadyBodies, steadyRate, 10);
@@ -147,12 +168,22 @@ async function main() {
     console.log(`events_per_s=${Math.round(ours.eventsPerS)}`);
     console.log(`baseline_events_per_s=${Math.round(base.eventsPerS)}`);
     console.log(`ratio=${round(ours.eventsPerS / base.eventsPerS, 2)}`);
+    console.log(`baseline_durable_events_per_s=${Math.round(durableBase.eventsPerS)}`);
+    console.log(`ratio_durable=${round(ours.eventsPerS / durableBase.eventsPerS, 2)}`);
+    console.log(`cpu_us_per_event_main=${round(ours.cpuPerEvent.mainUs)}`);
+    console.log(`cpu_us_per_event_all_threads=${round(ours.cpuPerEvent.allUs)}`);
+    console.log(`baseline_durable_cpu_us_per_event_main=${round(durableBase.cpuPerEvent.mainUs)}`);
+    console.log(`baseline_durable_cpu_us_per_event_all_threads=${round(durableBase.cpuPerEvent.allUs)}`);
   } finally {
     agent.destroy();
     await platform.stop();
     await baseline.stop();
+    await durable.stop();
+    rmSync(durableDir, { recursive: true, force: true });
   }
 }
+
+const cpuText = (c: CpuSample) => `CPU ${round(c.mainUs)} µs/event main thread, ${round(c.allUs)} µs/event all threads`;
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -44,6 +44,7 @@ function memoryProfiles(): ProfileDirectory {
   const view = (id: string): ProfileView => ({ id, traits: { plan: Number(id.slice(2)) % 2 ? 'pro' : 'free' }, timezone: 'UTC' });
   return {
     resolveProfileId: async (_ws, ids) => `p_${ids.userId ?? ids.anonymousId}`,
+    resolveProfileIds: async (_ws, people) => people.map((ids) => `p_${ids.userId ?? ids.anonymousId}`),
     getProfile: async (_ws, id) => view(id),
     isInSegment: async () => false,
     hasPerformed: async () => false,

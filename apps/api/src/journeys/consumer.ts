@@ -40,14 +40,10 @@ async function consumeWorkspace(rt: JourneyRuntime, db: Kysely<Database>, worksp
   const relevant = parsed.filter(({ e, properties }) =>
     waitEvents.has(e.event) || [...goalJourneys.values()].some((j) => j.definition.goal?.event === e.event) || live.some((j) => eventStartsJourney(j.definition, { event: e.event, properties })),
   );
-  // One lookup per person in the batch, several at a time.
+  // The batch's people resolved in one look-up (one identity batch), not one per person.
   const people = [...new Map(relevant.map(({ e }) => [keyOf(e), e])).values()];
-  const resolved = new Map<string, string>();
-  for (let i = 0; i < people.length; i += 32) {
-    const chunk = people.slice(i, i + 32);
-    const ids = await Promise.all(chunk.map((e) => rt.profiles.resolveProfileId(workspaceId, idsOf(e))));
-    chunk.forEach((e, k) => resolved.set(keyOf(e), ids[k]!));
-  }
+  const ids = await rt.profiles.resolveProfileIds(workspaceId, people.map(idsOf));
+  const resolved = new Map(people.map((e, k) => [keyOf(e), ids[k]!]));
   const candidates = new Map<string, EntryCandidate[]>();
   for (const { e, properties } of relevant) {
     const profileId = resolved.get(keyOf(e))!;

@@ -15,6 +15,7 @@ import type { ProfileDirectory } from './profiles';
 /** The crash test's profiles live nowhere: each one's address is derived from its id. */
 const syntheticProfiles: ProfileDirectory = {
   resolveProfileId: async (_ws, ids) => ids.userId ?? ids.anonymousId ?? '',
+  resolveProfileIds: async (_ws, people) => people.map((ids) => ids.userId ?? ids.anonymousId ?? ''),
   getProfile: async (_ws, id) => ({ id, traits: { email: `${id}@crash.example` } }),
   isInSegment: async () => false,
   hasPerformed: async () => false,

@@ -6,6 +6,8 @@ import { segmentMemberIds } from '../segments';
 /** What the journeys need of profiles, beyond the engine's ProfileSource. */
 export interface ProfileDirectory extends ProfileSource, TraitWriter {
   resolveProfileId(workspaceId: string, ids: { userId?: string; anonymousId?: string }): Promise<string>;
+  /** Several people's profiles in one look-up, in the order asked. */
+  resolveProfileIds(workspaceId: string, people: Array<{ userId?: string; anonymousId?: string }>): Promise<string[]>;
   /** Current members of a segment (broadcasts). */
   segmentMembers(workspaceId: string, segmentId: string): Promise<string[]>;
   /** Profiles carrying a trait (date-property triggers), with their time zone when known. */
@@ -15,6 +17,7 @@ export interface ProfileDirectory extends ProfileSource, TraitWriter {
 /** The functions the profiles domain exports (see the contract between the two domains). */
 export interface ProfilesContract {
   resolveProfileId(app: App, workspaceId: string, ids: { userId?: string; anonymousId?: string }): Promise<string>;
+  resolveProfileIds(app: App, workspaceId: string, people: Array<{ userId?: string; anonymousId?: string }>): Promise<string[]>;
   getProfile(app: App, workspaceId: string, id: string): Promise<unknown>;
   isInSegment(app: App, workspaceId: string, segmentId: string, profileId: string): Promise<boolean>;
 }
@@ -37,6 +40,7 @@ export function toProfileView(id: string, raw: unknown): ProfileView | null {
 export function appProfiles(app: App, contract: ProfilesContract): ProfileDirectory {
   return {
     resolveProfileId: (ws, ids) => contract.resolveProfileId(app, ws, ids),
+    resolveProfileIds: (ws, people) => contract.resolveProfileIds(app, ws, people),
     async getProfile(ws, id) {
       return toProfileView(id, await contract.getProfile(app, ws, id));
     },

@@ -19,6 +19,21 @@ export async function resolveProfileId(app: App, workspaceId: string, ids: { use
   const { profileOf } = await resolveLinks(app, workspaceId, [{ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined }]);
   return profileOf.get(id)!;
 }
+
+/**
+ * The profiles of many people at once, in order, in one identity batch: a batch of events asks one
+ * look-up instead of one per person, each of which waits its turn in the workspace's identity queue.
+ */
+export async function resolveProfileIds(app: App, workspaceId: string, people: Array<{ userId?: string; anonymousId?: string }>): Promise<string[]> {
+  if (people.length === 0) return [];
+  const keys = people.map((ids) => {
+    const id = ids.userId || ids.anonymousId;
+    if (!id) throw new Error('resolveProfileIds needs a userId or an anonymousId for each person');
+    return id;
+  });
+  const { profileOf } = await resolveLinks(app, workspaceId, people.map((ids) => ({ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined })));
+  return keys.map((k) => profileOf.get(k)!);
+}
 export { identifiedProfiles } from './activity';
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
 export { firstLinkedIds } from './linked-ids';

@@ -22,14 +22,18 @@ export async function segmentMemberIds(app: App, workspaceId: string, segmentId:
   return rows.map((r) => r.profile_id);
 }
 
-/** The segments each of the given profiles is in now (the latest row of each membership decides). */
+/**
+ * The segments each of the given profiles is in now (the latest row of each membership decides).
+ * Without FINAL, so the profile-ordered projection serves it instead of the whole workspace's membership.
+ */
 export async function segmentsOfProfiles(app: App, workspaceId: string, profileIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (profileIds.length === 0) return out;
   const rows = await selectRows<{ profile_id: string; segment_id: string }>(
     app.clickhouse,
     `SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}
-     GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1 ORDER BY profile_id, segment_id`,
+     GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1 ORDER BY profile_id, segment_id
+     SETTINGS final = 0`,
     { ws: workspaceId, pids: profileIds },
   );
   for (const r of rows) {

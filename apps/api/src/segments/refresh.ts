@@ -153,12 +153,15 @@ export async function refreshProfilesSegments(app: App, workspaceId: string, pro
   const now = new Date();
   // The profiles' distinct ids and current memberships in one round trip (queries run one at a time
   // on the embedded engine). Reading every level's memberships up front is the same as reading them
-  // level by level: a level's transitions only write rows of its own segments.
+  // level by level: a level's transitions only write rows of its own segments. Memberships are read
+  // without FINAL (the newest version decides), so the profile-ordered projection can serve them.
   const [state] = await selectRows<{ ids: string[]; idPids: string[]; current: string[] }>(
     app.clickhouse,
     `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids,
-       (SELECT groupArray(concat(segment_id, '\\0', profile_id)) FROM segment_members
-        WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND profile_id IN {pids:Array(String)} AND is_member = 1) AS current
+       (SELECT groupArray(concat(segment_id, '\\0', profile_id)) FROM (
+          SELECT segment_id, profile_id FROM segment_members
+          WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND profile_id IN {pids:Array(String)}
+          GROUP BY segment_id, profile_id HAVING argMax(is_member, version) = 1 SETTINGS final = 0)) AS current
      FROM (${profileIdentitiesSql})`,
     { ws: workspaceId, pids: profileIds, sids: segments.map((s) => s.id) },
   );
