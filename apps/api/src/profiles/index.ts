@@ -14,10 +14,8 @@ export { profileIdFor } from './ids';
 
 /** The profile a person's ids belong to (creating it on first sight). */
 export async function resolveProfileId(app: App, workspaceId: string, ids: { userId?: string; anonymousId?: string }): Promise<string> {
-  const id = ids.userId || ids.anonymousId;
-  if (!id) throw new Error('resolveProfileId needs a userId or an anonymousId');
-  const { profileOf } = await resolveLinks(app, workspaceId, [{ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined }]);
-  return profileOf.get(id)!;
+  const [profileId] = await resolveProfileIds(app, workspaceId, [ids]);
+  return profileId!;
 }
 
 /**
@@ -28,7 +26,7 @@ export async function resolveProfileIds(app: App, workspaceId: string, people: A
   if (people.length === 0) return [];
   const keys = people.map((ids) => {
     const id = ids.userId || ids.anonymousId;
-    if (!id) throw new Error('resolveProfileIds needs a userId or an anonymousId for each person');
+    if (!id) throw new Error('resolving a profile needs a userId or an anonymousId for each person');
     return id;
   });
   const { profileOf } = await resolveLinks(app, workspaceId, people.map((ids) => ({ userId: ids.userId || undefined, anonymousId: ids.anonymousId || undefined })));
