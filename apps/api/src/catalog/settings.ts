@@ -33,13 +33,7 @@ declare module '../app-handle' {
 }
 
 export function catalogSettingsOf(app: App, workspaceId: string): Promise<CatalogSettings> {
-  const cache = app.services.catalogSettingsCache.entries;
-  const hit = cache.get(workspaceId);
-  if (hit) return hit;
-  const value = loadCatalogSettings(app, workspaceId);
-  value.catch(() => cache.get(workspaceId) === value && cache.delete(workspaceId));
-  cache.set(workspaceId, value, { ttl: cacheMs });
-  return value;
+  return app.services.catalogSettingsCache.load(workspaceId, cacheMs, () => loadCatalogSettings(app, workspaceId));
 }
 
 async function loadCatalogSettings(app: App, workspaceId: string): Promise<CatalogSettings> {

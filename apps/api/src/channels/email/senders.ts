@@ -200,13 +200,8 @@ function forgetSenders(app: App, workspaceId: string): void {
 }
 
 function sendersOf(app: App, workspaceId: string, refreshed = false): Promise<SenderSet> {
-  const cache = app.services.senderCache.entries;
-  const hit = cache.get(workspaceId);
-  if (!refreshed && hit) return hit;
-  const value = listSenders(app, workspaceId).then((all) => ({ byId: new Map(all.map((s) => [s.id, s])), default: all.find((s) => s.isDefault) ?? null, refreshed }));
-  value.catch(() => cache.get(workspaceId) === value && cache.delete(workspaceId));
-  cache.set(workspaceId, value, { ttl: senderCacheMs });
-  return value;
+  const load = () => listSenders(app, workspaceId).then((all) => ({ byId: new Map(all.map((s) => [s.id, s])), default: all.find((s) => s.isDefault) ?? null, refreshed }));
+  return app.services.senderCache.load(workspaceId, senderCacheMs, load, refreshed);
 }
 
 /**

@@ -72,13 +72,7 @@ declare module '../../app-handle' {
 }
 
 export function getSmtpSettings(app: App, workspaceId: string): Promise<SmtpSettings | null> {
-  const cache = app.services.smtpSettingsCache.entries;
-  const hit = cache.get(workspaceId);
-  if (hit) return hit;
-  const value = loadSmtpSettings(app, workspaceId);
-  value.catch(() => cache.get(workspaceId) === value && cache.delete(workspaceId));
-  cache.set(workspaceId, value, { ttl: cacheMs });
-  return value;
+  return app.services.smtpSettingsCache.load(workspaceId, cacheMs, () => loadSmtpSettings(app, workspaceId));
 }
 
 async function loadSmtpSettings(app: App, workspaceId: string): Promise<SmtpSettings | null> {
