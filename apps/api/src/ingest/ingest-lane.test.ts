@@ -13,7 +13,7 @@ describe('ingestion does not queue behind other ClickHouse work', () => {
     // Real-time consumers and reads use this connection; chDB runs one connection's calls one at a time.
     let queryDone = false;
     const query = t.app.clickhouse
-      .query({ query: 'SELECT sum(sleepEachRow(0.1)) AS s FROM numbers(300) SETTINGS max_block_size = 1', format: 'JSONEachRow' })
+      .query({ query: 'SELECT sum(sleepEachRow(0.1)) AS s FROM numbers(200) SETTINGS max_block_size = 1', format: 'JSONEachRow' })
       .then((rs) => rs.json())
       .finally(() => (queryDone = true));
 
@@ -24,7 +24,7 @@ describe('ingestion does not queue behind other ClickHouse work', () => {
       body: JSON.stringify({ batch }),
     });
     expect(res.status).toBe(200);
-    // Acknowledged (so stored) before the 30-second query ended.
+    // Acknowledged (so stored) before the 20-second query ended.
     expect(queryDone).toBe(false);
     await query;
     const rs = await t.app.clickhouse.query({
