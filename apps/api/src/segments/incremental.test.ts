@@ -8,6 +8,7 @@ import { setAsOf } from '../workspaces';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { recomputeFeatures, refreshChangedFeatures, resolveProfileId } from '../profiles';
 import { resolveLinks } from '../profiles/identity';
+import { profileMark, saveBackfillMark } from '../profiles/traits';
 import { compileCondition, membersSql } from './compile';
 import { createSegment, listSegments } from './store';
 import { recomputeWorkspace } from './recompute';
@@ -140,11 +141,16 @@ describe('incremental feature pass', () => {
       return rows.map((r) => `${names.get(r.segment_id)}/${r.profile_id}`).sort();
     };
     await recomputeWorkspace(app, ws, 'full');
+    // The pass under test reads only what arrives from here on (as if the last pass ran long ago: no
+    // overlap re-reads the full refresh's own transition events), so the new orders alone touch it.
+    await app.writer.drain();
+    await saveBackfillMark(app, ws, Date.now() + 15 * 60_000, (await profileMark(app, ws)).fullAt);
     const before = await materialised();
     // c3 becomes a big spender; two new customers re-rank untouched ones (the RFM segments).
     await store([order('c3', 900, 1), order('n3', 1, 1), order('n4', 1, 1)]);
     await app.writer.drain();
-    expect((await recomputeWorkspace(app, ws, 'incremental')).pass).toBe('incremental');
+    const pass = await recomputeWorkspace(app, ws, 'incremental');
+    expect([pass.pass, pass.profiles]).toEqual(['incremental', 3]);
     const after = await materialised();
     expect(after).toEqual([...(await snapshot()).members].sort());
     expect(after).toContain(`Big spenders/${await pidOf('c3')}`);
