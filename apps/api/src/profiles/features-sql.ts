@@ -13,8 +13,10 @@
  * Sessions: activity (page, screen, track) split where 30 minutes pass without an event.
  * Top pages and categories (and per-page frequency) are read per profile on demand (see pages.ts).
  *
- * Cost: one pass over all events without JSON parsing, and one over the few events whose
- * properties matter (orders, refunds, engagement), joined by profile.
+ * Cost: one pass over the events, joined to the identity map once. JSON is parsed only for the few
+ * events whose properties matter (orders, refunds, engagement): each such aggregate takes its value
+ * through `if`, which ClickHouse evaluates only for the rows that pass (an `-If` combinator would
+ * parse every row's JSON first and drop it after).
  * Time-relative features (days since the last visit or order, and what derives from them) are computed
  * as of `{asOf:DateTime64(3)}`: now for live data, the workspace's stored as-of for historical data.
  * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.
@@ -86,11 +88,19 @@ export const featureColumns = [
 
 const baseColumns = featureColumns.filter((c) => !c.startsWith('rfm_'));
 
-function scoreSql(scoped: boolean, k: 'r' | 'f' | 'm'): string {
-  if (scoped) return `if(ranked = 0, 0, toUInt8(1 + arrayCount(c -> ${rfmValues[k]} > c, th.${k})))`;
+/** A score against the stored cut points (scoped), or the rank rule over the rows of the query (full). */
+function scoreSql(scoped: boolean, k: 'r' | 'f' | 'm', values: Record<'r' | 'f' | 'm', string> = rfmValues, ranked = 'ranked'): string {
+  if (scoped) return `if(${ranked} = 0, 0, toUInt8(1 + arrayCount(c -> ${values[k]} > c, th.${k})))`;
   // Rank with ties sharing the lowest rank (RANK()); score = 1 + floor(5 · (rank − 1) / customers).
-  return `if(ranked = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY ranked ORDER BY ${rfmValues[k]}) - 1), count() OVER (PARTITION BY ranked))))`;
+  return `if(${ranked} = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY ${ranked} ORDER BY ${values[k]}) - 1), count() OVER (PARTITION BY ${ranked}))))`;
 }
+
+/** The ranked values of rfmValues as the per-profile aggregates name them (before the feature columns exist). */
+const aggregateRfmValues = {
+  r: `toFloat64(toUInt32(toDate(last_order_raw)))`,
+  f: `toFloat64(orders)`,
+  m: `round(revenue - refunds, 2)`,
+};
 
 /** A campaign field from Segment's `context.campaign`, else from the SDK session's landing campaign. */
 const campaignField = (ctx: string, key: string) =>
@@ -128,12 +138,10 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
  * names the view; events without a session are a view each. A `$pageleave` sent after 30 idle minutes
  * opens a new session and so counts as a view of its own. The feature averages these per-view maxima.
  */
-const pageViewScroll = `maxMapIf(
-        [if(JSONExtractString(e.context, 'sessionId') = '', e.message_id, concat(JSONExtractString(e.context, 'sessionId'), ':', toString(JSONExtractUInt(e.context, 'session', 'pages'))))],
-        [least(100, greatest(0, if(e.event = '$scroll', JSONExtractFloat(e.properties, 'depth'), JSONExtractFloat(e.properties, 'max_scroll'))))],
-        (e.event = '$scroll' AND JSONHas(e.properties, 'depth')) OR (e.event = '$pageleave' AND JSONHas(e.properties, 'max_scroll'))).2`;
-
-const detailEvents = `'Order Completed', 'Order Refunded', '$pageleave', '$scroll', '$form_interaction'`;
+const scrollMilestone = `(e.event = '$scroll' AND JSONHas(e.properties, 'depth')) OR (e.event = '$pageleave' AND JSONHas(e.properties, 'max_scroll'))`;
+const pageViewScroll = `maxMap(
+        if(${scrollMilestone}, [if(JSONExtractString(e.context, 'sessionId') = '', e.message_id, concat(JSONExtractString(e.context, 'sessionId'), ':', toString(JSONExtractUInt(e.context, 'session', 'pages'))))], []),
+        if(${scrollMilestone}, [least(100, greatest(0, if(e.event = '$scroll', JSONExtractFloat(e.properties, 'depth'), JSONExtractFloat(e.properties, 'max_scroll'))))], [])).2`;
 
 export function featuresInsertSql(scoped: boolean): string {
   const src = profileEventsSql(scoped);
@@ -141,9 +149,15 @@ export function featuresInsertSql(scoped: boolean): string {
   const thresholds = scoped
     ? `CROSS JOIN (SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS th`
     : '';
+  // The full pass ranks each profile's aggregates before the wide feature columns (traits, touches, the
+  // customer-value model) are added: a window sorts every column its rows carry, three times.
+  const score = (k: 'r' | 'f' | 'm') => (scoped ? scoreSql(true, k) : `score_${k}`);
+  const ranks = scoped
+    ? ''
+    : `, toUInt8(orders > 0 AND identified) AS ranked0, ${(['r', 'f', 'm'] as const).map((k) => `${scoreSql(false, k, aggregateRfmValues, 'ranked0')} AS score_${k}`).join(', ')}`;
   return `
 INSERT INTO profile_features (${baseColumns.join(', ')}, rfm_r, rfm_f, rfm_m, rfm_segment)
-SELECT ${baseColumns.join(', ')}, ${scoreSql(scoped, 'r')} AS rfm_r, ${scoreSql(scoped, 'f')} AS rfm_f, ${scoreSql(scoped, 'm')} AS rfm_m,
+SELECT ${baseColumns.join(', ')}, ${score('r')} AS rfm_r, ${score('f')} AS rfm_f, ${score('m')} AS rfm_m,
   ${rfmSegmentSql('rfm_r', 'rfm_f')} AS rfm_segment
 FROM (
   SELECT
@@ -154,7 +168,7 @@ FROM (
     if(sessions = 0, 0, session_seconds / sessions) AS avg_session_seconds,
     toInt32(dateDiff('day', last_seen, {asOf:DateTime64(3)})) AS days_since_last_visit,
     page_views, if(sessions = 0, 0, page_views / sessions) AS pages_per_session,
-    d.engaged_seconds AS engaged_seconds, ifNotFinite(d.scroll_depth, 0) AS avg_scroll_depth, rage_clicks, d.form_abandons AS form_abandons,
+    engaged_seconds, ifNotFinite(scroll_depth, 0) AS avg_scroll_depth, rage_clicks, form_abandons,
     greatest(0, least(100, round(25 * log10(1 + sessions) + 25 * log10(1 + page_views) + 25 * log10(1 + engaged_seconds / 60)
       + 0.15 * avg_scroll_depth - 2 * rage_clicks, 1))) AS engagement_score,
     ${campaignField('first_ctx', 'source')} AS first_source,
@@ -169,11 +183,11 @@ FROM (
       match(JSONExtractString(first_ctx, 'page', 'referrer'), '(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex)\\\\.'), 'search',
       match(JSONExtractString(first_ctx, 'page', 'referrer'), '(facebook|instagram|twitter|t\\\\.co|linkedin|tiktok|pinterest|reddit|youtube)'), 'social',
       'referral') AS referrer_class,
-    orders, d.revenue AS revenue, d.refunds AS refunds, revenue - refunds AS net_revenue, if(orders = 0, 0, revenue / orders) AS avg_order_value,
+    orders, revenue, refunds, revenue - refunds AS net_revenue, if(orders = 0, 0, revenue / orders) AS avg_order_value,
     if(orders = 0, NULL, first_order_raw) AS first_order_at, if(orders = 0, NULL, last_order_raw) AS last_order_at,
     if(orders = 0, NULL, toInt32(dateDiff('day', last_order_raw, {asOf:DateTime64(3)}))) AS days_since_last_order,
     toUInt8(orders > 0 AND identified) AS ranked,
-    d.products_bought AS products_bought, d.categories_bought AS categories_bought,
+    products_bought, categories_bought,
     JSONExtractString(ifNull(t.traits['email'], '')) AS email,
     toUInt8(email != '' AND ifNull(t.traits['unsubscribed'], '') != 'true' AND ifNull(t.traits['email_consent'], '') != 'false' AND email_unsubscribes = 0) AS email_consent,
     toInt32(push_subscriptions) AS push_subscriptions,
@@ -181,8 +195,8 @@ FROM (
     -- churn risk = 1 − P(alive) and CLTV from the workspace's fitted BG/NBD + Gamma–Gamma (see clv/sql.ts)
     if(ranked = 0, NULL, ${churnRiskSql(asOfSql)}) AS churn_risk,
     if(ranked = 0, 0, ${cltvSql(asOfSql)}) AS cltv,
-    ifNull(t.traits, map()) AS traits
-  FROM (
+    ifNull(t.traits, map()) AS traits${scoped ? '' : ', score_r, score_f, score_m'}
+  FROM (SELECT *${ranks} FROM (
     SELECT
       ${src.profileId} AS profile_id,
       min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen, count() AS event_count,
@@ -196,23 +210,17 @@ FROM (
       countIf(e.user_id != '') > 0 AS identified,
       minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
       countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
-      countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions
-    FROM ${src.from}
-    GROUP BY profile_id
-  ) AS a
-  LEFT JOIN (
-    SELECT
-      ${src.profileId} AS profile_id,
-      sumIf(JSONExtractFloat(e.properties, 'engaged_ms'), e.event = '$pageleave') / 1000 AS engaged_seconds,
+      countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions,
+      sum(if(e.event = '$pageleave', JSONExtractFloat(e.properties, 'engaged_ms'), 0)) / 1000 AS engaged_seconds,
       arrayAvg(${pageViewScroll}) AS scroll_depth,
       toUInt32(countIf(e.event = '$form_interaction' AND JSONExtractString(e.properties, 'action') = 'abandon')) AS form_abandons,
-      sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isOrder}) AS revenue,
-      sumIf(JSONExtractFloat(e.properties, 'revenue'), ${isRefund}) AS refunds,
-      groupUniqArrayArrayIf(100)(arrayMap(p -> if(JSONExtractString(p, 'name') != '', JSONExtractString(p, 'name'), JSONExtractString(p, 'product_id')), JSONExtractArrayRaw(e.properties, 'products')), ${isOrder}) AS products_bought,
-      arrayFilter(x -> x != '', groupUniqArrayArrayIf(50)(arrayMap(p -> JSONExtractString(p, 'category'), JSONExtractArrayRaw(e.properties, 'products')), ${isOrder})) AS categories_bought
-    FROM ${src.from} AND e.event IN (${detailEvents})
+      sum(if(${isOrder}, JSONExtractFloat(e.properties, 'revenue'), 0)) AS revenue,
+      sum(if(${isRefund}, JSONExtractFloat(e.properties, 'revenue'), 0)) AS refunds,
+      groupUniqArrayArray(100)(if(${isOrder}, arrayMap(p -> if(JSONExtractString(p, 'name') != '', JSONExtractString(p, 'name'), JSONExtractString(p, 'product_id')), JSONExtractArrayRaw(e.properties, 'products')), [])) AS products_bought,
+      arrayFilter(x -> x != '', groupUniqArrayArray(50)(if(${isOrder}, arrayMap(p -> JSONExtractString(p, 'category'), JSONExtractArrayRaw(e.properties, 'products')), []))) AS categories_bought
+    FROM ${src.from}
     GROUP BY profile_id
-  ) AS d ON d.profile_id = a.profile_id
+  )) AS a
   LEFT JOIN (
     SELECT profile_id, mapFromArrays(groupArray(key), groupArray(value)) AS traits
     FROM profile_traits WHERE workspace_id = {ws:String}${traitsFilter} GROUP BY profile_id
@@ -256,29 +264,28 @@ SELECT DISTINCT profile_id FROM (
 
 /**
  * After an incremental pass: every customer ranked again on the stored features (a few columns of
- * one row per profile), and only the rows whose scores moved written again. Ranking is the full
- * pass's rule on the same values, so the scores equal a full pass's.
+ * one row per profile), naming the rows whose scores moved with their new scores. Ranking is the full
+ * pass's rule on the same values, so the scores equal a full pass's. Only customers are read: a stored
+ * score of 0 is a profile that is not ranked, whose score stays 0.
  */
-export function rerankInsertSql(): string {
-  const moved = `
-    SELECT profile_id, nr, nf, nm FROM (
-      SELECT profile_id, rfm_r, rfm_f, rfm_m, last_order_at, orders, net_revenue, toUInt8(rfm_r > 0) AS ranked,
-        ${scoreSql(false, 'r')} AS nr, ${scoreSql(false, 'f')} AS nf, ${scoreSql(false, 'm')} AS nm
-      FROM profile_features WHERE workspace_id = {ws:String}
-    ) WHERE nr != rfm_r OR nf != rfm_f OR nm != rfm_m`;
-  const kept = featureColumns.filter((c) => !c.startsWith('rfm_') && c !== 'computed_at' && c !== 'profile_id');
+export const movedScoresSql = `
+SELECT profile_id, nr, nf, nm FROM (
+  SELECT profile_id, rfm_r, rfm_f, rfm_m, last_order_at, orders, net_revenue, toUInt8(1) AS ranked,
+    ${scoreSql(false, 'r')} AS nr, ${scoreSql(false, 'f')} AS nf, ${scoreSql(false, 'm')} AS nm
+  FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r > 0
+) WHERE nr != rfm_r OR nf != rfm_f OR nm != rfm_m`;
+
+/** Rewrites the rows of `{pids}` with the new scores `{rs}`, `{fs}`, `{ms}` (parallel arrays), every other column kept. */
+export const rerankInsertSql = (() => {
+  const score = (k: 'r' | 'f' | 'm') => `toUInt8(transform(profile_id, {pids:Array(String)}, {${k}s:Array(UInt8)}, 0))`;
+  const columns = featureColumns.map((c) => {
+    if (c === 'computed_at') return '{now:DateTime64(3)} AS new_computed_at';
+    if (c === 'rfm_r' || c === 'rfm_f' || c === 'rfm_m') return `${score(c.slice(4) as 'r' | 'f' | 'm')} AS new_${c}`;
+    if (c === 'rfm_segment') return `${rfmSegmentSql('new_rfm_r', 'new_rfm_f')} AS new_rfm_segment`;
+    return c;
+  });
   return `
 INSERT INTO profile_features (${featureColumns.join(', ')})
-SELECT ${featureColumns
-    .map((c) => {
-      if (c === 'computed_at') return '{now:DateTime64(3)} AS computed_at';
-      if (c === 'profile_id') return 'f.profile_id AS profile_id';
-      if (c === 'rfm_r' || c === 'rfm_f' || c === 'rfm_m') return `m.n${c.slice(4)} AS ${c}`;
-      if (c === 'rfm_segment') return `${rfmSegmentSql('m.nr', 'm.nf')} AS rfm_segment`;
-      return kept.includes(c) ? `f.${c} AS ${c}` : c;
-    })
-    .join(', ')}
-FROM profile_features AS f
-INNER JOIN (${moved}) AS m ON m.profile_id = f.profile_id
-WHERE f.workspace_id = {ws:String} AND f.profile_id IN (SELECT profile_id FROM (${moved}))`;
-}
+SELECT ${columns.join(', ')}
+FROM profile_features WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}`;
+})();

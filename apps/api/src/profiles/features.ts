@@ -1,7 +1,7 @@
 import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
-import { featuresInsertSql, rerankInsertSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
-import { backfillIdentities, backfillTraits, profileMark, saveBackfillMark } from './traits';
+import { featuresInsertSql, movedScoresSql, rerankInsertSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
+import { backfillIdentities, backfillTraits, profileMark, saveBackfillMark, type ProfileMark } from './traits';
 import { nextVersion, run, selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
 import { asOfFor } from '../workspaces/as-of';
@@ -16,6 +16,8 @@ export interface RecomputeTimings {
   profiles: number | null;
   /** The profiles an incremental pass recomputed (their facts may have changed). */
   touched?: string[];
+  /** Profiles of an incremental pass whose RFM scores alone moved (others' new orders re-ranked them). */
+  rescored?: string[];
 }
 
 /** How often a scheduled pass is a full one, which also refits the CLV model and moves time-relative features of untouched profiles. */
@@ -35,8 +37,12 @@ async function backfill(app: App, workspaceId: string, since: string): Promise<[
 
 /** Features and RFM of every profile of a workspace, computed inside ClickHouse. */
 export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
+  return fullPass(app, workspaceId, await profileMark(app, workspaceId), asOfMs);
+}
+
+async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs?: number): Promise<RecomputeTimings> {
   const startedAt = Date.now();
-  const [identitiesMs, traitsMs] = await backfill(app, workspaceId, (await profileMark(app, workspaceId)).since);
+  const [identitiesMs, traitsMs] = await backfill(app, workspaceId, mark.since);
   const t2 = performance.now();
   const nowMs = Date.now();
   const now = chTime(nowMs);
@@ -56,8 +62,11 @@ export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: 
  * Without a watermark (never computed) this is the full pass.
  */
 export async function refreshChangedFeatures(app: App, workspaceId: string, asOfMs?: number): Promise<RecomputeTimings> {
-  const mark = await profileMark(app, workspaceId);
-  if (mark.fullAt === null) return recomputeFeatures(app, workspaceId, asOfMs);
+  return incrementalPass(app, workspaceId, await profileMark(app, workspaceId), asOfMs);
+}
+
+async function incrementalPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs?: number): Promise<RecomputeTimings> {
+  if (mark.fullAt === null) return fullPass(app, workspaceId, mark, asOfMs);
   const startedAt = Date.now();
   const [identitiesMs, traitsMs] = await backfill(app, workspaceId, mark.since);
   const t2 = performance.now();
@@ -65,46 +74,65 @@ export async function refreshChangedFeatures(app: App, workspaceId: string, asOf
   const now = chTime(nowMs);
   const asOf = chTime(asOfMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime());
   const touched = (await selectRows<{ profile_id: string }>(app.clickhouse, touchedProfilesSql, { ws: workspaceId, since: mark.since })).map((r) => r.profile_id);
-  for (let i = 0; i < touched.length; i += chunk) {
-    const [ids] = await selectRows<{ ids: string[]; idPids: string[] }>(
-      app.clickhouse,
-      `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids FROM (${profileIdentitiesSql})`,
-      { ws: workspaceId, pids: touched.slice(i, i + chunk) },
-    );
-    if (!ids || ids.ids.length === 0) continue;
-    await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: ids.ids, idPids: ids.idPids });
-  }
+  await writeProfilesFeatures(app, workspaceId, touched, now, asOf);
   // Re-ranked rows replace rows this pass wrote: a later version, as equal versions leave the survivor to part order.
   const rankedAt = chTime(Math.max(Date.now(), nowMs + 1));
-  await run(app.clickhouse, rerankInsertSql(), { ws: workspaceId, now: rankedAt });
+  const rescored = await rerank(app, workspaceId, rankedAt);
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now: rankedAt });
   await saveBackfillMark(app, workspaceId, startedAt, mark.fullAt);
-  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length, touched };
+  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'incremental', profiles: touched.length, touched, rescored };
+}
+
+/**
+ * Every customer ranked again on the stored features; the rows whose scores moved are written again
+ * (in chunks of ids, each read by primary key) and their ids returned.
+ */
+async function rerank(app: App, workspaceId: string, now: string): Promise<string[]> {
+  const moved = await selectRows<{ profile_id: string; nr: number; nf: number; nm: number }>(app.clickhouse, movedScoresSql, { ws: workspaceId });
+  for (let i = 0; i < moved.length; i += chunk) {
+    const part = moved.slice(i, i + chunk);
+    await run(app.clickhouse, rerankInsertSql, {
+      ws: workspaceId,
+      now,
+      pids: part.map((m) => m.profile_id),
+      rs: part.map((m) => Number(m.nr)),
+      fs: part.map((m) => Number(m.nf)),
+      ms: part.map((m) => Number(m.nm)),
+    });
+  }
+  return moved.map((m) => m.profile_id);
 }
 
 /** The scheduled pass: incremental, or full when the last full pass is older than `fullPassEveryMs`. */
 export async function scheduledFeaturePass(app: App, workspaceId: string, nowMs = Date.now()): Promise<RecomputeTimings> {
-  const { fullAt } = await profileMark(app, workspaceId);
-  if (fullAt === null || nowMs - fullAt >= fullPassEveryMs) return recomputeFeatures(app, workspaceId);
-  return refreshChangedFeatures(app, workspaceId);
+  const mark = await profileMark(app, workspaceId);
+  if (mark.fullAt === null || nowMs - mark.fullAt >= fullPassEveryMs) return fullPass(app, workspaceId, mark);
+  return incrementalPass(app, workspaceId, mark);
 }
 
 /** The real-time path: features of a few profiles, scored against the workspace's stored RFM cut points. */
 export async function refreshProfileFeatures(app: App, workspaceId: string, profileIds: string[]): Promise<void> {
-  if (profileIds.length === 0) return;
-  const nowMs = Date.now();
-  const now = chTime(nowMs);
-  // One round trip for the profiles' distinct ids and whether cut points exist yet: on the embedded
-  // engine queries run one at a time, and each costs a few milliseconds before it reads anything.
-  const [state] = await selectRows<{ ids: string[]; idPids: string[]; thresholds: string }>(
-    app.clickhouse,
-    `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids,
-       (SELECT count() FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS thresholds
-     FROM (${profileIdentitiesSql})`,
-    { ws: workspaceId, pids: profileIds },
-  );
-  if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
-  if (!state || state.ids.length === 0) return;
-  const asOf = chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
-  await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: state.ids, idPids: state.idPids });
+  await writeProfilesFeatures(app, workspaceId, profileIds, chTime(Date.now()), null);
+}
+
+/**
+ * Features of the given profiles, scored against the stored cut points (written first if there are
+ * none yet), a chunk at a time: each chunk's distinct ids and whether cut points exist come in one
+ * round trip (on the embedded engine queries run one at a time, and each costs a few milliseconds
+ * before it reads anything). `asOf` null: the workspace's.
+ */
+async function writeProfilesFeatures(app: App, workspaceId: string, profileIds: string[], now: string, asOf: string | null): Promise<void> {
+  for (let i = 0; i < profileIds.length; i += chunk) {
+    const [state] = await selectRows<{ ids: string[]; idPids: string[]; thresholds: string }>(
+      app.clickhouse,
+      `SELECT groupArray(distinct_id) AS ids, groupArray(profile_id) AS idPids,
+         (SELECT count() FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS thresholds
+       FROM (${profileIdentitiesSql})`,
+      { ws: workspaceId, pids: profileIds.slice(i, i + chunk) },
+    );
+    if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
+    if (!state || state.ids.length === 0) continue;
+    asOf ??= chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
+    await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: state.ids, idPids: state.idPids });
+  }
 }

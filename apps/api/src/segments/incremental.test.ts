@@ -8,6 +8,7 @@ import { setAsOf } from '../workspaces';
 import { chTime, selectRows } from '../stores/clickhouse/sql';
 import { recomputeFeatures, refreshChangedFeatures, resolveProfileId } from '../profiles';
 import { resolveLinks } from '../profiles/identity';
+import { profileMark, saveBackfillMark } from '../profiles/traits';
 import { compileCondition, membersSql } from './compile';
 import { createSegment, listSegments } from './store';
 import { recomputeWorkspace } from './recompute';
@@ -127,5 +128,35 @@ describe('incremental feature pass', () => {
     expect([...stale.members].sort()).not.toEqual([...full.members].sort());
     const c2 = JSON.parse(full.features.get(touched[1]!)!) as { orders: number; page_views: number };
     expect([c2.orders, c2.page_views]).toEqual([4, 2]);
+  });
+
+  it('keeps materialised memberships equal to a full refresh after an incremental recompute', async () => {
+    const materialised = async () => {
+      const names = new Map((await listSegments(app, ws)).map((s) => [s.id, s.name]));
+      const rows = await selectRows<{ segment_id: string; profile_id: string }>(
+        app.clickhouse,
+        `SELECT segment_id, profile_id FROM segment_members WHERE workspace_id = {ws:String} AND is_member = 1`,
+        { ws },
+      );
+      return rows.map((r) => `${names.get(r.segment_id)}/${r.profile_id}`).sort();
+    };
+    await recomputeWorkspace(app, ws, 'full');
+    // The pass under test reads only what arrives from here on (as if the last pass ran long ago: no
+    // overlap re-reads the full refresh's own transition events), so the new orders alone touch it.
+    await app.writer.drain();
+    await saveBackfillMark(app, ws, Date.now() + 15 * 60_000, (await profileMark(app, ws)).fullAt);
+    const before = await materialised();
+    // c3 becomes a big spender; two new customers re-rank untouched ones (the RFM segments).
+    await store([order('c3', 900, 1), order('n3', 1, 1), order('n4', 1, 1)]);
+    await app.writer.drain();
+    const pass = await recomputeWorkspace(app, ws, 'incremental');
+    expect([pass.pass, pass.profiles]).toEqual(['incremental', 3]);
+    const after = await materialised();
+    expect(after).toEqual([...(await snapshot()).members].sort());
+    expect(after).toContain(`Big spenders/${await pidOf('c3')}`);
+    // Not vacuous: some profile without new events entered or left a segment (re-ranked).
+    const buyers = await Promise.all(['c3', 'n3', 'n4'].map(pidOf));
+    const changed = [...after.filter((m) => !before.includes(m)), ...before.filter((m) => !after.includes(m))];
+    expect(changed.filter((m) => !buyers.some((p) => m.endsWith(`/${p}`))).length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { App } from '../app-handle';
 import { profileFactsChanged, recomputeFeatures, refreshChangedFeatures, scheduledFeaturePass } from '../profiles';
-import { refreshWorkspaceSegments } from './refresh';
+import { refreshChangedSegments, refreshWorkspaceSegments } from './refresh';
 
 export interface RecomputeResult {
   workspaceId: string;
@@ -18,16 +18,24 @@ export interface RecomputeResult {
 export type RecomputePass = 'full' | 'incremental' | 'scheduled';
 
 /**
- * A refresh of a workspace: identities, traits, features and RFM, then every segment in full (time
- * windows move membership of untouched profiles too).
+ * A refresh of a workspace: identities, traits, features and RFM, then segments: every one in full
+ * after a full pass; after an incremental pass, those whose members move with time alone in full and
+ * the others for the profiles the pass rewrote (touched, or re-ranked by others' orders).
  */
 export async function recomputeWorkspace(app: App, workspaceId: string, pass: RecomputePass = 'full'): Promise<RecomputeResult> {
   const t0 = performance.now();
   const features = pass === 'full' ? await recomputeFeatures(app, workspaceId) : pass === 'incremental' ? await refreshChangedFeatures(app, workspaceId) : await scheduledFeaturePass(app, workspaceId);
   const t1 = performance.now();
-  await refreshWorkspaceSegments(app, workspaceId);
   // The backfill may have linked ids and set traits no real-time step saw (an import): copies of the
-  // profiles the pass recomputed are rewritten, of every profile after a full pass.
-  await profileFactsChanged(app, workspaceId, features.pass === 'full' ? { workspace: true } : { profileIds: features.touched ?? [] });
+  // profiles the pass recomputed are rewritten, of every profile after a full pass. Segments refreshed
+  // in full tell the copies of their transitions themselves.
+  if (features.pass === 'full') {
+    await refreshWorkspaceSegments(app, workspaceId);
+    await profileFactsChanged(app, workspaceId, { workspace: true });
+  } else {
+    const touched = features.touched ?? [];
+    const moved = await refreshChangedSegments(app, workspaceId, [...new Set([...touched, ...(features.rescored ?? [])])]);
+    await profileFactsChanged(app, workspaceId, { profileIds: [...new Set([...touched, ...moved])] });
+  }
   return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
 }

@@ -5,7 +5,7 @@ import { profileFactsChanged } from '../profiles';
 import { segmentMemberIds } from './members';
 import { insertRows, nextVersion, run, selectRows, type Params } from '../stores/clickhouse/sql';
 import { compileCondition, membersSql } from './compile';
-import { referencedSegments, type Condition } from './schema';
+import { movesWithTime, referencedSegments, type Condition } from './schema';
 import { asOfFor } from '../workspaces/as-of';
 import { listSegments, markComputed, refreshOrder, type Segment } from './store';
 
@@ -128,6 +128,33 @@ export async function refreshWorkspaceSegments(app: App, workspaceId: string): P
   for (const s of refreshOrder(await listSegments(app, workspaceId))) await refreshSegment(app, s, now);
 }
 
+/** Profiles per real-time evaluation of a changed-profiles refresh: their ids are the statements' parameters. */
+const changedChunk = 20_000;
+
+/**
+ * After an incremental feature pass, whose only changed rows are `profileIds`'s: a segment whose
+ * members move only with their data is evaluated for those profiles alone (the real-time path, which
+ * gives a full refresh's answer, as no other profile's data changed); one whose windows move with
+ * time, that refers to such a segment, or that is new or edited since it was computed is refreshed in
+ * full after them. Returns the profiles that entered or left a segment evaluated for them.
+ */
+export async function refreshChangedSegments(app: App, workspaceId: string, profileIds: string[]): Promise<string[]> {
+  const now = new Date();
+  const ordered = refreshOrder(await listSegments(app, workspaceId));
+  const whole = new Set<string>();
+  for (const s of ordered) if (s.computedVersion !== s.version || movesWithTime(s.definition, (id) => whole.has(id))) whole.add(s.id);
+  const scoped = ordered.filter((s) => !whole.has(s.id));
+  const moved: string[] = [];
+  if (scoped.length > 0) {
+    for (let i = 0; i < profileIds.length; i += changedChunk) {
+      for (const t of await refreshProfilesSegments(app, workspaceId, profileIds.slice(i, i + changedChunk), scoped)) moved.push(t.profileId);
+    }
+    for (const s of scoped) await markComputed(app, s, await segmentSize(app, workspaceId, s.id));
+  }
+  for (const s of ordered) if (whole.has(s.id)) await refreshSegment(app, s, now);
+  return moved;
+}
+
 /** Segments grouped so that each group depends only on earlier groups. */
 function dependencyLevels(segments: Segment[]): Segment[][] {
   const ids = new Set(segments.map((s) => s.id));
@@ -143,12 +170,12 @@ function dependencyLevels(segments: Segment[]): Segment[][] {
 }
 
 /**
- * The real-time path: re-evaluates every materialised segment for a few profiles, all segments of a
- * dependency level in one query, and writes and emits the transitions.
+ * The real-time path: re-evaluates every materialised segment (or those of `only`) for a few profiles,
+ * all segments of a dependency level in one query, and writes and emits the transitions.
  */
-export async function refreshProfilesSegments(app: App, workspaceId: string, profileIds: string[]): Promise<Transition[]> {
+export async function refreshProfilesSegments(app: App, workspaceId: string, profileIds: string[], only?: Segment[]): Promise<Transition[]> {
   if (profileIds.length === 0) return [];
-  const segments = (await listSegments(app, workspaceId)).filter((s) => s.computedVersion !== null);
+  const segments = (only ?? (await listSegments(app, workspaceId))).filter((s) => s.computedVersion !== null);
   if (segments.length === 0) return [];
   const now = new Date();
   // The profiles' distinct ids and current memberships in one round trip (queries run one at a time

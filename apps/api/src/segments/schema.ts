@@ -87,3 +87,29 @@ export function referencedSegments(c: Condition): string[] {
   if (c.type === 'not') return referencedSegments(c.condition);
   return c.type === 'segment' ? [c.segmentId] : [];
 }
+
+/**
+ * Whether members can enter or leave with the passage of time alone, their data unchanged: a window
+ * that ends at the as-of ("in the last N days", "N days ago", seen onsite lately), or a reference to a
+ * segment for which `moves` says so.
+ */
+export function movesWithTime(c: Condition, moves: (segmentId: string) => boolean): boolean {
+  switch (c.type) {
+    case 'and':
+    case 'or':
+      return c.conditions.some((x) => movesWithTime(x, moves));
+    case 'not':
+      return movesWithTime(c.condition, moves);
+    case 'event':
+      return c.within !== undefined;
+    case 'last_performed':
+    case 'feature_date':
+      return 'daysAgo' in c.value;
+    case 'reachable':
+      return c.channel === 'onsite';
+    case 'segment':
+      return moves(c.segmentId);
+    default:
+      return false;
+  }
+}
