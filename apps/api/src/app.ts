@@ -105,7 +105,8 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   const eventsQueue = createEventsQueue(redis, config.queuePrefix);
   eventsQueue.on('error', () => undefined);
   // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
-  const ingestClickhouse = companionClickhouse(clickhouse);
+  const companion = companionClickhouse(clickhouse);
+  const ingestClickhouse = companion ?? clickhouse;
   const writer = new GroupCommitWriter({
     insert: (rows) => insertEvents(ingestClickhouse, rows),
     afterCommit: async (rows) => {
@@ -138,7 +139,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       await closeServices(services);
       await invalidation.close();
       await writer.drain();
-      await ingestClickhouse.close();
+      await companion?.close();
       await eventsQueue.close().catch(() => undefined);
       redis.disconnect();
       await postgres.close();

@@ -35,12 +35,12 @@ const origins = new WeakMap<ClickHouseClient, ClickhouseOptions>();
 /**
  * Another client on the same store, for work that must not wait behind the first client's queries:
  * chDB runs one connection's calls one at a time, while connections on the same directory run side
- * by side. On a server it is another pool of HTTP connections. The caller closes it.
+ * by side. On a server it is another pool of HTTP connections. The caller closes it. A client made
+ * elsewhere (a wrapper around one of ours, say) has no known store to open again: null.
  */
-export function companionClickhouse(client: ClickHouseClient): ClickHouseClient {
+export function companionClickhouse(client: ClickHouseClient): ClickHouseClient | null {
   const options = origins.get(client);
-  if (!options) throw new Error('companionClickhouse: the client was not made by createClickhouse');
-  return createClickhouse(options);
+  return options ? createClickhouse(options) : null;
 }
 
 function openClient(options: ClickhouseOptions): ClickHouseClient {
