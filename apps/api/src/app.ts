@@ -1,6 +1,6 @@
 import type { Config } from './env';
 import type { App, Services } from './app-handle';
-import { createClickhouse, migrateClickhouse, type ClickHouseClient } from './stores/clickhouse';
+import { companionClickhouse, createClickhouse, migrateClickhouse, type ClickHouseClient } from './stores/clickhouse';
 import { createPostgres, migratePostgres, readInstallId, type PostgresStore } from './stores/postgres';
 import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './events/group-commit';
@@ -104,8 +104,10 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   await waitReady(redis).catch(() => log.warn('Redis is not answering yet; ingestion answers 503 until it does', { url: config.redisUrl }));
   const eventsQueue = createEventsQueue(redis, config.queuePrefix);
   eventsQueue.on('error', () => undefined);
+  // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
+  const ingestClickhouse = companionClickhouse(clickhouse);
   const writer = new GroupCommitWriter({
-    insert: (rows) => insertEvents(clickhouse, rows),
+    insert: (rows) => insertEvents(ingestClickhouse, rows),
     afterCommit: async (rows) => {
       try {
         await publishEvents(eventsQueue, rows);
@@ -136,6 +138,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       await closeServices(services);
       await invalidation.close();
       await writer.drain();
+      await ingestClickhouse.close();
       await eventsQueue.close().catch(() => undefined);
       redis.disconnect();
       await postgres.close();

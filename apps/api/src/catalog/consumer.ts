@@ -4,6 +4,9 @@ import { chToIso } from '../stores/clickhouse/sql';
 import { productFromView } from './observed';
 import { upsertObservedProducts, type ObservedProduct } from './products';
 
+/** Product views are what the catalog learns from. */
+export const catalogAccepts = (e: LiveEvent): boolean => e.type === 'track' && e.event === 'Product Viewed';
+
 /**
  * The real-time catalog consumer: products described by `Product Viewed` events fill the catalog
  * where the brand's feed does not describe them. The latest view of a product in the batch wins;
@@ -12,7 +15,7 @@ import { upsertObservedProducts, type ObservedProduct } from './products';
 export async function consumeCatalogEvents(app: App, events: LiveEvent[]): Promise<void> {
   const byWorkspace = new Map<string, Map<string, ObservedProduct>>();
   for (const e of events) {
-    if (e.type !== 'track' || e.event !== 'Product Viewed') continue;
+    if (!catalogAccepts(e)) continue;
     let properties: Record<string, unknown>;
     try {
       properties = JSON.parse(e.properties) as Record<string, unknown>;

@@ -20,7 +20,7 @@ const engagementDays = 180;
 
 /** Consent, suppression, caps and settings from PostgreSQL; engagement history from ClickHouse when there is one. */
 export class StoreGuardrails implements Guardrails {
-  private cache = new Map<string, { value: WorkspaceSettings; at: number }>();
+  private cache = new Map<string, { value: Promise<WorkspaceSettings>; at: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -33,16 +33,18 @@ export class StoreGuardrails implements Guardrails {
     this.cache.delete(workspaceId);
   }
 
-  async settings(workspaceId: string): Promise<WorkspaceSettings> {
+  /** Steps asking at once share one read (the promise is what is cached); a failed read is not kept. */
+  settings(workspaceId: string): Promise<WorkspaceSettings> {
     const hit = this.cache.get(workspaceId);
     if (hit && Date.now() - hit.at < 5_000) return hit.value;
-    const [row, defaultTimezone] = await Promise.all([
+    const value = Promise.all([
       this.db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst(),
       timeZoneOf(this.db, workspaceId),
-    ]);
+    ]).then(([row, defaultTimezone]) => ({ ...workspaceSettingsSchema.parse(row?.settings ?? {}), defaultTimezone }) as WorkspaceSettings);
     // The workspace's time zone is the one source of truth for the fallback zone.
-    const value = { ...workspaceSettingsSchema.parse(row?.settings ?? {}), defaultTimezone } as WorkspaceSettings;
-    this.cache.set(workspaceId, { value, at: Date.now() });
+    const entry = { value, at: Date.now() };
+    this.cache.set(workspaceId, entry);
+    value.catch(() => this.cache.get(workspaceId) === entry && this.cache.delete(workspaceId));
     return value;
   }
 

@@ -58,8 +58,8 @@ const runColumns = ['id', 'workspace_id', 'journey_id', 'version', 'profile_id',
 
 /** Run state, entries and the exactly-once action ledger, in PostgreSQL. */
 export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLedger {
-  private definitions = new Map<string, JourneyDefinition>();
-  private statuses = new Map<string, { status: string | null; at: number }>();
+  private definitions = new Map<string, Promise<JourneyDefinition | null>>();
+  private statuses = new Map<string, { status: Promise<string | null>; at: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -75,16 +75,26 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return this.advances.call({ run, to });
   }
 
-  /** Versions never change once published, so they are cached for good. */
-  async definition(journeyId: string, version: number): Promise<JourneyDefinition | null> {
+  /**
+   * Versions never change once published, so they are cached for good. The promise is what is
+   * cached: the many steps of a batch that ask at once share one query.
+   */
+  definition(journeyId: string, version: number): Promise<JourneyDefinition | null> {
     const key = `${journeyId}@${version}`;
     const cached = this.definitions.get(key);
     if (cached) return cached;
-    const row = await this.db.selectFrom('journey_versions').select('definition').where('journey_id', '=', journeyId).where('version', '=', version).executeTakeFirst();
-    if (!row) return null;
-    const def = journeyDefinitionSchema.parse(row.definition);
-    this.definitions.set(key, def);
-    return def;
+    const loading = this.db
+      .selectFrom('journey_versions')
+      .select('definition')
+      .where('journey_id', '=', journeyId)
+      .where('version', '=', version)
+      .executeTakeFirst()
+      .then((row) => (row ? journeyDefinitionSchema.parse(row.definition) : null));
+    this.definitions.set(key, loading);
+    // A version not found (yet) or a failed read is asked again next time.
+    const drop = () => this.definitions.get(key) === loading && this.definitions.delete(key);
+    loading.then((def) => def === null && drop(), drop);
+    return loading;
   }
 
   /** Drops the cached status (the journey was published, paused, resumed or archived, maybe by another process). */
@@ -92,15 +102,21 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     this.statuses.delete(journeyId);
   }
 
-  /** Cached briefly by the engine's clock (and dropped on a change, see forgetStatus): no query per step. */
-  async journeyStatus(journeyId: string): Promise<string | null> {
+  /** Cached briefly by the engine's clock (and dropped on a change, see forgetStatus): no query per step, one per batch of steps asking at once. */
+  journeyStatus(journeyId: string): Promise<string | null> {
     const now = this.clock.now();
     const hit = this.statuses.get(journeyId);
     // A clock set back (tests move theirs by hand) makes the entry stale, never fresh for longer.
     if (hit && now >= hit.at && now - hit.at < 2_000) return hit.status;
-    const row = await this.db.selectFrom('journeys').select('status').where('id', '=', journeyId).executeTakeFirst();
-    const status = row?.status ?? null;
-    this.statuses.set(journeyId, { status, at: now });
+    const status = this.db
+      .selectFrom('journeys')
+      .select('status')
+      .where('id', '=', journeyId)
+      .executeTakeFirst()
+      .then((row) => row?.status ?? null);
+    const entry = { status, at: now };
+    this.statuses.set(journeyId, entry);
+    status.catch(() => this.statuses.get(journeyId) === entry && this.statuses.delete(journeyId));
     return status;
   }
 
@@ -240,17 +256,13 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
 
   private readonly completions = new Batcher<{ run: RunRecord; nodeId: string; outcome: unknown; audit: AuditRow | null }, void>(async (items) => {
     const now = this.clock.now();
-    // Outcome and audit row commit together: neither exists without the other.
-    await this.db.transaction().execute(async (trx) => {
-      const values = items.map((i) => sql`(${i.run.id}::text, ${i.nodeId}::text, ${JSON.stringify(i.outcome)}::jsonb)`);
-      await sql`update journey_actions as a set state = 'done', outcome = v.outcome, done_at = ${now}::bigint
-        from (values ${sql.join(values)}) as v(run_id, node_id, outcome)
-        where a.run_id = v.run_id and a.node_id = v.node_id`.execute(trx);
-      const audits = items.flatMap((i) => (i.audit ? [i.audit] : []));
-      if (audits.length) {
-        await appendAudit(trx, audits.map((a) => ({ workspace_id: a.workspaceId, actor: journeyActor(a.journeyId, a.version), action: a.action, subject: a.profileId, rule: a.rule, detail: auditDetail(a) })));
-      }
-    });
+    // Outcome and audit rows commit together (one statement): neither exists without the other.
+    const values = items.map((i) => sql`(${i.run.id}::text, ${i.nodeId}::text, ${JSON.stringify(i.outcome)}::jsonb)`);
+    const done = sql`update journey_actions as a set state = 'done', outcome = v.outcome, done_at = ${now}::bigint
+      from (values ${sql.join(values)}) as v(run_id, node_id, outcome)
+      where a.run_id = v.run_id and a.node_id = v.node_id`;
+    const audits = items.flatMap((i) => (i.audit ? [i.audit] : []));
+    await appendAudit(this.db, audits.map((a) => ({ workspace_id: a.workspaceId, actor: journeyActor(a.journeyId, a.version), action: a.action, subject: a.profileId, rule: a.rule, detail: auditDetail(a) })), done);
     return items.map(() => undefined);
   });
 }

@@ -3,7 +3,7 @@ import type { LiveEvent } from '../events/queue';
 import { consumeProfileEvents } from '../profiles';
 import { refreshProfilesSegments } from '../segments/refresh';
 import { consumeEventsForJourneys } from '../journeys';
-import { consumeCatalogEvents } from '../catalog';
+import { catalogAccepts, consumeCatalogEvents } from '../catalog';
 
 /**
  * Real-time consumers of stored events (segment refresh, journey triggers, goal exits...).
@@ -13,9 +13,16 @@ import { consumeCatalogEvents } from '../catalog';
  */
 export type EventConsumer = (app: App, events: LiveEvent[]) => Promise<void>;
 
-export const eventConsumers: Array<{ name: string; consume: EventConsumer }> = [
+export interface RegisteredConsumer {
+  name: string;
+  consume: EventConsumer;
+  /** The events it acts on, when not all: the others are not copied into its steps. */
+  accepts?: (event: LiveEvent) => boolean;
+}
+
+export const eventConsumers: RegisteredConsumer[] = [
   // Profiles first, then the segments of the people they touched, chunk by chunk.
   { name: 'profiles', consume: (app, events) => consumeProfileEvents(app, events, refreshProfilesSegments) },
   { name: 'journeys', consume: consumeEventsForJourneys },
-  { name: 'catalog', consume: consumeCatalogEvents },
+  { name: 'catalog', consume: consumeCatalogEvents, accepts: catalogAccepts },
 ];

@@ -1,7 +1,7 @@
 import type { FlowJob, Job, JobsOptions, Queue } from 'bullmq';
 import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
-import type { EventConsumer } from './event-consumers';
+import type { EventConsumer, RegisteredConsumer } from './event-consumers';
 
 /**
  * One committed batch becomes, per workspace, a chain of steps, one per consumer in their order
@@ -33,9 +33,10 @@ export function stepJobOptions(o: EventStepOptions): JobsOptions {
  * The flows of one batch job. A consumer's step runs after the previous consumer's step of the same
  * workspace, even when that one failed for good (`ignoreDependencyOnFailure`): a poisoned profile
  * refresh must not keep journey triggers from running. Ids derive from the batch job's id, so a
- * retried fan-out adds nothing twice while the steps are still in Redis.
+ * retried fan-out adds nothing twice while the steps are still in Redis. A step holds only the
+ * events its consumer accepts (each step is a copy of them in Redis); one with none is left out.
  */
-export function batchFlows(batchJobId: string, events: LiveEvent[], consumers: string[], options: EventStepOptions): FlowJob[] {
+export function batchFlows(batchJobId: string, events: LiveEvent[], consumers: ReadonlyArray<Pick<RegisteredConsumer, 'name' | 'accepts'>>, options: EventStepOptions): FlowJob[] {
   const byWorkspace = new Map<string, LiveEvent[]>();
   for (const e of events) {
     const list = byWorkspace.get(e.workspaceId) ?? [];
@@ -46,8 +47,10 @@ export function batchFlows(batchJobId: string, events: LiveEvent[], consumers: s
   const flows: FlowJob[] = [];
   for (const [workspaceId, list] of byWorkspace) {
     let flow: FlowJob | undefined;
-    for (const consumer of consumers) {
-      const data: EventStepJob = { consumer, workspaceId, events: list };
+    for (const { name: consumer, accepts } of consumers) {
+      const accepted = accepts ? list.filter(accepts) : list;
+      if (accepted.length === 0) continue;
+      const data: EventStepJob = { consumer, workspaceId, events: accepted };
       const node = { name: consumer, queueName: eventStepsQueueName, data, opts: { ...opts, jobId: `${batchJobId}.${workspaceId}.${consumer}`, ignoreDependencyOnFailure: true } };
       flow = flow ? { ...node, children: [flow] } : node;
     }

@@ -26,7 +26,7 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
   const events = new Worker<EventsJob>(
     eventsQueueName,
     async (job) => {
-      await flows.addBulk(batchFlows(String(job.id), job.data.events, consumers.map((c) => c.name), stepOptions));
+      await flows.addBulk(batchFlows(String(job.id), job.data.events, consumers, stepOptions));
     },
     { connection, prefix, concurrency: 4 },
   );

@@ -25,6 +25,25 @@ const settings = {
 } as const;
 
 export function createClickhouse(options: ClickhouseOptions): ClickHouseClient {
+  const client = openClient(options);
+  origins.set(client, options);
+  return client;
+}
+
+const origins = new WeakMap<ClickHouseClient, ClickhouseOptions>();
+
+/**
+ * Another client on the same store, for work that must not wait behind the first client's queries:
+ * chDB runs one connection's calls one at a time, while connections on the same directory run side
+ * by side. On a server it is another pool of HTTP connections. The caller closes it.
+ */
+export function companionClickhouse(client: ClickHouseClient): ClickHouseClient {
+  const options = origins.get(client);
+  if (!options) throw new Error('companionClickhouse: the client was not made by createClickhouse');
+  return createClickhouse(options);
+}
+
+function openClient(options: ClickhouseOptions): ClickHouseClient {
   if (options.url) {
     return createClient({ url: options.url, clickhouse_settings: settings, request_timeout: 30_000 });
   }

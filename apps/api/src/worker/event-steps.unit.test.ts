@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowJob } from 'bullmq';
+import type { LiveEvent } from '../events/queue';
+import { eventConsumers } from './event-consumers';
+import { batchFlows, defaultStepOptions, type EventStepJob } from './event-steps';
+
+const event = (workspaceId: string, messageId: string, name: string): LiveEvent => ({
+  workspaceId,
+  messageId,
+  type: 'track',
+  event: name,
+  distinctId: 'u1',
+  anonymousId: '',
+  userId: 'u1',
+  previousId: '',
+  timestamp: '2026-01-01 00:00:00.000',
+  properties: '{}',
+  traits: '{}',
+});
+
+/** A workspace's chain from its last step down to its first: [consumer, message ids]. */
+function chain(flow: FlowJob): Array<[string, string[]]> {
+  const out: Array<[string, string[]]> = [];
+  for (let node: FlowJob | undefined = flow; node; node = node.children?.[0]) {
+    const data = node.data as EventStepJob;
+    out.push([data.consumer, data.events.map((e) => e.messageId)]);
+  }
+  return out;
+}
+
+describe('a committed batch fanned out into consumer steps', () => {
+  it('copies into each step only the events its consumer accepts, and leaves out a step with none', () => {
+    const events = [event('a', 'a1', 'Product Viewed'), event('a', 'a2', 'Order Completed'), event('b', 'b1', 'Signed Up')];
+    const flows = batchFlows('7', events, eventConsumers, defaultStepOptions);
+    expect(flows.map(chain)).toEqual([
+      [
+        ['catalog', ['a1']],
+        ['journeys', ['a1', 'a2']],
+        ['profiles', ['a1', 'a2']],
+      ],
+      [
+        ['journeys', ['b1']],
+        ['profiles', ['b1']],
+      ],
+    ]);
+    expect(flows[1]!.opts?.jobId).toBe('7.b.journeys');
+  });
+});
