@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Batcher, channelNames, defaultSettings, type ChannelName, type Engagement, type Guardrails, type ProfileView, type WorkspaceSettings } from '@overture/journeys';
 import type { ClickHouseClient } from '../stores/clickhouse';
 import type { Database } from '../stores/postgres';
+import { loadShared, ttlCache } from '../stores/topic-cache';
 import { timeZoneOf } from '../workspaces';
 
 export const workspaceSettingsSchema = z.object({
@@ -20,7 +21,7 @@ const engagementDays = 180;
 
 /** Consent, suppression, caps and settings from PostgreSQL; engagement history from ClickHouse when there is one. */
 export class StoreGuardrails implements Guardrails {
-  private cache = new Map<string, { value: Promise<WorkspaceSettings>; at: number }>();
+  private cache = ttlCache<Promise<WorkspaceSettings>>({ max: 10_000 });
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -35,17 +36,13 @@ export class StoreGuardrails implements Guardrails {
 
   /** Steps asking at once share one read (the promise is what is cached); a failed read is not kept. */
   settings(workspaceId: string): Promise<WorkspaceSettings> {
-    const hit = this.cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < 5_000) return hit.value;
-    const value = Promise.all([
-      this.db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst(),
-      timeZoneOf(this.db, workspaceId),
-    ]).then(([row, defaultTimezone]) => ({ ...workspaceSettingsSchema.parse(row?.settings ?? {}), defaultTimezone }) as WorkspaceSettings);
-    // The workspace's time zone is the one source of truth for the fallback zone.
-    const entry = { value, at: Date.now() };
-    this.cache.set(workspaceId, entry);
-    value.catch(() => this.cache.get(workspaceId) === entry && this.cache.delete(workspaceId));
-    return value;
+    return loadShared(this.cache, workspaceId, 5_000, (): Promise<WorkspaceSettings> =>
+      Promise.all([
+        this.db.selectFrom('journey_settings').select('settings').where('workspace_id', '=', workspaceId).executeTakeFirst(),
+        // The workspace's time zone is the one source of truth for the fallback zone.
+        timeZoneOf(this.db, workspaceId),
+      ]).then(([row, defaultTimezone]) => ({ ...workspaceSettingsSchema.parse(row?.settings ?? {}), defaultTimezone }) as WorkspaceSettings),
+    );
   }
 
   /** Consent (channel-wide, then the node's group) and the suppression list: one round trip for many concurrent steps. */

@@ -32,14 +32,21 @@ export class TopicCache<V extends object> {
    * that fails is dropped, so the next caller tries again. `fresh` skips the cached copy.
    */
   load(key: string, ttlMs: number, load: () => V & PromiseLike<unknown>, fresh = false): V {
-    const cache = this.entries;
-    const hit = cache.get(key);
-    if (hit && !fresh) return hit;
-    const value = load();
-    value.then(undefined, () => cache.get(key) === value && cache.delete(key));
-    cache.set(key, value, { ttl: ttlMs });
-    return value;
+    return loadShared(this.entries, key, ttlMs, load, fresh);
   }
+}
+
+/**
+ * The cached promise of `key` in `cache`, or `load()`'s kept for `ttlMs`: concurrent callers share one
+ * load, and a load that fails is dropped, so the next caller tries again. `fresh` skips the cached copy.
+ */
+export function loadShared<V extends NonNullable<unknown>>(cache: LRUCache<string, V>, key: string, ttlMs: number, load: () => V & PromiseLike<unknown>, fresh = false): V {
+  const hit = cache.get(key);
+  if (hit && !fresh) return hit;
+  const value = load();
+  value.then(undefined, () => cache.get(key) === value && cache.delete(key));
+  cache.set(key, value, { ttl: ttlMs });
+  return value;
 }
 
 /** A bounded cache whose entries expire `ttlMs` after they were set (or the `ttl` given to `set`). */
