@@ -13,7 +13,7 @@ describe('the demo workspace of the first start', () => {
   let app: TestApp;
   let demo: DemoInfo;
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ postgres: 'pglite' });
     const created = await ensureDemo(app);
     if (!created) throw new Error('the embedded stores get the demo');
     demo = created;

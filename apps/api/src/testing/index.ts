@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { testServers, toConfig, parseEnv, type Config } from '../env';
 import { createApp } from '../app';
 import type { App } from '../app-handle';
@@ -33,7 +33,11 @@ export function testClickhouse(): { client: ClickHouseClient; dir: string } {
 }
 
 export interface TestAppOptions {
-  /** Which PostgreSQL: embedded PGlite (in memory) or the machine's server in a fresh schema. */
+  /**
+   * Which PostgreSQL: the machine's server in a fresh schema (the default: a new schema migrates in a
+   * fraction of the time an embedded engine takes to start), or embedded PGlite in memory, which the
+   * store conformance suite, the CLI and the embedded-start tests cover.
+   */
   postgres?: 'pglite' | 'postgres';
   env?: Record<string, string>;
 }
@@ -45,6 +49,7 @@ export interface TestApp extends App {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const servers = testServers();
+  const usePglite = options.postgres === 'pglite';
   const id = randomBytes(6).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'overture-test-'));
   const config: Config = toConfig(
@@ -59,12 +64,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       DECIDE_BUDGET_MS: '10000',
       // Tests' SMTP sinks, push services and webhook receivers listen on loopback; a test of the guard itself sets its own list.
       OUTBOUND_ALLOW: '127.0.0.1',
-      ...(options.postgres === 'postgres' ? { DATABASE_URL: servers.databaseUrl } : {}),
+      ...(usePglite ? {} : { DATABASE_URL: servers.databaseUrl }),
       ...options.env,
     }),
   );
-  if (options.postgres !== 'postgres') config.dataDir = 'memory://';
-  const schema = options.postgres === 'postgres' ? `t_${id}` : undefined;
+  if (usePglite) config.dataDir = 'memory://';
+  const schema = usePglite ? undefined : `t_${id}`;
   const app = await createApp(config, {
     clickhouse: testClickhouse().client,
     logger: createLogger(config.logLevel),
@@ -75,12 +80,25 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return Object.assign(app, {
     queuePrefix,
     async close() {
-      if (schema) await sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).execute(app.postgres.db).catch(() => undefined);
       const keys = await app.redis.keys(`${queuePrefix}:*`).catch(() => [] as string[]);
       if (keys.length) await app.redis.del(...keys).catch(() => undefined);
+      // The schema goes once the app has stopped: closing flushes buffered writes into its tables.
       await close();
+      if (schema) await dropSchema(servers.databaseUrl, schema);
     },
   });
+}
+
+async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } catch {
+    // A schema left behind costs only disk space on a test server.
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 }
 
 export interface TestServer {
