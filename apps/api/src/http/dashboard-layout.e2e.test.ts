@@ -56,6 +56,16 @@ const spills = () =>
     return found;
   })()`) as Promise<string[]>;
 
+/**
+ * The page's heading is up and no query is in flight (the shell marks its main area busy while one
+ * is), for a few frames in a row: a query that starts once another answers does so within a frame.
+ */
+async function dataArrived() {
+  await page.locator('main h1').first().waitFor();
+  const idleFrame = `new Promise((resolve) => requestAnimationFrame(() => resolve(document.querySelector('main')?.getAttribute('aria-busy') === 'false')))`;
+  for (let idle = 0; idle < 3; ) idle = (await page.evaluate(idleFrame)) ? idle + 1 : 0;
+}
+
 it('lays out every page within 1,280 and 1,440 px, with no console errors', async () => {
   const ws = server.workspace.id;
   const [someone] = await selectRows<{ id: string }>(server.app.clickhouse, `SELECT profile_id AS id FROM profile_features FINAL WHERE workspace_id = {ws:String} AND orders > 1 ORDER BY net_revenue DESC LIMIT 1`, { ws });
@@ -65,8 +75,7 @@ it('lays out every page within 1,280 and 1,440 px, with no console errors', asyn
     await page.setViewportSize({ width, height: 900 });
     for (const path of paths) {
       await page.goto(`${server.url}/w/${ws}/${path}`);
-      await page.waitForLoadState('networkidle');
-      await page.locator('main h1').first().waitFor();
+      await dataArrived();
       problems.push(...(await spills()).map((p) => `${path} at ${width}px: ${p}`));
       await page.screenshot({ path: `/tmp/overture-layout-${path.replace(/\//g, '-').slice(0, 40)}-${width}.png`, fullPage: true });
     }

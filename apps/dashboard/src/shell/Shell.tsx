@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { matchQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { matchQuery, useIsFetching, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { Link, matchRoute, navigate, useLocation, workspacePath, type Route } from '../router';
 import { findPage, pageGroups, workspacePages } from '../pages/registry';
@@ -32,6 +32,8 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
   const { pathname } = useLocation();
   const route = matchRoute(pathname);
   const workspaces = useQuery(trpc.workspaces.list.queryOptions());
+  // Assistive technology (and the browser tests) learn when the page's data has arrived.
+  const fetching = useIsFetching();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<NewWorkspace | null>(null);
 
@@ -110,7 +112,7 @@ export function Shell({ user }: { user: { id: string; email: string } }) {
         </div>
       )}
 
-      <main className="content">
+      <main className="content" aria-busy={fetching > 0}>
         {created && created.id === current?.id && (
           <div className="notice" role="status">
             <div>
