@@ -118,6 +118,8 @@ export async function runDecideBench(opts: { databaseUrl: string; log: (m: strin
     console.log(`server_stalled_on_cpu_ms=${round(stalls.onCpuMs, 0)}`);
     console.log(`server_stalled_run_queue_ms=${round(stalls.runQueueMs, 0)}`);
     console.log(`server_stalled_asleep_ms=${round(stalls.asleepMs, 0)}`);
+    // CPU per answer does not count waits, so it compares runs on a busy machine better than latency.
+    console.log(`server_cpu_us_per_request=${round((stalls.mainCpuMs * 1000) / Math.max(1, ours.ok + ours.errors), 0)}`);
     console.log(`server_gc_ms=${round(stalls.gcMs, 0)}`);
     console.log(`server_gc_max_ms=${round(stalls.maxGcMs, 0)}`);
   } finally {

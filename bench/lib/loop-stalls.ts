@@ -14,6 +14,8 @@ export interface StallReport {
   onCpuMs: number;
   runQueueMs: number;
   asleepMs: number;
+  /** The main thread's time on CPU since the counters were reset, stalled or not. */
+  mainCpuMs: number;
   /** GC pauses (any length), their total and longest. */
   gcs: number;
   gcMs: number;
@@ -31,7 +33,7 @@ function schedstat(): [number, number] {
   }
 }
 
-const empty = (): StallReport => ({ stalls: 0, stalledMs: 0, maxStallMs: 0, onCpuMs: 0, runQueueMs: 0, asleepMs: 0, gcs: 0, gcMs: 0, maxGcMs: 0 });
+const empty = (): StallReport => ({ stalls: 0, stalledMs: 0, maxStallMs: 0, onCpuMs: 0, runQueueMs: 0, asleepMs: 0, mainCpuMs: 0, gcs: 0, gcMs: 0, maxGcMs: 0 });
 
 export function watchLoopStalls(thresholdMs = 20, tickMs = 10): { reset(): void; report(): StallReport } {
   let r = empty();
@@ -51,6 +53,7 @@ export function watchLoopStalls(thresholdMs = 20, tickMs = 10): { reset(): void;
       r.runQueueMs += runQueue;
       r.asleepMs += Math.max(0, late - onCpu - runQueue);
     }
+    r.mainCpuMs += c - cpu;
     last = now;
     [cpu, queue] = [c, q];
   }, tickMs).unref();
