@@ -1,4 +1,4 @@
-// pnpm bench:channels [--emails=2000] [--concurrency=32] [--rate=1000] [--seconds=10] [--skip-decide]
+// pnpm bench:channels [--emails=2000] [--concurrency=32] [--rate=1000] [--seconds=10] [--skip-decide | --only=email|decide]
 // Email throughput of the real sender (template lookup, consent and suppression checks, liquid over
 // a compiled MJML layout, signed tracking links, pooled SMTP, outcome rows into ClickHouse) into a
 // local SMTP sink, against bare pooled nodemailer into the same sink in the same run.
@@ -8,7 +8,10 @@
 // http handler that parses the same bodies and answers an empty decision, at the same rate in the
 // same run (`decide_p99_ms`, `baseline_p99_ms`). The visitors are a mix of known profiles (half in
 // the segment a placement targets) and never-seen anonymous ids, so most look-ups miss the caches.
-// --skip-decide (or --only=email) runs the email part alone, to iterate on it.
+// `server_*` figures say where the decide server's event loop lost time in the measured run: late
+// timer wake-ups (`server_stalls`), split into its main thread on CPU, waiting for a CPU (run queue:
+// the machine or its other threads were busy) and asleep (e.g. a GC pause waiting on helper threads).
+// --skip-decide (or --only=email) runs the email part alone, --only=decide the decide part alone, to iterate on either.
 // Uses PostgreSQL (DATABASE_URL, default the local `test` db) in a fresh schema, removed at the end.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const emails = Number(args.get('emails') ?? 2_000);
 const concurrency = Number(args.get('concurrency') ?? 32);
 const skipDecide = args.has('skip-decide') || args.get('only') === 'email';
+const onlyDecide = args.get('only') === 'decide';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
@@ -46,7 +50,10 @@ async function inParallel(n: number, width: number, one: (i: number) => Promise<
   return n / ((performance.now() - t) / 1000);
 }
 
+const decideBench = () => runDecideBench({ databaseUrl, log, rate: Number(args.get('rate') ?? 1_000), seconds: Number(args.get('seconds') ?? 10) });
+
 async function main() {
+  if (onlyDecide) return decideBench();
   const id = randomBytes(4).toString('hex');
   const schema = `bench_channels_${id}`;
   const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: mkdtempSync(join(tmpdir(), 'overture-bench-channels-')), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, OVERTURE_QUEUE_PREFIX: `bench-channels-${id}`, OVERTURE_SECRET: randomBytes(32).toString('hex'), OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OUTBOUND_ALLOW: '127.0.0.1' }));
@@ -90,7 +97,7 @@ async function main() {
     console.log(`baseline_emails_per_s=${round(baseline, 0)}`);
     console.log(`ratio=${round(rate / baseline, 2)}`);
     if (skipDecide) return;
-    await runDecideBench({ databaseUrl, log, rate: Number(args.get('rate') ?? 1_000), seconds: Number(args.get('seconds') ?? 10) });
+    await decideBench();
   } finally {
     closeTransports(app);
     await new Promise<void>((r) => sink.close(() => r()));

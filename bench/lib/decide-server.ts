@@ -1,10 +1,20 @@
 // The measured side of the decide bench, in its own process (chDB allows one engine per process,
 // and the load generator must not share its event loop): the real HTTP server on the test stores
 // (PostgreSQL in a fresh schema, chDB), a workspace with profiles, a segment and placements.
-// Prints `ready {"url", "writeKey"}` when seeded; SIGTERM removes everything it made.
+// Prints `ready {"url", "writeKey", "stallsUrl"}` when seeded; SIGTERM removes everything it made.
+// `stallsUrl` (on a port of its own) resets the event-loop stall counters (POST) and reports them (GET).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestServer } from '@overture/api/testing';
 import { createSegment, parseEnv, recomputeWorkspace, savePlacement } from '@overture/api';
 import { knownProfiles } from './decide';
+import { watchLoopStalls } from './loop-stalls';
+
+const stalls = watchLoopStalls();
+const control = createServer((req, res) => {
+  if (req.method === 'POST') stalls.reset();
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stalls.report()));
+});
 
 async function main() {
   // Production's decide budget, not the test servers' patient one.
@@ -12,6 +22,7 @@ async function main() {
   const server = await startTestServer({ postgres: 'postgres', env: { DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', LOG_LEVEL: 'warn', DECIDE_BUDGET_MS: budget } });
   const { app, workspace: ws } = server;
   const stop = async () => {
+    control.close();
     await server.close().catch(() => undefined);
     process.exit(0);
   };
@@ -32,7 +43,9 @@ async function main() {
   await savePlacement(app, ws.id, { name: 'Exit modal', kind: 'modal', content: '<h2>Wait!</h2><p>10% off your first order</p>', rules: { urls: ['/products/**', '/cart'], exitIntent: true, frequency: { max: 1, days: 7 } } });
   await savePlacement(app, ws.id, { name: 'Hero', kind: 'inline', target: 'hero', content: '<h1>New season</h1>', rules: { urls: ['/'] } });
   await savePlacement(app, ws.id, { name: 'Checkout CTA', kind: 'cta', target: '#checkout', content: 'Pay now, {{ traits.first_name | default: "friend" }}', href: 'https://shop.example/checkout?fast=1', rules: { urls: ['/cart'] } });
-  console.log(`ready ${JSON.stringify({ url: server.url, writeKey: ws.writeKey, vipSegment: vip.id })}`);
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', () => r()));
+  const stallsUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/stalls`;
+  console.log(`ready ${JSON.stringify({ url: server.url, writeKey: ws.writeKey, vipSegment: vip.id, stallsUrl })}`);
 }
 
 main().catch((err: unknown) => {

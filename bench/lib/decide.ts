@@ -6,6 +6,7 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './platform';
 import { round } from './stats';
+import type { StallReport } from './loop-stalls';
 
 /** Profiles the server seeds: the first half serves the warm-up, the second the measured run. */
 export const knownProfiles = 4_000;
@@ -20,8 +21,8 @@ interface LoadResult {
   max: number;
 }
 
-function tsxChild(entry: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, entry), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function tsxChild(entry: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(repoRoot, entry), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
@@ -78,9 +79,10 @@ export async function runDecideBench(opts: { databaseUrl: string; log: (m: strin
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/v1/decide`;
   log(`decide: seeding ${knownProfiles} profiles, a segment and 5 placements`);
-  const server = tsxChild('bench/lib/decide-server.ts', [], { DATABASE_URL: opts.databaseUrl });
+  // DECIDE_NODE_ARGS: node options for the measured server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const server = tsxChild('bench/lib/decide-server.ts', [], { DATABASE_URL: opts.databaseUrl }, (process.env.DECIDE_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
-    const ready = JSON.parse((await waitForLine(server, /^ready (\{.*\})$/m))[1]!) as { url: string; writeKey: string };
+    const ready = JSON.parse((await waitForLine(server, /^ready (\{.*\})$/m))[1]!) as { url: string; writeKey: string; stallsUrl: string };
     const decideUrl = `${ready.url}/v1/decide`;
     const warm = join(dir, 'warm.json');
     writeFileSync(warm, JSON.stringify(decideBodies(ready.writeKey, 2_000, [0, knownProfiles / 2], 'warm')));
@@ -95,7 +97,9 @@ export async function runDecideBench(opts: { databaseUrl: string; log: (m: strin
     log(`baseline: bare Node http handler, ${rate} requests/s for ${seconds} s`);
     const base = await load(bareUrl, rate, seconds, main);
     log(`decide: POST /v1/decide, ${rate} requests/s for ${seconds} s`);
+    await fetch(ready.stallsUrl, { method: 'POST' });
     const ours = await load(decideUrl, rate, seconds, main);
+    const stalls = (await (await fetch(ready.stallsUrl)).json()) as StallReport;
     log(`decide: p50 ${round(ours.p50, 2)} ms, p99 ${round(ours.p99, 2)} ms, max ${round(ours.max, 1)} ms, ${round(ours.rate, 0)} req/s, ${ours.errors} errors; baseline p50 ${round(base.p50, 2)} ms, p99 ${round(base.p99, 2)} ms (${base.errors} errors); load average ${round(before, 2)} → ${round(loadavg()[0]!, 2)}`);
     // A few resets under an overloaded machine are reported, not hidden; more than 1% fails the run.
     if (ours.errors > rate * seconds * 0.01 || base.errors > rate * seconds * 0.01) throw new Error(`decide bench had errors: decide ${ours.errors}, baseline ${base.errors}`);
@@ -107,6 +111,17 @@ export async function runDecideBench(opts: { databaseUrl: string; log: (m: strin
     // Answers given before the visitor's profile facts arrived (DECIDE_BUDGET_MS): only placements needing none.
     console.log(`decide_partial_share=${round(ours.partial / Math.max(1, ours.ok), 3)}`);
     console.log(`baseline_errors=${base.errors}`);
+    // Where the decide server's event loop lost time during the measured run (see loop-stalls.ts).
+    console.log(`server_stalls=${stalls.stalls}`);
+    console.log(`server_max_stall_ms=${round(stalls.maxStallMs, 0)}`);
+    console.log(`server_stalled_ms=${round(stalls.stalledMs, 0)}`);
+    console.log(`server_stalled_on_cpu_ms=${round(stalls.onCpuMs, 0)}`);
+    console.log(`server_stalled_run_queue_ms=${round(stalls.runQueueMs, 0)}`);
+    console.log(`server_stalled_asleep_ms=${round(stalls.asleepMs, 0)}`);
+    // CPU per answer does not count waits, so it compares runs on a busy machine better than latency.
+    console.log(`server_cpu_us_per_request=${round((stalls.mainCpuMs * 1000) / Math.max(1, ours.ok + ours.errors), 0)}`);
+    console.log(`server_gc_ms=${round(stalls.gcMs, 0)}`);
+    console.log(`server_gc_max_ms=${round(stalls.maxGcMs, 0)}`);
   } finally {
     await new Promise<void>((r) => {
       if (server.exitCode !== null) return r();

@@ -12,6 +12,7 @@ import type { PlacementKind } from './tables';
 import { renderRecommendationBlock } from './recommendation-block';
 import { assignPlacementVariant, onsiteExperimentKey } from './variants';
 import { logExposure } from './exposures';
+import { settledBy } from './deadline';
 
 export interface DecideRequest {
   workspaceId: string;
@@ -58,20 +59,6 @@ export interface DecideResult {
    * none of them were considered.
    */
   partial?: boolean;
-}
-
-/** `p`'s value if it settles by `deadline` (a `performance.now()` time), else undefined. */
-async function by<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
-  p.catch(() => undefined); // a look-up that ends after the answer must not go unhandled
-  const ms = deadline - performance.now();
-  if (ms <= 0) return Promise.race([p, Promise.resolve(undefined)]);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((r) => (timer = setTimeout(r, ms, undefined)));
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const overlayKinds = new Set<PlacementKind>(['top_bar', 'modal', 'slide_in']);
@@ -131,7 +118,7 @@ export async function decide(app: App, req: DecideRequest): Promise<DecideResult
     app.log.debug('decide view not read', { error: (err as Error).message });
     return undefined;
   });
-  const found = await by(lookup, deadline);
+  const found = await settledBy(lookup, deadline);
   const partial = !found;
   const state = found?.state;
   const identity: Identity = found?.identity ?? { profileId: profileIdFor(req.workspaceId, (req.userId ?? req.anonymousId)!), known: false, segments: new Set(), traits: {} };
