@@ -4,7 +4,7 @@ import { createTestUser, startTestServer, type TestServer } from '@overture/api/
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
 import { ingestEvents, ManualClock, publishedJourney, runsOf, until } from '../testing/journeys';
 import { closeTransports, messageExposuresWritten, saveEmailSettings } from '../channels';
-import { resolveProfileId } from '../profiles';
+import { resolveProfileIds } from '../profiles';
 import { selectRows } from '../stores/clickhouse/sql';
 import { useJourneyRuntime } from '../journeys/services';
 import { saveJourneySettings } from '../journeys/settings';
@@ -77,7 +77,7 @@ describe('message variants (a template run as an experiment)', () => {
     const j = await publishedJourney(t.app, ws(), { trigger: { type: 'event', event: 'Sale Started' }, entry: { frequency: 'every_time' }, start: 'm', nodes: [{ id: 'm', type: 'message', channel: 'email', template: 'Spring sale', next: null }] });
     journeyId = j.id;
     await ingestEvents(t.app, ws(), users.map((u) => ({ type: 'identify', userId: u, traits: { email: `${u}@example.com`, first_name: u } })));
-    for (const u of users) ids.set(u, await resolveProfileId(t.app, ws(), { userId: u }));
+    (await resolveProfileIds(t.app, ws(), users.map((userId) => ({ userId })))).forEach((id, i) => ids.set(users[i]!, id));
     const want = new Map(users.map((u) => [u, expected(ids.get(u)!)]));
     const urgent = users.filter((u) => want.get(u) === 'urgent');
     // About a third (weights 2:1): 67 expected, a standard deviation of about 7.

@@ -8,8 +8,51 @@ import { installSnippet } from '../sdk/snippet';
 
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+let shared: Promise<Browser> | null = null;
+
+/**
+ * Chromium for one test file. Test files that share a worker process share one Chromium (starting
+ * one costs more than most browser tests do); each file gets a handle whose contexts are its own
+ * and whose `close()` closes only those, so no file sees another's cookies, storage or pages.
+ */
+export async function launchChromium(): Promise<Browser> {
+  shared ??= chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }).then((browser) => {
+    browser.on('disconnected', () => (shared = null));
+    return browser;
+  });
+  shared.catch(() => (shared = null));
+  return ownContexts(await shared);
+}
+
+function ownContexts(browser: Browser): Browser {
+  const mine = new Set<BrowserContext>();
+  const newContext = async (options?: BrowserContextOptions) => {
+    const context = await browser.newContext(options);
+    mine.add(context);
+    context.on('close', () => mine.delete(context));
+    return context;
+  };
+  const handle: Partial<Browser> = {
+    newContext,
+    // As Browser.newPage does: a context of the page's own, closed with it.
+    newPage: async (options?: BrowserContextOptions) => {
+      const context = await newContext(options);
+      const page = await context.newPage();
+      page.on('close', () => void context.close().catch(() => undefined));
+      return page;
+    },
+    contexts: () => [...mine],
+    close: async () => {
+      await Promise.all([...mine].map((c) => c.close().catch(() => undefined)));
+    },
+  };
+  return new Proxy(browser, {
+    get(target, prop) {
+      if (prop in handle) return handle[prop as keyof Browser];
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**
