@@ -5,6 +5,7 @@ import type { PostgresStore } from './stores/postgres';
 import type { Redis } from './stores/redis';
 import type { GroupCommitWriter } from './events/group-commit';
 import type { EventsJob } from './events/queue';
+import type { EventBatchStore } from './events/batch-store';
 import type { KeyResolver } from './workspaces/key-resolver';
 import type { GeoLookup } from './stores/geoip';
 import type { Logger } from './logger';
@@ -33,6 +34,8 @@ export interface App {
   postgres: PostgresStore;
   redis: Redis;
   eventsQueue: Queue<EventsJob>;
+  /** Committed batches stored once for the real-time consumer steps that read them. */
+  eventBatches: EventBatchStore;
   writer: GroupCommitWriter;
   keys: KeyResolver;
   /** City-level location of an IP, when GEOIP_DATABASE is set. */

@@ -6,6 +6,7 @@ import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './events/group-commit';
 import { insertEvents } from './events/store';
 import { createEventsQueue, publishEvents } from './events/queue';
+import { EventBatchStore } from './events/batch-store';
 import { KeyResolver } from './workspaces/key-resolver';
 import { openGeoIp } from './stores/geoip';
 import { createLogger, type Logger } from './logger';
@@ -103,6 +104,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   redis.on('error', () => undefined); // state is read through redis.status; errors are reported by /healthz
   await waitReady(redis).catch(() => log.warn('Redis is not answering yet; ingestion answers 503 until it does', { url: config.redisUrl }));
   const eventsQueue = createEventsQueue(redis, config.queuePrefix);
+  const eventBatches = new EventBatchStore(redis, config.queuePrefix, { ttlSeconds: config.eventBatchTtlSeconds });
   eventsQueue.on('error', () => undefined);
   // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
   const companion = companionClickhouse(clickhouse);
@@ -111,7 +113,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     insert: (rows) => insertEvents(ingestClickhouse, rows),
     afterCommit: async (rows) => {
       try {
-        await publishEvents(eventsQueue, rows);
+        await publishEvents(eventsQueue, eventBatches, rows);
       } catch (err) {
         log.warn('events not handed to real-time processing', { error: (err as Error).message, count: rows.length });
       }
@@ -129,6 +131,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     postgres,
     redis,
     eventsQueue,
+    eventBatches,
     writer,
     keys,
     geo,

@@ -32,6 +32,8 @@ const schema = z.object({
   RECS_REFRESH_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   // How often the worker re-weights the variants of experiments that run as bandits.
   BANDIT_REWEIGHT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  // How long a committed batch waits in Redis for its real-time consumer steps (a worker that is down, a step retried) before it expires.
+  EVENT_BATCH_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
   OUTBOUND_ALLOW: z
     .string()
     .default('')
@@ -79,6 +81,8 @@ export interface Config {
   recsRefreshMinutes: number;
   /** BANDIT_REWEIGHT_MINUTES: how often bandit experiments' variants are re-weighted. */
   banditReweightMinutes: number;
+  /** EVENT_BATCH_TTL_HOURS, in seconds: how long a stored batch outlives steps that never finish. */
+  eventBatchTtlSeconds: number;
   /** Private, loopback or other internal destinations the server may still call (SMTP relay, internal webhooks). */
   outboundAllow: string[];
 }
@@ -126,6 +130,7 @@ export function toConfig(env: Env): Config {
     decideBudgetMs: env.DECIDE_BUDGET_MS,
     recsRefreshMinutes: env.RECS_REFRESH_MINUTES,
     banditReweightMinutes: env.BANDIT_REWEIGHT_MINUTES,
+    eventBatchTtlSeconds: env.EVENT_BATCH_TTL_HOURS * 3600,
     outboundAllow: env.OUTBOUND_ALLOW,
   };
 }

@@ -1,42 +1,17 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventRow } from './row';
+import { toLiveEvent } from './live-event';
+import type { EventBatchStore } from './batch-store';
 
 export const eventsQueueName = 'events';
 
-/** What real-time consumers (segments, journey triggers) get for each stored event. */
-export interface LiveEvent {
-  workspaceId: string;
-  messageId: string;
-  type: string;
-  event: string;
-  distinctId: string;
-  anonymousId: string;
-  userId: string;
-  previousId: string;
-  timestamp: string;
-  properties: string;
-  traits: string;
-}
+export type { LiveEvent } from './live-event';
+export { toLiveEvent } from './live-event';
 
+/** A committed batch for real-time processing: its events wait in the batch store under this id. */
 export interface EventsJob {
-  events: LiveEvent[];
-}
-
-export function toLiveEvent(row: EventRow): LiveEvent {
-  return {
-    workspaceId: row.workspace_id,
-    messageId: row.message_id,
-    type: row.type,
-    event: row.event,
-    distinctId: row.distinct_id,
-    anonymousId: row.anonymous_id,
-    userId: row.user_id,
-    previousId: row.previous_id,
-    timestamp: row.timestamp,
-    properties: row.properties,
-    traits: row.traits,
-  };
+  batch: string;
 }
 
 export function createEventsQueue(connection: Redis, prefix: string): Queue<EventsJob> {
@@ -48,9 +23,13 @@ export function createEventsQueue(connection: Redis, prefix: string): Queue<Even
   });
 }
 
-/** One job per group commit; bots are left out of real-time processing. */
-export async function publishEvents(queue: Queue<EventsJob>, rows: EventRow[]): Promise<void> {
+/**
+ * One job per group commit, naming the batch stored once for every step that reads it (its id is
+ * the job's, so the job is added once); bots are left out of real-time processing.
+ */
+export async function publishEvents(queue: Queue<EventsJob>, batches: EventBatchStore, rows: EventRow[]): Promise<void> {
   const events = rows.filter((r) => r.is_bot === 0).map(toLiveEvent);
   if (events.length === 0) return;
-  await queue.add('batch', { events });
+  const batch = await batches.save(events);
+  await queue.add('batch', { batch }, { jobId: batch });
 }

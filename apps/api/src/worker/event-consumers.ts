@@ -16,7 +16,7 @@ export type EventConsumer = (app: App, events: LiveEvent[]) => Promise<void>;
 export interface RegisteredConsumer {
   name: string;
   consume: EventConsumer;
-  /** The events it acts on, when not all: the others are not copied into its steps. */
+  /** The events it acts on, when not all: its steps do not name the others. */
   accepts?: (event: LiveEvent) => boolean;
 }
 

@@ -14,6 +14,7 @@ import { ManualClock, publishedJourney, runsOf, until } from '../testing/journey
 import { eventConsumers, type EventConsumer } from './event-consumers';
 import { eventStepsQueueName, type EventStepJob } from './event-steps';
 import { startWorker, type RunningWorker } from './worker';
+import { EventBatchStore } from '../events/batch-store';
 
 // The real worker on real stores: one committed batch holding several tenants' events.
 describe('the events worker isolates failures per workspace, consumer and event', () => {
@@ -111,7 +112,39 @@ describe('the events worker isolates failures per workspace, consumer and event'
       20_000,
       'the dead-lettered event',
     );
-    expect(dead[0]!.data.events.map((e) => e.messageId)).toEqual([bad.message_id]);
+    const deadData = dead[0]!.data;
+    expect('events' in deadData ? deadData.events.map((e) => e.messageId) : deadData).toEqual([bad.message_id]);
     expect(dead[0]!.attemptsMade).toBe(2);
+  });
+
+  it('a step retried after the batch’s other steps finished still gets its events; the batch is deleted once every step is done', async () => {
+    const ws = await createWorkspace(app.postgres.db, 'tenant-d');
+    const rows = ['d1', 'd2', 'd3'].map((u) => row(ws.id, { type: 'track', userId: u, event: u === 'd2' ? 'Product Viewed' : 'Signed Up' }));
+    const seen: Record<string, string[][]> = { first: [], flaky: [] };
+    let failures = 0;
+    const consumers = [
+      { name: 'first', consume: async (_: unknown, events: LiveEvent[]) => void seen.first!.push(events.map((e) => e.messageId)) },
+      {
+        name: 'flaky',
+        accepts: (e: LiveEvent) => e.event === 'Product Viewed',
+        consume: async (_: unknown, events: LiveEvent[]) => {
+          if (++failures <= 2) throw new Error('not yet');
+          seen.flaky!.push(events.map((e) => e.messageId));
+        },
+      },
+    ];
+    const batchKeys = async () => (await app.redis.keys(`${app.queuePrefix}:event-batch:*`)).filter((k) => !k.endsWith(':left'));
+    const before = new Set(await batchKeys());
+    await app.writer.write(rows);
+    const [key] = await until(async () => (await batchKeys()).filter((k) => !before.has(k)), (k) => k.length === 1, 20_000, 'the stored batch');
+    // Nothing in memory: the worker reads the batch from Redis, as one in another process does.
+    const fromRedis = new EventBatchStore(app.redis, app.queuePrefix, { ttlSeconds: app.config.eventBatchTtlSeconds, memoryEvents: 0 });
+    worker = startWorker({ ...app, eventBatches: fromRedis }, consumers, { attempts: 5, backoffMs: 100 });
+
+    await until(async () => seen.flaky!.length, (n) => n === 1, 20_000, 'the flaky step’s success');
+    expect(failures).toBe(3);
+    expect(seen.first).toEqual([rows.map((r) => r.message_id)]);
+    expect(seen.flaky).toEqual([[rows[1]!.message_id]]);
+    await until(() => app.redis.exists(key!, `${key}:left`), (n) => n === 0, 20_000, 'the batch deleted');
   });
 });

@@ -3,7 +3,7 @@ import type { App } from '../app-handle';
 import { createWorkerRedis } from '../stores/redis';
 import { eventsQueueName, type EventsJob } from '../events/queue';
 import { eventConsumers } from './event-consumers';
-import { batchFlows, defaultStepOptions, eventStepsQueueName, runEventStep, stepJobOptions, type EventStepJob, type EventStepOptions } from './event-steps';
+import { batchFlows, defaultStepOptions, eventStepsQueueName, runEventStep, stepCount, stepJobOptions, type EventStepJob, type EventStepOptions } from './event-steps';
 import { startProfilesWorker } from '../segments/scheduler';
 import { startRecommendationsWorker } from '../recommendations';
 import { decideSplitsWith, startJourneyServices } from '../journeys';
@@ -26,7 +26,11 @@ export function startWorker(app: App, consumers = eventConsumers, stepOptions: E
   const events = new Worker<EventsJob>(
     eventsQueueName,
     async (job) => {
-      await flows.addBulk(batchFlows(String(job.id), job.data.events, consumers, stepOptions));
+      const { batch } = job.data;
+      const jobs = batchFlows(batch, await app.eventBatches.load(batch), consumers, stepOptions);
+      // Counted before any step can run and finish.
+      await app.eventBatches.expectSteps(batch, stepCount(jobs));
+      if (jobs.length > 0) await flows.addBulk(jobs);
     },
     { connection, prefix, concurrency: 4 },
   );
