@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type DatabaseIntrospector, type MigrationProvider, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,10 +79,34 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * migration tables for its own and never creates them in this one.
  */
 export async function migratePostgres(db: Kysely<Database>, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({ db: withOwnSchemaIntrospection(db, schema), provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Kysely's migrator asks whether its own tables exist by listing every column of every table in the
+ * database; on a server shared with other schemas (other apps, test runs) that listing fails when one
+ * of them is dropped meanwhile. Here its questions are answered from this store's schema alone.
+ */
+function withOwnSchemaIntrospection(db: Kysely<Database>, schema: string | undefined): Kysely<Database> {
+  const own = sql<string>`coalesce(${schema ?? null}::text, current_schema())`;
+  const introspector: DatabaseIntrospector = {
+    getSchemas: async () => (await sql<{ name: string }>`SELECT nspname AS name FROM pg_namespace WHERE nspname = ${own}`.execute(db)).rows,
+    getTables: async () => {
+      const { rows } = await sql<{ name: string; schema: string }>`SELECT table_name AS name, table_schema AS schema FROM information_schema.tables WHERE table_schema = ${own}`.execute(db);
+      return rows.map((r): TableMetadata => ({ name: r.name, schema: r.schema, isView: false, columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspector.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspector;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export async function postgresHealth(db: Kysely<Database>): Promise<{ ok: boolean; error?: string }> {
