@@ -117,7 +117,9 @@ describe.each(['pglite', 'postgres'] as const)('PostgreSQL store conformance (%s
     const written = sql`INSERT INTO conformance (tag) VALUES (${`${ws.id}:plain`})`.execute(db());
     rollBack();
     await expect(open).rejects.toThrow('abort');
-    expect((await seen).rows).toEqual([]);
+    // On the server the two plain statements run on their own connections, in either order: the
+    // look-up may see the committed row, never the uncommitted one.
+    expect((await seen).rows.filter((r) => r.tag !== `${ws.id}:plain`)).toEqual([]);
     await written;
     const { rows } = await sql<{ tag: string }>`SELECT tag FROM conformance WHERE tag LIKE ${`${ws.id}:%`}`.execute(db());
     expect(rows.map((r) => r.tag)).toEqual([`${ws.id}:plain`]);
