@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { createWorkspace, startTestServer, type CreatedWorkspace, type TestServer } from './index';
 import { listen } from '../http/server';
 import { installSnippet } from '../sdk/snippet';
+import { overriding } from '../kernel/overriding';
 
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -46,13 +47,7 @@ function ownContexts(browser: Browser): Browser {
       await Promise.all([...mine].map((c) => c.close().catch(() => undefined)));
     },
   };
-  return new Proxy(browser, {
-    get(target, prop) {
-      if (prop in handle) return handle[prop as keyof Browser];
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overriding(browser, handle);
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Database } from './types';
 import { migrations } from './migrations';
 import { pgliteDialect } from './pglite-dialect';
+import { overriding } from '../../kernel/overriding';
 
 export interface PostgresOptions {
   /** A PostgreSQL URL; when absent, PGlite runs in-process. */
@@ -100,13 +101,7 @@ function withOwnSchemaIntrospection(db: Kysely<Database>, schema: string | undef
     },
     getMetadata: async () => ({ tables: await introspector.getTables() }),
   };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'introspection') return introspector;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overriding(db, { introspection: introspector });
 }
 
 export async function postgresHealth(db: Kysely<Database>): Promise<{ ok: boolean; error?: string }> {
