@@ -4,21 +4,10 @@ import { deleteQueueKeys } from '@overture/api/testing';
 import { testServers } from '../env';
 import { createRedis, waitReady, type Redis } from '../stores/redis';
 import { EventBatchStore } from './batch-store';
+import { liveEvent } from '../testing/live-events';
 import type { LiveEvent } from './queue';
 
-const event = (messageId: string): LiveEvent => ({
-  workspaceId: 'ws',
-  messageId,
-  type: 'track',
-  event: 'Signed Up',
-  distinctId: 'u1',
-  anonymousId: '',
-  userId: 'u1',
-  previousId: '',
-  timestamp: '2026-01-01 00:00:00.000',
-  properties: '{}',
-  traits: '{}',
-});
+const event = (messageId: string): LiveEvent => liveEvent({ messageId });
 
 // Real Redis. Each reader is its own store with nothing in memory, as a worker in another process is.
 describe('a committed batch stored once for the consumer steps that read it', () => {

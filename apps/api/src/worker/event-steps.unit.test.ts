@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { FlowJob } from 'bullmq';
 import type { LiveEvent } from '../events/queue';
 import { eventConsumers } from './event-consumers';
+import { liveEvent } from '../testing/live-events';
 import { batchFlows, defaultStepOptions, stepCount, type EventStepJob } from './event-steps';
 
-const event = (workspaceId: string, messageId: string, name: string): LiveEvent => ({
-  workspaceId,
-  messageId,
-  type: 'track',
-  event: name,
-  distinctId: 'u1',
-  anonymousId: '',
-  userId: 'u1',
-  previousId: '',
-  timestamp: '2026-01-01 00:00:00.000',
-  properties: '{}',
-  traits: '{}',
-});
+const event = (workspaceId: string, messageId: string, name: string): LiveEvent => liveEvent({ workspaceId, messageId, event: name });
 
 /** A workspace's chain from its last step down to its first: [consumer, message ids of the batch's events it names]. */
 function chain(flow: FlowJob, events: LiveEvent[]): Array<[string, string[]]> {
