@@ -3,6 +3,7 @@ import type { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 export type { ClickHouseClient };
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -103,8 +104,11 @@ export async function insertRaw(
     await chdb.chdb.rawInsert({ table, columns, values: body, format });
     return;
   }
-  // Raw formats need a byte stream: `Readable.from` would make an object-mode one, which the client refuses.
-  await client.insert({ table, columns: columns as [string, ...string[]], values: Readable.from([body], { objectMode: false }), format });
+  // The client's `insert` takes bytes only for raw formats (it wants objects for JSONEachRow), so the
+  // statement goes as is, with the serialised rows as its body. Table and columns are our own names.
+  const statement = `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`;
+  const result = await client.exec({ query: statement, values: Readable.from([body], { objectMode: false }) });
+  await finished(result.stream.resume());
 }
 
 export async function clickhouseHealth(client: ClickHouseClient): Promise<{ ok: boolean; error?: string }> {
