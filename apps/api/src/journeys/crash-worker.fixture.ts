@@ -1,13 +1,12 @@
 // A step worker process for the crash test: the real email channel (SMTP to the test's relay), run
-// state in PostgreSQL (a test schema), steps in Redis. chDB allows one process per engine, so this
-// process has its own in-memory ClickHouse: the outcome rows it writes are not what the test counts.
-// Usage: tsx crash-worker.fixture.ts <databaseUrl> <schema> <redisUrl> <prefix> <secret>
+// state in PostgreSQL (a test schema), steps in Redis, outcome rows in the test's one ClickHouse
+// (a migrated engine behind its HTTP front, so a worker's start-up loads no engine of its own).
+// Usage: tsx crash-worker.fixture.ts <databaseUrl> <schema> <redisUrl> <prefix> <secret> <clickhouseUrl>
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app';
 import { parseEnv, toConfig } from '../env';
-import { createClickhouse } from '../stores/clickhouse';
 import { EmailChannel } from './senders';
 import { createJourneyRuntime } from './runtime';
 import type { ProfileDirectory } from './profiles';
@@ -27,12 +26,13 @@ const syntheticProfiles: ProfileDirectory = {
 };
 
 async function main() {
-  const [databaseUrl, schema, redisUrl, prefix, secret] = process.argv.slice(2);
-  if (!databaseUrl || !schema || !redisUrl || !prefix || !secret) throw new Error('usage: crash-worker <databaseUrl> <schema> <redisUrl> <prefix> <secret>');
+  const [databaseUrl, schema, redisUrl, prefix, secret, clickhouseUrl] = process.argv.slice(2);
+  if (!databaseUrl || !schema || !redisUrl || !prefix || !secret || !clickhouseUrl) throw new Error('usage: crash-worker <databaseUrl> <schema> <redisUrl> <prefix> <secret> <clickhouseUrl>');
   const config = toConfig(
     parseEnv({
       OVERTURE_DATA_DIR: mkdtempSync(join(tmpdir(), 'overture-crash-worker-')),
       DATABASE_URL: databaseUrl,
+      CLICKHOUSE_URL: clickhouseUrl,
       REDIS_URL: redisUrl,
       OVERTURE_QUEUE_PREFIX: prefix,
       OVERTURE_SECRET: secret,
@@ -42,7 +42,7 @@ async function main() {
       LOG_LEVEL: 'error',
     }),
   );
-  const app = await createApp(config, { postgresSchema: schema, clickhouse: createClickhouse({ dataDir: ':memory:' }) });
+  const app = await createApp(config, { postgresSchema: schema });
   const rt = createJourneyRuntime({
     db: app.postgres.db,
     clickhouse: null,

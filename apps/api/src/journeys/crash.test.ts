@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@overture/stats';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -8,6 +9,8 @@ import { enterJourney } from '@overture/journeys';
 import { startTestServer, type TestServer } from '@overture/api/testing';
 import { testServers } from '../env';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp';
+import { startClickhouseFrontProcess, type ClickhouseFrontProcess } from '../testing/clickhouse-front-process';
+import { bundleForNode } from '../testing/bundle-for-node';
 import { closeTransports, messageIdFor, saveEmailSettings } from '../channels';
 import { saveTemplate } from '../templates';
 import { useJourneyRuntime } from './services';
@@ -68,6 +71,8 @@ describe('crash test: email workers killed at random points while 1,000 profiles
   let t: TestServer;
   let rt: JourneyRuntime;
   let relay: Awaited<ReturnType<typeof startRelay>>;
+  let clickhouse: ClickhouseFrontProcess;
+  let workerEntry = '';
   const children = new Set<ChildProcess>();
   let currentSchema = '';
 
@@ -76,6 +81,9 @@ describe('crash test: email workers killed at random points while 1,000 profiles
     // This process only enters profiles and reconciles; the child processes run every step.
     rt = useJourneyRuntime(t.app);
     relay = await startRelay(`${t.url}/v1/email/feedback`, t.workspace.secretKey);
+    // Workers start over and over here: each loads one bundled file instead of the app's sources
+    // through tsx, and connects to one migrated ClickHouse instead of migrating an engine of its own.
+    [clickhouse, workerEntry] = await Promise.all([startClickhouseFrontProcess(), bundleForNode(fixture)]);
   });
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
@@ -83,14 +91,16 @@ describe('crash test: email workers killed at random points while 1,000 profiles
     await rt?.close();
     closeTransports(t.app);
     await relay?.sink.close();
+    await clickhouse?.stop();
+    if (workerEntry) rmSync(workerEntry, { force: true });
     await t?.close();
   });
 
   /** Workers that said `ready` (their step worker runs): the ones worth killing. */
   const ready = new Set<ChildProcess>();
   function spawnWorker(): ChildProcess {
-    const args = [testServers().databaseUrl, currentSchema, t.app.config.redisUrl, t.app.queuePrefix, t.app.config.secret];
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [testServers().databaseUrl, currentSchema, t.app.config.redisUrl, t.app.queuePrefix, t.app.config.secret, clickhouse.url];
+    const child = spawn(process.execPath, [workerEntry, ...args], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(child);
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && ready.add(child));
     child.on('exit', () => {
