@@ -11,6 +11,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { testServers } from './env';
 import { createClickhouse, type ClickHouseClient } from './stores/clickhouse';
+import { bundleForNode } from './testing/bundle-for-node';
+import { bundledCli } from './testing/cli';
 
 // Server mode as the README offers it: two `main.ts api` and two `main.ts worker` processes on one
 // PostgreSQL, one Redis and one ClickHouse (chDB behind its HTTP front, itself a process), driven only
@@ -25,15 +27,15 @@ const root = mkdtempSync(join(tmpdir(), 'overture-server-mode-'));
 const password = 'server-mode-password';
 const owner = `ops-${id}@example.com`;
 
-/** A child process whose stdout lines can be awaited. */
+/** A `node` child process whose stdout lines can be awaited. */
 class Child {
   readonly proc: ChildProcess;
   readonly #lines: string[] = [];
   #waiters: Array<{ match: (l: string) => boolean; resolve: (l: string) => void }> = [];
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string>, readonly name: string) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: apiDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(nodeArgs: string[], env: Record<string, string>, readonly name: string) {
+    this.proc = spawn(process.execPath, nodeArgs, { cwd: apiDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
     createInterface({ input: this.proc.stdout! }).on('line', (line) => {
       const i = this.#waiters.findIndex((w) => w.match(line));
@@ -61,7 +63,7 @@ class Child {
 }
 
 async function cli(env: Record<string, string>, args: string[], input = ''): Promise<string> {
-  const child = new Child(['src/cli/overture.ts', ...args], env, `overture ${args[0]}`);
+  const child = new Child([bundles.cli, ...args], env, `overture ${args[0]}`);
   child.proc.stdin!.end(input);
   const out: string[] = [];
   const collecting = (async () => {
@@ -74,6 +76,8 @@ async function cli(env: Record<string, string>, args: string[], input = ''): Pro
 }
 
 let front: Child;
+/** The API and the CLI bundled once, each into one file: this test starts seven processes of them. */
+let bundles: { main: string; cli: string };
 let apis: Array<{ child: Child; url: string }> = [];
 let workers: Child[] = [];
 let clickhouse: ClickHouseClient;
@@ -109,7 +113,9 @@ async function inDatabase<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  front = new Child(['src/testing/clickhouse-front-main.ts', join(root, 'clickhouse')], { ...process.env } as Record<string, string>, 'clickhouse front');
+  front = new Child(['--import', 'tsx', 'src/testing/clickhouse-front-main.ts', join(root, 'clickhouse')], { ...process.env } as Record<string, string>, 'clickhouse front');
+  const [main, cliEntry] = await Promise.all([bundleForNode(join(apiDir, 'src/main.ts')), bundledCli()]);
+  bundles = { main, cli: cliEntry };
   const { url: clickhouseUrl } = JSON.parse(await front.line((l) => l.startsWith('{'))) as { url: string };
   await admin((c) => c.query(`CREATE DATABASE ${database}`));
   redis = new Redis(servers.redisUrl, { maxRetriesPerRequest: 3 });
@@ -135,11 +141,11 @@ beforeAll(async () => {
   })();
 
   const starting = [0, 1].map(async (n) => {
-    const child = new Child(['src/main.ts', 'api'], env({ PORT: '0', HOST: '127.0.0.1' }), `api ${n + 1}`);
+    const child = new Child([bundles.main, 'api'], env({ PORT: '0', HOST: '127.0.0.1' }), `api ${n + 1}`);
     const line = await child.line((l) => l.startsWith('Overture API listening'));
     return { child, url: `http://127.0.0.1:${/:(\d+) /.exec(line)![1]}` };
   });
-  workers = [0, 1].map((n) => new Child(['src/main.ts', 'worker'], env(), `worker ${n + 1}`));
+  workers = [0, 1].map((n) => new Child([bundles.main, 'worker'], env(), `worker ${n + 1}`));
   apis = await Promise.all(starting);
   await Promise.all(workers.map((w) => w.line((l) => l.includes('worker running'))));
   await created;

@@ -19,13 +19,13 @@ describe('pnpm overture import orders', () => {
     dataDir = await migratedDataDir('overture-cli-data-');
   });
 
-  it('prints plain progress lines when piped, through the recompute, and the as-of of historical data', () => {
-    const ws = cli(['workspace', 'create', '--name', 'Import', '--json'], dataDir);
+  it('prints plain progress lines when piped, through the recompute, and the as-of of historical data', async () => {
+    const ws = await cli(['workspace', 'create', '--name', 'Import', '--json'], dataDir);
     expect(ws.code, ws.stderr).toBe(0);
     const id = (JSON.parse(ws.stdout) as { id: string }).id;
     const file = join(dir, 'orders.csv.gz');
     writeFileSync(file, gzipSync([header, ...rows, ''].join('\n')));
-    const r = cli(['import', 'orders', file, '--workspace', id], dataDir);
+    const r = await cli(['import', 'orders', file, '--workspace', id], dataDir);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.split('\n');
     expect(r.stderr).not.toContain('\r');
@@ -40,15 +40,15 @@ describe('pnpm overture import orders', () => {
     const broken = join(dir, 'broken.csv.gz');
     const gz = gzipSync([header, ...rows, ''].join('\n'));
     writeFileSync(broken, gz.subarray(0, gz.length - 20));
-    const b = cli(['import', 'orders', broken, '--workspace', id], dataDir);
+    const b = await cli(['import', 'orders', broken, '--workspace', id], dataDir);
     expect(b.code).toBe(1);
     const errors = b.stderr.split('\n').filter((l) => l && !l.startsWith('import: '));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/broken gzip at byte [\d,]+ of [\d,]+/);
   }, 300_000);
 
-  it('exits 2 on a usage error', () => {
-    const r = cli(['import', 'orders', join(dir, 'missing.csv'), '--workspace', 'x'], dataDir);
+  it('exits 2 on a usage error', async () => {
+    const r = await cli(['import', 'orders', join(dir, 'missing.csv'), '--workspace', 'x'], dataDir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/No such file/);
   });

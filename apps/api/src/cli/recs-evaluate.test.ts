@@ -32,15 +32,15 @@ describe('pnpm overture recs evaluate', () => {
   });
   const cli = (args: string[]) => runCli(args, { dataDir });
 
-  it('trains before the cut-off and scores later purchases: for_you finds B, best sellers do not', () => {
-    const ws = cli(['workspace', 'create', '--name', 'Recs', '--json']);
+  it('trains before the cut-off and scores later purchases: for_you finds B, best sellers do not', async () => {
+    const ws = await cli(['workspace', 'create', '--name', 'Recs', '--json']);
     expect(ws.code, ws.stderr).toBe(0);
     const id = (JSON.parse(ws.stdout) as { id: string }).id;
     const file = join(dir, 'orders.csv');
     writeFileSync(file, [header, ...orders(), ''].join('\n'));
-    expect(cli(['import', 'orders', file, '--workspace', id]).code).toBe(0);
+    expect((await cli(['import', 'orders', file, '--workspace', id])).code).toBe(0);
 
-    const r = cli(['recs', 'evaluate', '--workspace', id, '--cutoff', '2011-03-01', '--json']);
+    const r = await cli(['recs', 'evaluate', '--workspace', id, '--cutoff', '2011-03-01', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { people: number; strategies: Array<{ strategy: string; all: { hit_rate: number }; new: { hit_rate: number; people: number } | null }> };
     expect(result.people, r.stdout).toBe(10);
@@ -49,9 +49,9 @@ describe('pnpm overture recs evaluate', () => {
     expect(of('best_sellers').new?.hit_rate).toBe(0);
     expect(of('for_you').all.hit_rate).toBe(1);
 
-    const table = cli(['recs', 'evaluate', '--workspace', id, '--cutoff', '2011-03-01']);
+    const table = await cli(['recs', 'evaluate', '--workspace', id, '--cutoff', '2011-03-01']);
     expect(table.stdout).toMatch(/^for_you\s+100\.0%/m);
-    const bad = cli(['recs', 'evaluate', '--workspace', id, '--cutoff', 'March']);
+    const bad = await cli(['recs', 'evaluate', '--workspace', id, '--cutoff', 'March']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--cutoff');
   }, 300_000);

@@ -1,16 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { bundledCli } from '../testing/cli';
 import { statsAnswer } from './stats';
 
 const apiRoot = join(import.meta.dirname, '../..');
+let cli = '';
+beforeAll(async () => {
+  cli = await bundledCli();
+});
 
 /**
  * Spawns `overture stats` with an environment that would break any store or config access: a data dir
  * that cannot exist, unreachable server URLs and an invalid setting. The command must not notice.
  */
 function stats(input: unknown) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/overture.ts', 'stats'], {
+  const r = spawnSync(process.execPath, [cli, 'stats'], {
     cwd: apiRoot,
     env: {
       PATH: process.env.PATH,

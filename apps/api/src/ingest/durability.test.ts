@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +6,19 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClickhouse } from '../stores/clickhouse';
 import { deleteQueueKeys } from '../testing';
+import { bundleForNode } from '../testing/bundle-for-node';
+import { bundledCli } from '../testing/cli';
 import { until } from '../testing/journeys';
 
 const apiRoot = join(import.meta.dirname, '../..');
-// One node process (no tsx wrapper), so SIGKILL hits the process that holds the stores.
-const node = (args: string[]) => [process.execPath, ['--import', 'tsx', ...args]] as const;
+// One node process (no wrapper), so SIGKILL hits the process that holds the stores. The platform and
+// the CLI run from their sources bundled into one file each (same code, less start-up).
+const node = (args: string[]) => [process.execPath, args] as const;
+let platformEntry = '';
+let cliEntry = '';
+beforeAll(async () => {
+  [platformEntry, cliEntry] = await Promise.all([bundleForNode(join(apiRoot, 'src/main.ts')), bundledCli()]);
+});
 
 const queuePrefix = `dur-${randomUUID().slice(0, 8)}`;
 
@@ -19,7 +27,7 @@ function env(dataDir: string) {
 }
 
 function startPlatform(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(...node(['src/main.ts', 'all']), { cwd: apiRoot, env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...node([platformEntry, 'all']), { cwd: apiRoot, env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 60_000);
@@ -46,7 +54,7 @@ describe('acknowledged means durable', () => {
   it('keeps every acknowledged event when the process holding the embedded stores is killed mid-ingest', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'overture-durable-'));
     dirs.push(dataDir);
-    const created = spawnSync(...node(['src/cli/overture.ts', 'workspace', 'create', '--name', 'Durable', '--json']), { cwd: apiRoot, env: env(dataDir), encoding: 'utf8' });
+    const created = spawnSync(...node([cliEntry, 'workspace', 'create', '--name', 'Durable', '--json']), { cwd: apiRoot, env: env(dataDir), encoding: 'utf8' });
     expect(created.status, created.stderr).toBe(0);
     const ws = JSON.parse(created.stdout) as { id: string; writeKey: string; secretKey: string };
 

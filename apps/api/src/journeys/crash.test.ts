@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@overture/stats';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -92,7 +91,6 @@ describe('crash test: email workers killed at random points while 1,000 profiles
     closeTransports(t.app);
     await relay?.sink.close();
     await clickhouse?.stop();
-    if (workerEntry) rmSync(workerEntry, { force: true });
     await t?.close();
   });
 

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
-const apiDir = join(import.meta.dirname, '../..');
+const cacheDir = join(import.meta.dirname, '../../node_modules/.cache/overture-test-bundles');
 
 /** npm packages stay imports (resolved from the API's node_modules); the workspace's own packages are bundled. */
 const npmExternal: Plugin = {
@@ -28,14 +29,37 @@ const ownLocation: Plugin = {
   },
 };
 
+const built = new Map<string, Promise<string>>();
+
 /**
- * Bundles a TypeScript entry point into one ES module that plain `node` runs. A test that starts
- * many short-lived processes of the same entry builds it once: each start then loads one file
- * instead of transpiling and resolving the app's hundreds of modules through tsx's loader hooks.
- * Returns the bundle's path; it sits under the API's node_modules so its npm imports resolve.
+ * Bundles a TypeScript entry point into one ES module that plain `node` runs. Tests that start many
+ * short-lived processes of the same entry (CLI commands, crash-test workers) start each from it: one
+ * file to load instead of the app's hundreds of modules transpiled and resolved through tsx's loader
+ * hooks. Built once per test process; the file is named by its content, under the API's node_modules
+ * so its npm imports resolve, and a bundle of older sources is removed when a new one is written.
  */
-export async function bundleForNode(entry: string): Promise<string> {
-  const outfile = join(apiDir, 'node_modules/.cache/overture-test-bundles', `${basename(entry, '.ts')}-${randomBytes(6).toString('hex')}.mjs`);
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', plugins: [npmExternal, ownLocation], logLevel: 'error' });
-  return outfile;
+export function bundleForNode(entry: string): Promise<string> {
+  let bundle = built.get(entry);
+  if (!bundle) {
+    bundle = buildBundle(entry);
+    built.set(entry, bundle);
+    bundle.catch(() => built.delete(entry));
+  }
+  return bundle;
+}
+
+async function buildBundle(entry: string): Promise<string> {
+  const out = await build({ entryPoints: [entry], bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', plugins: [npmExternal, ownLocation], logLevel: 'error' });
+  const code = out.outputFiles[0]!.contents;
+  const name = basename(entry, '.ts');
+  const file = join(cacheDir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(cacheDir, { recursive: true });
+  // Written whole under a temporary name first: another test process may be starting this same file.
+  const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, file);
+  for (const old of readdirSync(cacheDir)) {
+    if (old.startsWith(`${name}-`) && old.endsWith('.mjs') && join(cacheDir, old) !== file) rmSync(join(cacheDir, old), { force: true });
+  }
+  return file;
 }
