@@ -18,10 +18,11 @@ import {
   type RunStatus,
   type RunStore,
   type Scheduled,
+  type StepEvent,
   type Transition,
 } from '@overture/journeys';
 import { appendAudit, type Database } from '../stores/postgres';
-import { auditDetail, journeyActor } from './recorder';
+import { auditDetail, journeyActor, stepEventRow } from './recorder';
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 const unfinished = ['active', 'waiting', 'waiting_event', 'holdout'] as const;
@@ -70,9 +71,9 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return this.loads.call(runId);
   }
 
-  /** Compare-and-set on the step, many runs per statement. */
-  async advance(run: RunRecord, to: Transition): Promise<boolean> {
-    return this.advances.call({ run, to });
+  /** Compare-and-set on the step with the step's events, many runs per statement. */
+  async advance(run: RunRecord, to: Transition, events: StepEvent[] = []): Promise<boolean> {
+    return this.advances.call({ run, to, events });
   }
 
   /**
@@ -203,7 +204,7 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return ids.map((id) => byId.get(id) ?? null);
   });
 
-  private readonly advances = new Batcher<{ run: RunRecord; to: Transition }, boolean>(async (items) => {
+  private readonly advances = new Batcher<{ run: RunRecord; to: Transition; events: StepEvent[] }, boolean>(async (items) => {
     const now = this.clock.now();
     const values = items.map(({ run, to }) => {
       const finished = ['completed', 'exited', 'converted'].includes(to.status);
@@ -211,16 +212,30 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
       return sql`(${run.id}::text, ${run.step}::int, ${to.nodeId}::text, ${to.status}::text, ${to.wakeAt}::bigint, ${JSON.stringify(to.context)}::jsonb,
         ${finished ? now : null}::bigint, ${to.status === 'holdout'}::boolean, ${last?.at ?? null}::bigint, ${last?.nodeId ?? null}::text)`;
     });
+    // The events of the runs that moved are written by the same statement (one commit, not two),
+    // as one JSON parameter however many there are.
+    const events = items.flatMap(({ run, events }) => events.map((e) => stepEventRow({ ...e, step: e.step ?? run.step })));
     const result = await sql<{ id: string; step: number }>`
-      update journey_runs as r set
-        node_id = v.node_id, step = v.step + 1, status = v.status, wake_at = v.wake_at, context = v.context,
-        finished_at = coalesce(v.finished_at, r.finished_at), holdout = r.holdout or v.holdout,
-        last_message_at = coalesce(v.last_at, r.last_message_at), last_message_node = coalesce(v.last_node, r.last_message_node)
-      from (values ${sql.join(values)}) as v(id, step, node_id, status, wake_at, context, finished_at, holdout, last_at, last_node)
-      where r.id = v.id and r.step = v.step and r.status in ('active', 'waiting', 'waiting_event', 'holdout')
-      returning r.id, v.step`.execute(this.db);
+      with moved as (
+        update journey_runs as r set
+          node_id = v.node_id, step = v.step + 1, status = v.status, wake_at = v.wake_at, context = v.context,
+          finished_at = coalesce(v.finished_at, r.finished_at), holdout = r.holdout or v.holdout,
+          last_message_at = coalesce(v.last_at, r.last_message_at), last_message_node = coalesce(v.last_node, r.last_message_node)
+        from (values ${sql.join(values)}) as v(id, step, node_id, status, wake_at, context, finished_at, holdout, last_at, last_node)
+        where r.id = v.id and r.step = v.step and r.status in ('active', 'waiting', 'waiting_event', 'holdout')
+        returning r.id, v.step
+      ), recorded as (
+        insert into journey_step_events (run_id, step, node_id, kind, workspace_id, journey_id, reason, channel, at)
+        select e.run_id, e.step, e.node_id, e.kind, e.workspace_id, e.journey_id, e.reason, e.channel, e.at
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+          as e(run_id text, step int, node_id text, kind text, workspace_id text, journey_id text, reason text, channel text, at bigint)
+        join moved m on m.id = e.run_id and m.step = e.step
+        on conflict (run_id, step, node_id, kind) do nothing
+      )
+      select id, step from moved`.execute(this.db);
     const moved = new Set(result.rows.map((r) => `${r.id}.${r.step}`));
-    return items.map(({ run }) => moved.has(`${run.id}.${run.step}`));
+    // The same step twice in one batch (a duplicate job): one of them moved the run, not both.
+    return items.map(({ run }) => moved.delete(`${run.id}.${run.step}`));
   });
 
   private readonly claims = new Batcher<{ run: RunRecord; nodeId: string; channel: ChannelName | null }, ActionClaim>(async (items) => {
