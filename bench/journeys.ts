@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { sql } from 'kysely';
+import { Pipeline, Redis } from 'ioredis';
+import { sql, type KyselyPlugin } from 'kysely';
 import { createApp, createJourney, createJourneyRuntime, createWorkspace, consumeJourneyEvents, parseEnv, publishJourney, toConfig, type ProfileDirectory } from '@overture/api';
 import type { Channel, OutgoingMessage, ProfileView } from '@overture/journeys';
 
@@ -52,6 +52,29 @@ function memoryProfiles(): ProfileDirectory {
     segmentMembers: async () => [],
     profilesWithTrait: async () => [],
   };
+}
+
+/** What the journey phase costs the stores: statements run on PostgreSQL, round trips made to Redis. */
+const trips = { pg: 0, redis: 0, counting: false };
+const countStatements: KyselyPlugin = {
+  transformQuery: (args) => args.node,
+  transformResult: async (args) => {
+    if (trips.counting) trips.pg++;
+    return args.result;
+  },
+};
+function countRedisRoundTrips() {
+  // A command sent with a stream is part of a pipeline, which is counted once when it is executed.
+  const send = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis['sendCommand']>) {
+    if (trips.counting && !args[1]) trips.redis++;
+    return send.apply(this, args);
+  } as Redis['sendCommand'];
+  const exec = Pipeline.prototype.exec;
+  Pipeline.prototype.exec = function (this: Pipeline, ...args: Parameters<Pipeline['exec']>) {
+    if (trips.counting) trips.redis++;
+    return exec.apply(this, args);
+  } as Pipeline['exec'];
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
@@ -132,10 +155,12 @@ async function main() {
     await dropPrefix(admin, `${prefix}-baseline`);
     log(`baseline_jobs_per_s=${round(baselineJobsPerS)}`);
 
+    countRedisRoundTrips();
+    const db = app.postgres.db.withPlugin(countStatements);
     const ws = await createWorkspace(app.postgres.db, 'bench');
     const sink = new CountingSink();
     let steps = 0;
-    const rt = createJourneyRuntime({ db: app.postgres.db, clickhouse: app.clickhouse, redis: app.redis, redisUrl, prefix, appSecret: config.secret, profiles: memoryProfiles(), channels: { onsite: sink }, log: app.log, onNodes: (n) => void (steps += n) });
+    const rt = createJourneyRuntime({ db, clickhouse: app.clickhouse, redis: app.redis, redisUrl, prefix, appSecret: config.secret, profiles: memoryProfiles(), channels: { onsite: sink }, log: app.log, onNodes: (n) => void (steps += n) });
     const journey = await createJourney(app.postgres.db, ws.id, 'bench', {
       trigger: { type: 'event', event: 'Bench Started' },
       entry: { frequency: 'once' },
@@ -152,17 +177,19 @@ async function main() {
     rt.startWorker({ concurrency });
 
     log(`journey: ${profiles} profiles, wait 1 s → condition → message`);
+    trips.counting = true;
     const t = performance.now();
     const batches: string[][] = [];
     for (let i = 0; i < profiles; i += 1000) batches.push(Array.from({ length: Math.min(1000, profiles - i) }, (_, k) => `u${i + k}`));
     // Four feeders, like the events worker's concurrency.
     const feed = async () => {
-      for (let b = batches.shift(); b; b = batches.shift()) await consumeJourneyEvents(rt, app.postgres.db, b.map((u) => liveEvent(ws.id, u, 'Bench Started')));
+      for (let b = batches.shift(); b; b = batches.shift()) await consumeJourneyEvents(rt, db, b.map((u) => liveEvent(ws.id, u, 'Bench Started')));
     };
     await Promise.all([feed(), feed(), feed(), feed()]);
     log(`entered in ${round((performance.now() - t) / 1000, 1)} s`);
     await until(() => sink.keys.size >= profiles, 900_000, 'every message');
     const seconds = (performance.now() - t) / 1000;
+    trips.counting = false;
     const stepsPerS = steps / seconds;
     log(`${steps} steps in ${round(seconds, 1)} s`);
 
@@ -195,6 +222,8 @@ async function main() {
     console.log(`steps_per_s=${round(stepsPerS)}`);
     console.log(`baseline_jobs_per_s=${round(baselineJobsPerS)}`);
     console.log(`ratio=${round(stepsPerS / baselineJobsPerS, 3)}`);
+    console.log(`pg_statements_per_profile=${round(trips.pg / profiles, 3)}`);
+    console.log(`redis_round_trips_per_profile=${round(trips.redis / profiles, 3)}`);
     console.log(`redis_bytes_per_waiting_profile=${round(bytesPerWaiting)}`);
   } finally {
     await dropPrefix(admin, prefix).catch(() => undefined);

@@ -16,6 +16,8 @@ type Outcome =
 
 export interface StepResult {
   transition: Transition;
+  /** What the step did, stored with its transition. */
+  events: StepEvent[];
   /** Nodes executed in this step (the bench counts them). */
   nodes: number;
   /** Attempts the next step's job gets (a webhook's retries); the queue's default when absent. */
@@ -143,13 +145,11 @@ export class StepRunner {
     return this.finish({ nodeId: null, status: 'completed', wakeAt: null, context: this.context }, nodes);
   }
 
-  private async finish(transition: Transition, nodes: number, reason?: string): Promise<StepResult> {
+  private finish(transition: Transition, nodes: number, reason?: string): StepResult {
     if (reason && transition.status === 'exited' && !this.events.some((e) => e.kind === 'exited')) this.event(this.run.nodeId ?? '', 'exited', reason);
     const events = this.events;
     this.events = [];
-    // Before the caller stores the transition: counters are never lost by a crash between the two.
-    await this.deps.recorder.events(events);
-    return { transition, nodes, ...(this.nextAttempts ? { nextAttempts: this.nextAttempts } : {}) };
+    return { transition, events, nodes, ...(this.nextAttempts ? { nextAttempts: this.nextAttempts } : {}) };
   }
 
   private async node(node: JourneyNode): Promise<Outcome> {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryEngine } from './testing';
 import { enterJourney } from './entry';
+import { processStep } from './runner';
 import { experimentHash, globalControlKey, inGlobalControl } from './hash';
 import { eventIsGoal, goalRevenue } from './triggers';
 
@@ -46,11 +47,11 @@ describe('journey engine: flow', () => {
     const e = memoryEngine();
     e.profile('ann');
     const j = e.publish({ trigger, start: 'w', nodes: [{ id: 'w', type: 'wait', seconds: 60, next: null }] });
-    const events = e.deps.recorder.events.bind(e.deps.recorder);
+    const advance = e.store.advance.bind(e.store);
     let failures = 1;
-    e.deps.recorder.events = async (rows) => {
-      if (failures-- > 0) throw new Error('recorder down');
-      return events(rows);
+    e.store.advance = async (...args) => {
+      if (failures-- > 0) throw new Error('run store down');
+      return advance(...args);
     };
     const [run] = await enterJourney(e.deps, e.store, e.scheduler, j, [{ profileId: 'ann' }]);
     expect(e.run(run!.id)).toMatchObject({ status: 'active', step: 0 });
@@ -59,6 +60,24 @@ describe('journey engine: flow', () => {
     expect(e.run(run!.id)).toMatchObject({ status: 'waiting', step: 1 });
     await e.advance(60_000);
     expect(e.run(run!.id)).toMatchObject({ status: 'completed' });
+  });
+
+  it('counts the events of a step run twice at once (a duplicate job) once: only the step that moved the run records them', async () => {
+    const e = memoryEngine();
+    e.profile('ann', { tier: 'gold' });
+    const j = e.publish({
+      trigger,
+      start: 'c',
+      nodes: [
+        { id: 'c', type: 'condition', branches: [{ name: 'gold', when: [{ kind: 'trait', filter: { property: 'tier', op: 'eq', value: 'gold' } }], next: 'w' }], otherwise: null },
+        { id: 'w', type: 'wait', seconds: 60, next: null },
+      ],
+    });
+    const [run] = await enterJourney(e.deps, e.store, e.scheduler, j, [{ profileId: 'ann' }]);
+    const ran = await Promise.all([processStep(e.deps, e.scheduler, run!.id, 0), processStep(e.deps, e.scheduler, run!.id, 0)]);
+    expect(ran).toEqual([2, 2]);
+    expect(e.run(run!.id)).toMatchObject({ status: 'waiting', step: 1 });
+    expect(e.recorder.steps.map((s) => `${s.nodeId}:${s.kind}`)).toEqual(['c:entered', 'c:completed', 'w:entered', 'w:completed']);
   });
 
   it('takes the first condition branch that holds: trait, event performed, segment; else otherwise', async () => {

@@ -150,11 +150,15 @@ export interface StepEvent {
 export interface Recorder {
   audit(row: AuditRow): Promise<void>;
   /**
-   * Step counters (metrics, timeline). The engine awaits them before the run's transition is stored,
-   * so a step that crashes before its transition is repeated and records them again: a recorder
+   * Counters of what happened outside a step (a wait ended by its event, a conversion). A recorder
    * that keeps them durably keys them by (run, step, node, kind) to count each once.
    */
   events(rows: StepEvent[]): void | Promise<void>;
+  /**
+   * A step's events once the run store has kept them with the step's transition (see RunStore.advance):
+   * whatever else the recorder makes of them (the profile timeline). Not awaited.
+   */
+  stepped(rows: StepEvent[]): void;
 }
 
 export type RunStatus = 'active' | 'waiting' | 'waiting_event' | 'holdout' | 'completed' | 'exited' | 'converted';
@@ -195,8 +199,12 @@ export interface Transition {
 
 export interface RunStore {
   load(runId: string): Promise<RunRecord | null>;
-  /** Compare-and-set on `step`: false when another worker got there first. */
-  advance(run: RunRecord, to: Transition): Promise<boolean>;
+  /**
+   * Compare-and-set on `step`: false when another worker got there first. The step's events (metrics)
+   * are kept in the same write, so they count once however often a step is repeated after a crash,
+   * and not at all for a step that lost the race.
+   */
+  advance(run: RunRecord, to: Transition, events?: StepEvent[]): Promise<boolean>;
   definition(journeyId: string, version: number): Promise<JourneyDefinition | null>;
   /** Whether the journey still runs (archived journeys end their runs at the next step). */
   journeyStatus(journeyId: string): Promise<string | null>;

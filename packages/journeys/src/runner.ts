@@ -22,8 +22,11 @@ export async function advanceRun(deps: EngineDeps, scheduler: StepScheduler, run
     return 0;
   }
   const result = await new StepRunner(deps, run, def, attempt).execute();
-  const moved = await deps.runs.advance(run, result.transition);
-  if (moved) deps.onNodes?.(result.nodes);
+  const moved = await deps.runs.advance(run, result.transition, result.events);
+  if (moved) {
+    if (result.events.length) deps.recorder.stepped(result.events);
+    deps.onNodes?.(result.nodes);
+  }
   if (moved && !terminalStatuses.has(result.transition.status)) {
     await scheduler.schedule([{ runId: run.id, step: run.step + 1, wakeAt: result.transition.wakeAt, ...(result.nextAttempts ? { attempts: result.nextAttempts } : {}) }]);
   }

@@ -20,11 +20,25 @@ export const auditDetail = (row: AuditRow) =>
 /** Longer reasons (an SMTP error...) are cut: the counters group by them. */
 const maxReasonChars = 200;
 
+/** A step event as a journey_step_events row (what journey metrics count). */
+export const stepEventRow = (e: StepEvent) => ({
+  run_id: e.runId,
+  // Events outside a step (a wait ended by its event) have no step; one per (run, node, kind).
+  step: e.step ?? -1,
+  node_id: e.nodeId,
+  kind: e.kind,
+  workspace_id: e.workspaceId,
+  journey_id: e.journeyId,
+  reason: e.reason.slice(0, maxReasonChars),
+  channel: e.channel,
+  at: e.at,
+});
+
 /**
  * Audit rows go to PostgreSQL with the action (they must not be lost). Step events go to PostgreSQL
- * too (journey_step_events, what journey metrics count), before the engine stores the run's
- * transition, keyed so that a step repeated after a crash counts once; a copy for the profile
- * timeline is batched into ClickHouse (journey_events) in the background.
+ * too (journey_step_events, what journey metrics count): a step's own with the run's transition (the
+ * run store writes them), those outside a step here, keyed so that each counts once. A copy of both
+ * for the profile timeline is batched into ClickHouse (journey_events) in the background.
  */
 export class StoreRecorder implements Recorder {
   private buffer: StepEvent[] = [];
@@ -34,20 +48,7 @@ export class StoreRecorder implements Recorder {
   private readonly steps = new Batcher<StepEvent[], void>(async (batches) => {
     await this.db
       .insertInto('journey_step_events')
-      .values(
-        batches.flat().map((e) => ({
-          run_id: e.runId,
-          // Events outside a step (a wait ended by its event) have no step; one per (run, node, kind).
-          step: e.step ?? -1,
-          node_id: e.nodeId,
-          kind: e.kind,
-          workspace_id: e.workspaceId,
-          journey_id: e.journeyId,
-          reason: e.reason.slice(0, maxReasonChars),
-          channel: e.channel,
-          at: e.at,
-        })),
-      )
+      .values(batches.flat().map(stepEventRow))
       .onConflict((oc) => oc.columns(['run_id', 'step', 'node_id', 'kind']).doNothing())
       .execute();
     return batches.map(() => undefined);
@@ -76,12 +77,16 @@ export class StoreRecorder implements Recorder {
     if (!rows.length) return Promise.resolve();
     const stored = this.steps.call(rows);
     stored.catch((err: unknown) => this.log?.warn('journey step events not recorded', { error: (err as Error).message, count: rows.length }));
-    if (this.clickhouse) {
-      this.buffer.push(...rows);
-      if (this.buffer.length >= this.maxBuffer) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), 500);
-    }
+    this.stepped(rows);
     return stored;
+  }
+
+  /** The run store has kept these with their step's transition: only the timeline copy is left to make. */
+  stepped(rows: StepEvent[]): void {
+    if (!this.clickhouse) return;
+    this.buffer.push(...rows);
+    if (this.buffer.length >= this.maxBuffer) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), 500);
   }
 
   flush(): Promise<void> {

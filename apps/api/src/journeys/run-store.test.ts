@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { systemClock, type RunRecord } from '@overture/journeys';
+import { systemClock, type RunRecord, type StepEvent } from '@overture/journeys';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
 import { publishedJourney } from '../testing/journeys';
 import { saveJourneySettings } from './settings';
@@ -88,5 +88,39 @@ describe.each(['pglite', 'postgres'] as const)('journey run store round trips (%
     ]);
     // Claimed again after completion (a repeated step): the recorded outcome comes back.
     expect(await store.claim(runs[0]!, 'msg', 'email')).toEqual({ state: 'done', outcome: { status: 'sent' } });
+  });
+
+  it("stores a batch of steps' transitions and their events in one statement, and neither for a step that lost the race", async () => {
+    const ws = await createWorkspace(app.postgres.db, 'advances');
+    const j = await publishedJourney(app, ws.id, definition);
+    const plain = new PostgresRunStore(app.postgres.db, systemClock);
+    const published = { id: j.id, workspaceId: ws.id, version: j.version, definition: (await plain.definition(j.id, j.version))! };
+    const runs: RunRecord[] = await plain.admit(published, [{ profileId: 'p1' }, { profileId: 'p2' }], Date.now());
+    const counter = new StatementCounter();
+    const store = new PostgresRunStore(app.postgres.db.withPlugin(counter), systemClock);
+    const stepEvent = (run: RunRecord, kind: StepEvent['kind'], reason = ''): StepEvent =>
+      ({ workspaceId: ws.id, journeyId: j.id, version: j.version, nodeId: 'msg', runId: run.id, profileId: run.profileId, step: run.step, kind, reason, channel: 'email', revenue: 0, at: Date.now() });
+    const done = { nodeId: null, status: 'completed' as const, wakeAt: null, context: {} };
+
+    const moved = await Promise.all(runs.map((r) => store.advance(r, done, [stepEvent(r, 'entered'), stepEvent(r, 'sent', 'requested')])));
+    expect(moved).toEqual([true, true]);
+    expect(counter.count).toBe(1);
+    // The same steps again (a stale job): the runs have moved on, so these change nothing and count nothing.
+    expect(await Promise.all(runs.map((r) => store.advance(r, done, [stepEvent(r, 'skipped', 'stale')])))).toEqual([false, false]);
+
+    const stored = await app.postgres.db.selectFrom('journey_runs').select(['profile_id', 'step', 'status']).where('journey_id', '=', j.id).orderBy('profile_id').execute();
+    expect(stored).toEqual([
+      { profile_id: 'p1', step: 1, status: 'completed' },
+      { profile_id: 'p2', step: 1, status: 'completed' },
+    ]);
+    const rows = await app.postgres.db.selectFrom('journey_step_events').select(['run_id', 'step', 'kind', 'reason']).where('journey_id', '=', j.id).execute();
+    const events = (run: RunRecord) => rows.filter((e) => e.run_id === run.id).sort((a, b) => a.kind.localeCompare(b.kind));
+    for (const r of runs) {
+      expect(events(r)).toEqual([
+        { run_id: r.id, step: 0, kind: 'entered', reason: '' },
+        { run_id: r.id, step: 0, kind: 'sent', reason: 'requested' },
+      ]);
+    }
+    expect(rows).toHaveLength(4);
   });
 });

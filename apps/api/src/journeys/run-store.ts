@@ -18,10 +18,11 @@ import {
   type RunStatus,
   type RunStore,
   type Scheduled,
+  type StepEvent,
   type Transition,
 } from '@overture/journeys';
 import { appendAudit, type Database } from '../stores/postgres';
-import { auditDetail, journeyActor } from './recorder';
+import { auditDetail, journeyActor, stepEventRow } from './recorder';
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 const unfinished = ['active', 'waiting', 'waiting_event', 'holdout'] as const;
@@ -70,9 +71,9 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return this.loads.call(runId);
   }
 
-  /** Compare-and-set on the step, many runs per statement. */
-  async advance(run: RunRecord, to: Transition): Promise<boolean> {
-    return this.advances.call({ run, to });
+  /** Compare-and-set on the step with the step's events, many runs per statement. */
+  async advance(run: RunRecord, to: Transition, events: StepEvent[] = []): Promise<boolean> {
+    return this.advances.call({ run, to, events });
   }
 
   /**
@@ -203,24 +204,48 @@ export class PostgresRunStore implements RunStore, EntryStore, DueRuns, ActionLe
     return ids.map((id) => byId.get(id) ?? null);
   });
 
-  private readonly advances = new Batcher<{ run: RunRecord; to: Transition }, boolean>(async (items) => {
+  private readonly advances = new Batcher<{ run: RunRecord; to: Transition; events: StepEvent[] }, boolean>(async (items) => {
     const now = this.clock.now();
-    const values = items.map(({ run, to }) => {
-      const finished = ['completed', 'exited', 'converted'].includes(to.status);
+    // Transitions and the events of the runs that moved go as two JSON parameters however many there
+    // are (cheaper to send and to plan than a parameter per value), and in one statement: one commit.
+    const transitions = items.map(({ run, to }) => {
       const last = to.context.lastMessage;
-      return sql`(${run.id}::text, ${run.step}::int, ${to.nodeId}::text, ${to.status}::text, ${to.wakeAt}::bigint, ${JSON.stringify(to.context)}::jsonb,
-        ${finished ? now : null}::bigint, ${to.status === 'holdout'}::boolean, ${last?.at ?? null}::bigint, ${last?.nodeId ?? null}::text)`;
+      return {
+        id: run.id,
+        step: run.step,
+        node_id: to.nodeId,
+        status: to.status,
+        wake_at: to.wakeAt,
+        context: to.context,
+        finished_at: ['completed', 'exited', 'converted'].includes(to.status) ? now : null,
+        holdout: to.status === 'holdout',
+        last_at: last?.at ?? null,
+        last_node: last?.nodeId ?? null,
+      };
     });
+    const events = items.flatMap(({ run, events }) => events.map((e) => stepEventRow({ ...e, step: e.step ?? run.step })));
     const result = await sql<{ id: string; step: number }>`
-      update journey_runs as r set
-        node_id = v.node_id, step = v.step + 1, status = v.status, wake_at = v.wake_at, context = v.context,
-        finished_at = coalesce(v.finished_at, r.finished_at), holdout = r.holdout or v.holdout,
-        last_message_at = coalesce(v.last_at, r.last_message_at), last_message_node = coalesce(v.last_node, r.last_message_node)
-      from (values ${sql.join(values)}) as v(id, step, node_id, status, wake_at, context, finished_at, holdout, last_at, last_node)
-      where r.id = v.id and r.step = v.step and r.status in ('active', 'waiting', 'waiting_event', 'holdout')
-      returning r.id, v.step`.execute(this.db);
+      with moved as (
+        update journey_runs as r set
+          node_id = v.node_id, step = v.step + 1, status = v.status, wake_at = v.wake_at, context = v.context,
+          finished_at = coalesce(v.finished_at, r.finished_at), holdout = r.holdout or v.holdout,
+          last_message_at = coalesce(v.last_at, r.last_message_at), last_message_node = coalesce(v.last_node, r.last_message_node)
+        from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb)
+          as v(id text, step int, node_id text, status text, wake_at bigint, context jsonb, finished_at bigint, holdout boolean, last_at bigint, last_node text)
+        where r.id = v.id and r.step = v.step and r.status in ('active', 'waiting', 'waiting_event', 'holdout')
+        returning r.id, v.step
+      ), recorded as (
+        insert into journey_step_events (run_id, step, node_id, kind, workspace_id, journey_id, reason, channel, at)
+        select e.run_id, e.step, e.node_id, e.kind, e.workspace_id, e.journey_id, e.reason, e.channel, e.at
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+          as e(run_id text, step int, node_id text, kind text, workspace_id text, journey_id text, reason text, channel text, at bigint)
+        join moved m on m.id = e.run_id and m.step = e.step
+        on conflict (run_id, step, node_id, kind) do nothing
+      )
+      select id, step from moved`.execute(this.db);
     const moved = new Set(result.rows.map((r) => `${r.id}.${r.step}`));
-    return items.map(({ run }) => moved.has(`${run.id}.${run.step}`));
+    // The same step twice in one batch (a duplicate job): one of them moved the run, not both.
+    return items.map(({ run }) => moved.delete(`${run.id}.${run.step}`));
   });
 
   private readonly claims = new Batcher<{ run: RunRecord; nodeId: string; channel: ChannelName | null }, ActionClaim>(async (items) => {

@@ -47,6 +47,10 @@ export class MemoryRecorder implements Recorder {
   events(rows: StepEvent[]): void {
     this.steps.push(...rows);
   }
+
+  stepped(rows: StepEvent[]): void {
+    this.steps.push(...rows);
+  }
 }
 
 /** What a webhook receiver answers, call by call: an HTTP status, a network error, or a refusal before the call. */
