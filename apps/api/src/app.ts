@@ -15,6 +15,7 @@ import { OutboundGuard } from './stores/outbound';
 import { topics } from './stores/invalidation';
 import { TopicCache, ttlCache } from './stores/topic-cache';
 import { KeyedQueue } from './kernel/keyed-queue';
+import { CoalescingRunner } from './kernel/coalescing-runner';
 import { LoginThrottle } from './auth/throttle';
 import { firstLinkedIds } from './profiles/linked-ids';
 import { createPlacementExposureWriter } from './onsite/exposures';
@@ -40,6 +41,7 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
   return {
     loginThrottle: new LoginThrottle(redis, config.queuePrefix),
     identityBatches: new KeyedQueue(),
+    profileRefreshes: new CoalescingRunner(),
     // Sends and decide read these on every message or page view; a save anywhere drops the workspace's entry.
     placementCache: new TopicCache(invalidation, topics.placements, { max: 10_000 }),
     smtpSettingsCache: new TopicCache(invalidation, topics.smtpSettings, { max: 10_000 }),
