@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import type { InvalidationBus } from './stores/invalidation';
 import type { OutboundGuard } from './stores/outbound';
 import type { KeyedQueue } from './kernel/keyed-queue';
+import type { CoalescingRunner } from './kernel/coalescing-runner';
 import type { OnceWriter } from './kernel/once-writer';
 import type { LoginThrottle } from './auth/throttle';
 import type { PlacementExposure } from './onsite/exposures';
@@ -61,6 +62,8 @@ export interface Services {
   loginThrottle: LoginThrottle;
   /** Identity links of one workspace are applied one batch at a time in this process. */
   identityBatches: KeyedQueue;
+  /** The real-time refresh of touched profiles (features, segments, facts copies): concurrent batches of one workspace share a run. */
+  profileRefreshes: CoalescingRunner;
   /** `$experiment_exposure` events of onsite placement variants, once per profile, off decide's path. */
   placementExposures: OnceWriter<PlacementExposure>;
   /** `$experiment_exposure` events of template variants, once per profile, off the send path. */

@@ -15,6 +15,7 @@ import { OutboundGuard } from './stores/outbound';
 import { topics } from './stores/invalidation';
 import { TopicCache, ttlCache } from './stores/topic-cache';
 import { KeyedQueue } from './kernel/keyed-queue';
+import { CoalescingRunner } from './kernel/coalescing-runner';
 import { LoginThrottle } from './auth/throttle';
 import { firstLinkedIds } from './profiles/linked-ids';
 import { createPlacementExposureWriter } from './onsite/exposures';
@@ -40,6 +41,7 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
   return {
     loginThrottle: new LoginThrottle(redis, config.queuePrefix),
     identityBatches: new KeyedQueue(),
+    profileRefreshes: new CoalescingRunner(),
     // Sends and decide read these on every message or page view; a save anywhere drops the workspace's entry.
     placementCache: new TopicCache(invalidation, topics.placements, { max: 10_000 }),
     smtpSettingsCache: new TopicCache(invalidation, topics.smtpSettings, { max: 10_000 }),
@@ -62,6 +64,13 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
     factsCopies: [refreshFactsView],
   };
 }
+
+/**
+ * ClickHouse query priorities (lower runs first): while an acknowledgement's look-up or insert runs,
+ * the engine pauses this app's other queries (real-time consumers, the dashboard), so their CPU does
+ * not stretch the ack path's latency. A client handed in from outside keeps its own settings.
+ */
+const queryPriority = { ingest: 1, other: 2 } as const;
 
 async function closeServices(services: Services): Promise<void> {
   const runtime = services.journeys.runtime;
@@ -88,7 +97,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   const log = options.logger ?? createLogger(config.logLevel);
   const geo = config.geoipDatabase ? await openGeoIp(config.geoipDatabase) : undefined;
   const ownsClickhouse = !options.clickhouse;
-  const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
+  const clickhouse = options.clickhouse ?? createClickhouse({ url: config.clickhouseUrl, dataDir: config.dataDir, settings: { priority: queryPriority.other } });
   const postgres = options.postgres ?? await createPostgres({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) });
   try {
     await migratePostgres(postgres.db, postgres.schema);
@@ -107,7 +116,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   const eventBatches = new EventBatchStore(redis, config.queuePrefix, { ttlSeconds: config.eventBatchTtlSeconds });
   eventsQueue.on('error', () => undefined);
   // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
-  const companion = companionClickhouse(clickhouse);
+  const companion = companionClickhouse(clickhouse, { priority: queryPriority.ingest });
   const ingestClickhouse = companion ?? clickhouse;
   const writer = new GroupCommitWriter({
     insert: (rows) => insertEvents(ingestClickhouse, rows),

@@ -37,4 +37,18 @@ describe('writing events to ClickHouse', () => {
     expect(stored!.timestamp).toBe(row.timestamp);
     expect(JSON.parse(other!.traits!)).toEqual({ email: 'x@y.z' });
   });
+
+  it('drops exactly the resent ids of each workspace, even when one batch names two workspaces', async () => {
+    const ch = testClickhouse().client;
+    await migrateClickhouse(ch);
+    const [wsA, wsB] = [`ws-${randomUUID()}`, `ws-${randomUUID()}`];
+    const [x, y] = [randomUUID(), randomUUID()];
+    const row = (workspaceId: string, messageId: string) => normalizeEvent({ type: 'track', event: 'Seen', userId: 'u1', messageId }, { workspaceId, receivedAt: Date.now() });
+    expect(await insertEvents(ch, [row(wsA, x), row(wsB, y)])).toHaveLength(2);
+    // (A, x) and (B, y) are stored; (A, y) and (B, x) name the same ids and workspaces but are new events.
+    const stored = await insertEvents(ch, [row(wsA, x), row(wsA, y), row(wsB, x), row(wsB, y)]);
+    expect(stored.map((r) => `${r.workspace_id === wsA ? 'A' : 'B'}:${r.message_id === x ? 'x' : 'y'}`).sort()).toEqual(['A:y', 'B:x']);
+    const rs = await ch.query({ query: 'SELECT count() AS n FROM events WHERE workspace_id IN {ws:Array(String)}', query_params: { ws: [wsA, wsB] }, format: 'JSONEachRow' });
+    expect((await rs.json<{ n: number | string }>()).map((r) => Number(r.n))).toEqual([4]);
+  });
 });

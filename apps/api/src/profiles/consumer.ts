@@ -5,7 +5,8 @@ import { resolveLinks } from './identity';
 import { applyTraits, type TraitUpdate } from './traits';
 import { profileFactsChanged } from './profile-facts';
 
-const chunk = 500;
+/** Profiles per statement of a refresh: each statement's cost is mostly fixed, a read of their events through FINAL. */
+const chunk = 5_000;
 
 function parseTraits(text: string): Record<string, unknown> {
   try {
@@ -50,14 +51,32 @@ export async function consumeProfileEvents(app: App, events: LiveEvent[], after?
     }
     await applyTraits(app, workspaceId, traits);
     const ids = [...touched];
-    for (let i = 0; i < ids.length; i += chunk) {
-      const part = ids.slice(i, i + chunk);
-      await refreshProfileFeatures(app, workspaceId, part);
-      await after?.(app, workspaceId, part);
-      // Copies of who is who (decide's view) follow once segments are fresh too.
-      await profileFactsChanged(app, workspaceId, { profileIds: part });
-    }
+    // Batches of one workspace processed side by side share a refresh: each run's fixed cost (every
+    // statement reads the profiles' events through FINAL) is paid once for all of them.
+    await app.services.profileRefreshes.run(refreshKey(workspaceId, after), ids, (all) => refreshTouched(app, workspaceId, all, after));
     // A profile merged away is gone: its copies are dropped.
     await profileFactsChanged(app, workspaceId, { profileIds: merges.map((m) => m.from) });
   }
+}
+
+/** Features, then `after` (segments), then the copies of their facts, for the given profiles, a chunk at a time. */
+async function refreshTouched(app: App, workspaceId: string, ids: string[], after?: AfterProfilesRefreshed): Promise<void> {
+  for (let i = 0; i < ids.length; i += chunk) {
+    const part = ids.slice(i, i + chunk);
+    await refreshProfileFeatures(app, workspaceId, part);
+    await after?.(app, workspaceId, part);
+    // Copies of who is who (decide's view) follow once segments are fresh too.
+    await profileFactsChanged(app, workspaceId, { profileIds: part });
+  }
+}
+
+const afterIds = new WeakMap<AfterProfilesRefreshed, number>();
+let nextAfterId = 1;
+
+/** Refreshes share a run only when they do the same work: the same workspace and the same `after`. */
+function refreshKey(workspaceId: string, after?: AfterProfilesRefreshed): string {
+  if (!after) return workspaceId;
+  let id = afterIds.get(after);
+  if (id === undefined) afterIds.set(after, (id = nextAfterId++));
+  return `${workspaceId}\u0000${id}`;
 }

@@ -14,6 +14,8 @@ export interface ClickhouseOptions {
   url?: string | undefined;
   /** Directory for the embedded engine; ':memory:' for an ephemeral one. */
   dataDir?: string;
+  /** Settings of every query and insert of this client, on top of the shared ones (e.g. its `priority`). */
+  settings?: Record<string, string | number>;
 }
 
 /**
@@ -39,14 +41,14 @@ const origins = new WeakMap<ClickHouseClient, ClickhouseOptions>();
  * by side. On a server it is another pool of HTTP connections. The caller closes it. A client made
  * elsewhere (a wrapper around one of ours, say) has no known store to open again: null.
  */
-export function companionClickhouse(client: ClickHouseClient): ClickHouseClient | null {
+export function companionClickhouse(client: ClickHouseClient, settings?: ClickhouseOptions['settings']): ClickHouseClient | null {
   const options = origins.get(client);
-  return options ? createClickhouse(options) : null;
+  return options ? createClickhouse({ ...options, settings: { ...options.settings, ...settings } }) : null;
 }
 
 function openClient(options: ClickhouseOptions): ClickHouseClient {
   if (options.url) {
-    return createClient({ url: options.url, clickhouse_settings: settings, request_timeout: 30_000 });
+    return createClient({ url: options.url, clickhouse_settings: { ...settings, ...options.settings }, request_timeout: 30_000 });
   }
   const dir = options.dataDir ?? ':memory:';
   let path = dir;
@@ -55,7 +57,7 @@ function openClient(options: ClickhouseOptions): ClickHouseClient {
     mkdirSync(path, { recursive: true });
   }
   const chdb = openChdb(path);
-  const client = createClient({ connection: lazyConnection(chdb), clickhouse_settings: settings });
+  const client = createClient({ connection: lazyConnection(chdb), clickhouse_settings: { ...settings, ...options.settings } });
   embedded.set(client, chdb);
   return client;
 }
@@ -101,7 +103,8 @@ export async function insertRaw(
   const opening = embedded.get(client);
   if (opening) {
     const chdb = await opening;
-    await chdb.chdb.rawInsert({ table, columns, values: body, format });
+    const settings = origins.get(client)?.settings;
+    await chdb.chdb.rawInsert({ table, columns, values: body, format, ...(settings ? { settings } : {}) });
     return;
   }
   // The client's `insert` takes bytes only for raw formats (it wants objects for JSONEachRow), so the
