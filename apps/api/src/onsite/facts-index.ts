@@ -1,5 +1,5 @@
 import type { App } from '../app-handle';
-import { profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
+import { profileFacts, workspaceProfileFacts, type FactsChange, type ProfileFacts } from '../profiles';
 import { segmentsOfProfiles } from '../segments';
 import { viewKeys } from './view-keys';
 import { rebuildStateView } from './state-view';
@@ -23,28 +23,26 @@ export interface ViewFacts {
 
 /** Profiles per look-up of a change's facts, and per Redis transaction. */
 const chunk = 500;
-/**
- * Profiles per page of a whole-workspace rebuild: each page's look-ups scan the workspace's identities
- * once, so large pages keep a rebuild's scans few (a million profiles: 50 pages, not 2,000).
- */
+/** Profiles per page of a whole-workspace rebuild: each page's memberships are one look-up. */
 const rebuildPage = 20_000;
 
-async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
-  const found = await profileFacts(app, workspaceId, asked);
+/**
+ * Writes the copies of `found` (profiles that exist now, each with its current ids) and returns the
+ * profiles their ids belonged to before in the ids hash, when another: a merge leaves the old
+ * profile's copy behind, which the caller drops once it knows that profile is gone.
+ */
+async function writeFound(app: App, workspaceId: string, found: ProfileFacts[]): Promise<Set<string>> {
   const segments = await segmentsOfProfiles(app, workspaceId, found.map((f) => f.profileId));
   const idsKey = viewKeys.ids(app, workspaceId);
-  const fresh = new Set(found.map((f) => f.profileId));
   const distinct = found.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
-  // An id that now belongs to another profile (a merge) leaves the old profile's copy behind: dropped.
-  const orphaned = new Set<string>();
+  const previous = new Set<string>();
   for (let i = 0; i < distinct.length; i += chunk) {
     const part = distinct.slice(i, i + chunk);
     const before = await app.redis.hmget(idsKey, ...part.map(([id]) => id));
     before.forEach((old, k) => {
-      if (old && old !== part[k]![1] && !fresh.has(old)) orphaned.add(old);
+      if (old && old !== part[k]![1]) previous.add(old);
     });
   }
-  for (const p of asked) if (!fresh.has(p)) orphaned.add(p);
   for (let i = 0; i < found.length; i += chunk) {
     const tx = app.redis.multi();
     const part = found.slice(i, i + chunk);
@@ -53,14 +51,38 @@ async function writeFacts(app: App, workspaceId: string, asked: string[]): Promi
     if (ids.length) tx.hset(idsKey, Object.fromEntries(ids));
     await tx.exec();
   }
-  if (orphaned.size) {
-    const gone = [...orphaned];
-    for (let i = 0; i < gone.length; i += chunk) await app.redis.del(...gone.slice(i, i + chunk).map((p) => viewKeys.facts(app, workspaceId, p)));
-  }
+  return previous;
 }
 
-/** Brings the view of these profiles (or of every profile of the workspace) up to date. */
-export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange): Promise<void> {
+async function dropFacts(app: App, workspaceId: string, gone: string[]): Promise<void> {
+  for (let i = 0; i < gone.length; i += chunk) await app.redis.del(...gone.slice(i, i + chunk).map((p) => viewKeys.facts(app, workspaceId, p)));
+}
+
+async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
+  const found = await profileFacts(app, workspaceId, asked);
+  const fresh = new Set(found.map((f) => f.profileId));
+  const orphaned = [...(await writeFound(app, workspaceId, found))].filter((p) => !fresh.has(p));
+  for (const p of asked) if (!fresh.has(p)) orphaned.push(p);
+  await dropFacts(app, workspaceId, orphaned);
+}
+
+/**
+ * Every profile's copy written again, reading the profiles' facts in one pass. A profile an id left
+ * (merged away since its copy was written) is met later in the pass if it still exists; those not
+ * met after that are looked up once more at the end, which drops the copies of the gone ones.
+ */
+async function rebuildFacts(app: App, workspaceId: string, pageSize: number): Promise<void> {
+  const previous = new Set<string>();
+  for await (const page of workspaceProfileFacts(app, workspaceId, pageSize)) {
+    for (const old of await writeFound(app, workspaceId, page)) previous.add(old);
+    for (const f of page) previous.delete(f.profileId);
+  }
+  const unsure = [...previous];
+  for (let i = 0; i < unsure.length; i += chunk) await writeFacts(app, workspaceId, unsure.slice(i, i + chunk));
+}
+
+/** Brings the view of these profiles (or of every profile of the workspace, `pageSize` profiles a page) up to date. */
+export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange, pageSize = rebuildPage): Promise<void> {
   if ('profileIds' in change) {
     const ids = [...new Set(change.profileIds)];
     for (let i = 0; i < ids.length; i += chunk) {
@@ -69,13 +91,7 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
     }
     return;
   }
-  let after = '';
-  for (;;) {
-    const page = await profileIdsAfter(app, workspaceId, after, rebuildPage);
-    if (page.length === 0) break;
-    await writeFacts(app, workspaceId, page);
-    after = page.at(-1)!;
-  }
+  await rebuildFacts(app, workspaceId, pageSize);
   await rebuildStateView(app, workspaceId);
 }
 
