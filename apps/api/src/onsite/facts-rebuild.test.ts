@@ -60,11 +60,23 @@ describe("rebuilding decide's facts copies", () => {
     await app.redis.del(viewKeys.facts(app, ws, people[1]!));
 
     // A page per profile: the profile named by the later id was written pages before it is named.
-    await refreshFactsView(app, ws, { workspace: true }, 1);
+    await refreshFactsView(app, ws, { workspace: true }, { pageSize: 1 });
     expect(await snapshot(ws)).toEqual(byProfile);
 
     await app.redis.del(...(await app.redis.keys(`${app.config.queuePrefix}:onsite:${ws}:*`)));
     await refreshFactsView(app, ws, { workspace: true });
     expect(await snapshot(ws)).toEqual(byProfile);
+
+    // Many changed profiles are rewritten from a pass too: only they are, the same bytes, the gone one dropped.
+    const changed = [people[0]!, people[2]!, phoneProfile];
+    await app.redis.del(...(await app.redis.keys(`${app.config.queuePrefix}:onsite:${ws}:*`)));
+    await app.redis.set(viewKeys.facts(app, ws, phoneProfile), JSON.stringify({ s: [], t: {}, d: ['ann-phone'] }));
+    await refreshFactsView(app, ws, { profileIds: changed });
+    const looked = await snapshot(ws);
+    expect(Object.keys(looked.facts)).toEqual([people[0]!, people[2]!].map((p) => viewKeys.facts(app, ws, p)).sort());
+    await app.redis.del(...(await app.redis.keys(`${app.config.queuePrefix}:onsite:${ws}:*`)));
+    await app.redis.set(viewKeys.facts(app, ws, phoneProfile), JSON.stringify({ s: [], t: {}, d: ['ann-phone'] }));
+    await refreshFactsView(app, ws, { profileIds: changed }, { pageSize: 1, passFrom: 1 });
+    expect(await snapshot(ws)).toEqual(looked);
   });
 });
