@@ -39,19 +39,16 @@ export async function segmentsOfProfileRange(app: App, workspaceId: string, firs
   return membershipsWhere(app, 'profile_id >= {first:String} AND profile_id <= {last:String}', { ws: workspaceId, first, last });
 }
 
+/** Memberships grouped by profile in the engine: a row per profile, not per membership, to format and parse. */
 async function membershipsWhere(app: App, profiles: string, params: Record<string, unknown>): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const rows = await selectRows<{ profile_id: string; segment_id: string }>(
-    app.clickhouse,
-    `SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = {ws:String} AND ${profiles}
-     GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1 ORDER BY profile_id, segment_id
+  const rs = await app.clickhouse.query({
+    query: `SELECT profile_id, arraySort(groupArray(segment_id)) FROM (
+       SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = {ws:String} AND ${profiles}
+       GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1
+     ) GROUP BY profile_id
      SETTINGS final = 0`,
-    params,
-  );
-  for (const r of rows) {
-    const list = out.get(r.profile_id);
-    if (list) list.push(r.segment_id);
-    else out.set(r.profile_id, [r.segment_id]);
-  }
-  return out;
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  return new Map(await rs.json<[string, string[]]>());
 }
