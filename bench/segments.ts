@@ -195,12 +195,14 @@ async function main(): Promise<void> {
     console.log(`full_recompute_s=${round(fullMs / 1000)}`);
     console.log(`features_s=${round(result.featuresMs / 1000)}`);
     console.log(`segments_s=${round(result.segmentsMs / 1000)}`);
+    console.log(`facts_copy_s=${round(result.copiesMs / 1000)}`);
     console.log(`baseline_s=${round(baselineMs / 1000)}`);
     console.log(`ratio=${round(fullMs / baselineMs, 2)}`);
     console.log(`touched_profiles=${inc.profiles ?? 0}`);
     console.log(`incremental_s=${round(incMs / 1000)}`);
     console.log(`incremental_features_s=${round(inc.featuresMs / 1000)}`);
     console.log(`incremental_segments_s=${round(inc.segmentsMs / 1000)}`);
+    console.log(`incremental_facts_copy_s=${round(inc.copiesMs / 1000)}`);
     console.log(`incremental_ratio=${round(incMs / baselineMs, 2)}`);
     console.log(`profile_refresh_ms=${round(percentile(refreshes, 50))}`);
     console.log(`timeline_ms=${round(percentile(pages, 50))}`);

@@ -1,6 +1,6 @@
 import type { App } from '../app-handle';
-import { profileFacts, profileIdsAfter, type FactsChange } from '../profiles';
-import { segmentsOfProfiles } from '../segments';
+import { profileFacts, workspaceProfileFacts, type FactsChange, type ProfileFacts } from '../profiles';
+import { segmentsOfProfileRange, segmentsOfProfiles } from '../segments';
 import { viewKeys } from './view-keys';
 import { rebuildStateView } from './state-view';
 
@@ -28,56 +28,103 @@ const chunk = 500;
  * workspace's identities for their ids), so the real-time path's large refreshes take few of them.
  */
 const lookupChunk = 5_000;
-/**
- * Profiles per page of a whole-workspace rebuild: each page's look-ups scan the workspace's identities
- * once, so large pages keep a rebuild's scans few (a million profiles: 50 pages, not 2,000).
- */
+/** Profiles per page of a pass over the workspace: each page's memberships are one look-up. */
 const rebuildPage = 20_000;
 
-async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
-  const found = await profileFacts(app, workspaceId, asked);
-  const segments = await segmentsOfProfiles(app, workspaceId, found.map((f) => f.profileId));
+/**
+ * Writes the copies of `found` (profiles that exist now, each with its current ids and `segments`)
+ * and returns the profiles their ids belonged to before in the ids hash, when another: a merge leaves
+ * the old profile's copy behind, which the caller drops once it knows that profile is gone. The
+ * chunks' commands are sent together (one connection keeps their order), not one round trip each.
+ */
+async function writeFound(app: App, workspaceId: string, found: ProfileFacts[], segments: Map<string, string[]>): Promise<Set<string>> {
   const idsKey = viewKeys.ids(app, workspaceId);
-  const fresh = new Set(found.map((f) => f.profileId));
   const distinct = found.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
-  // An id that now belongs to another profile (a merge) leaves the old profile's copy behind: dropped.
-  const orphaned = new Set<string>();
+  const previous = new Set<string>();
+  const reads: Array<Promise<void>> = [];
   for (let i = 0; i < distinct.length; i += chunk) {
     const part = distinct.slice(i, i + chunk);
-    const before = await app.redis.hmget(idsKey, ...part.map(([id]) => id));
-    before.forEach((old, k) => {
-      if (old && old !== part[k]![1] && !fresh.has(old)) orphaned.add(old);
-    });
+    reads.push(
+      app.redis.hmget(idsKey, ...part.map(([id]) => id)).then((before) =>
+        before.forEach((old, k) => {
+          if (old && old !== part[k]![1]) previous.add(old);
+        }),
+      ),
+    );
   }
-  for (const p of asked) if (!fresh.has(p)) orphaned.add(p);
+  await Promise.all(reads);
+  const writes: Array<Promise<unknown>> = [];
   for (let i = 0; i < found.length; i += chunk) {
     const tx = app.redis.multi();
     const part = found.slice(i, i + chunk);
     for (const f of part) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
     const ids = part.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
     if (ids.length) tx.hset(idsKey, Object.fromEntries(ids));
-    await tx.exec();
+    writes.push(tx.exec());
   }
-  if (orphaned.size) {
-    const gone = [...orphaned];
-    for (let i = 0; i < gone.length; i += chunk) await app.redis.del(...gone.slice(i, i + chunk).map((p) => viewKeys.facts(app, workspaceId, p)));
-  }
+  await Promise.all(writes);
+  return previous;
 }
 
-/** Brings the view of these profiles (or of every profile of the workspace) up to date. */
-export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange): Promise<void> {
+async function dropFacts(app: App, workspaceId: string, gone: string[]): Promise<void> {
+  for (let i = 0; i < gone.length; i += chunk) await app.redis.del(...gone.slice(i, i + chunk).map((p) => viewKeys.facts(app, workspaceId, p)));
+}
+
+async function writeFacts(app: App, workspaceId: string, asked: string[]): Promise<void> {
+  const found = await profileFacts(app, workspaceId, asked);
+  const segments = await segmentsOfProfiles(app, workspaceId, found.map((f) => f.profileId));
+  const fresh = new Set(found.map((f) => f.profileId));
+  const orphaned = [...(await writeFound(app, workspaceId, found, segments))].filter((p) => !fresh.has(p));
+  for (const p of asked) if (!fresh.has(p)) orphaned.push(p);
+  await dropFacts(app, workspaceId, orphaned);
+}
+
+/**
+ * The copies of every profile (or of those in `only`) written again from one pass over the
+ * workspace's facts. A profile an id left (merged away since its copy was written) is met later in
+ * the pass if it still exists; those not met after that are looked up once more at the end, which
+ * drops the copies of the gone ones. Asked-for profiles the pass never met are gone: dropped.
+ */
+async function rewriteFacts(app: App, workspaceId: string, pageSize: number, only: ReadonlySet<string> | null): Promise<void> {
+  const previous = new Set<string>();
+  const unmet = new Set(only);
+  for await (const all of workspaceProfileFacts(app, workspaceId, pageSize)) {
+    const page = only ? all.filter((f) => only.has(f.profileId)) : all;
+    if (page.length > 0) {
+      const segments = await segmentsOfProfileRange(app, workspaceId, page[0]!.profileId, page.at(-1)!.profileId);
+      for (const old of await writeFound(app, workspaceId, page, segments)) previous.add(old);
+    }
+    for (const f of all) {
+      previous.delete(f.profileId);
+      unmet.delete(f.profileId);
+    }
+  }
+  await dropFacts(app, workspaceId, [...unmet]);
+  const unsure = [...previous];
+  for (let i = 0; i < unsure.length; i += lookupChunk) await writeFacts(app, workspaceId, unsure.slice(i, i + lookupChunk));
+}
+
+export interface RebuildSizes {
+  /** Profiles per page of a pass over the workspace. */
+  pageSize?: number;
+  /** From how many changed profiles one pass over the workspace replaces look-ups by id. */
+  passFrom?: number;
+}
+
+/**
+ * Brings the view of these profiles (or of every profile of the workspace) up to date. Look-ups by id
+ * each scan the identity map (ordered by distinct id), so many changed profiles (a new segment's
+ * baseline, say) are rewritten from one pass over the workspace instead.
+ */
+export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange, sizes: RebuildSizes = {}): Promise<void> {
+  const pageSize = sizes.pageSize ?? rebuildPage;
   if ('profileIds' in change) {
     const ids = [...new Set(change.profileIds)];
+    if (ids.length >= (sizes.passFrom ?? rebuildPage)) return rewriteFacts(app, workspaceId, pageSize, new Set(ids));
     for (let i = 0; i < ids.length; i += lookupChunk) await writeFacts(app, workspaceId, ids.slice(i, i + lookupChunk));
     return;
   }
-  let after = '';
-  for (;;) {
-    const page = await profileIdsAfter(app, workspaceId, after, rebuildPage);
-    if (page.length === 0) break;
-    await writeFacts(app, workspaceId, page);
-    after = page.at(-1)!;
-  }
+  await rewriteFacts(app, workspaceId, pageSize, null);
   await rebuildStateView(app, workspaceId);
 }
 

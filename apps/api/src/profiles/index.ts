@@ -35,4 +35,4 @@ export async function resolveProfileIds(app: App, workspaceId: string, people: A
 export { identifiedProfiles } from './activity';
 export { hasPerformed, setTrait, profilesWithTrait } from './lookups';
 export { firstLinkedIds } from './linked-ids';
-export { profileFacts, profileIdsAfter, profileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';
+export { profileFacts, workspaceProfileFacts, profileFactsChanged, type ProfileFacts, type FactsChange, type FactsListener } from './profile-facts';

@@ -9,18 +9,30 @@ export interface ProfileFacts {
   traits: Record<string, unknown>;
 }
 
+/** A trait's stored JSON text as its value (text that is not JSON stays text). */
+function traitValue(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
+  }
+}
+
 /**
  * The facts of the given profiles in one query. A profile no id links to any more (merged away,
- * erased) is absent from the answer, so a copy of it can be dropped.
+ * erased) is absent from the answer, so a copy of it can be dropped. Ids and trait keys come in
+ * their sort order, as in {@link workspaceProfileFacts}, so both give a profile the same copy.
  */
 export async function profileFacts(app: App, workspaceId: string, profileIds: string[]): Promise<ProfileFacts[]> {
   if (profileIds.length === 0) return [];
   const rows = await selectRows<{ t: 'i' | 't'; a: string; b: string; c: string }>(
     app.clickhouse,
-    `SELECT 'i' AS t, profile_id AS a, distinct_id AS b, '' AS c FROM (${profileIdentitiesSql})
-     UNION ALL
-     SELECT 't', profile_id, key, argMax(value, updated_at) FROM profile_traits
-     WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} GROUP BY profile_id, key`,
+    `SELECT t, a, b, c FROM (
+       SELECT 'i' AS t, profile_id AS a, distinct_id AS b, '' AS c FROM (${profileIdentitiesSql})
+       UNION ALL
+       SELECT 't', profile_id, key, argMax(value, updated_at) FROM profile_traits
+       WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)} GROUP BY profile_id, key
+     ) ORDER BY a, t, b`,
     { ws: workspaceId, pids: profileIds },
   );
   const byProfile = new Map<string, ProfileFacts>();
@@ -31,26 +43,53 @@ export async function profileFacts(app: App, workspaceId: string, profileIds: st
   };
   for (const r of rows) {
     if (r.t === 'i') of(r.a).distinctIds.push(r.b);
-    else if (r.t === 't') {
-      try {
-        of(r.a).traits[r.b] = JSON.parse(r.c) as unknown;
-      } catch {
-        of(r.a).traits[r.b] = r.c;
-      }
-    }
+    else if (r.t === 't') of(r.a).traits[r.b] = traitValue(r.c);
   }
   // Traits left behind by a profile that no id links to are not a profile.
   return [...byProfile.values()].filter((p) => p.distinctIds.length > 0);
 }
 
-/** Profile ids of the workspace in key order after `after`, a page at a time (full rebuilds of copies). */
-export async function profileIdsAfter(app: App, workspaceId: string, after: string, limit: number): Promise<string[]> {
-  const rows = await selectRows<{ p: string }>(
-    app.clickhouse,
-    `SELECT DISTINCT profile_id AS p FROM identities FINAL WHERE workspace_id = {ws:String} AND profile_id > {after:String} ORDER BY p LIMIT {limit:UInt32}`,
-    { ws: workspaceId, after, limit },
-  );
-  return rows.map((r) => r.p);
+/**
+ * The current identity map grouped by profile, with each profile's latest traits, in profile id order:
+ * the rows of `profileFacts` for every profile of the workspace at once.
+ */
+const workspaceFactsSql = `
+SELECT i.profile_id AS p, i.ids AS ids, t.traits AS traits FROM (
+  SELECT cur AS profile_id, arraySort(groupArray(distinct_id)) AS ids FROM (
+    SELECT distinct_id, argMax(profile_id, version) AS cur FROM identities
+    WHERE workspace_id = {ws:String} GROUP BY distinct_id SETTINGS final = 0
+  ) GROUP BY profile_id
+) AS i
+LEFT JOIN (
+  SELECT profile_id, arraySort(groupArray((key, value))) AS traits FROM (
+    SELECT profile_id, key, argMax(value, updated_at) AS value FROM profile_traits
+    WHERE workspace_id = {ws:String} GROUP BY profile_id, key
+  ) GROUP BY profile_id
+) AS t ON t.profile_id = i.profile_id
+ORDER BY p
+SETTINGS join_use_nulls = 0`;
+
+/**
+ * Every profile's facts, in profile id order, `size` profiles at a time (full rebuilds of copies).
+ * One query reads the identity map once: it is ordered by distinct id, so looking up a page of
+ * profiles' ids would scan all of it for every page. Rows are parsed as they are consumed.
+ */
+export async function* workspaceProfileFacts(app: App, workspaceId: string, size: number): AsyncGenerator<ProfileFacts[]> {
+  const rs = await app.clickhouse.query({ query: workspaceFactsSql, query_params: { ws: workspaceId }, format: 'JSONCompactEachRow' });
+  let page: ProfileFacts[] = [];
+  for await (const rows of rs.stream<[string, string[], Array<[string, string]>]>()) {
+    for (const row of rows) {
+      const [profileId, distinctIds, pairs] = row.json();
+      const traits: Record<string, unknown> = {};
+      for (const [key, value] of pairs) traits[key] = traitValue(value);
+      page.push({ profileId, distinctIds, traits });
+      if (page.length === size) {
+        yield page;
+        page = [];
+      }
+    }
+  }
+  if (page.length) yield page;
 }
 
 /** Which profiles' facts changed: some by id, or the whole workspace (a scheduled recompute). */

@@ -7,4 +7,4 @@ export { startProfilesWorker } from './scheduler';
 export { pieView, type PieRow } from './pie';
 export { listAudience, audiencePages, audienceSorts, audienceCondition, type Audience, type AudienceRow, type AudienceSort } from './audience';
 export { audienceCsvHeader, audienceCsvLines } from './audience-csv';
-export { segmentMembers, segmentMemberIds, segmentsOfProfiles } from './members';
+export { segmentMembers, segmentMemberIds, segmentsOfProfiles, segmentsOfProfileRange } from './members';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, type TestApp } from '@overture/api/testing';
 import { insertRows, nextVersion } from '../stores/clickhouse/sql';
-import { segmentsOfProfiles } from './members';
+import { segmentsOfProfileRange, segmentsOfProfiles } from './members';
 
 // Reads by profile go through segment_members' profile-ordered projection, without FINAL: the newest
 // version must decide, and rows a lightweight delete removed (merges, segment removal, erasure) must
@@ -33,6 +33,10 @@ describe('segments of profiles', () => {
     const found = await segmentsOfProfiles(app, ws, ['p1', 'p2', 'p3', 'p4', 'q7', 'q8']);
     const bulk = Array.from({ length: 20 }, (_, i) => `bulk${i}`).sort();
     expect(Object.fromEntries(found)).toEqual({ p1: ['s1'], p3: ['s1'], q8: bulk });
+    // A range of profile ids (a page of a pass in id order) answers the same for the profiles in it.
+    expect(Object.fromEntries(await segmentsOfProfileRange(app, ws, 'p1', 'p3'))).toEqual({ p1: ['s1'], p3: ['s1'] });
+    expect(Object.fromEntries(await segmentsOfProfileRange(app, ws, 'q8', 'q8'))).toEqual({ q8: bulk });
+    expect(await segmentsOfProfileRange(app, ws, 'q7', 'q7')).toEqual(new Map());
 
     // Merged parts keep the same answers.
     await app.clickhouse.command({ query: 'OPTIMIZE TABLE segment_members FINAL' });

@@ -27,19 +27,28 @@ export async function segmentMemberIds(app: App, workspaceId: string, segmentId:
  * Without FINAL, so the profile-ordered projection serves it instead of the whole workspace's membership.
  */
 export async function segmentsOfProfiles(app: App, workspaceId: string, profileIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (profileIds.length === 0) return out;
-  const rows = await selectRows<{ profile_id: string; segment_id: string }>(
-    app.clickhouse,
-    `SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}
-     GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1 ORDER BY profile_id, segment_id
+  if (profileIds.length === 0) return new Map();
+  return membershipsWhere(app, 'profile_id IN {pids:Array(String)}', { ws: workspaceId, pids: profileIds });
+}
+
+/**
+ * The same for every profile whose id is between `first` and `last` (a page of a pass over the
+ * workspace in profile id order): a range of the projection, read without a list of ids to match.
+ */
+export async function segmentsOfProfileRange(app: App, workspaceId: string, first: string, last: string): Promise<Map<string, string[]>> {
+  return membershipsWhere(app, 'profile_id >= {first:String} AND profile_id <= {last:String}', { ws: workspaceId, first, last });
+}
+
+/** Memberships grouped by profile in the engine: a row per profile, not per membership, to format and parse. */
+async function membershipsWhere(app: App, profiles: string, params: Record<string, unknown>): Promise<Map<string, string[]>> {
+  const rs = await app.clickhouse.query({
+    query: `SELECT profile_id, arraySort(groupArray(segment_id)) FROM (
+       SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = {ws:String} AND ${profiles}
+       GROUP BY profile_id, segment_id HAVING argMax(is_member, version) = 1
+     ) GROUP BY profile_id
      SETTINGS final = 0`,
-    { ws: workspaceId, pids: profileIds },
-  );
-  for (const r of rows) {
-    const list = out.get(r.profile_id);
-    if (list) list.push(r.segment_id);
-    else out.set(r.profile_id, [r.segment_id]);
-  }
-  return out;
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  return new Map(await rs.json<[string, string[]]>());
 }

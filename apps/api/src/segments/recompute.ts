@@ -9,6 +9,8 @@ export interface RecomputeResult {
   profiles: number | null;
   featuresMs: number;
   segmentsMs: number;
+  /** Of `segmentsMs`, the time other domains' copies of profile facts (decide's view) took to catch up. */
+  copiesMs: number;
 }
 
 /**
@@ -29,13 +31,17 @@ export async function recomputeWorkspace(app: App, workspaceId: string, pass: Re
   // The backfill may have linked ids and set traits no real-time step saw (an import): copies of the
   // profiles the pass recomputed are rewritten, of every profile after a full pass. Segments refreshed
   // in full tell the copies of their transitions themselves.
+  let t2: number;
   if (features.pass === 'full') {
     await refreshWorkspaceSegments(app, workspaceId);
+    t2 = performance.now();
     await profileFactsChanged(app, workspaceId, { workspace: true });
   } else {
     const touched = features.touched ?? [];
     const moved = await refreshChangedSegments(app, workspaceId, [...new Set([...touched, ...(features.rescored ?? [])])]);
+    t2 = performance.now();
     await profileFactsChanged(app, workspaceId, { profileIds: [...new Set([...touched, ...moved])] });
   }
-  return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: performance.now() - t1 };
+  const t3 = performance.now();
+  return { workspaceId, pass: features.pass, profiles: features.profiles, featuresMs: t1 - t0, segmentsMs: t3 - t1, copiesMs: t3 - t2 };
 }

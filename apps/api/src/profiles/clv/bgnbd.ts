@@ -24,17 +24,48 @@ function lnDropoutOdds(p: BgNbdParams, c: Recency): number {
   return Math.log(p.a) - Math.log(p.b + c.x - 1) + (p.r + c.x) * (Math.log(p.alpha + c.T) - Math.log(p.alpha + c.tx));
 }
 
-/** One customer's log-likelihood (the paper's equation 6, in logs for large x). */
-export function bgnbdLogLikelihood(p: BgNbdParams, c: Recency): number {
+/** The terms of a customer's log-likelihood that depend on the parameters and x alone. */
+interface PerPurchases {
+  /** ln of the Γ ratios (the paper's A₁ · A₂ in logs). */
+  gammas: number;
+  /** ln a − ln(b + x − 1), the dropout term's head (x > 0). */
+  dropout: number;
+}
+
+function perPurchases(p: BgNbdParams, x: number): PerPurchases {
   const { r, alpha, a, b } = p;
-  const { x, tx, T } = c;
   const a1 = lgamma(r + x) - lgamma(r) + r * Math.log(alpha);
   const a2 = lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+  return { gammas: a1 + a2, dropout: Math.log(a) - Math.log(b + x - 1) };
+}
+
+function withTerms(p: BgNbdParams, terms: PerPurchases, c: Recency): number {
+  const { r, alpha } = p;
+  const { x, tx, T } = c;
   const a3 = -(r + x) * Math.log(alpha + T);
-  if (x === 0) return a1 + a2 + a3;
-  const a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+  if (x === 0) return terms.gammas + a3;
+  const a4 = terms.dropout - (r + x) * Math.log(alpha + tx);
   const hi = Math.max(a3, a4);
-  return a1 + a2 + hi + Math.log(Math.exp(a3 - hi) + Math.exp(a4 - hi));
+  return terms.gammas + hi + Math.log(Math.exp(a3 - hi) + Math.exp(a4 - hi));
+}
+
+/** One customer's log-likelihood (the paper's equation 6, in logs for large x). */
+export function bgnbdLogLikelihood(p: BgNbdParams, c: Recency): number {
+  return withTerms(p, perPurchases(p, c.x), c);
+}
+
+/**
+ * `bgnbdLogLikelihood` at fixed parameters over many customers: the terms that depend on x alone
+ * (log Γ's, most of the cost) are computed once per distinct x, and give the same value as computed
+ * per customer, so a fit's sums are unchanged to the last bit.
+ */
+export function bgnbdLogLikelihoodAt(p: BgNbdParams): (c: Recency) => number {
+  const byPurchases = new Map<number, PerPurchases>();
+  return (c) => {
+    let terms = byPurchases.get(c.x);
+    if (!terms) byPurchases.set(c.x, (terms = perPurchases(p, c.x)));
+    return withTerms(p, terms, c);
+  };
 }
 
 /** P(alive | x, t_x, T). One-time buyers (x = 0) are alive with certainty in this model. */

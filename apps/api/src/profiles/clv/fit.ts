@@ -2,8 +2,8 @@
  * Fitting the customer-value models of one workspace and the CLTV they give. Pure: customers in,
  * parameters and predictions out; the features recompute reads the summaries and stores the result.
  */
-import { bgnbdLogLikelihood, expectedPurchases, probabilityAlive, type BgNbdParams, type Recency } from './bgnbd';
-import { expectedSpend, gammaGammaLogLikelihood, type GammaGammaParams } from './gamma-gamma';
+import { bgnbdLogLikelihoodAt, expectedPurchases, probabilityAlive, type BgNbdParams, type Recency } from './bgnbd';
+import { expectedSpend, gammaGammaLogLikelihoodAt, type GammaGammaParams } from './gamma-gamma';
 import { nelderMead } from './nelder-mead';
 
 /** One customer: x repeat orders, t_x and T in days, and their mean (net) order value. */
@@ -43,9 +43,9 @@ export function fitBgNbd(customers: Recency[]): BgNbdParams {
   const toParams = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
   const negLL = (v: number[]) => {
     if (!inBox(v)) return Number.POSITIVE_INFINITY;
-    const p = toParams(v);
+    const ll = bgnbdLogLikelihoodAt(toParams(v));
     let sum = 0;
-    for (const c of customers) sum += bgnbdLogLikelihood(p, c);
+    for (const c of customers) sum += ll(c);
     return -sum;
   };
   return toParams(minimiseWithRestarts(negLL, [0, Math.log(Math.max(1, meanT)), 0, 0]));
@@ -70,9 +70,9 @@ export function fitGammaGamma(spends: Array<{ x: number; mean: number }>): Gamma
   const toParams = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]!), q: 1 + Math.exp(v[1]!), gamma: Math.exp(v[2]!) });
   const negLL = (v: number[]) => {
     if (!inBox(v)) return Number.POSITIVE_INFINITY;
-    const g = toParams(v);
+    const ll = gammaGammaLogLikelihoodAt(toParams(v));
     let sum = 0;
-    for (const s of usable) sum += gammaGammaLogLikelihood(g, s);
+    for (const s of usable) sum += ll(s);
     return -sum;
   };
   return toParams(minimiseWithRestarts(negLL, [0, 0, Math.log(Math.max(1e-6, meanSpend))]));
