@@ -3,7 +3,7 @@ import type { Clock, SplitDecisions } from '@overture/journeys';
 import type { App } from '../app-handle';
 import type { LiveEvent } from '../events/queue';
 import { createWorkerRedis } from '../stores/redis';
-import { getProfile, isInSegment, resolveProfileId, resolveProfileIds } from '../profiles';
+import { isInSegment, profileSummaries, resolveProfileId, resolveProfileIds } from '../profiles';
 import { createJourneyRuntime, type JourneyRuntime } from './runtime';
 import { appProfiles } from './profiles';
 import { channelsFor } from './senders';
@@ -41,7 +41,7 @@ function runtimeFor(app: App, overrides: RuntimeOverrides = {}): JourneyRuntime 
     redisUrl: app.config.redisUrl,
     prefix: app.config.queuePrefix,
     appSecret: app.config.secret,
-    profiles: appProfiles(app, { resolveProfileId, resolveProfileIds, getProfile, isInSegment }),
+    profiles: appProfiles(app, { resolveProfileId, resolveProfileIds, profileSummaries, isInSegment }),
     channels: overrides.channels ?? channelsFor(app),
     log: app.log,
     invalidation: app.invalidation,

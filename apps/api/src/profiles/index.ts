@@ -3,6 +3,7 @@ import { resolveLinks } from './identity';
 
 export type { ProfileView } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
+export { profileSummaries, type ProfileSummary } from './summaries';
 export { profileLabels, type ProfileLabel } from './labels';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
 export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';

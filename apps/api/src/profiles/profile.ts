@@ -47,21 +47,46 @@ export async function findProfileId(app: App, workspaceId: string, id: string): 
 }
 
 const dateFeatures = new Set(['computed_at', 'first_seen', 'last_seen', 'first_order_at', 'last_order_at', 'last_onsite_at']);
+const featureSelect = featureColumns.filter((c) => c !== 'workspace_id' && c !== 'profile_id' && c !== 'traits');
 
-export async function featuresOf(app: App, workspaceId: string, profileId: string): Promise<Record<string, unknown> | null> {
-  const cols = featureColumns.filter((c) => c !== 'workspace_id' && c !== 'profile_id' && c !== 'traits');
-  const rows = await selectRows<Record<string, unknown>>(
-    app.clickhouse,
-    `SELECT ${cols.join(', ')} FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {p:String}`,
-    { ws: workspaceId, p: profileId },
-  );
-  const row = rows[0];
-  if (!row) return null;
+/** A stored feature row as a profile shows it: dates as ISO strings, the event count as a number. */
+function featureRow(row: Record<string, unknown>): Record<string, unknown> {
   for (const k of Object.keys(row)) {
     if (dateFeatures.has(k)) row[k] = chToIso(row[k] as string | null);
     else if (typeof row[k] === 'string' && /^\d+$/.test(row[k]) && k === 'event_count') row[k] = Number(row[k]);
   }
   return row;
+}
+
+export async function featuresOf(app: App, workspaceId: string, profileId: string): Promise<Record<string, unknown> | null> {
+  return (await featuresOfProfiles(app, workspaceId, [profileId])).get(profileId) ?? null;
+}
+
+/** The features of many profiles in one query; a profile never computed is absent. */
+export async function featuresOfProfiles(app: App, workspaceId: string, profileIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (profileIds.length === 0) return new Map();
+  const rows = await selectRows<Record<string, unknown> & { _profile: string }>(
+    app.clickhouse,
+    `SELECT profile_id AS _profile, ${featureSelect.join(', ')} FROM profile_features WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}`,
+    { ws: workspaceId, pids: profileIds },
+  );
+  const byProfile = new Map<string, Record<string, unknown>>();
+  for (const { _profile, ...row } of rows) byProfile.set(_profile, featureRow(row));
+  return byProfile;
+}
+
+/** The RFM scores among a profile's features, once it has ordered. */
+export function rfmOf(features: Record<string, unknown> | null): ProfileView['rfm'] {
+  return features && Number(features.rfm_r) > 0
+    ? {
+        r: Number(features.rfm_r),
+        f: Number(features.rfm_f),
+        m: Number(features.rfm_m),
+        segment: String(features.rfm_segment),
+        churnRisk: features.churn_risk === null ? null : Number(features.churn_risk),
+        cltv: Number(features.cltv),
+      }
+    : null;
 }
 
 export async function getProfile(app: App, workspaceId: string, id: string): Promise<ProfileView | null> {
@@ -109,17 +134,7 @@ export async function getProfile(app: App, workspaceId: string, id: string): Pro
     timezone: str(traits.timezone),
     features,
     pages,
-    rfm:
-      features && Number(features.rfm_r) > 0
-        ? {
-            r: Number(features.rfm_r),
-            f: Number(features.rfm_f),
-            m: Number(features.rfm_m),
-            segment: String(features.rfm_segment),
-            churnRisk: features.churn_risk === null ? null : Number(features.churn_risk),
-            cltv: Number(features.cltv),
-          }
-        : null,
+    rfm: rfmOf(features),
     segments: memberships.filter((m) => names.has(m.segment_id)).map((m) => ({ id: m.segment_id, name: names.get(m.segment_id)!, since: chToIso(m.changed_at) })),
     merges: merges.map((m) => ({ from: m.from_profile_id, reason: m.reason, at: chToIso(m.merged_at), ids: m.distinct_ids })),
   };
