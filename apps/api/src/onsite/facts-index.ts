@@ -30,6 +30,11 @@ const chunk = 500;
 const lookupChunk = 5_000;
 /** Profiles per page of a pass over the workspace: each page's memberships are one look-up. */
 const rebuildPage = 20_000;
+/**
+ * How long the copies count as complete after a full rewrite: a full pass rewrites only the profiles
+ * its window touched while they do, every copy once they expire (or once Redis lost them).
+ */
+const completeForSeconds = 7 * 86_400;
 
 /**
  * Writes the copies of `found` (profiles that exist now, each with its current ids and `segments`)
@@ -118,6 +123,9 @@ export interface RebuildSizes {
  */
 export async function refreshFactsView(app: App, workspaceId: string, change: FactsChange, sizes: RebuildSizes = {}): Promise<void> {
   const pageSize = sizes.pageSize ?? rebuildPage;
+  if ('recomputed' in change && change.recomputed && (await app.redis.exists(viewKeys.complete(app, workspaceId)))) {
+    change = { profileIds: change.recomputed };
+  }
   if ('profileIds' in change) {
     const ids = [...new Set(change.profileIds)];
     if (ids.length >= (sizes.passFrom ?? rebuildPage)) return rewriteFacts(app, workspaceId, pageSize, new Set(ids));
@@ -126,6 +134,7 @@ export async function refreshFactsView(app: App, workspaceId: string, change: Fa
   }
   await rewriteFacts(app, workspaceId, pageSize, null);
   await rebuildStateView(app, workspaceId);
+  await app.redis.set(viewKeys.complete(app, workspaceId), String(Date.now()), 'EX', completeForSeconds);
 }
 
 /** GDPR erasure: the profile's copy and every id of it that the ids hash holds. */

@@ -6,8 +6,8 @@ import { createSegment, refreshSegment } from '../segments';
 import { refreshFactsView } from './facts-index';
 import { viewKeys } from './view-keys';
 
-// The scheduled full pass rewrites every profile's copy from one read of the workspace; a change
-// rewrites a few profiles' copies from look-ups by id. Both must leave the same bytes in Redis.
+// A full rewrite writes every profile's copy from one read of the workspace; a change rewrites a few
+// profiles' copies from look-ups by id. Both must leave the same bytes in Redis.
 describe("rebuilding decide's facts copies", () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -78,5 +78,30 @@ describe("rebuilding decide's facts copies", () => {
     await app.redis.set(viewKeys.facts(app, ws, phoneProfile), JSON.stringify({ s: [], t: {}, d: ['ann-phone'] }));
     await refreshFactsView(app, ws, { profileIds: changed }, { pageSize: 1, passFrom: 1 });
     expect(await snapshot(ws)).toEqual(looked);
+  });
+
+  it("takes a full pass's window by id while the copies are complete, and rewrites every copy once they are not", async () => {
+    const ws = (await createWorkspace(app.postgres.db, 'facts-complete')).id;
+    await ingest(app, ws, [{ type: 'identify', userId: 'ann', traits: { plan: 'pro' } }, { type: 'identify', userId: 'bob', traits: { plan: 'free' } }]);
+    const [ann, bob] = await Promise.all(['ann', 'bob'].map((userId) => resolveProfileId(app, ws, { userId })));
+    await refreshFactsView(app, ws, { workspace: true });
+    const complete = await snapshot(ws);
+    expect(await app.redis.ttl(viewKeys.complete(app, ws))).toBeGreaterThan(86_400);
+    const stale = JSON.stringify({ s: [], t: {}, d: [] });
+    const spoil = () => app.redis.mset(viewKeys.facts(app, ws, ann!), stale, viewKeys.facts(app, ws, bob!), stale);
+
+    // Complete: only the window's profile is rewritten (the other keeps what a missed write left).
+    await spoil();
+    await refreshFactsView(app, ws, { recomputed: [ann!] });
+    expect(await app.redis.mget(viewKeys.facts(app, ws, ann!), viewKeys.facts(app, ws, bob!))).toEqual([complete.facts[viewKeys.facts(app, ws, ann!)], stale]);
+
+    // Not known to be complete (expired, or Redis lost it), or any profile may have changed: every copy.
+    await app.redis.del(viewKeys.complete(app, ws));
+    await refreshFactsView(app, ws, { recomputed: [ann!] });
+    expect(await snapshot(ws)).toEqual(complete);
+    expect(await app.redis.exists(viewKeys.complete(app, ws))).toBe(1);
+    await spoil();
+    await refreshFactsView(app, ws, { recomputed: null });
+    expect(await snapshot(ws)).toEqual(complete);
   });
 });

@@ -10,6 +10,8 @@ const base = (app: App, workspaceId: string) => `${app.config.queuePrefix}:onsit
 export const viewKeys = {
   /** HASH distinct id → profile id. */
   ids: (app: App, ws: string) => `${base(app, ws)}:ids`,
+  /** STRING set when every profile's copy was last written in full; it expires, so drift is rewritten now and then. */
+  complete: (app: App, ws: string) => `${base(app, ws)}:complete`,
   /** STRING JSON of the profile's facts ({@link ViewFacts}). */
   facts: (app: App, ws: string, profileId: string) => `${base(app, ws)}:facts:${profileId}`,
   /** ZSET of impressions, scored by time (frequency caps). */

@@ -14,7 +14,11 @@ export interface RecomputeTimings {
   /** Which pass ran, and how many profiles it recomputed (every one for a full pass: null). */
   pass: 'full' | 'incremental';
   profiles: number | null;
-  /** The profiles an incremental pass recomputed (their facts may have changed). */
+  /**
+   * The profiles whose events, merges or traits arrived within the pass's window (their ids and
+   * traits may have changed outside the real-time path): those an incremental pass recomputed; for a
+   * full pass, absent when it was the first (every profile is new then).
+   */
   touched?: string[];
   /** Profiles of an incremental pass whose RFM scores alone moved (others' new orders re-ranked them). */
   rescored?: string[];
@@ -43,6 +47,7 @@ export async function recomputeFeatures(app: App, workspaceId: string, asOfMs?: 
 async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs?: number): Promise<RecomputeTimings> {
   const startedAt = Date.now();
   const [identitiesMs, traitsMs] = await backfill(app, workspaceId, mark.since);
+  const touched = mark.fullAt === null ? undefined : (await selectRows<{ profile_id: string }>(app.clickhouse, touchedProfilesSql, { ws: workspaceId, since: mark.since })).map((r) => r.profile_id);
   const t2 = performance.now();
   const nowMs = Date.now();
   const now = chTime(nowMs);
@@ -51,7 +56,7 @@ async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs
   await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf: chTime(asOf) });
   await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
   await saveBackfillMark(app, workspaceId, startedAt, startedAt);
-  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'full', profiles: null };
+  return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'full', profiles: null, ...(touched ? { touched } : {}) };
 }
 
 /**

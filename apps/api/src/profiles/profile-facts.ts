@@ -92,8 +92,12 @@ export async function* workspaceProfileFacts(app: App, workspaceId: string, size
   if (page.length) yield page;
 }
 
-/** Which profiles' facts changed: some by id, or the whole workspace (a scheduled recompute). */
-export type FactsChange = { profileIds: string[] } | { workspace: true };
+/**
+ * Which profiles' facts changed: some by id; those a full pass's window touched (ids and traits it may
+ * have set outside the real-time path; null: any profile, as after the first pass), which a copy
+ * known to be complete takes by id and another rewrites in full; or the whole workspace.
+ */
+export type FactsChange = { profileIds: string[] } | { recomputed: string[] | null } | { workspace: true };
 export type FactsListener = (app: App, workspaceId: string, change: FactsChange) => Promise<void>;
 
 declare module '../app-handle' {

@@ -29,13 +29,13 @@ export async function recomputeWorkspace(app: App, workspaceId: string, pass: Re
   const features = pass === 'full' ? await recomputeFeatures(app, workspaceId) : pass === 'incremental' ? await refreshChangedFeatures(app, workspaceId) : await scheduledFeaturePass(app, workspaceId);
   const t1 = performance.now();
   // The backfill may have linked ids and set traits no real-time step saw (an import): copies of the
-  // profiles the pass recomputed are rewritten, of every profile after a full pass. Segments refreshed
-  // in full tell the copies of their transitions themselves.
+  // profiles the pass recomputed, or whose events arrived in a full pass's window, are rewritten.
+  // Segments refreshed in full tell the copies of their transitions themselves.
   let t2: number;
   if (features.pass === 'full') {
     await refreshWorkspaceSegments(app, workspaceId);
     t2 = performance.now();
-    await profileFactsChanged(app, workspaceId, { workspace: true });
+    await profileFactsChanged(app, workspaceId, { recomputed: features.touched ?? null });
   } else {
     const touched = features.touched ?? [];
     const moved = await refreshChangedSegments(app, workspaceId, [...new Set([...touched, ...(features.rescored ?? [])])]);
