@@ -95,8 +95,10 @@ export async function identitiesOf(app: App, workspaceId: string, profileIds: st
  * profiles proven to be one person are merged into the known (user id) side. An anonymous profile
  * that already belongs to another user id is not merged (a shared device is not one person).
  */
-export function resolveLinks(app: App, workspaceId: string, links: IdentityLink[]): Promise<ResolvedLinks> {
-  return app.services.identityBatches.run(workspaceId, () => acrossProcesses(app, workspaceId, (versions) => applyLinks(app, workspaceId, links, versions)));
+export async function resolveLinks(app: App, workspaceId: string, links: IdentityLink[]): Promise<ResolvedLinks> {
+  const resolved = await app.services.identityBatches.run(workspaceId, () => acrossProcesses(app, workspaceId, (versions) => applyLinks(app, workspaceId, links, versions)));
+  await dropMergedAway(app, workspaceId, resolved.merges.map((m) => m.from));
+  return resolved;
 }
 
 async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], versions: VersionSource): Promise<ResolvedLinks> {
@@ -133,8 +135,6 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
        WHERE workspace_id = {ws:String} AND profile_id = {from:String}`,
       { ws: workspaceId, from, into },
     );
-    await run(app.clickhouse, `DELETE FROM profile_features WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
-    await run(app.clickhouse, `DELETE FROM segment_members WHERE workspace_id = {ws:String} AND profile_id = {from:String}`, { ws: workspaceId, from });
     merges.push({ from, into, reason });
   };
   const hasUserId = async (profile: string) => {
@@ -184,4 +184,17 @@ async function applyLinks(app: App, workspaceId: string, links: IdentityLink[], 
   const profileOf = new Map<string, string>();
   for (const id of ids) profileOf.set(id, known.get(id)!.profile);
   return { profileOf, merges };
+}
+
+/**
+ * The features and memberships of profiles merged away, one delete per table for the whole batch,
+ * after the workspace's identity lock is released: a lightweight delete waits for the merges of the
+ * parts it touches (seconds on an engine busy with inserts). Until it lands the rows belong to a
+ * profile no id links to any more.
+ */
+async function dropMergedAway(app: App, workspaceId: string, profileIds: string[]): Promise<void> {
+  if (profileIds.length === 0) return;
+  for (const table of ['profile_features', 'segment_members']) {
+    await run(app.clickhouse, `DELETE FROM ${table} WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}`, { ws: workspaceId, pids: profileIds });
+  }
 }

@@ -62,6 +62,11 @@ describe.each(['postgres'] as const)('profiles and identity resolution, with %s'
     // Its old link is still stored beside the newer one: lookups by profile see only the newest version.
     expect(await identitiesOf(app, ws.id, [anon])).toEqual([]);
     expect((await identitiesOf(app, ws.id, [known, anon])).map((i) => [i.distinct_id, i.profile_id]).sort()).toEqual([['anon-2', known], ['user-2', known]]);
+    // Nothing counts it as a person any more: its features and memberships are gone.
+    for (const table of ['profile_features', 'segment_members']) {
+      const [row] = await selectRows<{ n: string }>(app.clickhouse, `SELECT count() AS n FROM ${table} WHERE workspace_id = {ws:String} AND profile_id = {p:String}`, { ws: ws.id, p: anon });
+      expect(`${table}: ${row!.n}`).toBe(`${table}: 0`);
+    }
   });
 
   it('merges two known profiles on alias, keeping both histories', async () => {
