@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { deleteQueueKeys } from '@overture/api/testing';
+import { ownRedisUrl } from '@overture/api';
 
 export const repoRoot = join(import.meta.dirname, '../..');
 const apiRoot = join(repoRoot, 'apps/api');
@@ -45,6 +46,9 @@ export function startProcess(entry: string, cwd: string, env: Record<string, str
 export interface Platform extends Running {
   workspace: { id: string; writeKey: string; secretKey: string };
   dataDir: string;
+  /** The Redis it uses (REDIS_URL, or the one it starts under its data dir) and its queue prefix (before the install id). */
+  redisUrl: string;
+  queuePrefix: string;
   /** Stops the process but leaves its data dir, so the caller can open the stores afterwards. */
   stopKeepingData(): Promise<void>;
 }
@@ -61,6 +65,8 @@ export async function startPlatform(extraEnv: Record<string, string> = {}, nodeA
     ...running,
     workspace,
     dataDir,
+    redisUrl: env.REDIS_URL ?? process.env.REDIS_URL ?? ownRedisUrl(dataDir),
+    queuePrefix: env.OVERTURE_QUEUE_PREFIX!,
     stop: async () => {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

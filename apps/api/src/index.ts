@@ -5,6 +5,7 @@ export { createApp } from './app';
 export type { App } from './app-handle';
 export { parseEnv, toConfig } from './env';
 export { createClickhouse, migrateClickhouse } from './stores/clickhouse';
+export { ownRedisUrl } from './stores/redis-socket';
 export { insertEvents } from './events/store';
 export { GroupCommitWriter } from './events/group-commit';
 export type { EventRow } from './events/row';
