@@ -1,6 +1,13 @@
 import { LiquidError, type Liquid } from 'liquidjs';
-import mjml2html from 'mjml';
+import type compileMjmlDocument from 'mjml';
 import { sealedLiquid } from './sealed-liquid';
+
+/**
+ * The MJML compiler, loaded on first use: it takes about 0.4 s to load, which every process start
+ * (the CLI's commands, API and worker processes that never compile an email) would pay.
+ */
+let compiler: Promise<typeof compileMjmlDocument> | null = null;
+const mjml2html = async (...args: Parameters<typeof compileMjmlDocument>) => (await (compiler ??= import('mjml').then((m) => m.default)))(...args);
 
 /**
  * One engine for all templates. Own properties only and render/memory limits: a template is
