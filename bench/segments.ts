@@ -21,6 +21,7 @@ import {
   type App,
   type SegmentDraft,
 } from '@overture/api';
+import { deleteQueueKeys } from '@overture/api/testing';
 import { percentile, round } from './lib/stats';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -130,7 +131,9 @@ const segments: SegmentDraft[] = [
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'overture-bench-segments-'));
-  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: dir, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}` }));
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const queuePrefix = `bench-${randomBytes(4).toString('hex')}`;
+  const config = toConfig(parseEnv({ OVERTURE_DATA_DIR: dir, REDIS_URL: redisUrl, OVERTURE_DEMO: 'false', LOG_LEVEL: 'warn', OVERTURE_QUEUE_PREFIX: queuePrefix }));
   const app = await createApp(config);
   const loadStart = load();
   try {
@@ -209,6 +212,8 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
+    // Decide's copies of a million profiles stay in the shared Redis otherwise (and slow every later SCAN).
+    await deleteQueueKeys(queuePrefix, redisUrl);
   }
 }
 
