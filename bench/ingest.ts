@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { cpuOf, cpuSince, type CpuSample } from './lib/proc-cpu';
 import { createClickhouse } from '@overture/api';
 import { repoRoot, startPlatform, startProcess, type Running } from './lib/platform';
-import { waitForEmptyQueues } from './lib/backlog';
+import { untilQueuesEmpty } from '@overture/api/testing';
+import { Redis } from 'ioredis';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const seconds = Number(args.get('seconds') ?? 15);
@@ -156,12 +157,12 @@ async function main() {
     const ours = await saturate(platform, fresh, seconds);
     console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors), ${cpuText(ours.cpuPerEvent)}`);
 
-    const steadyBodies = bodies(wk, Math.ceil((steadyRate * 10) / batchSize) + 10);
-    const backlogged = await steady(platform, steadyBodies, steadyRate, 10);
+    const steadyBodies = Math.ceil((steadyRate * 10) / batchSize) + 10;
+    const backlogged = await steady(platform, bodies(wk, steadyBodies), steadyRate, 10);
     console.log(`steady ${steadyRate} events/s right after saturating: p50 ${round(backlogged.p50)} ms, p99 ${round(backlogged.p99)} ms (${backlogged.errors} errors)`);
-    const drainS = worker ? await waitForEmptyQueues(platform.redisUrl, platform.queuePrefix) : 0;
+    const drainS = worker ? await drainSeconds(platform.redisUrl, platform.queuePrefix) : 0;
     if (worker) console.log(`real-time backlog worked off ${round(drainS, 1)} s after`);
-    const lat = await steady(platform, bodies(wk, Math.ceil((steadyRate * 10) / batchSize) + 10), steadyRate, 10);
+    const lat = await steady(platform, bodies(wk, steadyBodies), steadyRate, 10);
     console.log(`steady ${steadyRate} events/s${worker ? ' with the backlog worked off' : ''}: p50 ${round(lat.p50)} ms, p99 ${round(lat.p99)} ms (${lat.errors} errors)`);
     await platform.stopKeepingData();
     const stored = await countStored(platform.dataDir, platform.workspace.id);
@@ -188,6 +189,16 @@ async function main() {
     await baseline.stop();
     await durable.stop();
     rmSync(durableDir, { recursive: true, force: true });
+  }
+}
+
+/** How long the platform's worker takes to empty its queues (the real-time work a burst left behind). */
+async function drainSeconds(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    return await untilQueuesEmpty(redis, prefix, { pollMs: 200, timeoutMs: 600_000 });
+  } finally {
+    redis.disconnect();
   }
 }
 

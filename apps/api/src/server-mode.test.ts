@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { testServers } from './env';
 import { createClickhouse, type ClickHouseClient } from './stores/clickhouse';
 import { bundleForNode } from './testing/bundle-for-node';
 import { bundledCli } from './testing/cli';
+import { untilQueuesEmpty } from './testing/queues';
 
 // Server mode as the README offers it: two `main.ts api` and two `main.ts worker` processes on one
 // PostgreSQL, one Redis and one ClickHouse (chDB behind its HTTP front, itself a process), driven only
@@ -197,28 +197,7 @@ async function trpc<T>(api: number, path: string, input: unknown): Promise<T> {
 
 /** Waits until no BullMQ queue of this install holds work: every event sent so far has been consumed. */
 async function drained(): Promise<void> {
-  const metas = await redis.keys(`${queuePrefix}:*:meta`);
-  const queues = metas.map((k) => {
-    const parts = k.split(':');
-    return new Queue(parts.at(-2)!, { connection: redis.duplicate(), prefix: parts.slice(0, -2).join(':') });
-  });
-  try {
-    let quiet = 0;
-    while (quiet < 2) {
-      const counts = await Promise.all(
-        queues.map(async (q) => {
-          const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-          // A job scheduler (the periodic maintenance) always keeps its next run delayed.
-          return { ...c, delayed: (c.delayed ?? 0) - (await q.getJobSchedulersCount()) };
-        }),
-      );
-      quiet = counts.every((c) => Object.values(c).every((n) => n === 0)) ? quiet + 1 : 0;
-      if (process.env.DEBUG_DRAIN) console.log(queues.map((q, i) => `${q.name} ${JSON.stringify(counts[i])}`).join('\n'));
-      await sleep(100);
-    }
-  } finally {
-    await Promise.all(queues.map(async (q) => q.close()));
-  }
+  await untilQueuesEmpty(redis, queuePrefix, process.env.DEBUG_DRAIN ? { log: console.log } : {});
 }
 
 async function countEvents(filter = ''): Promise<number> {

@@ -20,6 +20,7 @@ import { openTestPglite } from './pglite-snapshot';
 
 export type { App } from '../app-handle';
 export type { CreatedWorkspace } from '../workspaces';
+export { untilQueuesEmpty, type UntilQueuesEmptyOptions } from './queues';
 
 let sharedClickhouse: { client: ClickHouseClient; dir: string } | null = null;
 
