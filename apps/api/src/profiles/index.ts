@@ -1,9 +1,9 @@
 import type { App } from '../app-handle';
 import { resolveLinks } from './identity';
 
-export type { ProfileView } from './profile';
+export type { ProfileView, ProfileSummary } from './profile';
 export { getProfile, isInSegment, findProfileId, searchProfiles } from './profile';
-export { profileSummaries, type ProfileSummary } from './summaries';
+export { profileSummaries } from './summaries';
 export { profileLabels, type ProfileLabel } from './labels';
 export { timeline, type TimelineItem, type TimelinePage } from './timeline';
 export { eraseProfile, exportProfile, type EraseResult, type ProfileEraser } from './erase';

@@ -75,8 +75,18 @@ export async function featuresOfProfiles(app: App, workspaceId: string, profileI
   return byProfile;
 }
 
+/** What sending to a profile needs of it: no page statistics, merge history or segment names. */
+export type ProfileSummary = Pick<ProfileView, 'id' | 'traits' | 'email' | 'timezone' | 'features' | 'rfm'>;
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/** The fields of a profile that follow from its traits and features. */
+export function summaryOf(profileId: string, traits: Record<string, unknown>, features: Record<string, unknown> | null): ProfileSummary {
+  return { id: profileId, traits, email: str(traits.email) ?? str(features?.email), timezone: str(traits.timezone), features, rfm: rfmOf(features) };
+}
+
 /** The RFM scores among a profile's features, once it has ordered. */
-export function rfmOf(features: Record<string, unknown> | null): ProfileView['rfm'] {
+function rfmOf(features: Record<string, unknown> | null): ProfileView['rfm'] {
   return features && Number(features.rfm_r) > 0
     ? {
         r: Number(features.rfm_r),
@@ -122,19 +132,13 @@ export async function getProfile(app: App, workspaceId: string, id: string): Pro
         ).map((s) => [s.id, s.name]),
       )
     : new Map<string, string>();
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
   return {
-    id: profileId,
+    ...summaryOf(profileId, traits, features),
     workspaceId,
     userIds: ids.filter((i) => i.kind === 'user').map((i) => i.distinct_id),
     anonymousIds: ids.filter((i) => i.kind !== 'user').map((i) => i.distinct_id),
     identities: ids.map((i) => ({ id: i.distinct_id, kind: i.kind === 'user' ? 'user' : 'anonymous', linkedAt: chToIso(i.linked_at) })),
-    traits,
-    email: str(traits.email) ?? str(features?.email),
-    timezone: str(traits.timezone),
-    features,
     pages,
-    rfm: rfmOf(features),
     segments: memberships.filter((m) => names.has(m.segment_id)).map((m) => ({ id: m.segment_id, name: names.get(m.segment_id)!, since: chToIso(m.changed_at) })),
     merges: merges.map((m) => ({ from: m.from_profile_id, reason: m.reason, at: chToIso(m.merged_at), ids: m.distinct_ids })),
   };

@@ -1,11 +1,6 @@
 import type { App } from '../app-handle';
-import { featuresOfProfiles, rfmOf, type ProfileView } from './profile';
+import { featuresOfProfiles, summaryOf, type ProfileSummary } from './profile';
 import { profileFacts } from './profile-facts';
-
-/** What sending to a profile needs of it: no page statistics, merge history or segment names. */
-export type ProfileSummary = Pick<ProfileView, 'id' | 'traits' | 'email' | 'timezone' | 'features' | 'rfm'>;
-
-const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
 /**
  * Many profiles' summaries in two queries (a journey's concurrent steps share them), fields as
@@ -13,10 +8,5 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
  */
 export async function profileSummaries(app: App, workspaceId: string, profileIds: string[]): Promise<Map<string, ProfileSummary>> {
   const [facts, features] = await Promise.all([profileFacts(app, workspaceId, profileIds), featuresOfProfiles(app, workspaceId, profileIds)]);
-  const summaries = new Map<string, ProfileSummary>();
-  for (const { profileId, traits } of facts) {
-    const f = features.get(profileId) ?? null;
-    summaries.set(profileId, { id: profileId, traits, email: str(traits.email) ?? str(f?.email), timezone: str(traits.timezone), features: f, rfm: rfmOf(f) });
-  }
-  return summaries;
+  return new Map(facts.map(({ profileId, traits }) => [profileId, summaryOf(profileId, traits, features.get(profileId) ?? null)]));
 }
