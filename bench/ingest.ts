@@ -3,7 +3,8 @@
 // a bare Node http server that parses the same bodies and stores nothing, and a durable one that
 // stores them unvalidated in its own chDB `events` through the same group commit (the limit of the
 // durable path). CPU per event of each server comes from /proc; then latency at a steady 5,000 events/s,
-// twice: at once, while the worker still works off what the saturation left queued, and once it has.
+// twice: at once, while the worker still works off what the saturation left queued, and once it has;
+// the durable baseline's latency at that rate is the floor the store itself sets.
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -92,7 +93,7 @@ async function saturate(target: Running, payloads: string[], durationS: number, 
   return { eventsPerS: (ok * batchSize) / ((performance.now() - started) / 1000), errors, cpuPerEvent: { mainUs: cpu.mainUs / events, allUs: cpu.allUs / events } };
 }
 
-async function steady(target: Running, payloads: string[], eventsPerS: number, durationS: number): Promise<{ p50: number; p99: number; errors: number }> {
+async function steady(target: Running, payloads: string[], eventsPerS: number, durationS: number, stores = true): Promise<{ p50: number; p99: number; errors: number }> {
   const url = new URL('/v1/batch', target.url);
   const interval = (1000 * batchSize) / eventsPerS;
   const total = Math.floor((durationS * 1000) / interval);
@@ -111,7 +112,7 @@ async function steady(target: Running, payloads: string[], eventsPerS: number, d
         const status = await post(url, body).catch(() => 0);
         if (status === 200) {
           latencies.push(performance.now() - t0);
-          acked.add(body);
+          if (stores) acked.add(body);
         } else errors++;
       })(),
     );
@@ -152,12 +153,14 @@ async function main() {
     console.log(`baseline: ${Math.round(base.eventsPerS)} events/s (${base.errors} errors)`);
     const durableBase = await saturate(durable, payloads, seconds, false);
     console.log(`durable baseline: ${Math.round(durableBase.eventsPerS)} events/s (${durableBase.errors} errors), ${cpuText(durableBase.cpuPerEvent)}`);
+    const steadyBodies = Math.ceil((steadyRate * 10) / batchSize) + 10;
+    const durableLat = await steady(durable, bodies(wk, steadyBodies), steadyRate, 10, false);
+    console.log(`durable baseline at a steady ${steadyRate} events/s: p50 ${round(durableLat.p50)} ms, p99 ${round(durableLat.p99)} ms (${durableLat.errors} errors)`);
     await durable.stop();
     const fresh = bodies(wk, perPhase); // fresh message ids: nothing deduplicated away
     const ours = await saturate(platform, fresh, seconds);
     console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors), ${cpuText(ours.cpuPerEvent)}`);
 
-    const steadyBodies = Math.ceil((steadyRate * 10) / batchSize) + 10;
     const backlogged = await steady(platform, bodies(wk, steadyBodies), steadyRate, 10);
     console.log(`steady ${steadyRate} events/s right after saturating: p50 ${round(backlogged.p50)} ms, p99 ${round(backlogged.p99)} ms (${backlogged.errors} errors)`);
     const drainS = worker ? await drainSeconds(platform.redisUrl, platform.queuePrefix) : 0;
@@ -173,6 +176,9 @@ async function main() {
     console.log(`load_average_1m=${round(loadavg()[0]!, 2)}`);
     console.log(`p99_ms=${round(lat.p99)}`);
     console.log(`p99_after_saturation_ms=${round(backlogged.p99)}`);
+    console.log(`p50_ms=${round(lat.p50)}`);
+    console.log(`baseline_durable_p99_ms=${round(durableLat.p99)}`);
+    console.log(`baseline_durable_p50_ms=${round(durableLat.p50)}`);
     if (worker) console.log(`backlog_drain_s=${round(drainS, 1)}`);
     console.log(`events_per_s=${Math.round(ours.eventsPerS)}`);
     console.log(`baseline_events_per_s=${Math.round(base.eventsPerS)}`);
