@@ -74,8 +74,12 @@ FROM numbers(${profiles * perProfile})
 WHERE ${anonymousPass ? '' : 'NOT '}${anonymous}`;
 }
 
-/** The same RFM scores as the recompute, by hand: one query from raw events through the identity map. */
-const baselineSql = `
+/**
+ * The same RFM scores as the recompute, by hand: one query from raw events through the identity map.
+ * `parsed` reads the revenue ClickHouse parsed when each event was stored (as the recompute does)
+ * instead of the JSON text; the plain one is the baseline every earlier figure was measured against.
+ */
+const baselineSql = (parsed = false) => `
 SELECT count() AS customers, sum(r) AS rs, sum(f) AS fs, sum(m) AS ms FROM (
   SELECT
     1 + intDiv(5 * (rank() OVER (ORDER BY last_day) - 1), count() OVER ()) AS r,
@@ -83,12 +87,14 @@ SELECT count() AS customers, sum(r) AS rs, sum(f) AS fs, sum(m) AS ms FROM (
     1 + intDiv(5 * (rank() OVER (ORDER BY net) - 1), count() OVER ()) AS m
   FROM (
     SELECT i.profile_id, maxIf(toDate(e.timestamp), e.event = 'Order Completed') AS last_day, countIf(e.event = 'Order Completed') AS n,
-      round(sum(if(e.event = 'Order Completed', JSONExtractFloat(e.properties, 'revenue'), 0)) - sum(if(e.event = 'Order Refunded', JSONExtractFloat(e.properties, 'revenue'), 0)), 2) AS net
+      round(sum(if(e.event = 'Order Completed', ${revenue(parsed)}, 0)) - sum(if(e.event = 'Order Refunded', ${revenue(parsed)}, 0)), 2) AS net
     FROM events AS e INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
     WHERE e.workspace_id = {ws:String} AND e.event IN ('Order Completed', 'Order Refunded')
     GROUP BY i.profile_id HAVING n > 0
   )
 )`;
+
+const revenue = (parsed: boolean) => (parsed ? 'e.order_revenue' : `JSONExtractFloat(e.properties, 'revenue')`);
 
 /** New events from 1 % of the profiles (5 each: page views, an added product, an order), received now. */
 function touchSql(): string {
@@ -158,10 +164,12 @@ async function main(): Promise<void> {
     log('full recompute…');
     const [result, fullMs] = await timed(() => recomputeWorkspace(app, ws));
     log('baseline SQL…');
-    const [baseline, baselineMs] = await timed(async () => {
-      const rs = await app.clickhouse.query({ query: baselineSql, query_params: { ws }, format: 'JSONEachRow' });
+    const runBaseline = async (parsed: boolean) => {
+      const rs = await app.clickhouse.query({ query: baselineSql(parsed), query_params: { ws }, format: 'JSONEachRow' });
       return (await rs.json<{ customers: string }>())[0];
-    });
+    };
+    const [baseline, baselineMs] = await timed(() => runBaseline(false));
+    const [, parsedBaselineMs] = await timed(() => runBaseline(true));
 
     log('1 % of profiles send new events; incremental pass…');
     await exec(app, touchSql(), { ws });
@@ -201,6 +209,8 @@ async function main(): Promise<void> {
     console.log(`facts_copy_s=${round(result.copiesMs / 1000)}`);
     console.log(`baseline_s=${round(baselineMs / 1000)}`);
     console.log(`ratio=${round(fullMs / baselineMs, 2)}`);
+    console.log(`baseline_parsed_s=${round(parsedBaselineMs / 1000)}`);
+    console.log(`ratio_parsed=${round(fullMs / parsedBaselineMs, 2)}`);
     console.log(`touched_profiles=${inc.profiles ?? 0}`);
     console.log(`incremental_s=${round(incMs / 1000)}`);
     console.log(`incremental_features_s=${round(inc.featuresMs / 1000)}`);

@@ -6,4 +6,4 @@ export const apiTestDefaults = {
   globalSetup: ['src/testing/pglite-snapshot.ts'],
 };
 
-export const ownProcessFiles = ['src/ingest/durability.test.ts', 'src/experiments/metric-events-backfill.test.ts', 'src/journeys/crash.test.ts'];
+export const ownProcessFiles = ['src/ingest/durability.test.ts', 'src/experiments/metric-events-backfill.test.ts', 'src/events/parsed-properties.test.ts', 'src/journeys/crash.test.ts'];

@@ -13,10 +13,10 @@
  * Sessions: activity (page, screen, track) split where 30 minutes pass without an event.
  * Top pages and categories (and per-page frequency) are read per profile on demand (see pages.ts).
  *
- * Cost: one pass over the events, joined to the identity map once. JSON is parsed only for the few
- * events whose properties matter (orders, refunds, engagement): each such aggregate takes its value
- * through `if`, which ClickHouse evaluates only for the rows that pass (an `-If` combinator would
- * parse every row's JSON first and drop it after).
+ * Cost: one pass over the events, joined to the identity map once. The properties it needs (order
+ * revenue and products, engaged time, form abandons, scroll milestones and their page views) were
+ * parsed when each event was stored (`events` columns of migration 0170); only the first and last
+ * page view's context is parsed here, once per profile.
  * Time-relative features (days since the last visit or order, and what derives from them) are computed
  * as of `{asOf:DateTime64(3)}`: now for live data, the workspace's stored as-of for historical data.
  * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.
@@ -132,16 +132,11 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
 }
 
 /**
- * Scroll depth per page view: the deepest of its `$scroll` milestones (`depth`) and its `$pageleave`'s
- * `max_scroll`, each bounded to 0–100 (the client's word). The browser SDK stamps every event with the
- * session and the number of its page view in it (`context.sessionId`, `context.session.pages`), which
- * names the view; events without a session are a view each. A `$pageleave` sent after 30 idle minutes
- * opens a new session and so counts as a view of its own. The feature averages these per-view maxima.
+ * Scroll depth per page view: the deepest milestone of each view (`events.scroll_milestone`, keyed by
+ * `events.scroll_page_view`), averaged over the profile's views. The pairs are gathered only from rows
+ * that carry a milestone and folded per view once per profile, not as a map built for every event.
  */
-const scrollMilestone = `(e.event = '$scroll' AND JSONHas(e.properties, 'depth')) OR (e.event = '$pageleave' AND JSONHas(e.properties, 'max_scroll'))`;
-const pageViewScroll = `maxMap(
-        if(${scrollMilestone}, [if(JSONExtractString(e.context, 'sessionId') = '', e.message_id, concat(JSONExtractString(e.context, 'sessionId'), ':', toString(JSONExtractUInt(e.context, 'session', 'pages'))))], []),
-        if(${scrollMilestone}, [least(100, greatest(0, if(e.event = '$scroll', JSONExtractFloat(e.properties, 'depth'), JSONExtractFloat(e.properties, 'max_scroll'))))], [])).2`;
+const pageViewScroll = `arrayReduce('maxMap', [groupArrayIf(e.scroll_page_view, isNotNull(e.scroll_milestone))], [groupArrayIf(assumeNotNull(e.scroll_milestone), isNotNull(e.scroll_milestone))]).2`;
 
 export function featuresInsertSql(scoped: boolean): string {
   const src = profileEventsSql(scoped);
@@ -211,13 +206,13 @@ FROM (
       minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
       countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
       countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions,
-      sum(if(e.event = '$pageleave', JSONExtractFloat(e.properties, 'engaged_ms'), 0)) / 1000 AS engaged_seconds,
+      sum(e.engaged_ms) / 1000 AS engaged_seconds,
       arrayAvg(${pageViewScroll}) AS scroll_depth,
-      toUInt32(countIf(e.event = '$form_interaction' AND JSONExtractString(e.properties, 'action') = 'abandon')) AS form_abandons,
-      sum(if(${isOrder}, JSONExtractFloat(e.properties, 'revenue'), 0)) AS revenue,
-      sum(if(${isRefund}, JSONExtractFloat(e.properties, 'revenue'), 0)) AS refunds,
-      groupUniqArrayArray(100)(if(${isOrder}, arrayMap(p -> if(JSONExtractString(p, 'name') != '', JSONExtractString(p, 'name'), JSONExtractString(p, 'product_id')), JSONExtractArrayRaw(e.properties, 'products')), [])) AS products_bought,
-      arrayFilter(x -> x != '', groupUniqArrayArray(50)(if(${isOrder}, arrayMap(p -> JSONExtractString(p, 'category'), JSONExtractArrayRaw(e.properties, 'products')), []))) AS categories_bought
+      toUInt32(sum(e.form_abandon)) AS form_abandons,
+      sum(if(${isOrder}, e.order_revenue, 0)) AS revenue,
+      sum(if(${isRefund}, e.order_revenue, 0)) AS refunds,
+      groupUniqArrayArray(100)(e.order_products) AS products_bought,
+      arrayFilter(x -> x != '', groupUniqArrayArray(50)(e.order_categories)) AS categories_bought
     FROM ${src.from}
     GROUP BY profile_id
   )) AS a

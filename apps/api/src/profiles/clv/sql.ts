@@ -80,7 +80,7 @@ SELECT pid, x, tx, T, mean_spend FROM (
     toFloat64(orders - 1) AS x,
     dateDiff('second', minIf(e.timestamp, e.event = 'Order Completed'), maxIf(e.timestamp, e.event = 'Order Completed')) / 86400 AS tx,
     greatest(tx, dateDiff('second', minIf(e.timestamp, e.event = 'Order Completed'), {asOf:DateTime64(3)}) / 86400) AS T,
-    (sumIf(JSONExtractFloat(e.properties, 'revenue'), e.event = 'Order Completed') - sumIf(JSONExtractFloat(e.properties, 'revenue'), e.event = 'Order Refunded')) / orders AS mean_spend
+    (sumIf(e.order_revenue, e.event = 'Order Completed') - sumIf(e.order_revenue, e.event = 'Order Refunded')) / orders AS mean_spend
   FROM ${profileEvents.from} AND e.event IN ('Order Completed', 'Order Refunded') AND e.timestamp < {asOf:DateTime64(3)}
   GROUP BY pid
   HAVING orders > 0 AND identified
