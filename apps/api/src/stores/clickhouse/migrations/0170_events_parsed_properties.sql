@@ -1,7 +1,8 @@
 -- The few JSON values that every feature pass reads, parsed once when an event is stored instead of
 -- on every pass over the whole history (which spent most of its time re-parsing the same texts).
 -- Each is empty (0, NULL, '' or []) on events it does not apply to. Parts written before this
--- migration compute them on read until the background rewrite below has reached them.
+-- migration compute them on read until the rewrite below has reached them; it runs in the background
+-- (chDB would otherwise hold the start of a large install until every part is rewritten).
 ALTER TABLE events
     ADD COLUMN IF NOT EXISTS order_revenue Float64
         MATERIALIZED if(event IN ('Order Completed', 'Order Refunded'), JSONExtractFloat(properties, 'revenue'), 0),
@@ -25,10 +26,10 @@ ALTER TABLE events
             if(JSONExtractString(context, 'sessionId') = '', message_id, concat(JSONExtractString(context, 'sessionId'), ':', toString(JSONExtractUInt(context, 'session', 'pages')))),
             '');
 
-ALTER TABLE events MATERIALIZE COLUMN order_revenue;
-ALTER TABLE events MATERIALIZE COLUMN order_products;
-ALTER TABLE events MATERIALIZE COLUMN order_categories;
-ALTER TABLE events MATERIALIZE COLUMN engaged_ms;
-ALTER TABLE events MATERIALIZE COLUMN form_abandon;
-ALTER TABLE events MATERIALIZE COLUMN scroll_milestone;
-ALTER TABLE events MATERIALIZE COLUMN scroll_page_view;
+ALTER TABLE events MATERIALIZE COLUMN order_revenue SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN order_products SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN order_categories SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN engaged_ms SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN form_abandon SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN scroll_milestone SETTINGS mutations_sync = 0;
+ALTER TABLE events MATERIALIZE COLUMN scroll_page_view SETTINGS mutations_sync = 0;
