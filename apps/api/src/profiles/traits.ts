@@ -69,9 +69,19 @@ export async function saveBackfillMark(app: App, workspaceId: string, startedAt:
 // copies): a copy of an event links the same id and writes the same trait row, which collapse anyway.
 // The identity map is still read with FINAL, so a merged-away profile is never linked to.
 
+/** Ids of the events received since `{since}`, each with the user id it was first seen beside. */
+const idsSince = `
+  SELECT user_id AS id, 'user' AS kind, '' AS user_hint FROM events
+  WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id SETTINGS final = 0
+  UNION ALL
+  SELECT anonymous_id AS id, 'anonymous' AS kind, argMinIf(user_id, timestamp, user_id != '') AS user_hint FROM events
+  WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id SETTINGS final = 0`;
+
 /**
  * Links every id seen in events that has no profile yet (events loaded while no worker ran, e.g. an
- * import): an anonymous id first seen beside a user id joins that user's profile.
+ * import): an anonymous id first seen beside a user id joins that user's profile. The identity map is
+ * read only for the ids those events name (a primary-key search): reading all of it cost a large
+ * workspace seconds on every scheduled pass, also when nothing new had arrived.
  */
 export async function backfillIdentities(app: App, workspaceId: string, version: number, since: string): Promise<void> {
   await run(
@@ -81,16 +91,13 @@ export async function backfillIdentities(app: App, workspaceId: string, version:
        if(n.user_hint = '', ${profileIdSql('{ws:String}', 'n.id')}, if(u.profile_id != '', u.profile_id, ${profileIdSql('{ws:String}', 'n.user_hint')})),
        n.kind, {version:UInt64}, {now:DateTime64(3)}
      FROM (
-       SELECT id, kind, user_hint FROM (
-         SELECT user_id AS id, 'user' AS kind, '' AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND user_id != '' GROUP BY user_id SETTINGS final = 0
-         UNION ALL
-         SELECT anonymous_id AS id, 'anonymous' AS kind, argMinIf(user_id, timestamp, user_id != '') AS user_hint FROM events
-         WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND anonymous_id != '' GROUP BY anonymous_id SETTINGS final = 0
-       )
-       WHERE id NOT IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String})
+       SELECT id, kind, user_hint FROM (${idsSince})
+       WHERE id NOT IN (SELECT distinct_id FROM identities WHERE workspace_id = {ws:String} AND distinct_id IN (SELECT id FROM (${idsSince})))
      ) AS n
-     LEFT JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS u ON u.distinct_id = n.user_hint`,
+     LEFT JOIN (
+       SELECT distinct_id, profile_id FROM identities
+       WHERE workspace_id = {ws:String} AND distinct_id IN (SELECT user_hint FROM (${idsSince}) WHERE user_hint != '')
+     ) AS u ON u.distinct_id = n.user_hint`,
     { ws: workspaceId, version, since, now: chTime(Date.now()) },
   );
 }
@@ -105,7 +112,11 @@ export async function backfillTraits(app: App, workspaceId: string, since: strin
        SELECT distinct_id, timestamp, traits FROM events
        WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0
      ) AS e
-     INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
+     INNER JOIN (
+       SELECT distinct_id, profile_id FROM identities
+       WHERE workspace_id = {ws:String} AND distinct_id IN (
+         SELECT distinct_id FROM events WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0)
+     ) AS i ON i.distinct_id = e.distinct_id
      ARRAY JOIN JSONExtractKeysAndValuesRaw(e.traits) AS kv
      WHERE kv.1 != ''`,
     { ws: workspaceId, since },
