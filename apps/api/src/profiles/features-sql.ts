@@ -135,6 +135,7 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
  * Scroll depth per page view: the deepest milestone of each view (`events.scroll_milestone`, keyed by
  * `events.scroll_page_view`), averaged over the profile's views. The pairs are gathered only from rows
  * that carry a milestone and folded per view once per profile, not as a map built for every event.
+ * A `$pageleave` sent after 30 idle minutes opens a new session and so counts as a view of its own.
  */
 const pageViewScroll = `arrayReduce('maxMap', [groupArrayIf(e.scroll_page_view, isNotNull(e.scroll_milestone))], [groupArrayIf(assumeNotNull(e.scroll_milestone), isNotNull(e.scroll_milestone))]).2`;
 

@@ -81,7 +81,9 @@ const idsSince = `
  * Links every id seen in events that has no profile yet (events loaded while no worker ran, e.g. an
  * import): an anonymous id first seen beside a user id joins that user's profile. The identity map is
  * read only for the ids those events name (a primary-key search): reading all of it cost a large
- * workspace seconds on every scheduled pass, also when nothing new had arrived.
+ * workspace seconds on every scheduled pass, also when nothing new had arrived. The events' ids are
+ * read three times for that, which costs more than the whole map only in a pass over all history
+ * (a workspace's first).
  */
 export async function backfillIdentities(app: App, workspaceId: string, version: number, since: string): Promise<void> {
   await run(
@@ -102,20 +104,20 @@ export async function backfillIdentities(app: App, workspaceId: string, version:
   );
 }
 
+const identifiesSince = `
+  SELECT distinct_id, timestamp, traits FROM events
+  WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0`;
+
 /** Trait rows from identify events received since `since` (idempotent: the same rows collapse). */
 export async function backfillTraits(app: App, workspaceId: string, since: string): Promise<void> {
   await run(
     app.clickhouse,
     `INSERT INTO profile_traits (workspace_id, profile_id, key, value, updated_at)
      SELECT {ws:String}, i.profile_id, kv.1, kv.2, e.timestamp
-     FROM (
-       SELECT distinct_id, timestamp, traits FROM events
-       WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0
-     ) AS e
+     FROM (${identifiesSince}) AS e
      INNER JOIN (
        SELECT distinct_id, profile_id FROM identities
-       WHERE workspace_id = {ws:String} AND distinct_id IN (
-         SELECT distinct_id FROM events WHERE workspace_id = {ws:String} AND received_at >= {since:DateTime64(3)} AND type = 'identify' SETTINGS final = 0)
+       WHERE workspace_id = {ws:String} AND distinct_id IN (SELECT distinct_id FROM (${identifiesSince}))
      ) AS i ON i.distinct_id = e.distinct_id
      ARRAY JOIN JSONExtractKeysAndValuesRaw(e.traits) AS kv
      WHERE kv.1 != ''`,
