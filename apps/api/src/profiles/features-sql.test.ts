@@ -91,8 +91,11 @@ describe('profile features', () => {
     expect(await features()).toEqual(expected);
   });
 
-  it('gives the same features from a full pass over the workspace', async () => {
+  it('gives the same features from a full pass over the workspace, and leaves none of its working tables behind', async () => {
+    const passTables = async () => (await selectRows<{ name: string }>(app.clickhouse, `SELECT name FROM system.tables WHERE startsWith(name, 'features_pass_')`)).map((r) => r.name);
+    const before = await passTables();
     await recomputeFeatures(app, ws);
     expect(await features()).toEqual(expected);
+    expect(await passTables()).toEqual(before);
   });
 });

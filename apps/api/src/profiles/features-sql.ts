@@ -13,7 +13,8 @@
  * Sessions: activity (page, screen, track) split where 30 minutes pass without an event.
  * Top pages and categories (and per-page frequency) are read per profile on demand (see pages.ts).
  *
- * Cost: one pass over the events, joined to the identity map once. The properties it needs (order
+ * Cost: one pass over the events, joined to the identity map once (a full pass keeps its per-profile
+ * aggregates in a Memory table between that pass and the write, see features.ts). The properties it needs (order
  * revenue and products, engaged time, form abandons, scroll milestones and their page views) were
  * parsed when each event was stored (`events` columns of migration 0170); only the first and last
  * page view's context is parsed here, once per profile.
@@ -66,8 +67,10 @@ export type RfmSegment = (typeof rfmSegments)[number];
  * M on net revenue (orders − refunds, rounded to cents). Ties share the lowest rank (SQL RANK()), and
  * score = 1 + floor(5 · (rank − 1) / customers), so equal values always get equal scores and a score
  * may be skipped when one value covers more than a fifth of the customers. The named segment comes
- * from the standard R × F grid (rfmSegmentSql). Between full recomputes, one profile is scored
- * against the stored cut points, which gives the same score as the rank rule on that distribution.
+ * from the standard R × F grid (rfmSegmentSql). Features are scored against quintile cut points
+ * (score ≥ k exactly when the value exceeds the cut point at index ⌈(k − 1) · customers / 5⌉ of the sorted
+ * values), which gives the rank rule's score: a full pass takes them from its own customers, a refresh
+ * of a few profiles between full passes uses the stored ones.
  */
 /** Values ranked for R, F and M: the day of the last order, the number of orders, net revenue in cents. */
 const rfmValues = {
@@ -88,12 +91,12 @@ export const featureColumns = [
 
 const baseColumns = featureColumns.filter((c) => !c.startsWith('rfm_'));
 
-/** A score against the stored cut points (scoped), or the rank rule over the rows of the query (full). */
-function scoreSql(scoped: boolean, k: 'r' | 'f' | 'm', values: Record<'r' | 'f' | 'm', string> = rfmValues, ranked = 'ranked'): string {
-  if (scoped) return `if(${ranked} = 0, 0, toUInt8(1 + arrayCount(c -> ${values[k]} > c, th.${k})))`;
-  // Rank with ties sharing the lowest rank (RANK()); score = 1 + floor(5 · (rank − 1) / customers).
-  return `if(${ranked} = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY ${ranked} ORDER BY ${values[k]}) - 1), count() OVER (PARTITION BY ${ranked}))))`;
-}
+/** A score against the cut points joined as `th`. */
+const cutScoreSql = (k: 'r' | 'f' | 'm') => `if(ranked = 0, 0, toUInt8(1 + arrayCount(c -> ${rfmValues[k]} > c, th.${k})))`;
+
+/** A score by the rank rule over the rows of the query: ties share the lowest rank (RANK()). */
+const rankScoreSql = (k: 'r' | 'f' | 'm') =>
+  `if(ranked = 0, 0, toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY ranked ORDER BY ${rfmValues[k]}) - 1), count() OVER (PARTITION BY ranked))))`;
 
 /** The ranked values of rfmValues as the per-profile aggregates name them (before the feature columns exist). */
 const aggregateRfmValues = {
@@ -116,17 +119,22 @@ export const usableEventTime = `e.timestamp >= toDateTime64('1970-01-01 00:00:00
 /**
  * `FROM events AS e …` with `profile_id` resolved: through the identity map for a whole workspace,
  * or from the caller's id → profile arrays for a few profiles (no join, primary-key lookups only).
+ * `prewhere` (cheap conditions on the event's own columns: its name, its time) is applied before the
+ * copies of an event are collapsed (FINAL), so the key columns FINAL merges on are read only for the
+ * rows that pass it rather than for the whole workspace. Copies of an event are one event: filtering
+ * them before or after collapsing keeps one of them either way.
  */
-export function profileEventsSql(scoped: boolean): { profileId: string; from: string } {
+export function profileEventsSql(scoped: boolean, prewhere?: string): { profileId: string; from: string } {
+  const pre = prewhere ? ` PREWHERE ${prewhere}` : '';
   if (scoped) {
     return {
       profileId: `transform(e.distinct_id, {ids:Array(String)}, {idPids:Array(String)}, '')`,
-      from: `events AS e WHERE e.workspace_id = {ws:String} AND e.distinct_id IN {ids:Array(String)} AND ${usableEventTime}`,
+      from: `events AS e${pre} WHERE e.workspace_id = {ws:String} AND e.distinct_id IN {ids:Array(String)} AND ${usableEventTime}`,
     };
   }
   return {
     profileId: 'i.profile_id',
-    from: `events AS e INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id
+    from: `events AS e INNER JOIN (SELECT distinct_id, profile_id FROM identities WHERE workspace_id = {ws:String}) AS i ON i.distinct_id = e.distinct_id${pre}
     WHERE e.workspace_id = {ws:String} AND ${usableEventTime}`,
   };
 }
@@ -139,46 +147,88 @@ export function profileEventsSql(scoped: boolean): { profileId: string; from: st
  */
 const pageViewScroll = `arrayReduce('maxMap', [groupArrayIf(e.scroll_page_view, isNotNull(e.scroll_milestone))], [groupArrayIf(assumeNotNull(e.scroll_milestone), isNotNull(e.scroll_milestone))]).2`;
 
-export function featuresInsertSql(scoped: boolean): string {
+/**
+ * Settings of a write of features, which holds one row per profile: nothing for the insert itself to
+ * collapse, while collapsing (optimize_on_insert) copied every wide row once more as it was written
+ * (reads collapse versions across inserts with FINAL either way).
+ */
+const onePerProfile = 'SETTINGS optimize_on_insert = 0';
+
+/**
+ * One row per profile: its events folded into aggregates, with what derives from them alone
+ * (sessions, first and last touch). The activity times and the page views' contexts those come from
+ * are dropped here, so what a full pass keeps in memory between its statements stays narrow.
+ */
+export function profileAggregatesSql(scoped: boolean): string {
   const src = profileEventsSql(scoped);
-  const traitsFilter = scoped ? ' AND profile_id IN {idPids:Array(String)}' : '';
-  const thresholds = scoped
-    ? `CROSS JOIN (SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS th`
-    : '';
-  // The full pass ranks each profile's aggregates before the wide feature columns (traits, touches, the
-  // customer-value model) are added: a window sorts every column its rows carry, three times.
-  const score = (k: 'r' | 'f' | 'm') => (scoped ? scoreSql(true, k) : `score_${k}`);
-  const ranks = scoped
-    ? ''
-    : `, toUInt8(orders > 0 AND identified) AS ranked0, ${(['r', 'f', 'm'] as const).map((k) => `${scoreSql(false, k, aggregateRfmValues, 'ranked0')} AS score_${k}`).join(', ')}`;
   return `
-INSERT INTO profile_features (${baseColumns.join(', ')}, rfm_r, rfm_f, rfm_m, rfm_segment)
-SELECT ${baseColumns.join(', ')}, ${score('r')} AS rfm_r, ${score('f')} AS rfm_f, ${score('m')} AS rfm_m,
+SELECT * EXCEPT (ts, first_ctx, last_ctx),
+  toUInt32(if(empty(ts), 0, 1 + arrayCount(g -> g > 1800, arrayDifference(ts)))) AS sessions,
+  toFloat64(arraySum(arrayFilter(g -> g <= 1800, arrayDifference(ts)))) AS session_seconds,
+  ${campaignField('first_ctx', 'source')} AS first_source,
+  ${campaignField('first_ctx', 'medium')} AS first_medium,
+  ${campaignField('first_ctx', 'name')} AS first_campaign,
+  ${campaignField('last_ctx', 'source')} AS last_source,
+  ${campaignField('last_ctx', 'medium')} AS last_medium,
+  ${campaignField('last_ctx', 'name')} AS last_campaign,
+  toLowCardinality(multiIf(JSONExtractString(first_ctx, 'session', 'channel') != '', JSONExtractString(first_ctx, 'session', 'channel'),
+    first_medium IN ('email', 'e-mail'), 'email', first_medium IN ('cpc', 'ppc', 'paid', 'paidsocial'), 'paid',
+    JSONExtractString(first_ctx, 'page', 'referrer') = '', 'direct',
+    match(JSONExtractString(first_ctx, 'page', 'referrer'), '(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex)\\\\.'), 'search',
+    match(JSONExtractString(first_ctx, 'page', 'referrer'), '(facebook|instagram|twitter|t\\\\.co|linkedin|tiktok|pinterest|reddit|youtube)'), 'social',
+    'referral')) AS referrer_class
+FROM (
+  SELECT
+    ${src.profileId} AS profile_id,
+    min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen, count() AS event_count,
+    arraySort(groupArrayIf(toUInt32(toUnixTimestamp(e.timestamp)), ${activity})) AS ts,
+    toUInt32(countIf(e.type = 'page')) AS page_views,
+    maxIf(e.timestamp, e.type = 'page') AS last_page_at,
+    toUInt32(countIf(e.event = '$rage_click')) AS rage_clicks,
+    argMinIf(e.context, e.timestamp, e.type = 'page') AS first_ctx,
+    argMaxIf(e.context, e.timestamp, e.type = 'page' AND position(e.context, '"campaign"') > 0) AS last_ctx,
+    toUInt32(countIf(${isOrder})) AS orders,
+    countIf(e.user_id != '') > 0 AS identified,
+    minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
+    countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
+    countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions,
+    sum(e.engaged_ms) / 1000 AS engaged_seconds,
+    arrayAvg(${pageViewScroll}) AS scroll_depth,
+    toUInt32(sum(e.form_abandon)) AS form_abandons,
+    sum(if(${isOrder}, e.order_revenue, 0)) AS revenue,
+    sum(if(${isRefund}, e.order_revenue, 0)) AS refunds,
+    groupUniqArrayArray(100)(e.order_products) AS products_bought,
+    arrayFilter(x -> x != '', groupUniqArrayArray(50)(e.order_categories)) AS categories_bought
+  FROM ${src.from}
+  GROUP BY profile_id
+)`;
+}
+
+/**
+ * Features of the profiles whose aggregates `aggregates` holds (a table, or profileAggregatesSql in
+ * parentheses), written to `profile_features` and scored against the workspace's stored RFM cut points.
+ * A full pass stores the cut points of its own aggregates first (thresholdsFromAggregatesSql), which
+ * scores every customer as the rank rule does; a scoped refresh uses those of the last pass.
+ * `scoped`: the traits read are only those of `{idPids}`'s profiles.
+ */
+export function featuresInsertSql(aggregates: string, scoped: boolean): string {
+  const traitsFilter = scoped ? ' AND profile_id IN {idPids:Array(String)}' : '';
+  const thresholds = `CROSS JOIN (SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS th`;
+  return `
+INSERT INTO profile_features (${baseColumns.join(', ')}, rfm_r, rfm_f, rfm_m, rfm_segment) ${onePerProfile}
+SELECT ${baseColumns.join(', ')}, ${cutScoreSql('r')} AS rfm_r, ${cutScoreSql('f')} AS rfm_f, ${cutScoreSql('m')} AS rfm_m,
   ${rfmSegmentSql('rfm_r', 'rfm_f')} AS rfm_segment
 FROM (
   SELECT
     {ws:String} AS workspace_id, a.profile_id AS profile_id, {now:DateTime64(3)} AS computed_at,
-    first_seen, last_seen, event_count,
-    toUInt32(if(empty(ts), 0, 1 + arrayCount(g -> g > 1800, arrayDifference(ts)))) AS sessions,
-    toFloat64(arraySum(arrayFilter(g -> g <= 1800, arrayDifference(ts)))) AS session_seconds,
+    first_seen, last_seen, event_count, sessions, session_seconds,
     if(sessions = 0, 0, session_seconds / sessions) AS avg_session_seconds,
     toInt32(dateDiff('day', last_seen, {asOf:DateTime64(3)})) AS days_since_last_visit,
     page_views, if(sessions = 0, 0, page_views / sessions) AS pages_per_session,
     engaged_seconds, ifNotFinite(scroll_depth, 0) AS avg_scroll_depth, rage_clicks, form_abandons,
     greatest(0, least(100, round(25 * log10(1 + sessions) + 25 * log10(1 + page_views) + 25 * log10(1 + engaged_seconds / 60)
       + 0.15 * avg_scroll_depth - 2 * rage_clicks, 1))) AS engagement_score,
-    ${campaignField('first_ctx', 'source')} AS first_source,
-    ${campaignField('first_ctx', 'medium')} AS first_medium,
-    ${campaignField('first_ctx', 'name')} AS first_campaign,
-    ${campaignField('last_ctx', 'source')} AS last_source,
-    ${campaignField('last_ctx', 'medium')} AS last_medium,
-    ${campaignField('last_ctx', 'name')} AS last_campaign,
-    multiIf(JSONExtractString(first_ctx, 'session', 'channel') != '', JSONExtractString(first_ctx, 'session', 'channel'),
-      first_medium IN ('email', 'e-mail'), 'email', first_medium IN ('cpc', 'ppc', 'paid', 'paidsocial'), 'paid',
-      JSONExtractString(first_ctx, 'page', 'referrer') = '', 'direct',
-      match(JSONExtractString(first_ctx, 'page', 'referrer'), '(google|bing|duckduckgo|yahoo|ecosia|baidu|yandex)\\\\.'), 'search',
-      match(JSONExtractString(first_ctx, 'page', 'referrer'), '(facebook|instagram|twitter|t\\\\.co|linkedin|tiktok|pinterest|reddit|youtube)'), 'social',
-      'referral') AS referrer_class,
+    first_source, first_medium, first_campaign, last_source, last_medium, last_campaign, referrer_class,
     orders, revenue, refunds, revenue - refunds AS net_revenue, if(orders = 0, 0, revenue / orders) AS avg_order_value,
     if(orders = 0, NULL, first_order_raw) AS first_order_at, if(orders = 0, NULL, last_order_raw) AS last_order_at,
     if(orders = 0, NULL, toInt32(dateDiff('day', last_order_raw, {asOf:DateTime64(3)}))) AS days_since_last_order,
@@ -191,32 +241,8 @@ FROM (
     -- churn risk = 1 − P(alive) and CLTV from the workspace's fitted BG/NBD + Gamma–Gamma (see clv/sql.ts)
     if(ranked = 0, NULL, ${churnRiskSql(asOfSql)}) AS churn_risk,
     if(ranked = 0, 0, ${cltvSql(asOfSql)}) AS cltv,
-    ifNull(t.traits, map()) AS traits${scoped ? '' : ', score_r, score_f, score_m'}
-  FROM (SELECT *${ranks} FROM (
-    SELECT
-      ${src.profileId} AS profile_id,
-      min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen, count() AS event_count,
-      arraySort(groupArrayIf(toUInt32(toUnixTimestamp(e.timestamp)), ${activity})) AS ts,
-      toUInt32(countIf(e.type = 'page')) AS page_views,
-      maxIf(e.timestamp, e.type = 'page') AS last_page_at,
-      toUInt32(countIf(e.event = '$rage_click')) AS rage_clicks,
-      argMinIf(e.context, e.timestamp, e.type = 'page') AS first_ctx,
-      argMaxIf(e.context, e.timestamp, e.type = 'page' AND position(e.context, '"campaign"') > 0) AS last_ctx,
-      toUInt32(countIf(${isOrder})) AS orders,
-      countIf(e.user_id != '') > 0 AS identified,
-      minIf(e.timestamp, ${isOrder}) AS first_order_raw, maxIf(e.timestamp, ${isOrder}) AS last_order_raw,
-      countIf(e.event = 'Email Unsubscribed') AS email_unsubscribes,
-      countIf(e.event = '$push_subscribed') - countIf(e.event = '$push_unsubscribed') AS push_subscriptions,
-      sum(e.engaged_ms) / 1000 AS engaged_seconds,
-      arrayAvg(${pageViewScroll}) AS scroll_depth,
-      toUInt32(sum(e.form_abandon)) AS form_abandons,
-      sum(if(${isOrder}, e.order_revenue, 0)) AS revenue,
-      sum(if(${isRefund}, e.order_revenue, 0)) AS refunds,
-      groupUniqArrayArray(100)(e.order_products) AS products_bought,
-      arrayFilter(x -> x != '', groupUniqArrayArray(50)(e.order_categories)) AS categories_bought
-    FROM ${src.from}
-    GROUP BY profile_id
-  )) AS a
+    ifNull(t.traits, map()) AS traits
+  FROM ${aggregates} AS a
   LEFT JOIN (
     SELECT profile_id, mapFromArrays(groupArray(key), groupArray(value)) AS traits
     FROM profile_traits WHERE workspace_id = {ws:String}${traitsFilter} GROUP BY profile_id
@@ -226,18 +252,29 @@ FROM (
 ${thresholds}`;
 }
 
-/** Quintile cut points from the current features: score ≥ k exactly when value > cut[k − 2]. */
-export const thresholdsInsertSql = `
+/**
+ * Quintile cut points of the customers (identified profiles with an order) of a full pass's aggregates
+ * table, stored before its features are written: the same cut points thresholdsInsertSql would take
+ * from the features afterwards, with no window sorting every wide row three times to rank them.
+ */
+export const thresholdsFromAggregatesSql = (table: string) => cutPointsInsertSql(table, aggregateRfmValues, 'orders > 0 AND identified');
+
+function cutPointsInsertSql(from: string, values: Record<'r' | 'f' | 'm', string>, customers: string): string {
+  return `
 INSERT INTO rfm_thresholds (workspace_id, computed_at, customers, r, f, m)
 SELECT {ws:String}, {now:DateTime64(3)}, n,
   arrayMap(k -> rs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
   arrayMap(k -> fs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
   arrayMap(k -> ms[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5])
 FROM (
-  SELECT count() AS n, arraySort(groupArray(${rfmValues.r})) AS rs, arraySort(groupArray(${rfmValues.f})) AS fs, arraySort(groupArray(${rfmValues.m})) AS ms
-  FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r > 0
+  SELECT count() AS n, arraySort(groupArray(${values.r})) AS rs, arraySort(groupArray(${values.f})) AS fs, arraySort(groupArray(${values.m})) AS ms
+  FROM ${from} WHERE ${customers}
 )
 WHERE n > 0`;
+}
+
+/** Quintile cut points from the current features: score ≥ k exactly when value > cut[k − 2]. */
+export const thresholdsInsertSql = cutPointsInsertSql(`profile_features`, rfmValues, `workspace_id = {ws:String} AND rfm_r > 0`);
 
 /**
  * Profiles whose features may have changed since `{since}`: ids that sent events received since
@@ -267,7 +304,7 @@ SELECT DISTINCT profile_id FROM (
 export const movedScoresSql = `
 SELECT profile_id, nr, nf, nm FROM (
   SELECT profile_id, rfm_r, rfm_f, rfm_m, last_order_at, orders, net_revenue, toUInt8(1) AS ranked,
-    ${scoreSql(false, 'r')} AS nr, ${scoreSql(false, 'f')} AS nf, ${scoreSql(false, 'm')} AS nm
+    ${rankScoreSql('r')} AS nr, ${rankScoreSql('f')} AS nf, ${rankScoreSql('m')} AS nm
   FROM profile_features WHERE workspace_id = {ws:String} AND rfm_r > 0
 ) WHERE nr != rfm_r OR nf != rfm_f OR nm != rfm_m`;
 
@@ -281,7 +318,7 @@ export const rerankInsertSql = (() => {
     return c;
   });
   return `
-INSERT INTO profile_features (${featureColumns.join(', ')})
+INSERT INTO profile_features (${featureColumns.join(', ')}) ${onePerProfile}
 SELECT ${columns.join(', ')}
 FROM profile_features WHERE workspace_id = {ws:String} AND profile_id IN {pids:Array(String)}`;
 })();

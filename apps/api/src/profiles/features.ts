@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
-import { featuresInsertSql, movedScoresSql, rerankInsertSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
+import { featuresInsertSql, movedScoresSql, profileAggregatesSql, rerankInsertSql, thresholdsFromAggregatesSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
 import { backfillIdentities, backfillTraits, profileMark, saveBackfillMark, type ProfileMark } from './traits';
 import { nextVersion, run, selectRows } from '../stores/clickhouse/sql';
 import { profileIdentitiesSql } from './identity';
@@ -53,10 +54,42 @@ async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs
   const now = chTime(nowMs);
   const asOf = asOfMs ?? (await asOfFor(app.postgres.db, workspaceId)).getTime();
   await fitWorkspaceClv(app, workspaceId, asOf, nowMs);
-  await run(app.clickhouse, featuresInsertSql(false), { ws: workspaceId, now, asOf: chTime(asOf) });
-  await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
+  await writeAllFeatures(app, workspaceId, now, chTime(asOf));
   await saveBackfillMark(app, workspaceId, startedAt, startedAt);
   return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'full', profiles: null, ...(touched ? { touched } : {}) };
+}
+
+/** Names of the Memory tables a full pass keeps its aggregates in; one left by a crash is dropped a day later. */
+const aggregatesTable = { prefix: 'features_pass_', shape: /^features_pass_[0-9a-f]{16}$/, abandonedAfter: '1 DAY' };
+
+/**
+ * Every profile's features, in steps: the per-profile aggregates into a Memory table of this
+ * pass, the customers' RFM cut points from it, then the features scored against those. Ranking inside
+ * the features statement instead (window functions) sorted every wide row three times; the table holds
+ * what those windows held in memory. It is created empty, then filled: servers with a Replicated database
+ * refuse CREATE … AS SELECT.
+ */
+async function writeAllFeatures(app: App, workspaceId: string, now: string, asOf: string): Promise<void> {
+  await dropAbandonedAggregates(app);
+  const table = `${aggregatesTable.prefix}${randomBytes(8).toString('hex')}`;
+  await run(app.clickhouse, `CREATE TABLE ${table} ENGINE = Memory EMPTY AS ${profileAggregatesSql(false)}`, { ws: workspaceId });
+  try {
+    await run(app.clickhouse, `INSERT INTO ${table} ${profileAggregatesSql(false)}`, { ws: workspaceId });
+    await run(app.clickhouse, thresholdsFromAggregatesSql(table), { ws: workspaceId, now });
+    await run(app.clickhouse, featuresInsertSql(table, false), { ws: workspaceId, now, asOf });
+  } finally {
+    await run(app.clickhouse, `DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+async function dropAbandonedAggregates(app: App): Promise<void> {
+  const tables = await selectRows<{ name: string }>(
+    app.clickhouse,
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {prefix:String})
+       AND metadata_modification_time < now() - INTERVAL ${aggregatesTable.abandonedAfter}`,
+    { prefix: aggregatesTable.prefix },
+  );
+  for (const { name } of tables) if (aggregatesTable.shape.test(name)) await run(app.clickhouse, `DROP TABLE IF EXISTS ${name}`);
 }
 
 /**
@@ -138,6 +171,6 @@ async function writeProfilesFeatures(app: App, workspaceId: string, profileIds: 
     if (Number(state?.thresholds ?? 0) === 0) await run(app.clickhouse, thresholdsInsertSql, { ws: workspaceId, now });
     if (!state || state.ids.length === 0) continue;
     asOf ??= chTime((await asOfFor(app.postgres.db, workspaceId)).getTime());
-    await run(app.clickhouse, featuresInsertSql(true), { ws: workspaceId, now, asOf, ids: state.ids, idPids: state.idPids });
+    await run(app.clickhouse, featuresInsertSql(`(${profileAggregatesSql(true)})`, true), { ws: workspaceId, now, asOf, ids: state.ids, idPids: state.idPids });
   }
 }

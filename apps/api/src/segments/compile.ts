@@ -53,9 +53,13 @@ class Compiler {
     return `(JSONExtractString(${json}) ${cmp[op as Cmp]} ${this.param(value, 'String')})`;
   }
 
-  eventsOfProfiles(where: string[]): string {
-    const src = profileEventsSql(this.options.scoped);
-    return `SELECT ${src.profileId} AS profile_id FROM ${src.from} AND ${where.join(' AND ')} GROUP BY profile_id`;
+  /**
+   * Profiles with events passing `prewhere` (the event's name and time: read before copies of an event
+   * are collapsed, see profileEventsSql) and `where` (its properties).
+   */
+  eventsOfProfiles(prewhere: string[], where: string[] = []): string {
+    const src = profileEventsSql(this.options.scoped, prewhere.join(' AND '));
+    return `SELECT ${src.profileId} AS profile_id FROM ${src.from}${where.map((w) => ` AND ${w}`).join('')} GROUP BY profile_id`;
   }
 
   compile(c: Condition): string {
@@ -116,19 +120,20 @@ class Compiler {
   }
 
   event(c: Extract<Leaf, { type: 'event' }>): string {
-    const where = [`e.event = ${this.param(c.event, 'String')}`];
+    const prewhere = [`e.event = ${this.param(c.event, 'String')}`];
+    const where: string[] = [];
     for (const f of c.where) {
       const key = this.param(f.property, 'String');
       if (f.op === 'exists') where.push(`JSONHas(e.properties, ${key})`);
       else where.push(this.jsonCompare(`JSONExtractRaw(e.properties, ${key})`, f.op, f.value));
     }
-    if (c.within) where.push(`e.timestamp >= ${this.time({ daysAgo: c.within.days })}`);
-    if (c.between) where.push(`e.timestamp >= ${this.time({ at: c.between.from })} AND e.timestamp < ${this.time({ at: c.between.to })}`);
+    if (c.within) prewhere.push(`e.timestamp >= ${this.time({ daysAgo: c.within.days })}`);
+    if (c.between) prewhere.push(`e.timestamp >= ${this.time({ at: c.between.from })} AND e.timestamp < ${this.time({ at: c.between.to })}`);
     const count = `count() ${cmp[c.count.op]} ${this.param(c.count.value, 'UInt64')}`;
     // Profiles without a matching event are absent from the subquery: when zero matches satisfy the
     // count ("never", "fewer than n"), select by exclusion of those who fail it instead.
-    if (holds(c.count.op, 0, c.count.value)) return `(f.profile_id NOT IN (${this.eventsOfProfiles(where)} HAVING NOT (${count})))`;
-    return `(f.profile_id IN (${this.eventsOfProfiles(where)} HAVING ${count}))`;
+    if (holds(c.count.op, 0, c.count.value)) return `(f.profile_id NOT IN (${this.eventsOfProfiles(prewhere, where)} HAVING NOT (${count})))`;
+    return `(f.profile_id IN (${this.eventsOfProfiles(prewhere, where)} HAVING ${count}))`;
   }
 }
 

@@ -31,22 +31,47 @@ export async function estimateSize(app: App, workspaceId: string, definition: Co
   return { size: Number(rows[0]?.size ?? 0), profiles: Number(rows[0]?.profiles ?? 0) };
 }
 
-/** Profiles whose membership differs from what is materialised, with their new state. */
-async function diff(app: App, segment: Segment, now: Date, asOf: Date): Promise<Transition[]> {
-  const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now, asOf);
-  const rows = await selectRows<{ profile_id: string; is_in: number }>(
-    app.clickhouse,
-    `SELECT profile_id, is_in FROM (
-       SELECT profile_id, max(src = 1) AS is_in, max(src = 2) AS was FROM (
-         SELECT profile_id, 1 AS src FROM (${sql})
+/** Segments evaluated by one pass over the workspace's profiles: one bit of a UInt64 each. */
+const segmentsPerScan = 64;
+
+/**
+ * For each segment (all already computed; none refers to another of them), the profiles whose membership
+ * differs from what is materialised, with their new state. One scan of the features evaluates every
+ * segment's condition into a bit of a mask, and one of the memberships gives the mask materialised,
+ * instead of a scan of each per segment.
+ */
+async function diff(app: App, workspaceId: string, segments: Segment[], now: Date, asOf: Date): Promise<Map<string, Transition[]>> {
+  const out = new Map<string, Transition[]>(segments.map((s) => [s.id, []]));
+  for (let i = 0; i < segments.length; i += segmentsPerScan) {
+    const part = segments.slice(i, i + segmentsPerScan);
+    const params: Params = { ws: workspaceId, now: chTime(now.getTime()), sids: part.map((s) => s.id) };
+    // Each condition sets its own bit, so their sum is their union.
+    const bits = part.map((s, n) => {
+      const c = compileCondition(s.definition, { scoped: false, now, asOf, prefix: `s${n}_` });
+      Object.assign(params, c.params);
+      return `bitShiftLeft(toUInt64(${c.sql}), ${n})`;
+    });
+    const rows = await selectRows<{ profile_id: string; is_in: string; was_in: string }>(
+      app.clickhouse,
+      `SELECT profile_id, groupBitOr(is_mask) AS is_in, groupBitOr(was_mask) AS was_in FROM (
+         SELECT f.profile_id AS profile_id, toUInt64(${bits.join(' + ')}) AS is_mask, toUInt64(0) AS was_mask
+         FROM profile_features AS f WHERE f.workspace_id = {ws:String}
          UNION ALL
-         SELECT profile_id, 2 AS src FROM segment_members
-         WHERE workspace_id = {ws:String} AND segment_id = {sid:String} AND is_member = 1
-       ) GROUP BY profile_id
-     ) WHERE is_in != was`,
-    { ...params, sid: segment.id },
-  );
-  return rows.map((r) => ({ profileId: r.profile_id, entered: Number(r.is_in) === 1 }));
+         SELECT profile_id, toUInt64(0), toUInt64(bitShiftLeft(toUInt64(1), indexOf({sids:Array(String)}, segment_id) - 1)) FROM segment_members
+         WHERE workspace_id = {ws:String} AND segment_id IN {sids:Array(String)} AND is_member = 1
+       ) GROUP BY profile_id HAVING is_in != was_in`,
+      params,
+    );
+    for (const r of rows) {
+      const isIn = BigInt(r.is_in);
+      const wasIn = BigInt(r.was_in);
+      for (const [n, s] of part.entries()) {
+        const bit = 1n << BigInt(n);
+        if ((isIn & bit) !== (wasIn & bit)) out.get(s.id)!.push({ profileId: r.profile_id, entered: (isIn & bit) !== 0n });
+      }
+    }
+  }
+  return out;
 }
 
 /** Writes transitions and emits them as `$segment_entered` / `$segment_exited` events keyed to each profile. */
@@ -89,29 +114,49 @@ async function applyTransitions(app: App, segment: Segment, transitions: Transit
  * baseline silently (no events for people who were already in it); later ones emit transitions.
  */
 export async function refreshSegment(app: App, segment: Segment, now = new Date()): Promise<{ size: number; entered: number; exited: number }> {
-  let entered = 0;
-  let exited = 0;
-  const asOf = await asOfFor(app.postgres.db, segment.workspaceId, now);
-  if (segment.computedVersion === null) {
-    const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now, asOf);
-    await run(
-      app.clickhouse,
-      `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
-       SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
-      { ...params, sid: segment.id, version: await nextVersion(app) },
-    );
-    // Silent for journeys, but copies of who is in which segment (decide's view) learn the baseline.
-    await profileFactsChanged(app, segment.workspaceId, { profileIds: await segmentMemberIds(app, segment.workspaceId, segment.id) });
-  } else {
-    const transitions = await diff(app, segment, now, asOf);
-    await applyTransitions(app, segment, transitions, now);
-    await profileFactsChanged(app, segment.workspaceId, { profileIds: transitions.map((t) => t.profileId) });
-    entered = transitions.filter((t) => t.entered).length;
-    exited = transitions.length - entered;
+  return (await refreshSegments(app, segment.workspaceId, [segment], now)).get(segment.id)!;
+}
+
+/**
+ * Recomputes segments of a workspace over all of its profiles, those a segment refers to first. The
+ * computed segments of a dependency level are evaluated together (see diff); new ones set baselines.
+ */
+async function refreshSegments(app: App, workspaceId: string, segments: Segment[], now: Date): Promise<Map<string, { size: number; entered: number; exited: number }>> {
+  const results = new Map<string, { size: number; entered: number; exited: number }>();
+  const asOf = await asOfFor(app.postgres.db, workspaceId, now);
+  for (const level of dependencyLevels(segments)) {
+    for (const s of level.filter((x) => x.computedVersion === null)) {
+      await setBaseline(app, s, now, asOf);
+      results.set(s.id, { size: 0, entered: 0, exited: 0 });
+    }
+    const computed = level.filter((x) => x.computedVersion !== null);
+    const transitions = computed.length > 0 ? await diff(app, workspaceId, computed, now, asOf) : new Map<string, Transition[]>();
+    for (const s of computed) {
+      const ts = transitions.get(s.id) ?? [];
+      await applyTransitions(app, s, ts, now);
+      await profileFactsChanged(app, workspaceId, { profileIds: ts.map((t) => t.profileId) });
+      const entered = ts.filter((t) => t.entered).length;
+      results.set(s.id, { size: 0, entered, exited: ts.length - entered });
+    }
+    for (const s of level) {
+      const size = await segmentSize(app, workspaceId, s.id);
+      await markComputed(app, s, size);
+      results.get(s.id)!.size = size;
+    }
   }
-  const size = await segmentSize(app, segment.workspaceId, segment.id);
-  await markComputed(app, segment, size);
-  return { size, entered, exited };
+  return results;
+}
+
+async function setBaseline(app: App, segment: Segment, now: Date, asOf: Date): Promise<void> {
+  const { sql, params } = compiled(segment.definition, false, segment.workspaceId, now, asOf);
+  await run(
+    app.clickhouse,
+    `INSERT INTO segment_members (workspace_id, segment_id, profile_id, is_member, version, changed_at)
+     SELECT {ws:String}, {sid:String}, profile_id, 1, {version:UInt64}, {now:DateTime64(3)} FROM (${sql})`,
+    { ...params, sid: segment.id, version: await nextVersion(app) },
+  );
+  // Silent for journeys, but copies of who is in which segment (decide's view) learn the baseline.
+  await profileFactsChanged(app, segment.workspaceId, { profileIds: await segmentMemberIds(app, segment.workspaceId, segment.id) });
 }
 
 export async function segmentSize(app: App, workspaceId: string, segmentId: string): Promise<number> {
@@ -124,8 +169,7 @@ export async function segmentSize(app: App, workspaceId: string, segmentId: stri
 }
 
 export async function refreshWorkspaceSegments(app: App, workspaceId: string): Promise<void> {
-  const now = new Date();
-  for (const s of refreshOrder(await listSegments(app, workspaceId))) await refreshSegment(app, s, now);
+  await refreshSegments(app, workspaceId, await listSegments(app, workspaceId), new Date());
 }
 
 /** Profiles per real-time evaluation of a changed-profiles refresh: their ids are the statements' parameters. */
@@ -151,7 +195,7 @@ export async function refreshChangedSegments(app: App, workspaceId: string, prof
     }
     for (const s of scoped) await markComputed(app, s, await segmentSize(app, workspaceId, s.id));
   }
-  for (const s of ordered) if (whole.has(s.id)) await refreshSegment(app, s, now);
+  await refreshSegments(app, workspaceId, ordered.filter((s) => whole.has(s.id)), now);
   return moved;
 }
 
