@@ -1,8 +1,8 @@
 /**
- * The one SQL that folds events into profile features. `scoped` computes only the profiles whose
+ * The SQL that folds events into profile features. `scoped` computes only the profiles whose
  * distinct ids are `{ids}` (mapped to profiles by the parallel array `{idPids}`: the real-time path)
  * and scores their RFM against the workspace's stored quintile cut points; otherwise every profile of
- * the workspace is computed and scored with window functions.
+ * the workspace is computed (into a table of the pass) and scored against its own customers' cut points.
  *
  * Event conventions read here (Segment spec plus Overture's `$` events):
  * - pages: `page` events, `properties.path`, `properties.category`, `context.campaign.*`, `context.page.referrer`
@@ -121,8 +121,9 @@ export const usableEventTime = `e.timestamp >= toDateTime64('1970-01-01 00:00:00
  * or from the caller's id → profile arrays for a few profiles (no join, primary-key lookups only).
  * `prewhere` (cheap conditions on the event's own columns: its name, its time) is applied before the
  * copies of an event are collapsed (FINAL), so the key columns FINAL merges on are read only for the
- * rows that pass it rather than for the whole workspace. Copies of an event are one event: filtering
- * them before or after collapsing keeps one of them either way.
+ * rows that pass it rather than for the whole workspace. Copies of an event are never counted twice
+ * either way; where copies differ in time (a resend stamped anew) and straddle a window's edge, the
+ * event counts when any copy falls inside, rather than when the copy kept did.
  */
 export function profileEventsSql(scoped: boolean, prewhere?: string): { profileId: string; from: string } {
   const pre = prewhere ? ` PREWHERE ${prewhere}` : '';
@@ -206,14 +207,17 @@ FROM (
 
 /**
  * Features of the profiles whose aggregates `aggregates` holds (a table, or profileAggregatesSql in
- * parentheses), written to `profile_features` and scored against the workspace's stored RFM cut points.
- * A full pass stores the cut points of its own aggregates first (thresholdsFromAggregatesSql), which
- * scores every customer as the rank rule does; a scoped refresh uses those of the last pass.
+ * parentheses), written to `profile_features` with RFM scored against quintile cut points: for a full
+ * pass (`scoped` false, `aggregates` a table) those of the customers in that table, which gives the rank
+ * rule's scores; for a refresh of a few profiles, the workspace's stored ones.
  * `scoped`: the traits read are only those of `{idPids}`'s profiles.
  */
 export function featuresInsertSql(aggregates: string, scoped: boolean): string {
   const traitsFilter = scoped ? ' AND profile_id IN {idPids:Array(String)}' : '';
-  const thresholds = `CROSS JOIN (SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}) AS th`;
+  const cutPoints = scoped
+    ? `SELECT any(r) AS r, any(f) AS f, any(m) AS m FROM rfm_thresholds WHERE workspace_id = {ws:String}`
+    : cutPointsSql(aggregates, aggregateRfmValues, aggregateCustomers);
+  const thresholds = `CROSS JOIN (${cutPoints}) AS th`;
   return `
 INSERT INTO profile_features (${baseColumns.join(', ')}, rfm_r, rfm_f, rfm_m, rfm_segment) ${onePerProfile}
 SELECT ${baseColumns.join(', ')}, ${cutScoreSql('r')} AS rfm_r, ${cutScoreSql('f')} AS rfm_f, ${cutScoreSql('m')} AS rfm_m,
@@ -252,29 +256,34 @@ FROM (
 ${thresholds}`;
 }
 
-/**
- * Quintile cut points of the customers (identified profiles with an order) of a full pass's aggregates
- * table, stored before its features are written: the same cut points thresholdsInsertSql would take
- * from the features afterwards, with no window sorting every wide row three times to rank them.
- */
-export const thresholdsFromAggregatesSql = (table: string) => cutPointsInsertSql(table, aggregateRfmValues, 'orders > 0 AND identified');
+/** Customers among per-profile aggregates: identified profiles with an order. */
+const aggregateCustomers = 'orders > 0 AND identified';
 
-function cutPointsInsertSql(from: string, values: Record<'r' | 'f' | 'm', string>, customers: string): string {
-  return `
-INSERT INTO rfm_thresholds (workspace_id, computed_at, customers, r, f, m)
-SELECT {ws:String}, {now:DateTime64(3)}, n,
-  arrayMap(k -> rs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
-  arrayMap(k -> fs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]),
-  arrayMap(k -> ms[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5])
+/**
+ * One row: how many customers `from` holds (`n`) and the quintile cut points of their R, F and M
+ * values (`r`, `f`, `m`; score ≥ k exactly when the value exceeds the cut point k − 2). With no
+ * customers the row is still there, so a join to it keeps every profile.
+ */
+function cutPointsSql(from: string, values: Record<'r' | 'f' | 'm', string>, customers: string): string {
+  return `SELECT n,
+  arrayMap(k -> rs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]) AS r,
+  arrayMap(k -> fs[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]) AS f,
+  arrayMap(k -> ms[toUInt64(ceil((k - 1) * n / 5))], [2, 3, 4, 5]) AS m
 FROM (
   SELECT count() AS n, arraySort(groupArray(${values.r})) AS rs, arraySort(groupArray(${values.f})) AS fs, arraySort(groupArray(${values.m})) AS ms
   FROM ${from} WHERE ${customers}
-)
-WHERE n > 0`;
+)`;
 }
 
-/** Quintile cut points from the current features: score ≥ k exactly when value > cut[k − 2]. */
-export const thresholdsInsertSql = cutPointsInsertSql(`profile_features`, rfmValues, `workspace_id = {ws:String} AND rfm_r > 0`);
+const storeCutPointsSql = (cutPoints: string) => `
+INSERT INTO rfm_thresholds (workspace_id, computed_at, customers, r, f, m)
+SELECT {ws:String}, {now:DateTime64(3)}, n, r, f, m FROM (${cutPoints}) WHERE n > 0`;
+
+/** Stores the cut points a full pass scored its features against (those of its aggregates table), for later refreshes. */
+export const thresholdsFromAggregatesSql = (table: string) => storeCutPointsSql(cutPointsSql(table, aggregateRfmValues, aggregateCustomers));
+
+/** Quintile cut points from the current features, stored. */
+export const thresholdsInsertSql = storeCutPointsSql(cutPointsSql(`profile_features`, rfmValues, `workspace_id = {ws:String} AND rfm_r > 0`));
 
 /**
  * Profiles whose features may have changed since `{since}`: ids that sent events received since

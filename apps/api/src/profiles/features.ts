@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { App } from '../app-handle';
 import { chTime } from '../ingest/normalize';
 import { featuresInsertSql, movedScoresSql, profileAggregatesSql, rerankInsertSql, thresholdsFromAggregatesSql, thresholdsInsertSql, touchedProfilesSql } from './features-sql';
@@ -59,37 +59,27 @@ async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs
   return { identitiesMs, traitsMs, featuresMs: performance.now() - t2, pass: 'full', profiles: null, ...(touched ? { touched } : {}) };
 }
 
-/** Names of the Memory tables a full pass keeps its aggregates in; one left by a crash is dropped a day later. */
-const aggregatesTable = { prefix: 'features_pass_', shape: /^features_pass_[0-9a-f]{16}$/, abandonedAfter: '1 DAY' };
-
 /**
- * Every profile's features, in steps: the per-profile aggregates into a Memory table of this
- * pass, the customers' RFM cut points from it, then the features scored against those. Ranking inside
- * the features statement instead (window functions) sorted every wide row three times; the table holds
- * what those windows held in memory. It is created empty, then filled: servers with a Replicated database
- * refuse CREATE … AS SELECT.
+ * Every profile's features, in steps: the per-profile aggregates into a temporary table of this pass,
+ * then the features scored against the cut points of that table's customers, which are then stored for
+ * later refreshes. Ranking inside one statement instead (window functions) sorted every wide row three
+ * times; the table holds what those windows held in memory. Its statements share one session, which a
+ * server needs to see a temporary table (and drops it with the session if the pass dies); the embedded
+ * engine is one session. The table is created empty, then filled: a Replicated database refuses
+ * CREATE … AS SELECT.
  */
 async function writeAllFeatures(app: App, workspaceId: string, now: string, asOf: string): Promise<void> {
-  await dropAbandonedAggregates(app);
-  const table = `${aggregatesTable.prefix}${randomBytes(8).toString('hex')}`;
-  await run(app.clickhouse, `CREATE TABLE ${table} ENGINE = Memory EMPTY AS ${profileAggregatesSql(false)}`, { ws: workspaceId });
+  const session = randomUUID();
+  const table = `features_pass_${randomBytes(8).toString('hex')}`;
+  const exec = (query: string, params: Record<string, unknown>) => app.clickhouse.command({ query, query_params: params, session_id: session });
+  await exec(`CREATE TEMPORARY TABLE ${table} ENGINE = Memory EMPTY AS ${profileAggregatesSql(false)}`, { ws: workspaceId });
   try {
-    await run(app.clickhouse, `INSERT INTO ${table} ${profileAggregatesSql(false)}`, { ws: workspaceId });
-    await run(app.clickhouse, thresholdsFromAggregatesSql(table), { ws: workspaceId, now });
-    await run(app.clickhouse, featuresInsertSql(table, false), { ws: workspaceId, now, asOf });
+    await exec(`INSERT INTO ${table} ${profileAggregatesSql(false)}`, { ws: workspaceId });
+    await exec(featuresInsertSql(table, false), { ws: workspaceId, now, asOf });
+    await exec(thresholdsFromAggregatesSql(table), { ws: workspaceId, now });
   } finally {
-    await run(app.clickhouse, `DROP TABLE IF EXISTS ${table}`);
+    await exec(`DROP TEMPORARY TABLE IF EXISTS ${table}`, {}).catch(() => undefined);
   }
-}
-
-async function dropAbandonedAggregates(app: App): Promise<void> {
-  const tables = await selectRows<{ name: string }>(
-    app.clickhouse,
-    `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {prefix:String})
-       AND metadata_modification_time < now() - INTERVAL ${aggregatesTable.abandonedAfter}`,
-    { prefix: aggregatesTable.prefix },
-  );
-  for (const { name } of tables) if (aggregatesTable.shape.test(name)) await run(app.clickhouse, `DROP TABLE IF EXISTS ${name}`);
 }
 
 /**

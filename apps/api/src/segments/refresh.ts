@@ -124,10 +124,15 @@ export async function refreshSegment(app: App, segment: Segment, now = new Date(
 async function refreshSegments(app: App, workspaceId: string, segments: Segment[], now: Date): Promise<Map<string, { size: number; entered: number; exited: number }>> {
   const results = new Map<string, { size: number; entered: number; exited: number }>();
   const asOf = await asOfFor(app.postgres.db, workspaceId, now);
+  const done = async (s: Segment, entered: number, exited: number) => {
+    const size = await segmentSize(app, workspaceId, s.id);
+    await markComputed(app, s, size);
+    results.set(s.id, { size, entered, exited });
+  };
   for (const level of dependencyLevels(segments)) {
     for (const s of level.filter((x) => x.computedVersion === null)) {
       await setBaseline(app, s, now, asOf);
-      results.set(s.id, { size: 0, entered: 0, exited: 0 });
+      await done(s, 0, 0);
     }
     const computed = level.filter((x) => x.computedVersion !== null);
     const transitions = computed.length > 0 ? await diff(app, workspaceId, computed, now, asOf) : new Map<string, Transition[]>();
@@ -136,12 +141,7 @@ async function refreshSegments(app: App, workspaceId: string, segments: Segment[
       await applyTransitions(app, s, ts, now);
       await profileFactsChanged(app, workspaceId, { profileIds: ts.map((t) => t.profileId) });
       const entered = ts.filter((t) => t.entered).length;
-      results.set(s.id, { size: 0, entered, exited: ts.length - entered });
-    }
-    for (const s of level) {
-      const size = await segmentSize(app, workspaceId, s.id);
-      await markComputed(app, s, size);
-      results.get(s.id)!.size = size;
+      await done(s, entered, ts.length - entered);
     }
   }
   return results;

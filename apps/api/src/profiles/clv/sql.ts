@@ -67,25 +67,24 @@ export function cltvSql(asOf: string): string {
   return `if(orders = 0 OR cm_fitted = 0, 0, round(${value}, 2))`;
 }
 
-/** The events customerSummariesSql reads: orders and refunds before `{asOf}` (the `prewhere` of its event source). */
-export const customerEventsFilter = `e.event IN ('Order Completed', 'Order Refunded') AND e.timestamp < {asOf:DateTime64(3)}`;
-
 /**
  * One row per customer as of `{asOf}` (orders strictly before it): x, t_x and T in days and the mean net
- * order value, for fitting, from `profileEvents` filtered by customerEventsFilter. A deterministic
- * sample keeps fitting bounded on very large workspaces.
+ * order value, for fitting. `profileEvents` is profileEventsSql (passed in: features-sql.ts imports this
+ * file), given the order events before the as-of as its `prewhere`. A deterministic sample keeps fitting
+ * bounded on very large workspaces.
  */
-export function customerSummariesSql(profileEvents: { profileId: string; from: string }): string {
+export function customerSummariesSql(profileEvents: (prewhere: string) => { profileId: string; from: string }): string {
+  const src = profileEvents(`e.event IN ('Order Completed', 'Order Refunded') AND e.timestamp < {asOf:DateTime64(3)}`);
   return `
 SELECT pid, x, tx, T, mean_spend FROM (
-  SELECT ${profileEvents.profileId} AS pid,
+  SELECT ${src.profileId} AS pid,
     countIf(e.event = 'Order Completed') AS orders,
     countIf(e.user_id != '') > 0 AS identified,
     toFloat64(orders - 1) AS x,
     dateDiff('second', minIf(e.timestamp, e.event = 'Order Completed'), maxIf(e.timestamp, e.event = 'Order Completed')) / 86400 AS tx,
     greatest(tx, dateDiff('second', minIf(e.timestamp, e.event = 'Order Completed'), {asOf:DateTime64(3)}) / 86400) AS T,
     (sumIf(e.order_revenue, e.event = 'Order Completed') - sumIf(e.order_revenue, e.event = 'Order Refunded')) / orders AS mean_spend
-  FROM ${profileEvents.from}
+  FROM ${src.from}
   GROUP BY pid
   HAVING orders > 0 AND identified
 )

@@ -4,7 +4,7 @@ import { chTime } from '../../ingest/normalize';
 import { profileEventsSql } from '../features-sql';
 import { chToIso, insertRows, selectRows } from '../../stores/clickhouse/sql';
 import { fitClvModel, type ClvModel, type CustomerSummary } from './fit';
-import { customerEventsFilter, customerSummariesSql } from './sql';
+import { customerSummariesSql } from './sql';
 
 /** Customers fitted at most: a 10,000-customer sample pins the four parameters well (the simulation
  * test recovers them from 6,000), and each likelihood evaluation of the optimiser is linear in it. */
@@ -14,7 +14,7 @@ export const maxFittedCustomers = 10_000;
 export async function customerSummaries(app: App, workspaceId: string, asOfMs: number, limit = maxFittedCustomers): Promise<Array<CustomerSummary & { profileId: string }>> {
   const rows = await selectRows<{ pid: string; x: number; tx: number; T: number; mean_spend: number }>(
     app.clickhouse,
-    customerSummariesSql(profileEventsSql(false, customerEventsFilter)),
+    customerSummariesSql((prewhere) => profileEventsSql(false, prewhere)),
     { ws: workspaceId, asOf: chTime(asOfMs), limit },
   );
   return rows.map((r) => ({ profileId: r.pid, x: Number(r.x), tx: Number(r.tx), T: Number(r.T), meanSpend: Number(r.mean_spend) }));
