@@ -13,11 +13,11 @@
  * Sessions: activity (page, screen, track) split where 30 minutes pass without an event.
  * Top pages and categories (and per-page frequency) are read per profile on demand (see pages.ts).
  *
- * Cost: one pass over the events, joined to the identity map once (a full pass keeps its per-profile
- * aggregates in a Memory table between that pass and the write, see features.ts). The properties it needs (order
- * revenue and products, engaged time, form abandons, scroll milestones and their page views) were
- * parsed when each event was stored (`events` columns of migration 0170); only the first and last
- * page view's context is parsed here, once per profile.
+ * Cost: one pass over the events, joined to the identity map once (a full pass keeps the per-profile
+ * aggregates in a temporary table between that pass and the write, see features.ts). The properties it
+ * needs (order revenue and products, engaged time, form abandons, scroll milestones and their page
+ * views) were parsed when each event was stored (`events` columns of migration 0170); only the first
+ * and last page view's context is parsed here, once per profile.
  * Time-relative features (days since the last visit or order, and what derives from them) are computed
  * as of `{asOf:DateTime64(3)}`: now for live data, the workspace's stored as-of for historical data.
  * Touches: first touch is the first page view's campaign/referrer; last touch the last page view with a campaign.

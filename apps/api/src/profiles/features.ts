@@ -71,14 +71,14 @@ async function fullPass(app: App, workspaceId: string, mark: ProfileMark, asOfMs
 async function writeAllFeatures(app: App, workspaceId: string, now: string, asOf: string): Promise<void> {
   const session = randomUUID();
   const table = `features_pass_${randomBytes(8).toString('hex')}`;
-  const exec = (query: string, params: Record<string, unknown>) => app.clickhouse.command({ query, query_params: params, session_id: session });
-  await exec(`CREATE TEMPORARY TABLE ${table} ENGINE = Memory EMPTY AS ${profileAggregatesSql(false)}`, { ws: workspaceId });
+  const aggregates = profileAggregatesSql(false);
+  await run(app.clickhouse, `CREATE TEMPORARY TABLE ${table} ENGINE = Memory EMPTY AS ${aggregates}`, { ws: workspaceId }, session);
   try {
-    await exec(`INSERT INTO ${table} ${profileAggregatesSql(false)}`, { ws: workspaceId });
-    await exec(featuresInsertSql(table, false), { ws: workspaceId, now, asOf });
-    await exec(thresholdsFromAggregatesSql(table), { ws: workspaceId, now });
+    await run(app.clickhouse, `INSERT INTO ${table} ${aggregates}`, { ws: workspaceId }, session);
+    await run(app.clickhouse, featuresInsertSql(table, false), { ws: workspaceId, now, asOf }, session);
+    await run(app.clickhouse, thresholdsFromAggregatesSql(table), { ws: workspaceId, now }, session);
   } finally {
-    await exec(`DROP TEMPORARY TABLE IF EXISTS ${table}`, {}).catch(() => undefined);
+    await run(app.clickhouse, `DROP TEMPORARY TABLE IF EXISTS ${table}`, {}, session).catch(() => undefined);
   }
 }
 

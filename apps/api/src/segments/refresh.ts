@@ -19,6 +19,15 @@ function compiled(definition: Condition, scoped: boolean, workspaceId: string, n
   return { sql: membersSql(c.sql, scoped), params: { ...c.params, ws: workspaceId, now: chTime(now.getTime()) } };
 }
 
+/** Several segments' conditions for one query: each one's parameters under its own prefix, added to `params`. */
+function compiledTogether(segments: Segment[], options: { scoped: boolean; now: Date; asOf: Date }, params: Params): string[] {
+  return segments.map((s, n) => {
+    const c = compileCondition(s.definition, { ...options, prefix: `s${n}_` });
+    Object.assign(params, c.params);
+    return c.sql;
+  });
+}
+
 /** Live size of a definition that is still being edited. */
 export async function estimateSize(app: App, workspaceId: string, definition: Condition): Promise<{ size: number; profiles: number }> {
   const now = new Date();
@@ -46,11 +55,7 @@ async function diff(app: App, workspaceId: string, segments: Segment[], now: Dat
     const part = segments.slice(i, i + segmentsPerScan);
     const params: Params = { ws: workspaceId, now: chTime(now.getTime()), sids: part.map((s) => s.id) };
     // Each condition sets its own bit, so their sum is their union.
-    const bits = part.map((s, n) => {
-      const c = compileCondition(s.definition, { scoped: false, now, asOf, prefix: `s${n}_` });
-      Object.assign(params, c.params);
-      return `bitShiftLeft(toUInt64(${c.sql}), ${n})`;
-    });
+    const bits = compiledTogether(part, { scoped: false, now, asOf }, params).map((sql, n) => `bitShiftLeft(toUInt64(${sql}), ${n})`);
     const rows = await selectRows<{ profile_id: string; is_in: string; was_in: string }>(
       app.clickhouse,
       `SELECT profile_id, groupBitOr(is_mask) AS is_in, groupBitOr(was_mask) AS was_in FROM (
@@ -242,11 +247,7 @@ export async function refreshProfilesSegments(app: App, workspaceId: string, pro
   const all: Transition[] = [];
   for (const level of dependencyLevels(segments)) {
     const params: Params = { ...shared };
-    const flags = level.map((s, n) => {
-      const c = compileCondition(s.definition, { scoped: true, now, asOf, prefix: `s${n}_` });
-      Object.assign(params, c.params);
-      return `toUInt8(${c.sql})`;
-    });
+    const flags = compiledTogether(level, { scoped: true, now, asOf }, params).map((sql) => `toUInt8(${sql})`);
     // PREWHERE on the sorting key drops other profiles' rows before FINAL merges the granules read
     // (exact: all versions of a profile share its key), instead of merging every column of them.
     const evaluated = await selectRows<{ profile_id: string; flags: number[] }>(

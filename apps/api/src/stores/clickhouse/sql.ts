@@ -11,8 +11,9 @@ export async function selectRows<T>(ch: ClickHouseClient, query: string, params:
   return rs.json<T>();
 }
 
-export async function run(ch: ClickHouseClient, query: string, params: Params = {}): Promise<void> {
-  await ch.command({ query, query_params: params });
+/** A statement without a result. `sessionId`: statements sharing one see the same temporary tables. */
+export async function run(ch: ClickHouseClient, query: string, params: Params = {}, sessionId?: string): Promise<void> {
+  await ch.command({ query, query_params: params, ...(sessionId ? { session_id: sessionId } : {}) });
 }
 
 export async function insertRows(ch: ClickHouseClient, table: string, values: object[]): Promise<void> {
