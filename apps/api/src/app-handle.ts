@@ -4,6 +4,7 @@ import type { ClickHouseClient } from './stores/clickhouse';
 import type { PostgresStore } from './stores/postgres';
 import type { Redis } from './stores/redis';
 import type { GroupCommitWriter } from './events/group-commit';
+import type { IngestLog } from './events/ingest-log';
 import type { EventsJob } from './events/queue';
 import type { EventBatchStore } from './events/batch-store';
 import type { KeyResolver } from './workspaces/key-resolver';
@@ -38,6 +39,8 @@ export interface App {
   /** Committed batches stored once for the real-time consumer steps that read them. */
   eventBatches: EventBatchStore;
   writer: GroupCommitWriter;
+  /** With INGEST_ACK=logged: ingestion is acknowledged from this log and stored through `writer` behind it. */
+  ingestLog: IngestLog | null;
   keys: KeyResolver;
   /** City-level location of an IP, when GEOIP_DATABASE is set. */
   geo: GeoLookup | undefined;

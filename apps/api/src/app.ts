@@ -4,6 +4,7 @@ import { companionClickhouse, createClickhouse, migrateClickhouse, type ClickHou
 import { createPostgres, migratePostgres, readInstallId, type PostgresStore } from './stores/postgres';
 import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './events/group-commit';
+import { IngestLog } from './events/ingest-log';
 import { insertEvents } from './events/store';
 import { createEventsQueue, publishEvents } from './events/queue';
 import { EventBatchStore } from './events/batch-store';
@@ -128,6 +129,25 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       }
     },
   });
+  let ingestLog: IngestLog | null = null;
+  try {
+    // Opening stores what a process that died left logged, before this one acknowledges anything.
+    ingestLog = config.ingestAck === 'logged'
+      ? await IngestLog.open({
+          dir: config.ingestLogDir,
+          store: (rows) => writer.write(rows),
+          onStoreError: (err, count) => log.warn('acknowledged events not stored yet; they stay logged and are retried', { error: err.message, count }),
+        })
+      : null;
+  } catch (err) {
+    await writer.drain();
+    await companion?.close();
+    await eventsQueue.close().catch(() => undefined);
+    redis.disconnect();
+    await postgres.close();
+    if (ownsClickhouse) await clickhouse.close();
+    throw new Error(`The ingest log in ${config.ingestLogDir} could not be opened: ${(err as Error).message}`, { cause: err });
+  }
   const keys = new KeyResolver(postgres.db);
   const invalidation = createInvalidationBus(config.redisUrl, config.queuePrefix, (err) => log.debug('cache invalidation', { error: err.message }));
   const outbound = new OutboundGuard({ allow: config.outboundAllow });
@@ -142,12 +162,15 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
     eventsQueue,
     eventBatches,
     writer,
+    ingestLog,
     keys,
     geo,
     invalidation,
     outbound,
     services,
     async close() {
+      // First: what it stores behind its acknowledgements still goes through the writer and on to real-time processing.
+      await ingestLog?.close();
       await closeServices(services);
       await invalidation.close();
       await writer.drain();

@@ -22,6 +22,8 @@ const schema = z.object({
   OVERTURE_DEMO: bool.default(true),
   OVERTURE_WORKER: bool.default(true),
   OVERTURE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, - and :').default('overture'),
+  // When a request's events are acknowledged: once flushed to the local ingest log (stored behind it), or once stored.
+  INGEST_ACK: z.enum(['logged', 'stored']).optional(),
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   DASHBOARD_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -68,6 +70,13 @@ export interface Config {
   /** OVERTURE_QUEUE_PREFIX; createApp joins it with the install id, so its `config.queuePrefix` is `<prefix>:<installId>`. */
   queuePrefix: string;
   maxBodyBytes: number;
+  /**
+   * INGEST_ACK: `logged` answers ingestion once the events are flushed to a write-ahead log under the
+   * data dir and stores them behind it; `stored` answers once the event store holds them. Defaults to
+   * `logged` with the embedded event store (the log lies on the same disk) and `stored` with a server.
+   */
+  ingestAck: 'logged' | 'stored';
+  ingestLogDir: string;
   logLevel: Env['LOG_LEVEL'];
   /** Built dashboard (Vite output) served at `/`. */
   dashboardDir: string;
@@ -123,6 +132,8 @@ export function toConfig(env: Env): Config {
     worker: env.OVERTURE_WORKER,
     queuePrefix: env.OVERTURE_QUEUE_PREFIX,
     maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    ingestAck: env.INGEST_ACK ?? (env.CLICKHOUSE_URL ? 'stored' : 'logged'),
+    ingestLogDir: join(dataDir, 'ingest-log'),
     logLevel: env.LOG_LEVEL,
     dashboardDir: resolve(env.DASHBOARD_DIR ?? join(import.meta.dirname, '../../dashboard/dist')),
     geoipDatabase: env.GEOIP_DATABASE ? resolve(env.GEOIP_DATABASE) : undefined,

@@ -41,7 +41,7 @@ export class GroupCommitWriter {
   constructor(private readonly options: GroupCommitOptions) {
     this.#maxRows = options.maxRows ?? 20_000;
     this.#maxConcurrent = options.maxConcurrent ?? 2;
-    this.#recent = new RecentIds(options.recentIdCapacity ?? 1_000_000);
+    this.#recent = new RecentIds(options.recentIdCapacity ?? 262_144);
   }
 
   write(rows: EventRow[]): Promise<void> {
@@ -83,9 +83,12 @@ export class GroupCommitWriter {
       if (this.options.afterCommit && stored.length > 0) {
         const afterCommit = this.options.afterCommit;
         // The rows are durable and acknowledged; a missed hand-off is caught up by scheduled refreshes.
-        void Promise.resolve()
-          .then(() => afterCommit(stored))
-          .catch(() => undefined);
+        // A turn of its own: requests waiting to be read are not held behind the hand-off's work.
+        setImmediate(() => {
+          void Promise.resolve()
+            .then(() => afterCommit(stored))
+            .catch(() => undefined);
+        });
       }
     } catch (err) {
       for (const w of waiters) w.reject(err);

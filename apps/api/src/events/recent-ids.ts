@@ -2,23 +2,32 @@
  * A bounded memory of recently stored message ids. It keeps retried batches from
  * being written again; correctness does not rest on it (reads collapse duplicates),
  * it only saves storage and work.
+ *
+ * Ids live in generations of small Sets, the oldest dropped whole: a large Set grows by
+ * rehashing every entry at once, which holds the event loop for tens of milliseconds.
  */
 export class RecentIds {
-  #current = new Set<string>();
-  #previous = new Set<string>();
+  #generations: Array<Set<string>> = [new Set()];
+  readonly #generationSize: number;
+  readonly #generationCount: number;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number, generationSize = 16_384) {
+    this.#generationSize = Math.max(1, Math.min(generationSize, capacity));
+    this.#generationCount = Math.max(1, Math.ceil(capacity / this.#generationSize));
+  }
 
   has(key: string): boolean {
-    return this.#current.has(key) || this.#previous.has(key);
+    for (const generation of this.#generations) if (generation.has(key)) return true;
+    return false;
   }
 
   add(key: string): void {
-    this.#current.add(key);
-    // Two generations give LRU-like eviction at the cost of one Set swap.
-    if (this.#current.size >= this.capacity / 2) {
-      this.#previous = this.#current;
-      this.#current = new Set();
+    let newest = this.#generations[0]!;
+    if (newest.size >= this.#generationSize) {
+      newest = new Set();
+      this.#generations.unshift(newest);
+      if (this.#generations.length > this.#generationCount) this.#generations.pop();
     }
+    newest.add(key);
   }
 }

@@ -14,5 +14,9 @@ export async function health(app: App) {
     postgres: { ...postgres, mode: app.postgres.kind === 'postgres' ? 'server' : 'embedded (PGlite)' },
     redis: { ...redis, url: app.config.redisUrl.replace(/\/\/[^@]*@/, '//***@') },
   };
-  return { ok: clickhouse.ok && postgres.ok && redis.ok, stores };
+  // Events acknowledged from the ingest log that the event store has not taken yet.
+  const ingest = app.ingestLog
+    ? { ack: 'logged', unstoredBytes: app.ingestLog.unstoredBytes, storeFailing: app.ingestLog.storeFailing }
+    : { ack: 'stored' };
+  return { ok: clickhouse.ok && postgres.ok && redis.ok, stores, ingest };
 }

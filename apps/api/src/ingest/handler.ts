@@ -8,6 +8,7 @@ import { parseEvent, time, timeMillis, type EventType, type FieldError } from '.
 import { shapeProblem, sizeProblem } from './limits';
 import { normalizeEvent, type EventRow, type RequestFacts } from './normalize';
 import { withKeyKind } from './key-kind';
+import { EventStoreBehindError } from '../events/ingest-log';
 
 export const ingestRoutes: Record<string, EventType | 'batch'> = {
   '/v1/batch': 'batch',
@@ -105,10 +106,10 @@ export async function handleIngest(app: App, req: IncomingMessage, res: ServerRe
     throw new HttpError(400, kind === 'batch' ? `No valid events in batch (${where})` : where, { rejected });
   }
   try {
-    await app.writer.write(rows);
+    await (app.ingestLog ?? app.writer).write(rows);
   } catch (err) {
-    app.log.error('event insert failed', { error: (err as Error).message, count: rows.length });
-    throw unavailable('The event store (ClickHouse)');
+    app.log.error('event write failed', { error: (err as Error).message, count: rows.length });
+    throw unavailable(app.ingestLog && !(err instanceof EventStoreBehindError) ? 'The ingest log' : 'The event store (ClickHouse)');
   }
   sendJson(res, 200, rejected.length ? { success: true, accepted: rows.length, rejected } : { success: true, accepted: rows.length });
 }

@@ -60,6 +60,8 @@ async function writeFound(app: App, workspaceId: string, found: ProfileFacts[], 
   await Promise.all(reads);
   const writes: Array<Promise<unknown>> = [];
   for (let i = 0; i < found.length; i += chunk) {
+    // Chunks already sent are on their way; between two, requests waiting to be read get a turn.
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
     const tx = app.redis.multi();
     const part = found.slice(i, i + chunk);
     for (const f of part) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));

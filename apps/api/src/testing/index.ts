@@ -65,6 +65,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       DECIDE_BUDGET_MS: '10000',
       // Tests' SMTP sinks, push services and webhook receivers listen on loopback; a test of the guard itself sets its own list.
       OUTBOUND_ALLOW: '127.0.0.1',
+      // Tests read what an acknowledged event changed at once; the log's own tests acknowledge from it.
+      INGEST_ACK: 'stored',
       ...(usePglite ? {} : { DATABASE_URL: servers.databaseUrl }),
       ...options.env,
     }),
