@@ -5,6 +5,7 @@ import { createPostgres, migratePostgres, readInstallId, type PostgresStore } fr
 import { createRedis, waitReady, type Redis } from './stores/redis';
 import { GroupCommitWriter } from './events/group-commit';
 import { IngestLog } from './events/ingest-log';
+import type { EventRow } from './events/row';
 import { insertEvents } from './events/store';
 import { createEventsQueue, publishEvents } from './events/queue';
 import { EventBatchStore } from './events/batch-store';
@@ -91,6 +92,8 @@ export interface AppOptions {
   clickhouse?: ClickHouseClient;
   /** A PostgreSQL store opened by the caller (tests start PGlite from a migrated snapshot); the app closes it. */
   postgres?: PostgresStore;
+  /** Whether this process answers ingestion (and so owns the ingest log); a worker or a CLI command does not. Default true. */
+  ingest?: boolean;
 }
 
 export async function createApp(operatorConfig: Config, options: AppOptions = {}): Promise<App> {
@@ -131,14 +134,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   });
   let ingestLog: IngestLog | null = null;
   try {
-    // Opening stores what a process that died left logged, before this one acknowledges anything.
-    ingestLog = config.ingestAck === 'logged'
-      ? await IngestLog.open({
-          dir: config.ingestLogDir,
-          store: (rows) => writer.write(rows),
-          onStoreError: (err, count) => log.warn('acknowledged events not stored yet; they stay logged and are retried', { error: err.message, count }),
-        })
-      : null;
+    ingestLog = await openIngestLog(config, log, options.ingest ?? true, (rows) => writer.write(rows));
   } catch (err) {
     await writer.drain();
     await companion?.close();
@@ -181,6 +177,26 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       if (ownsClickhouse) await clickhouse.close();
     },
   };
+}
+
+/**
+ * The log ingestion answers from (INGEST_ACK=logged), opened only by a process that answers ingestion.
+ * Opening it stores what a process that died left logged before this one acknowledges anything; a
+ * process answering once stored still stores what an earlier one left there.
+ */
+async function openIngestLog(config: Config, log: Logger, answersIngestion: boolean, store: (rows: EventRow[]) => Promise<void>): Promise<IngestLog | null> {
+  if (!answersIngestion) return null;
+  const onUnreadTail = (file: string, bytes: number) => log.warn('the end of an ingest log segment could not be read (a write the process died in, or damage); kept for inspection', { file, bytes });
+  if (config.ingestAck === 'stored') {
+    await IngestLog.storeLeftovers({ dir: config.ingestLogDir, store, onUnreadTail });
+    return null;
+  }
+  return IngestLog.open({
+    dir: config.ingestLogDir,
+    store,
+    onUnreadTail,
+    onStoreError: (err, count) => log.warn('acknowledged events not stored yet; they stay logged and are retried', { error: err.message, count }),
+  });
 }
 
 /** The queue prefix of this install; a config that already carries the id (another app's) keeps it. */

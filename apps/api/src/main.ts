@@ -24,7 +24,7 @@ async function main(role: Role): Promise<void> {
   }
   if (embedded) lockDataDir(config.dataDir, `"pnpm start"`);
   const ownRedis: OwnRedis | null = config.ownRedis ? await startOwnRedis(config.redisUrl, config.dataDir) : null;
-  const app = await createApp(config).catch(async (err: unknown) => {
+  const app = await createApp(config, { ingest: role !== 'worker' }).catch(async (err: unknown) => {
     await ownRedis?.stop();
     throw err;
   });

@@ -146,7 +146,7 @@ async function withApp(config: Config, fn: (app: App) => Promise<void>): Promise
   const ownRedis = config.ownRedis ? await startOwnRedis(config.redisUrl, config.dataDir) : null;
   try {
     const { createApp } = await import('../app');
-    const app = await createApp(config);
+    const app = await createApp(config, { ingest: false });
     try {
       await fn(app);
     } finally {

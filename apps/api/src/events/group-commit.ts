@@ -32,6 +32,8 @@ export class GroupCommitWriter {
   #waiters: Waiter[] = [];
   #inFlight = 0;
   #scheduled = false;
+  /** Hand-offs of stored rows (afterCommit) not finished yet. */
+  #handOffs = 0;
   #recent: RecentIds;
   /** Keys of rows in an insert still running: a copy arriving meanwhile is not written again. */
   #writing = new Set<string>();
@@ -84,10 +86,12 @@ export class GroupCommitWriter {
         const afterCommit = this.options.afterCommit;
         // The rows are durable and acknowledged; a missed hand-off is caught up by scheduled refreshes.
         // A turn of its own: requests waiting to be read are not held behind the hand-off's work.
+        this.#handOffs++;
         setImmediate(() => {
           void Promise.resolve()
             .then(() => afterCommit(stored))
-            .catch(() => undefined);
+            .catch(() => undefined)
+            .finally(() => this.#handOffs--);
         });
       }
     } catch (err) {
@@ -111,9 +115,9 @@ export class GroupCommitWriter {
     return out;
   }
 
-  /** Resolves when everything written so far has been stored or has failed. */
+  /** Resolves when everything written so far has been stored or has failed, and handed on. */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#inFlight > 0 || this.#scheduled) {
+    while (this.#pending.length > 0 || this.#inFlight > 0 || this.#scheduled || this.#handOffs > 0) {
       await new Promise((r) => setTimeout(r, 5));
     }
   }

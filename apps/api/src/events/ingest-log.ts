@@ -1,30 +1,36 @@
-import { open, readdir, readFile, rm, mkdir, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, mkdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { EventRow } from './row';
 import { lockDataDir } from '../stores/data-lock';
+import { decodeRecords, encodeRecord } from './ingest-log-records';
+
+export { decodeRecords, encodeRecord } from './ingest-log-records';
 
 /**
  * Acknowledgement from a local write-ahead log: a request's rows are appended to a segment file and
  * flushed to disk (fdatasync) before the request is answered, then stored in the event store behind
- * it. Concurrent requests share one append and one flush. A segment is deleted once every record in it
- * is stored and it is no longer written; on opening, segments left by a process that died are stored
- * first (the store drops rows it already holds, by messageId). Rows logged but not yet stored are
- * bounded: past the bound a request is answered only once its rows are stored, as without the log.
+ * it. Concurrent requests share one append and one flush. A segment is deleted once every record in
+ * it is stored and it no longer takes writes; on opening, segments left by a process that died are
+ * stored first (the store drops rows it already holds, by messageId).
+ *
+ * Logged rows the store has not taken are bounded: past the bound the log takes no more, and a request
+ * is answered once the store has its rows (as without the log), or refused while the store is failing.
  */
 export interface IngestLogOptions {
   dir: string;
   /** Stores rows durably (dropping those already stored); throws if they were not stored. */
   store: (rows: EventRow[]) => Promise<void>;
-  /** Told of each failed store; the rows stay logged and are tried again. */
+  /** Told of each failed retry of the oldest unstored record; the rows stay logged. */
   onStoreError?: (err: Error, rows: number) => void;
+  /** Told of a segment whose end could not be read (a write the process died in, or damage); kept beside it. */
+  onUnreadTail?: (file: string, bytes: number) => void;
   /** A segment takes new records until it holds this many bytes. */
   segmentBytes?: number;
-  /** Bytes of records logged but not yet stored past which acknowledgements wait for the store. */
+  /** Bytes of records logged but not yet stored past which the log takes no more. */
   maxUnstoredBytes?: number;
   /** Wait before the n-th retry of a failed store. */
   retryDelayMs?: (attempt: number) => number;
-  /** How long `close` waits for stores still running or retrying before leaving them to the next open. */
+  /** How long `close` waits for the store before leaving what is logged to the next open. */
   closeTimeoutMs?: number;
 }
 
@@ -40,53 +46,77 @@ interface Segment {
   unstored: number;
 }
 
+interface LoggedRecord {
+  segment: Segment;
+  rows: EventRow[];
+  bytes: number;
+}
+
 interface Waiter {
   rows: EventRow[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-const headerBytes = 8;
 const segmentPattern = /^(\d{12})\.log$/;
 const segmentName = (seq: number) => `${String(seq).padStart(12, '0')}.log`;
+const replayRows = 20_000;
 
-export function encodeRecord(rows: EventRow[]): Buffer {
-  const payload = Buffer.from(JSON.stringify(rows));
-  const header = Buffer.alloc(headerBytes);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+/** Segment files in `dir`, oldest first. */
+async function segmentFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  return names.filter((n) => segmentPattern.test(n)).sort();
 }
 
 /**
- * The records of a segment, in order. A record cut short or not matching its checksum ends the
- * segment: it is a write the process died in, which was never acknowledged.
+ * Stores the records of every segment in `dir`, oldest first, and deletes each once stored; an end
+ * that cannot be read is kept beside its segment as `<name>.unread`. Returns the highest sequence seen.
  */
-export function decodeRecords(data: Buffer): EventRow[][] {
-  const records: EventRow[][] = [];
-  let at = 0;
-  while (at + headerBytes <= data.length) {
-    const length = data.readUInt32LE(at);
-    const end = at + headerBytes + length;
-    if (end > data.length) break;
-    const payload = data.subarray(at + headerBytes, end);
-    if (crc32(payload) !== data.readUInt32LE(at + 4)) break;
-    records.push(JSON.parse(payload.toString()) as EventRow[]);
-    at = end;
+async function storeSegments(dir: string, options: Pick<IngestLogOptions, 'store' | 'onUnreadTail'>): Promise<number> {
+  let last = 0;
+  for (const name of await segmentFiles(dir)) {
+    last = Number(segmentPattern.exec(name)![1]);
+    const path = join(dir, name);
+    const data = await readFile(path);
+    const { records, end } = decodeRecords(data);
+    let batch: EventRow[] = [];
+    for (const rows of records) {
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length >= replayRows) {
+          await options.store(batch);
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) await options.store(batch);
+    if (end < data.length) {
+      await rename(path, `${path}.unread`);
+      options.onUnreadTail?.(`${path}.unread`, data.length - end);
+    } else {
+      await rm(path, { force: true });
+    }
   }
-  return records;
+  return last;
 }
 
 export class IngestLog {
   #pending: Waiter[] = [];
   #scheduled = false;
   #appending = false;
-  #active!: Segment;
+  /** The segment taking appends; null after a failed append until a new one is created. */
+  #active: Segment | null = null;
+  #nextSeq: number;
   #unstoredBytes = 0;
-  #storeFailing = false;
+  /** Records whose store failed, retried oldest first by one loop. */
+  readonly #failed: LoggedRecord[] = [];
+  #retrying: Promise<void> | null = null;
+  readonly #inFlight = new Set<Promise<void>>();
   #closing = false;
-  #abandoned = false;
-  readonly #stores = new Set<Promise<void>>();
+  #closed = false;
   readonly #segmentBytes: number;
   readonly #maxUnstoredBytes: number;
   readonly #retryDelayMs: (attempt: number) => number;
@@ -94,7 +124,9 @@ export class IngestLog {
   private constructor(
     private readonly options: IngestLogOptions,
     private readonly release: () => void,
+    lastSeq: number,
   ) {
+    this.#nextSeq = lastSeq + 1;
     this.#segmentBytes = options.segmentBytes ?? 8 * 1024 * 1024;
     this.#maxUnstoredBytes = options.maxUnstoredBytes ?? 32 * 1024 * 1024;
     this.#retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(10_000, 250 * 2 ** attempt));
@@ -105,13 +137,26 @@ export class IngestLog {
     await mkdir(options.dir, { recursive: true });
     const release = lockDataDir(options.dir, `the ingest log of process ${process.pid}`);
     try {
-      const log = new IngestLog(options, release);
-      const last = await log.#replay();
-      log.#active = await log.#createSegment(last + 1);
+      const log = new IngestLog(options, release, await storeSegments(options.dir, options));
+      log.#active = await log.#createSegment();
       return log;
     } catch (err) {
       release();
       throw err;
+    }
+  }
+
+  /**
+   * Stores what a log in `dir` still holds without opening it for writes: a process that answers once
+   * events are stored must not leave behind what an earlier one, answering from the log, acknowledged.
+   */
+  static async storeLeftovers(options: Pick<IngestLogOptions, 'dir' | 'store' | 'onUnreadTail'>): Promise<void> {
+    if ((await segmentFiles(options.dir)).length === 0) return;
+    const release = lockDataDir(options.dir, `the ingest log of process ${process.pid}`);
+    try {
+      await storeSegments(options.dir, options);
+    } finally {
+      release();
     }
   }
 
@@ -130,10 +175,15 @@ export class IngestLog {
     return this.#unstoredBytes;
   }
 
-  /** Resolves when everything written so far is stored. */
+  /** Whether stores of logged records are failing (they are being retried). */
+  get storeFailing(): boolean {
+    return this.#failed.length > 0;
+  }
+
+  /** Resolves when everything written so far is stored (or the log was closed without it). */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#appending || this.#scheduled || this.#stores.size > 0) {
-      await Promise.race([Promise.all(this.#stores), new Promise((r) => setTimeout(r, 5))]);
+    while (!this.#closed && (this.#pending.length > 0 || this.#appending || this.#scheduled || this.#inFlight.size > 0 || this.#retrying)) {
+      await Promise.race([Promise.all([...this.#inFlight, this.#retrying]), new Promise((r) => setTimeout(r, 5))]);
     }
   }
 
@@ -142,18 +192,18 @@ export class IngestLog {
    * store has not taken within the timeout stay in their segments for the next open.
    */
   async close(): Promise<void> {
+    if (this.#closing) return;
     this.#closing = true;
-    const timeout = this.options.closeTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       this.drain().then(() => true),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout))),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.options.closeTimeoutMs ?? 30_000))),
     ]);
     clearTimeout(timer);
-    this.#abandoned = !drained;
-    await this.#active.handle?.close();
-    this.#active.handle = null;
-    if (drained) await this.#remove(this.#active);
+    this.#closed = true;
+    const active = this.#active;
+    this.#active = null;
+    if (active) await this.#retire(active, drained);
     this.release();
   }
 
@@ -171,115 +221,138 @@ export class IngestLog {
     const waiters = this.#pending;
     this.#pending = [];
     this.#appending = true;
+    const rows = waiters.length === 1 ? waiters[0]!.rows : waiters.flatMap((w) => w.rows);
     try {
-      const rows = waiters.length === 1 ? waiters[0]!.rows : waiters.flatMap((w) => w.rows);
-      const record = encodeRecord(rows);
-      const segment = this.#active;
-      await segment.handle!.write(record);
-      await segment.handle!.datasync();
-      segment.bytes += record.length;
-      const first = this.#storeBehind(segment, rows, record.length);
-      if (this.#unstoredBytes <= this.#maxUnstoredBytes) {
-        for (const w of waiters) w.resolve();
-      } else {
-        // Past the bound the store sets the pace; a failing store refuses rather than letting the log grow.
-        first.then(
-          () => waiters.forEach((w) => w.resolve()),
-          () => waiters.forEach((w) => w.reject(new EventStoreBehindError('the event store is failing and its backlog is full'))),
-        );
+      if (this.#closed) throw new Error('the ingest log is closed');
+      if (this.#unstoredBytes > this.#maxUnstoredBytes) {
+        this.#bypass(rows, waiters);
+        return;
       }
-      if (segment.bytes >= this.#segmentBytes) await this.#rotate();
+      const segment = await this.#writableSegment();
+      const record = encodeRecord(rows);
+      await this.#write(segment, record);
+      this.#storeBehind({ segment, rows, bytes: record.length });
+      for (const w of waiters) w.resolve();
     } catch (err) {
       for (const w of waiters) w.reject(err);
-      // A failed append may have left part of a record: later records go to a new segment, so a
-      // replay, which stops at the damaged record, still reads them.
-      await this.#rotate().catch(() => undefined);
     } finally {
       this.#appending = false;
       this.#schedule();
     }
   }
 
-  /** Stores the rows behind the acknowledgement, retrying until they are stored; returns the first attempt. */
-  #storeBehind(segment: Segment, rows: EventRow[], bytes: number): Promise<void> {
-    segment.unstored++;
-    this.#unstoredBytes += bytes;
-    const first = this.options.store(rows);
-    const stored = first
-      .catch(async (err: unknown) => {
-        for (let attempt = 1; ; attempt++) {
-          this.#storeFailing = true;
-          this.options.onStoreError?.(err as Error, rows.length);
-          // Unreferenced: a store that keeps failing must not hold a stopping process open.
-          await new Promise((r) => setTimeout(r, this.#retryDelayMs(attempt)).unref());
-          if (this.#abandoned) throw err;
-          try {
-            return await this.options.store(rows);
-          } catch (next) {
-            err = next;
-          }
+  /** Past the bound: answered once stored, without the log; refused at once while the store is failing. */
+  #bypass(rows: EventRow[], waiters: Waiter[]): void {
+    const behind = () => new EventStoreBehindError('the event store is failing and its backlog is full');
+    if (this.#failed.length > 0) {
+      for (const w of waiters) w.reject(behind());
+      return;
+    }
+    const stored = this.options.store(rows).then(
+      () => waiters.forEach((w) => w.resolve()),
+      () => waiters.forEach((w) => w.reject(behind())),
+    );
+    this.#track(stored);
+  }
+
+  /** Appends the whole record at the segment's end and flushes it; a failed append leaves no part of it behind. */
+  async #write(segment: Segment, record: Buffer): Promise<void> {
+    try {
+      const { bytesWritten } = await segment.handle!.write(record, 0, record.length, segment.bytes);
+      if (bytesWritten !== record.length) throw new Error(`the ingest log took ${bytesWritten} of ${record.length} bytes`);
+      await segment.handle!.datasync();
+      segment.bytes += record.length;
+    } catch (err) {
+      // Whatever the failed append left is cut off; the segment takes no more records either way,
+      // so a replay (which stops at a damaged record) still reaches every later one in a new segment.
+      await segment.handle!.truncate(segment.bytes).catch(() => undefined);
+      if (this.#active === segment) this.#active = null;
+      await this.#retire(segment, false);
+      throw err;
+    }
+  }
+
+  #storeBehind(record: LoggedRecord): void {
+    record.segment.unstored++;
+    this.#unstoredBytes += record.bytes;
+    const attempt = this.options.store(record.rows).then(
+      () => this.#stored(record),
+      () => {
+        this.#failed.push(record);
+        this.#retrying ??= this.#retryFailed().finally(() => (this.#retrying = null));
+      },
+    );
+    this.#track(attempt);
+  }
+
+  #track(p: Promise<void>): void {
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+
+  async #stored(record: LoggedRecord): Promise<void> {
+    const { segment } = record;
+    segment.unstored--;
+    this.#unstoredBytes -= record.bytes;
+    if (segment.unstored === 0 && segment.handle === null) await rm(segment.path, { force: true });
+  }
+
+  /** One loop retries the oldest failed record until it is stored; the rest follow at once. */
+  async #retryFailed(): Promise<void> {
+    for (let attempt = 1; this.#failed.length > 0; attempt++) {
+      // Unreferenced: a store that keeps failing must not hold a stopping process open.
+      await new Promise((r) => setTimeout(r, this.#retryDelayMs(attempt)).unref());
+      if (this.#closed) return;
+      while (this.#failed.length > 0) {
+        const record = this.#failed[0]!;
+        try {
+          await this.options.store(record.rows);
+        } catch (err) {
+          this.options.onStoreError?.(err as Error, record.rows.length);
+          break;
         }
-      })
-      .then(async () => {
-        this.#storeFailing = false;
-        segment.unstored--;
-        this.#unstoredBytes -= bytes;
-        if (segment !== this.#active && segment.unstored === 0) await this.#remove(segment);
-      })
-      .catch(() => undefined)
-      .finally(() => this.#stores.delete(stored));
-    this.#stores.add(stored);
-    return first;
+        this.#failed.shift();
+        await this.#stored(record);
+        attempt = 0;
+      }
+    }
   }
 
-  get storeFailing(): boolean {
-    return this.#storeFailing;
+  /** The active segment, or a new one when it is full or a failed append retired it. */
+  async #writableSegment(): Promise<Segment> {
+    const current = this.#active;
+    if (current && current.bytes < this.#segmentBytes) return current;
+    const next = await this.#createSegment();
+    this.#active = next;
+    if (current) await this.#retire(current, false);
+    return next;
   }
 
-  async #rotate(): Promise<void> {
-    const old = this.#active;
-    this.#active = await this.#createSegment(old.seq + 1);
-    await old.handle?.close();
-    old.handle = null;
-    if (old.unstored === 0) await this.#remove(old);
+  /** Closes a segment for writes; it is deleted now if all of it is stored (or `stored` says so), else when it is. */
+  async #retire(segment: Segment, stored: boolean): Promise<void> {
+    const handle = segment.handle;
+    segment.handle = null;
+    await handle?.close().catch(() => undefined);
+    if (stored || segment.unstored === 0) await rm(segment.path, { force: true });
   }
 
-  async #createSegment(seq: number): Promise<Segment> {
+  async #createSegment(): Promise<Segment> {
+    const seq = this.#nextSeq++;
     const path = join(this.options.dir, segmentName(seq));
     const handle = await open(path, 'wx');
-    // The new file's directory entry must survive a crash as its records do.
-    const dir = await open(this.options.dir, 'r');
     try {
-      await dir.sync();
-    } finally {
-      await dir.close();
+      // The new file's directory entry must survive a crash as its records do.
+      const dir = await open(this.options.dir, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await rm(path, { force: true });
+      throw err;
     }
     return { seq, path, handle, bytes: 0, unstored: 0 };
-  }
-
-  async #remove(segment: Segment): Promise<void> {
-    await rm(segment.path, { force: true });
-  }
-
-  /** Stores the records of segments left behind, oldest first, and deletes them; returns the last sequence seen. */
-  async #replay(): Promise<number> {
-    const names = (await readdir(this.options.dir)).filter((n) => segmentPattern.test(n)).sort();
-    let last = 0;
-    for (const name of names) {
-      last = Number(segmentPattern.exec(name)![1]);
-      const path = join(this.options.dir, name);
-      const records = decodeRecords(await readFile(path));
-      let batch: EventRow[] = [];
-      for (const rows of records) {
-        batch.push(...rows);
-        if (batch.length >= 20_000) {
-          await this.options.store(batch);
-          batch = [];
-        }
-      }
-      if (batch.length > 0) await this.options.store(batch);
-      await rm(path, { force: true });
-    }
-    return last;
   }
 }

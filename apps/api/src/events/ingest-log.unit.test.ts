@@ -19,7 +19,7 @@ let seq = 0;
 const rowsOf = (n: number, text = 'x') => Array.from({ length: n }, () => ({ workspace_id: 'ws', message_id: `m${++seq}`, properties: JSON.stringify({ text }) }) as unknown as EventRow);
 const ids = (rows: EventRow[]) => rows.map((r) => r.message_id);
 const segments = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.log')).sort();
-const logged = (dir: string) => segments(dir).flatMap((n) => decodeRecords(readFileSync(join(dir, n))).flat());
+const logged = (dir: string) => segments(dir).flatMap((n) => decodeRecords(readFileSync(join(dir, n))).records.flat());
 
 /** A store the test settles by hand: each call waits for `next()` to say how it ends. */
 function heldStore() {
@@ -29,6 +29,10 @@ function heldStore() {
 }
 
 const open = (options: Partial<IngestLogOptions> & Pick<IngestLogOptions, 'dir' | 'store'>) => IngestLog.open({ retryDelayMs: () => 1, closeTimeoutMs: 200, ...options });
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(ok()).toBe(true);
+}
 const settled = async (p: Promise<unknown>) => Promise.race([p.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(() => r('pending'), 30))]);
 
 describe('ingest log', () => {
@@ -71,8 +75,10 @@ describe('ingest log', () => {
     const stored: string[] = [];
     const log = await open({ dir, store: async (rows) => void stored.push(...ids(rows)) });
     expect(stored).toEqual([...ids(first), ...ids(second)]);
-    // New segments continue the numbering: nothing left is ever overwritten or read twice.
+    // New segments continue the numbering: nothing left is ever overwritten or read twice. What could
+    // not be read is kept beside, named so that it is never read again.
     expect(segments(dir)).toEqual(['000000000009.log']);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.unread')).sort()).toEqual(['000000000007.log.unread', '000000000008.log.unread']);
     await log.close();
   });
 
@@ -105,29 +111,33 @@ describe('ingest log', () => {
     await log.write(rowsOf(1));
     await log.drain();
     expect(attempts).toBe(3);
-    expect(failures).toEqual(['attempt 1', 'attempt 2']);
+    expect(failures).toEqual(['attempt 2']); // each failed retry is told; the first attempt's failure starts the retries
     expect(log.storeFailing).toBe(false);
     await log.close();
   });
 
-  it('past its bound answers only once the store has the rows, and refuses while the store fails', async () => {
+  it('past its bound logs nothing more: answers once the store has the rows, and refuses at once while the store fails', async () => {
     const dir = logDir();
     const held = heldStore();
     const log = await open({ dir, store: held.store, maxUnstoredBytes: 1 });
+    const first = rowsOf(1);
+    await log.write(first); // logged: the backlog was empty
     const waiting = log.write(rowsOf(1));
     expect(await settled(waiting)).toBe('pending');
-    held.calls[0]!.settle();
+    expect(ids(logged(dir))).toEqual(ids(first)); // not logged: the backlog is past the bound
+    held.calls[1]!.settle();
     expect(await settled(waiting)).toBe('resolved');
 
-    const refused = log.write(rowsOf(1));
-    await new Promise((r) => setTimeout(r, 10));
-    held.calls[1]!.settle(new Error('store down'));
-    await expect(refused).rejects.toBeInstanceOf(EventStoreBehindError);
-    // The refused rows are still logged and go in with the retry.
-    await new Promise((r) => setTimeout(r, 10));
+    held.calls[0]!.settle(new Error('store down')); // the logged record now waits for its retry
+    await until(() => held.calls.length === 3);
+    expect(ids(held.calls[2]!.rows)).toEqual(ids(first));
+    expect(log.storeFailing).toBe(true);
+    await expect(log.write(rowsOf(1))).rejects.toBeInstanceOf(EventStoreBehindError);
+    expect(held.calls).toHaveLength(3); // refused without a store or a log write
+    expect(ids(logged(dir))).toEqual(ids(first));
     held.calls[2]!.settle();
     await log.drain();
-    expect(log.unstoredBytes).toBe(0);
+    expect([log.unstoredBytes, log.storeFailing]).toEqual([0, false]);
     await log.close();
   });
 
@@ -137,15 +147,37 @@ describe('ingest log', () => {
     const log = await open({ dir, store: held.store, segmentBytes: 1 });
     await log.write(rowsOf(1));
     await log.write(rowsOf(1));
-    expect(segments(dir)).toHaveLength(3); // two full, one taking writes
+    expect(segments(dir)).toHaveLength(2); // a full one, and the one taking writes
     held.calls[1]!.settle();
     await new Promise((r) => setTimeout(r, 10));
-    expect(segments(dir)).toHaveLength(2);
+    expect(segments(dir)).toHaveLength(2); // the full one still holds an unstored record
     held.calls[0]!.settle();
     await log.drain();
     expect(segments(dir)).toHaveLength(1);
     await log.close();
     expect(segments(dir)).toEqual([]);
+  });
+
+  it('stops at a zero-filled tail without failing, and replays a record of any size', async () => {
+    const dir = logDir();
+    // Far more rows than a call's arguments can hold: a replay that spread them into one call would throw.
+    const big = Array.from({ length: 300_000 }, (_, i) => ({ message_id: `b${i}` }) as unknown as EventRow);
+    writeFileSync(join(dir, '000000000001.log'), Buffer.concat([encodeRecord(big), Buffer.alloc(4096)]));
+    let stored = 0;
+    const log = await open({ dir, store: async (rows) => void (stored += rows.length) });
+    expect(stored).toBe(300_000);
+    await log.close();
+  });
+
+  it('stores what a log left without opening it for writes', async () => {
+    const dir = logDir();
+    const rows = rowsOf(3);
+    writeFileSync(join(dir, '000000000004.log'), encodeRecord(rows));
+    const stored: string[] = [];
+    await IngestLog.storeLeftovers({ dir, store: async (r) => void stored.push(...ids(r)) });
+    expect(stored).toEqual(ids(rows));
+    expect(readdirSync(dir)).toEqual([]);
+    await IngestLog.storeLeftovers({ dir: join(dir, 'never-made'), store: async () => expect.fail('nothing to store') });
   });
 
   it('is opened by one process at a time', async () => {

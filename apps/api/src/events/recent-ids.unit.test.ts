@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecentIds } from './recent-ids';
 
 describe('recent ids', () => {
-  it('remembers at least its capacity and forgets the oldest generation beyond it', () => {
+  it('remembers its last full generations and the current one, forgetting the oldest generation whole', () => {
     const ids = new RecentIds(10, 4); // three generations of four
     for (let i = 0; i < 12; i++) ids.add(`id-${i}`);
     expect(Array.from({ length: 12 }, (_, i) => ids.has(`id-${i}`)).every(Boolean)).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { deleteQueueKeys } from '../testing';
 import { bundleForNode } from '../testing/bundle-for-node';
 import { bundledCli } from '../testing/cli';
 import { until } from '../testing/journeys';
+import { decodeRecords } from '../events/ingest-log';
 
 const apiRoot = join(import.meta.dirname, '../..');
 // One node process (no wrapper), so SIGKILL hits the process that holds the stores. The platform and
@@ -23,7 +24,7 @@ beforeAll(async () => {
 const queuePrefix = `dur-${randomUUID().slice(0, 8)}`;
 
 function env(dataDir: string) {
-  return { ...process.env, OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', OVERTURE_QUEUE_PREFIX: queuePrefix };
+  return { ...process.env, OVERTURE_DATA_DIR: dataDir, OVERTURE_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', OVERTURE_QUEUE_PREFIX: queuePrefix, INGEST_ACK: 'logged' };
 }
 
 function startPlatform(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -42,6 +43,17 @@ function startPlatform(dataDir: string): Promise<{ child: ChildProcess; url: str
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => reject(new Error(`platform exited with ${code}: ${out}`)));
   });
+}
+
+/** Message ids the embedded store in `dataDir` holds for the workspace (opened while no platform runs). */
+async function storedIds(dataDir: string, workspaceId: string): Promise<Set<string>> {
+  const ch = createClickhouse({ dataDir });
+  try {
+    const rs = await ch.query({ query: 'SELECT message_id FROM events WHERE workspace_id = {ws:String}', query_params: { ws: workspaceId }, format: 'JSONEachRow' });
+    return new Set((await rs.json<{ message_id: string }>()).map((r) => r.message_id));
+  } finally {
+    await ch.close();
+  }
 }
 
 const dirs: string[] = [];
@@ -81,6 +93,12 @@ describe('acknowledged means durable', () => {
     if (first.child.exitCode === null && first.child.signalCode === null) await new Promise((r) => first.child.once('exit', r));
     expect(acknowledged.length).toBeGreaterThan(500);
 
+    // Every acknowledged event is in ClickHouse or in the ingest log the killed process left.
+    const storedBefore = await storedIds(dataDir, ws.id);
+    const logDir = join(dataDir, 'ingest-log');
+    const logged = new Set(readdirSync(logDir).filter((n) => n.endsWith('.log')).flatMap((n) => decodeRecords(readFileSync(join(logDir, n))).records.flat().map((r) => r.message_id)));
+    expect(acknowledged.filter((id) => !storedBefore.has(id) && !logged.has(id))).toEqual([]);
+
     // A restart on the same data: it stores what the killed process had logged but not stored, and no
     // store was left corrupt.
     const second = await startPlatform(dataDir);
@@ -94,14 +112,7 @@ describe('acknowledged means durable', () => {
       await new Promise((r) => second.child.once('exit', r));
     }
 
-    const ch = createClickhouse({ dataDir });
-    let stored: Set<string>;
-    try {
-      const rs = await ch.query({ query: 'SELECT message_id FROM events WHERE workspace_id = {ws:String}', query_params: { ws: ws.id }, format: 'JSONEachRow' });
-      stored = new Set((await rs.json<{ message_id: string }>()).map((r) => r.message_id));
-    } finally {
-      await ch.close();
-    }
+    const stored = await storedIds(dataDir, ws.id);
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   }, 180_000);
 });

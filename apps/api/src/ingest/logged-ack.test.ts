@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startTestServer, type TestServer } from '@overture/api/testing';
-import { decodeRecords } from '../events/ingest-log';
+import { createTestApp, startTestServer, type TestServer } from '@overture/api/testing';
+import { decodeRecords, encodeRecord } from '../events/ingest-log';
+import type { EventRow } from '../events/row';
 
 // The acknowledgement the embedded start uses: from the ingest log, with the event store behind it.
 let t: TestServer;
@@ -14,7 +16,7 @@ afterAll(() => t?.close());
 
 const logDir = () => t.app.config.ingestLogDir;
 const segments = () => readdirSync(logDir()).filter((n) => n.endsWith('.log'));
-const loggedIds = () => segments().flatMap((n) => decodeRecords(readFileSync(join(logDir(), n))).flat().map((r) => r.message_id));
+const loggedIds = () => segments().flatMap((n) => decodeRecords(readFileSync(join(logDir(), n))).records.flat().map((r) => r.message_id));
 
 async function send(batch: unknown[]) {
   const res = await fetch(`${t.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey: t.workspace.writeKey, batch }) });
@@ -53,5 +55,29 @@ describe('acknowledged from the ingest log', () => {
     const r = await send([{ type: 'track', userId: 'u' }]);
     expect(r.status).toBe(400);
     expect(loggedIds()).toHaveLength(before);
+  });
+
+  it('a start stores what an earlier process left in the log, whether it answers from the log or once stored', async () => {
+    // Rows as the handler logs them, under new ids: what a process killed before storing them left.
+    const id = randomUUID();
+    expect((await send([{ type: 'track', event: 'Left', userId: 'left-user', messageId: id }])).status).toBe(200);
+    const template = segments().flatMap((n) => decodeRecords(readFileSync(join(logDir(), n))).records.flat()).find((r) => r.message_id === id)!;
+    for (const ack of ['logged', 'stored'] as const) {
+      const left: EventRow[] = [{ ...template, message_id: randomUUID() }, { ...template, message_id: randomUUID() }];
+      const dataDir = mkdtempSync(join(tmpdir(), 'overture-left-'));
+      try {
+        mkdirSync(join(dataDir, 'ingest-log'));
+        writeFileSync(join(dataDir, 'ingest-log', '000000000003.log'), encodeRecord(left));
+        const app = await createTestApp({ env: { INGEST_ACK: ack, OVERTURE_DATA_DIR: dataDir } });
+        try {
+          expect(await Promise.all(left.map((r) => storedCount(r.message_id)))).toEqual([1, 1]);
+          expect(readdirSync(join(dataDir, 'ingest-log')).filter((n) => n.endsWith('.log')).length).toBe(ack === 'logged' ? 1 : 0);
+        } finally {
+          await app.close();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
   });
 });

@@ -67,7 +67,10 @@ async function writeFound(app: App, workspaceId: string, found: ProfileFacts[], 
     for (const f of part) tx.set(viewKeys.facts(app, workspaceId, f.profileId), JSON.stringify({ s: segments.get(f.profileId) ?? [], t: f.traits, d: f.distinctIds } satisfies ViewFacts));
     const ids = part.flatMap((f) => f.distinctIds.map((id) => [id, f.profileId] as const));
     if (ids.length) tx.hset(idsKey, Object.fromEntries(ids));
-    writes.push(tx.exec());
+    const written = tx.exec();
+    // Handled at once: a chunk failing while a later one is prepared must not be an unhandled rejection.
+    written.catch(() => undefined);
+    writes.push(written);
   }
   await Promise.all(writes);
   return previous;
