@@ -43,7 +43,7 @@ export class GroupCommitWriter {
   constructor(private readonly options: GroupCommitOptions) {
     this.#maxRows = options.maxRows ?? 20_000;
     this.#maxConcurrent = options.maxConcurrent ?? 2;
-    this.#recent = new RecentIds(options.recentIdCapacity ?? 262_144);
+    this.#recent = new RecentIds(options.recentIdCapacity ?? 65_536);
   }
 
   write(rows: EventRow[]): Promise<void> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { EventRow } from './row';
 import { lockDataDir } from '../stores/data-lock';
 import { decodeRecords, encodeRecord } from './ingest-log-records';
+import { LogThread } from './ingest-log-thread';
 
 export { decodeRecords, encodeRecord } from './ingest-log-records';
 
@@ -115,6 +116,7 @@ export class IngestLog {
   readonly #failed: LoggedRecord[] = [];
   #retrying: Promise<void> | null = null;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #thread = new LogThread();
   #closing = false;
   #closed = false;
   readonly #segmentBytes: number;
@@ -204,6 +206,7 @@ export class IngestLog {
     const active = this.#active;
     this.#active = null;
     if (active) await this.#retire(active, drained);
+    await this.#thread.close();
     this.release();
   }
 
@@ -255,12 +258,10 @@ export class IngestLog {
     this.#track(stored);
   }
 
-  /** Appends the whole record at the segment's end and flushes it; a failed append leaves no part of it behind. */
+  /** Appends the whole record at the segment's end and flushes it (on the log's own thread); a failed append leaves no part of it behind. */
   async #write(segment: Segment, record: Buffer): Promise<void> {
     try {
-      const { bytesWritten } = await segment.handle!.write(record, 0, record.length, segment.bytes);
-      if (bytesWritten !== record.length) throw new Error(`the ingest log took ${bytesWritten} of ${record.length} bytes`);
-      await segment.handle!.datasync();
+      await this.#thread.append(segment.handle!.fd, record, segment.bytes);
       segment.bytes += record.length;
     } catch (err) {
       // Whatever the failed append left is cut off; the segment takes no more records either way,

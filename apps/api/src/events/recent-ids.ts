@@ -4,7 +4,8 @@
  * it only saves storage and work.
  *
  * Ids live in generations of small Sets, the oldest dropped whole: a large Set grows by
- * rehashing every entry at once, which holds the event loop for tens of milliseconds.
+ * rehashing every entry at once, which holds the event loop for tens of milliseconds. Generations
+ * stay few, since an id not seen (almost every id) is looked for in each of them.
  */
 export class RecentIds {
   #generations: Array<Set<string>> = [new Set()];
