@@ -35,8 +35,11 @@ export class GroupCommitWriter {
   /** Hand-offs of stored rows (afterCommit) not finished yet. */
   #handOffs = 0;
   #recent: RecentIds;
-  /** Keys of rows in an insert still running: a copy arriving meanwhile is not written again. */
-  #writing = new Set<string>();
+  /**
+   * Keys of rows in an insert still running, with that insert: a copy arriving meanwhile is not
+   * written again, and its writer learns it is stored only when that insert succeeds.
+   */
+  #writing = new Map<string, Promise<void>>();
   readonly #maxRows: number;
   readonly #maxConcurrent: number;
 
@@ -72,14 +75,19 @@ export class GroupCommitWriter {
     this.#pending = [];
     this.#waiters = [];
     this.#inFlight++;
-    const fresh = this.#dedupe(rows);
-    for (const row of fresh) this.#writing.add(keyOf(row));
+    const { fresh, copiesIn } = this.#dedupe(rows);
+    let settle!: (err?: unknown) => void;
+    const inserted = new Promise<void>((resolve, reject) => (settle = (err) => (err === undefined ? resolve() : reject(err))));
+    inserted.catch(() => undefined);
+    for (const row of fresh) this.#writing.set(keyOf(row), inserted);
     try {
       const stored: EventRow[] = [];
       for (let i = 0; i < fresh.length; i += this.#maxRows) {
         const chunk = fresh.slice(i, i + this.#maxRows);
         stored.push(...((await this.options.insert(chunk)) ?? chunk));
       }
+      settle();
+      await Promise.all(copiesIn);
       for (const row of fresh) this.#recent.add(keyOf(row));
       for (const w of waiters) w.resolve();
       if (this.options.afterCommit && stored.length > 0) {
@@ -95,24 +103,32 @@ export class GroupCommitWriter {
         });
       }
     } catch (err) {
+      settle(err);
       for (const w of waiters) w.reject(err);
     } finally {
-      for (const row of fresh) this.#writing.delete(keyOf(row));
+      for (const row of fresh) if (this.#writing.get(keyOf(row)) === inserted) this.#writing.delete(keyOf(row));
       this.#inFlight--;
       this.#schedule();
     }
   }
 
-  #dedupe(rows: EventRow[]): EventRow[] {
+  /** Rows not stored nor being stored, and the running inserts that hold copies of the others. */
+  #dedupe(rows: EventRow[]): { fresh: EventRow[]; copiesIn: Set<Promise<void>> } {
     const seen = new Set<string>();
-    const out: EventRow[] = [];
+    const fresh: EventRow[] = [];
+    const copiesIn = new Set<Promise<void>>();
     for (const row of rows) {
       const key = keyOf(row);
-      if (seen.has(key) || this.#recent.has(key) || this.#writing.has(key)) continue;
+      if (seen.has(key) || this.#recent.has(key)) continue;
+      const running = this.#writing.get(key);
+      if (running) {
+        copiesIn.add(running);
+        continue;
+      }
       seen.add(key);
-      out.push(row);
+      fresh.push(row);
     }
-    return out;
+    return { fresh, copiesIn };
   }
 
   /** Resolves when everything written so far has been stored or has failed, and handed on. */

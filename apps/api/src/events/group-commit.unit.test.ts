@@ -69,6 +69,27 @@ describe('group commit', () => {
     expect(stored).toEqual(['ann']);
   });
 
+  it('answers the writer of a copy only with the outcome of the insert that holds the original', async () => {
+    let release!: (err?: Error) => void;
+    const gate = new Promise<void>((resolve, reject) => (release = (err) => (err ? reject(err) : resolve())));
+    let calls = 0;
+    const writer = new GroupCommitWriter({
+      maxConcurrent: 2,
+      insert: async () => {
+        if (++calls === 1) await gate;
+      },
+    });
+    const original = writer.write([row('dup'), row('other')]);
+    await new Promise((r) => setImmediate(r));
+    const copy = writer.write([row('dup')]);
+    const copyOutcome = copy.then(() => 'stored', (err: Error) => err.message);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await Promise.race([copyOutcome, Promise.resolve('waiting')])).toBe('waiting');
+    release(new Error('store down'));
+    await expect(original).rejects.toThrow('store down');
+    expect(await copyOutcome).toBe('store down');
+  });
+
   it('hands on only the rows the store says it stored', async () => {
     const handed: string[] = [];
     const writer = new GroupCommitWriter({

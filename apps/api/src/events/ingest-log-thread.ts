@@ -30,50 +30,62 @@ interface Reply {
  * Writes and flushes the ingest log on a thread of its own. Node's asynchronous file calls share a
  * pool of four threads with the embedded ClickHouse, whose queries hold them for up to seconds, so an
  * append waited behind them; blocking calls on the main thread would hold every request instead.
+ * Creating, truncating and deleting segments, which are rare, still go through that pool.
  */
-export class LogThread {
-  #worker: Worker | null = null;
-  readonly #waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-  #next = 0;
+interface Running {
+  thread: Worker;
+  /** Appends this thread holds: its death fails these, not those of a thread started after it. */
+  waiting: Map<number, { resolve: () => void; reject: (err: Error) => void }>;
+}
 
-  /** Writes `record` at `position` of the open file `fd` and flushes it to disk. */
+export class LogThread {
+  #worker: Running | null = null;
+  #next = 0;
+  #closed = false;
+
+  /** Writes `record` at `position` of the open file `fd` and flushes it to disk; `record` is left as it was. */
   append(fd: number, record: Buffer, position: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("the ingest log's thread is closed"));
     const worker = this.#started();
     const id = this.#next++;
-    // A buffer of its own to hand over without a copy on this thread's side.
-    const owned = record.byteOffset === 0 && record.byteLength === record.buffer.byteLength ? record.buffer : Uint8Array.prototype.slice.call(record).buffer;
+    // A copy is handed over (transferred, not copied again): the caller's buffer stays readable.
+    const copy = new Uint8Array(record.byteLength);
+    copy.set(record);
     return new Promise<void>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, fd, buffer: owned, position }, [owned as ArrayBuffer]);
+      worker.waiting.set(id, { resolve, reject });
+      worker.thread.postMessage({ id, fd, buffer: copy.buffer, position }, [copy.buffer]);
     });
   }
 
+  /** Stops the thread once its current call returns; appends after this are refused. */
   async close(): Promise<void> {
+    this.#closed = true;
     const worker = this.#worker;
     this.#worker = null;
-    await worker?.terminate();
+    await worker?.thread.terminate();
   }
 
-  #started(): Worker {
+  #started(): Running {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(program, { eval: true });
+    const thread = new Worker(program, { eval: true });
     // The log closes it; a process that never does is not held open by it.
-    worker.unref();
-    worker.on('message', ({ id, error, code }: Reply) => {
-      const waiter = this.#waiting.get(id);
-      this.#waiting.delete(id);
+    thread.unref();
+    const worker: Running = { thread, waiting: new Map() };
+    thread.on('message', ({ id, error, code }: Reply) => {
+      const waiter = worker.waiting.get(id);
+      worker.waiting.delete(id);
       if (!waiter) return;
       if (error === undefined) waiter.resolve();
       else waiter.reject(Object.assign(new Error(error), { code }));
     });
-    // A thread that died fails what it held; the next append starts another.
+    // A thread that died fails what it held (and only that); the next append starts another.
     const fail = (err: Error) => {
       if (this.#worker === worker) this.#worker = null;
-      for (const waiter of this.#waiting.values()) waiter.reject(err);
-      this.#waiting.clear();
+      for (const waiter of worker.waiting.values()) waiter.reject(err);
+      worker.waiting.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the ingest log's thread stopped (exit code ${code})`)));
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`the ingest log's thread stopped (exit code ${code})`)));
     this.#worker = worker;
     return worker;
   }

@@ -60,16 +60,21 @@ interface Waiter {
 }
 
 const segmentPattern = /^(\d{12})\.log$/;
+/** Segments and what could not be read of them: numbers already used, never given out again. */
+const usedPattern = /^(\d{12})\.log(\.unread)?$/;
 const segmentName = (seq: number) => `${String(seq).padStart(12, '0')}.log`;
 const replayRows = 20_000;
 
-/** Segment files in `dir`, oldest first. */
-async function segmentFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+async function names(dir: string): Promise<string[]> {
+  return readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [] as string[];
     throw err;
   });
-  return names.filter((n) => segmentPattern.test(n)).sort();
+}
+
+/** Segment files in `dir`, oldest first. */
+async function segmentFiles(dir: string): Promise<string[]> {
+  return (await names(dir)).filter((n) => segmentPattern.test(n)).sort();
 }
 
 /**
@@ -77,9 +82,8 @@ async function segmentFiles(dir: string): Promise<string[]> {
  * that cannot be read is kept beside its segment as `<name>.unread`. Returns the highest sequence seen.
  */
 async function storeSegments(dir: string, options: Pick<IngestLogOptions, 'store' | 'onUnreadTail'>): Promise<number> {
-  let last = 0;
+  const last = Math.max(0, ...(await names(dir)).map((n) => Number(usedPattern.exec(n)?.[1] ?? 0)));
   for (const name of await segmentFiles(dir)) {
-    last = Number(segmentPattern.exec(name)![1]);
     const path = join(dir, name);
     const data = await readFile(path);
     const { records, end } = decodeRecords(data);
@@ -184,7 +188,7 @@ export class IngestLog {
 
   /** Resolves when everything written so far is stored (or the log was closed without it). */
   async drain(): Promise<void> {
-    while (!this.#closed && (this.#pending.length > 0 || this.#appending || this.#scheduled || this.#inFlight.size > 0 || this.#retrying)) {
+    while (!this.#closed && (this.#pending.length > 0 || this.#appending || this.#scheduled || this.#inFlight.size > 0 || this.#retrying || this.#failed.length > 0)) {
       await Promise.race([Promise.all([...this.#inFlight, this.#retrying]), new Promise((r) => setTimeout(r, 5))]);
     }
   }
@@ -197,17 +201,21 @@ export class IngestLog {
     if (this.#closing) return;
     this.#closing = true;
     let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      this.drain().then(() => true),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.options.closeTimeoutMs ?? 30_000))),
+    await Promise.race([
+      this.drain().catch(() => undefined),
+      new Promise<void>((r) => (timer = setTimeout(r, this.options.closeTimeoutMs ?? 30_000))),
     ]);
     clearTimeout(timer);
     this.#closed = true;
-    const active = this.#active;
-    this.#active = null;
-    if (active) await this.#retire(active, drained);
-    await this.#thread.close();
-    this.release();
+    try {
+      // The thread stops before any segment's file is closed: it never writes to a reused descriptor.
+      await this.#thread.close();
+      const active = this.#active;
+      this.#active = null;
+      if (active) await this.#retire(active);
+    } finally {
+      this.release();
+    }
   }
 
   #schedule(): void {
@@ -233,8 +241,9 @@ export class IngestLog {
       }
       const segment = await this.#writableSegment();
       const record = encodeRecord(rows);
+      const bytes = record.length;
       await this.#write(segment, record);
-      this.#storeBehind({ segment, rows, bytes: record.length });
+      this.#storeBehind({ segment, rows, bytes });
       for (const w of waiters) w.resolve();
     } catch (err) {
       for (const w of waiters) w.reject(err);
@@ -266,9 +275,12 @@ export class IngestLog {
     } catch (err) {
       // Whatever the failed append left is cut off; the segment takes no more records either way,
       // so a replay (which stops at a damaged record) still reaches every later one in a new segment.
-      await segment.handle!.truncate(segment.bytes).catch(() => undefined);
-      if (this.#active === segment) this.#active = null;
-      await this.#retire(segment, false);
+      // When closing stopped the thread, closing retires the segment.
+      if (!this.#closed) {
+        if (this.#active === segment) this.#active = null;
+        await segment.handle?.truncate(segment.bytes).catch(() => undefined);
+        await this.#retire(segment);
+      }
       throw err;
     }
   }
@@ -280,22 +292,34 @@ export class IngestLog {
       () => this.#stored(record),
       () => {
         this.#failed.push(record);
-        this.#retrying ??= this.#retryFailed().finally(() => (this.#retrying = null));
+        this.#startRetries();
       },
     );
     this.#track(attempt);
   }
 
+  #startRetries(): void {
+    if (this.#retrying) return;
+    this.#retrying = this.#retryFailed()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#retrying = null;
+        // A store that failed while the loop was ending has a loop again.
+        if (this.#failed.length > 0 && !this.#closed) this.#startRetries();
+      });
+  }
+
   #track(p: Promise<void>): void {
-    this.#inFlight.add(p);
-    void p.finally(() => this.#inFlight.delete(p));
+    const tracked = p.catch(() => undefined).finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
   }
 
   async #stored(record: LoggedRecord): Promise<void> {
     const { segment } = record;
     segment.unstored--;
     this.#unstoredBytes -= record.bytes;
-    if (segment.unstored === 0 && segment.handle === null) await rm(segment.path, { force: true });
+    // A segment left behind is stored again at the next open, which drops what is already stored.
+    if (segment.unstored === 0 && segment.handle === null) await rm(segment.path, { force: true }).catch(() => undefined);
   }
 
   /** One loop retries the oldest failed record until it is stored; the rest follow at once. */
@@ -324,17 +348,21 @@ export class IngestLog {
     const current = this.#active;
     if (current && current.bytes < this.#segmentBytes) return current;
     const next = await this.#createSegment();
+    if (this.#closed) {
+      await this.#retire(next);
+      throw new Error('the ingest log is closed');
+    }
     this.#active = next;
-    if (current) await this.#retire(current, false);
+    if (current) await this.#retire(current);
     return next;
   }
 
-  /** Closes a segment for writes; it is deleted now if all of it is stored (or `stored` says so), else when it is. */
-  async #retire(segment: Segment, stored: boolean): Promise<void> {
+  /** Closes a segment for writes; it is deleted now if all of it is stored, else once it is. */
+  async #retire(segment: Segment): Promise<void> {
     const handle = segment.handle;
     segment.handle = null;
     await handle?.close().catch(() => undefined);
-    if (stored || segment.unstored === 0) await rm(segment.path, { force: true });
+    if (segment.unstored === 0) await rm(segment.path, { force: true }).catch(() => undefined);
   }
 
   async #createSegment(): Promise<Segment> {

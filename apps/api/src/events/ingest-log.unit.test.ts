@@ -53,6 +53,18 @@ describe('ingest log', () => {
     await expect(log.write(rowsOf(1))).rejects.toThrow(/closed/);
   });
 
+  it('keeps every record of any size at its own place, and counts each in the backlog', async () => {
+    const dir = logDir();
+    const held = heldStore();
+    const log = await open({ dir, store: held.store });
+    const records = [rowsOf(40, 'x'.repeat(200)), rowsOf(40, 'y'.repeat(200)), rowsOf(1)];
+    for (const rows of records) await log.write(rows);
+    expect(ids(logged(dir))).toEqual(records.flatMap(ids));
+    expect(log.unstoredBytes).toBe(records.reduce((sum, rows) => sum + encodeRecord(rows).length, 0));
+    held.calls.forEach((c) => c.settle());
+    await log.close();
+  });
+
   it('shares one append between requests of the same turn', async () => {
     const dir = logDir();
     const stored: string[][] = [];

@@ -12,6 +12,14 @@ function alive(pid: number): boolean {
   }
 }
 
+function holderPid(file: string): number | null {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * chDB and PGlite allow one process per data directory; two would corrupt it. The lock names the
  * holder so the second process can say who to stop.
@@ -22,7 +30,11 @@ export function lockDataDir(dataDir: string, holder: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, JSON.stringify({ pid: process.pid, holder }), { flag: 'wx' });
-      const release = () => rmSync(file, { force: true });
+      const release = () => {
+        process.off('exit', release);
+        // Only while the lock is still this process's: a stale lock may have been taken over since.
+        if (holderPid(file) === process.pid) rmSync(file, { force: true });
+      };
       process.once('exit', release);
       return release;
     } catch (err) {
