@@ -132,16 +132,20 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       }
     },
   });
-  let ingestLog: IngestLog | null = null;
-  try {
-    ingestLog = await openIngestLog(config, log, options.ingest ?? true, (rows) => writer.write(rows));
-  } catch (err) {
+  /** Ends what is built so far, in the reverse order: the writer's last inserts, then the stores. */
+  const closeStores = async () => {
     await writer.drain();
     await companion?.close();
     await eventsQueue.close().catch(() => undefined);
     redis.disconnect();
     await postgres.close();
     if (ownsClickhouse) await clickhouse.close();
+  };
+  let ingestLog: IngestLog | null = null;
+  try {
+    ingestLog = await openIngestLog(config, log, options.ingest ?? true, (rows) => writer.write(rows));
+  } catch (err) {
+    await closeStores();
     throw new Error(`The ingest log in ${config.ingestLogDir} could not be opened: ${(err as Error).message}`, { cause: err });
   }
   const keys = new KeyResolver(postgres.db);
@@ -169,12 +173,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
       await ingestLog?.close();
       await closeServices(services);
       await invalidation.close();
-      await writer.drain();
-      await companion?.close();
-      await eventsQueue.close().catch(() => undefined);
-      redis.disconnect();
-      await postgres.close();
-      if (ownsClickhouse) await clickhouse.close();
+      await closeStores();
     },
   };
 }

@@ -39,7 +39,6 @@ export interface IngestLogOptions {
 export class EventStoreBehindError extends Error {}
 
 interface Segment {
-  seq: number;
   path: string;
   handle: FileHandle | null;
   bytes: number;
@@ -72,18 +71,17 @@ async function names(dir: string): Promise<string[]> {
   });
 }
 
-/** Segment files in `dir`, oldest first. */
-async function segmentFiles(dir: string): Promise<string[]> {
-  return (await names(dir)).filter((n) => segmentPattern.test(n)).sort();
-}
+/** The segment files among a directory's names, oldest first. */
+const segmentsAmong = (names: string[]) => names.filter((n) => segmentPattern.test(n)).sort();
 
 /**
  * Stores the records of every segment in `dir`, oldest first, and deletes each once stored; an end
  * that cannot be read is kept beside its segment as `<name>.unread`. Returns the highest sequence seen.
  */
 async function storeSegments(dir: string, options: Pick<IngestLogOptions, 'store' | 'onUnreadTail'>): Promise<number> {
-  const last = Math.max(0, ...(await names(dir)).map((n) => Number(usedPattern.exec(n)?.[1] ?? 0)));
-  for (const name of await segmentFiles(dir)) {
+  const all = await names(dir);
+  const last = Math.max(0, ...all.map((n) => Number(usedPattern.exec(n)?.[1] ?? 0)));
+  for (const name of segmentsAmong(all)) {
     const path = join(dir, name);
     const data = await readFile(path);
     const { records, end } = decodeRecords(data);
@@ -157,7 +155,7 @@ export class IngestLog {
    * events are stored must not leave behind what an earlier one, answering from the log, acknowledged.
    */
   static async storeLeftovers(options: Pick<IngestLogOptions, 'dir' | 'store' | 'onUnreadTail'>): Promise<void> {
-    if ((await segmentFiles(options.dir)).length === 0) return;
+    if (segmentsAmong(await names(options.dir)).length === 0) return;
     const release = lockDataDir(options.dir, `the ingest log of process ${process.pid}`);
     try {
       await storeSegments(options.dir, options);
@@ -318,6 +316,11 @@ export class IngestLog {
     const { segment } = record;
     segment.unstored--;
     this.#unstoredBytes -= record.bytes;
+    await this.#removeIfDone(segment);
+  }
+
+  /** Deletes a segment that takes no more writes once all of it is stored. */
+  async #removeIfDone(segment: Segment): Promise<void> {
     // A segment left behind is stored again at the next open, which drops what is already stored.
     if (segment.unstored === 0 && segment.handle === null) await rm(segment.path, { force: true }).catch(() => undefined);
   }
@@ -362,7 +365,7 @@ export class IngestLog {
     const handle = segment.handle;
     segment.handle = null;
     await handle?.close().catch(() => undefined);
-    if (segment.unstored === 0) await rm(segment.path, { force: true }).catch(() => undefined);
+    await this.#removeIfDone(segment);
   }
 
   async #createSegment(): Promise<Segment> {
@@ -382,6 +385,6 @@ export class IngestLog {
       await rm(path, { force: true });
       throw err;
     }
-    return { seq, path, handle, bytes: 0, unstored: 0 };
+    return { path, handle, bytes: 0, unstored: 0 };
   }
 }

@@ -12,9 +12,10 @@ function alive(pid: number): boolean {
   }
 }
 
-function holderPid(file: string): number | null {
+/** Who the lock file names, or null when there is none (or it cannot be read). */
+function holderOf(file: string): { pid: number; holder: string } | null {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
+    return JSON.parse(readFileSync(file, 'utf8')) as { pid: number; holder: string };
   } catch {
     return null;
   }
@@ -33,18 +34,13 @@ export function lockDataDir(dataDir: string, holder: string): () => void {
       const release = () => {
         process.off('exit', release);
         // Only while the lock is still this process's: a stale lock may have been taken over since.
-        if (holderPid(file) === process.pid) rmSync(file, { force: true });
+        if (holderOf(file)?.pid === process.pid) rmSync(file, { force: true });
       };
       process.once('exit', release);
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let current: { pid: number; holder: string } | null = null;
-      try {
-        current = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; holder: string };
-      } catch {
-        current = null;
-      }
+      const current = holderOf(file);
       if (current && current.pid !== process.pid && alive(current.pid)) {
         throw new DataDirBusyError(
           `The embedded stores in ${dataDir} are in use by ${current.holder} (pid ${current.pid}); stop it first, or point OVERTURE_DATA_DIR elsewhere.`,
