@@ -12,13 +12,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { percentile, round } from './lib/stats';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cpuOf, cpuSince, type CpuSample } from './lib/proc-cpu';
 import { createClickhouse } from '@overture/api';
 import { repoRoot, startPlatform, startProcess, type Running } from './lib/platform';
 import { untilQueuesEmpty } from '@overture/api/testing';
 import { Redis } from 'ioredis';
+import type { StallReport } from './lib/loop-stalls';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const seconds = Number(args.get('seconds') ?? 15);
@@ -149,11 +150,22 @@ async function countStored(dataDir: string, workspaceId: string): Promise<number
   }
 }
 
+const stallText = (r: StallReport) =>
+  `event loop: ${r.stalls} stalls over 20 ms, longest ${round(r.maxStallMs)} ms, ${round(r.stalledMs)} ms in all (${round(r.onCpuMs)} on CPU, ${round(r.runQueueMs)} waiting for a core), longest GC ${round(r.maxGcMs)} ms`;
+
 async function main() {
   const baseline = await startProcess(join(repoRoot, 'bench/lib/bare-server.ts'), repoRoot, {});
   const durableDir = mkdtempSync(join(tmpdir(), 'overture-bench-durable-'));
   const durable = await startProcess(join(repoRoot, 'bench/lib/durable-server.ts'), repoRoot, { OVERTURE_DATA_DIR: durableDir });
-    const platform = await startPlatform({ OVERTURE_WORKER: String(worker), ...(ack ? { INGEST_ACK: ack } : {}) }, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : []);
+  const controlDir = mkdtempSync(join(tmpdir(), 'overture-bench-control-'));
+  const stallsFile = join(controlDir, 'stalls-url');
+  const platform = await startPlatform(
+    { OVERTURE_WORKER: String(worker), BENCH_STALLS_FILE: stallsFile, ...(ack ? { INGEST_ACK: ack } : {}) },
+    ['--import', join(repoRoot, 'bench/lib/stall-control.ts'), ...(args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : [])],
+  );
+  const stallsUrl = readFileSync(stallsFile, 'utf8');
+  /** Where the platform's event loop lost time since the last call (see loop-stalls.ts). */
+  const stallsSince = async (): Promise<StallReport> => (await (await fetch(stallsUrl, { method: 'POST' })).json()) as StallReport;
   try {
     const wk = platform.workspace.writeKey;
     console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase, worker ${worker ? 'on (real-time profiles, segments, journeys in the same process)' : 'off'}, acknowledged once ${ack ?? 'logged (the default)'}`);
@@ -176,12 +188,16 @@ async function main() {
     const ours = await saturate(platform, fresh, seconds);
     console.log(`overture: ${Math.round(ours.eventsPerS)} events/s (${ours.errors} errors), ${cpuText(ours.cpuPerEvent)}`);
 
+    await stallsSince();
     const backlogged = await steady(platform, bodies(wk, steadyBodies), steadyRate, 10);
-    console.log(`steady ${steadyRate} events/s right after saturating: p50 ${round(backlogged.p50)} ms, p99 ${round(backlogged.p99)} ms (${backlogged.errors} errors)`);
+    const backloggedStalls = await stallsSince();
+    console.log(`steady ${steadyRate} events/s right after saturating: p50 ${round(backlogged.p50)} ms, p99 ${round(backlogged.p99)} ms (${backlogged.errors} errors), ${stallText(backloggedStalls)}`);
     const drainS = worker ? await drainSeconds(platform.redisUrl, platform.queuePrefix) : 0;
     if (worker) console.log(`real-time backlog worked off ${round(drainS, 1)} s after`);
+    await stallsSince();
     const lat = await steady(platform, bodies(wk, steadyBodies), steadyRate, 10);
-    console.log(`steady ${steadyRate} events/s${worker ? ' with the backlog worked off' : ''}: p50 ${round(lat.p50)} ms, p99 ${round(lat.p99)} ms (${lat.errors} errors)`);
+    const stalls = await stallsSince();
+    console.log(`steady ${steadyRate} events/s${worker ? ' with the backlog worked off' : ''}: p50 ${round(lat.p50)} ms, p99 ${round(lat.p99)} ms (${lat.errors} errors), ${stallText(stalls)}`);
     await platform.stopKeepingData();
     const stored = await countStored(platform.dataDir, platform.workspace.id);
     rmSync(platform.dataDir, { recursive: true, force: true });
@@ -193,6 +209,14 @@ async function main() {
     console.log(`p99_ms=${round(lat.p99)}`);
     console.log(`p99_after_saturation_ms=${round(backlogged.p99)}`);
     console.log(`p50_ms=${round(lat.p50)}`);
+    // Where the platform's event loop lost time in the last steady phase: its longest stall, and all
+    // stalled time split into the main thread on CPU and waiting for a core (see loop-stalls.ts).
+    console.log(`loop_max_stall_ms=${round(stalls.maxStallMs)}`);
+    console.log(`loop_stalled_ms=${round(stalls.stalledMs)}`);
+    console.log(`loop_stalled_on_cpu_ms=${round(stalls.onCpuMs)}`);
+    console.log(`loop_stalled_run_queue_ms=${round(stalls.runQueueMs)}`);
+    console.log(`loop_gc_max_ms=${round(stalls.maxGcMs)}`);
+    console.log(`loop_max_stall_after_saturation_ms=${round(backloggedStalls.maxStallMs)}`);
     console.log(`baseline_durable_p99_ms=${round(durableLat.p99)}`);
     console.log(`baseline_durable_p50_ms=${round(durableLat.p50)}`);
     if (worker) console.log(`backlog_drain_s=${round(drainS, 1)}`);
@@ -211,6 +235,7 @@ async function main() {
     await baseline.stop();
     await durable.stop();
     rmSync(durableDir, { recursive: true, force: true });
+    rmSync(controlDir, { recursive: true, force: true });
   }
 }
 

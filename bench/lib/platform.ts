@@ -15,9 +15,12 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry in its own Node process and waits for its "listening on URL" line. */
+/**
+ * Starts a TypeScript entry in its own Node process and waits for its "listening on URL" line.
+ * `nodeArgs` come after tsx's loader, so an `--import` among them may name a TypeScript file.
+ */
 export function startProcess(entry: string, cwd: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {

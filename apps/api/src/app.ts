@@ -73,6 +73,8 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
  * not stretch the ack path's latency. A client handed in from outside keeps its own settings.
  */
 const queryPriority = { ingest: 1, other: 2 } as const;
+/** How often inserts behind the ingest log start at most, while events keep coming. */
+const loggedInsertEveryMs = 250;
 
 async function closeServices(services: Services): Promise<void> {
   const runtime = services.journeys.runtime;
@@ -122,8 +124,11 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
   const companion = companionClickhouse(clickhouse, { priority: queryPriority.ingest });
   const ingestClickhouse = companion ?? clickhouse;
+  const answersFromLog = (options.ingest ?? true) && config.ingestAck === 'logged';
   const writer = new GroupCommitWriter({
     insert: (rows) => insertEvents(ingestClickhouse, rows),
+    // Answers given from the ingest log do not wait for inserts: under load they gather a little longer.
+    insertEveryMs: answersFromLog ? loggedInsertEveryMs : 0,
     afterCommit: async (rows) => {
       try {
         await publishEvents(eventsQueue, eventBatches, rows);

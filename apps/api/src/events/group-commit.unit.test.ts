@@ -101,4 +101,30 @@ describe('group commit', () => {
     await new Promise((r) => setImmediate(r));
     expect(handed).toEqual(['new']);
   });
+
+  it('starts inserts at most every insertEveryMs while writes keep coming, and at once after a quiet spell', async () => {
+    let now = 0;
+    const timers: Array<{ ms: number; run: () => void }> = [];
+    const inserts: string[][] = [];
+    const writer = new GroupCommitWriter({
+      insertEveryMs: 250,
+      clock: { now: () => now, after: (ms, run) => void timers.push({ ms, run }) },
+      insert: async (rows) => void inserts.push(rows.map((r) => r.message_id)),
+    });
+    await writer.write([row('a')]);
+    expect(inserts).toEqual([['a']]);
+    now = 100;
+    const gathered = [writer.write([row('b')]), writer.write([row('c')])];
+    await new Promise((r) => setImmediate(r));
+    expect(inserts).toHaveLength(1);
+    expect(timers.map((t) => t.ms)).toEqual([150]);
+    now = 250;
+    timers[0]!.run();
+    await Promise.all(gathered);
+    expect(inserts).toEqual([['a'], ['b', 'c']]);
+    now = 1_000;
+    await writer.write([row('d')]);
+    expect(inserts.at(-1)).toEqual(['d']);
+    expect(timers).toHaveLength(1);
+  });
 });
