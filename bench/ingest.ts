@@ -163,9 +163,8 @@ async function main() {
     { OVERTURE_WORKER: String(worker), BENCH_STALLS_FILE: stallsFile, ...(ack ? { INGEST_ACK: ack } : {}) },
     ['--import', join(repoRoot, 'bench/lib/stall-control.ts'), ...(args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : [])],
   );
-  const stallsUrl = readFileSync(stallsFile, 'utf8');
   /** Where the platform's event loop lost time since the last call (see loop-stalls.ts). */
-  const stallsSince = async (): Promise<StallReport> => (await (await fetch(stallsUrl, { method: 'POST' })).json()) as StallReport;
+  const stallsSince = async (): Promise<StallReport> => (await (await fetch(readFileSync(stallsFile, 'utf8'), { method: 'POST' })).json()) as StallReport;
   try {
     const wk = platform.workspace.writeKey;
     console.log(`ingest bench: ${clients} clients, ${batchSize} events/batch, ${seconds}s per phase, worker ${worker ? 'on (real-time profiles, segments, journeys in the same process)' : 'off'}, acknowledged once ${ack ?? 'logged (the default)'}`);

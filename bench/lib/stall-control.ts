@@ -4,10 +4,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { watchLoopStalls } from './loop-stalls';
 
 const file = process.env.BENCH_STALLS_FILE;
-if (file) {
+// Preloads run in worker threads too: only the main thread's event loop is measured.
+if (file && isMainThread) {
   const stalls = watchLoopStalls();
   const control = createServer((req, res) => {
     const report = JSON.stringify(stalls.report());

@@ -73,8 +73,8 @@ function createServices({ config, log, clickhouse, postgres, redis, invalidation
  * not stretch the ack path's latency. A client handed in from outside keeps its own settings.
  */
 const queryPriority = { ingest: 1, other: 2 } as const;
-/** How often inserts behind the ingest log start at most, while events keep coming. */
-const loggedInsertEveryMs = 250;
+/** How often inserts of rows answered from the ingest log start at most, while events keep coming. */
+const pacedInsertEveryMs = 250;
 
 async function closeServices(services: Services): Promise<void> {
   const runtime = services.journeys.runtime;
@@ -124,11 +124,10 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   // Ingestion's own connection: an acknowledgement never waits behind real-time consumers' queries.
   const companion = companionClickhouse(clickhouse, { priority: queryPriority.ingest });
   const ingestClickhouse = companion ?? clickhouse;
-  const answersFromLog = (options.ingest ?? true) && config.ingestAck === 'logged';
   const writer = new GroupCommitWriter({
     insert: (rows) => insertEvents(ingestClickhouse, rows),
-    // Answers given from the ingest log do not wait for inserts: under load they gather a little longer.
-    insertEveryMs: answersFromLog ? loggedInsertEveryMs : 0,
+    // Rows answered from the ingest log are written paced: under load they gather a little longer.
+    insertEveryMs: pacedInsertEveryMs,
     afterCommit: async (rows) => {
       try {
         await publishEvents(eventsQueue, eventBatches, rows);
@@ -148,7 +147,7 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
   };
   let ingestLog: IngestLog | null = null;
   try {
-    ingestLog = await openIngestLog(config, log, options.ingest ?? true, (rows) => writer.write(rows));
+    ingestLog = await openIngestLog(config, log, options.ingest ?? true, writer);
   } catch (err) {
     await closeStores();
     throw new Error(`The ingest log in ${config.ingestLogDir} could not be opened: ${(err as Error).message}`, { cause: err });
@@ -188,8 +187,9 @@ export async function createApp(operatorConfig: Config, options: AppOptions = {}
  * Opening it stores what a process that died left logged before this one acknowledges anything; a
  * process answering once stored still stores what an earlier one left there.
  */
-async function openIngestLog(config: Config, log: Logger, answersIngestion: boolean, store: (rows: EventRow[]) => Promise<void>): Promise<IngestLog | null> {
+async function openIngestLog(config: Config, log: Logger, answersIngestion: boolean, writer: GroupCommitWriter): Promise<IngestLog | null> {
   if (!answersIngestion) return null;
+  const store = (rows: EventRow[]) => writer.write(rows);
   const onUnreadTail = (file: string, bytes: number) => log.warn('the end of an ingest log segment could not be read (a write the process died in, or damage); kept for inspection', { file, bytes });
   if (config.ingestAck === 'stored') {
     await IngestLog.storeLeftovers({ dir: config.ingestLogDir, store, onUnreadTail });
@@ -198,6 +198,7 @@ async function openIngestLog(config: Config, log: Logger, answersIngestion: bool
   return IngestLog.open({
     dir: config.ingestLogDir,
     store,
+    storeBehind: (rows) => writer.write(rows, { paced: true }),
     onUnreadTail,
     onStoreError: (err, count) => log.warn('acknowledged events not stored yet; they stay logged and are retried', { error: err.message, count }),
   });

@@ -13,10 +13,10 @@ export interface GroupCommitOptions {
   maxConcurrent?: number;
   recentIdCapacity?: number;
   /**
-   * Inserts start at most this often (0: as soon as an insert slot is free). For a writer nobody
-   * waits on at once (answers given from the ingest log): fewer, larger inserts each pay the store's
-   * per-insert costs (the messageId look-up reads about as much for a few hundred ids as for
-   * thousands; every insert is a part to merge) once. A write after a quiet spell starts at once.
+   * While only paced writes wait (rows nobody waits on at once: answered from the ingest log), inserts
+   * start at most this often, so fewer, larger inserts pay the store's fixed costs (the messageId
+   * look-up, a part to merge) once. A paced write after a quiet spell starts at once; any other write
+   * starts as soon as an insert slot is free.
    */
   insertEveryMs?: number;
   /** Milliseconds on a monotonic clock, and a timer; injected by tests. */
@@ -55,6 +55,11 @@ export class GroupCommitWriter {
   readonly #maxConcurrent: number;
   readonly #clock: NonNullable<GroupCommitOptions['clock']>;
   #lastStart = Number.NEGATIVE_INFINITY;
+  /** Whether a write that is not paced waits among the pending rows. */
+  #unpaced = false;
+  /** When the scheduled start is due, and the token that lets only the latest one run. */
+  #dueAt = 0;
+  #token = 0;
 
   constructor(private readonly options: GroupCommitOptions) {
     this.#maxRows = options.maxRows ?? 20_000;
@@ -63,23 +68,30 @@ export class GroupCommitWriter {
     this.#clock = options.clock ?? realClock;
   }
 
-  write(rows: EventRow[]): Promise<void> {
+  write(rows: EventRow[], options: { paced?: boolean } = {}): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       for (const row of rows) this.#pending.push(row);
+      if (!options.paced) this.#unpaced = true;
       this.#waiters.push({ resolve, reject });
       this.#schedule();
     });
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight >= this.#maxConcurrent || this.#pending.length === 0) return;
+    if (this.#inFlight >= this.#maxConcurrent || this.#pending.length === 0) return;
+    const now = this.#clock.now();
+    const wait = this.#unpaced ? 0 : this.#lastStart + (this.options.insertEveryMs ?? 0) - now;
+    // A start already due as early stays; a later one (paced rows waiting) gives way to this one.
+    if (this.#scheduled && this.#dueAt <= now + Math.max(0, wait)) return;
     this.#scheduled = true;
+    this.#dueAt = now + Math.max(0, wait);
+    const token = ++this.#token;
     const start = () => {
+      if (token !== this.#token) return;
       this.#scheduled = false;
       void this.#flush();
     };
-    const wait = this.#lastStart + (this.options.insertEveryMs ?? 0) - this.#clock.now();
     // Let requests parsed in the same turn of the event loop join this insert.
     if (wait <= 0) setImmediate(start);
     else this.#clock.after(wait, start);
@@ -91,6 +103,7 @@ export class GroupCommitWriter {
     const waiters = this.#waiters;
     this.#pending = [];
     this.#waiters = [];
+    this.#unpaced = false;
     this.#inFlight++;
     this.#lastStart = this.#clock.now();
     const { fresh, copiesIn } = this.#dedupe(rows);

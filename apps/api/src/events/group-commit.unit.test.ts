@@ -102,7 +102,7 @@ describe('group commit', () => {
     expect(handed).toEqual(['new']);
   });
 
-  it('starts inserts at most every insertEveryMs while writes keep coming, and at once after a quiet spell', async () => {
+  it('starts inserts of paced writes at most every insertEveryMs while they keep coming, and at once after a quiet spell', async () => {
     let now = 0;
     const timers: Array<{ ms: number; run: () => void }> = [];
     const inserts: string[][] = [];
@@ -111,10 +111,11 @@ describe('group commit', () => {
       clock: { now: () => now, after: (ms, run) => void timers.push({ ms, run }) },
       insert: async (rows) => void inserts.push(rows.map((r) => r.message_id)),
     });
-    await writer.write([row('a')]);
+    const paced = { paced: true };
+    await writer.write([row('a')], paced);
     expect(inserts).toEqual([['a']]);
     now = 100;
-    const gathered = [writer.write([row('b')]), writer.write([row('c')])];
+    const gathered = [writer.write([row('b')], paced), writer.write([row('c')], paced)];
     await new Promise((r) => setImmediate(r));
     expect(inserts).toHaveLength(1);
     expect(timers.map((t) => t.ms)).toEqual([150]);
@@ -123,8 +124,31 @@ describe('group commit', () => {
     await Promise.all(gathered);
     expect(inserts).toEqual([['a'], ['b', 'c']]);
     now = 1_000;
-    await writer.write([row('d')]);
+    await writer.write([row('d')], paced);
     expect(inserts.at(-1)).toEqual(['d']);
     expect(timers).toHaveLength(1);
+  });
+
+  it('starts at once when a write that is not paced joins paced rows waiting for their turn', async () => {
+    let now = 0;
+    const timers: Array<() => void> = [];
+    const inserts: string[][] = [];
+    const writer = new GroupCommitWriter({
+      insertEveryMs: 250,
+      clock: { now: () => now, after: (_ms, run) => void timers.push(run) },
+      insert: async (rows) => void inserts.push(rows.map((r) => r.message_id)),
+    });
+    await writer.write([row('a')], { paced: true });
+    now = 10;
+    const paced = writer.write([row('b')], { paced: true });
+    await new Promise((r) => setImmediate(r));
+    expect(timers).toHaveLength(1);
+    await writer.write([row('c')]);
+    await paced;
+    expect(inserts).toEqual([['a'], ['b', 'c']]);
+    // The superseded timer starts nothing when it fires.
+    timers[0]!();
+    await new Promise((r) => setImmediate(r));
+    expect(inserts).toHaveLength(2);
   });
 });

@@ -21,6 +21,8 @@ export interface IngestLogOptions {
   dir: string;
   /** Stores rows durably (dropping those already stored); throws if they were not stored. */
   store: (rows: EventRow[]) => Promise<void>;
+  /** The same for rows already answered, which nobody waits on (it may take its time); `store` when absent. */
+  storeBehind?: (rows: EventRow[]) => Promise<void>;
   /** Told of each failed retry of the oldest unstored record; the rows stay logged. */
   onStoreError?: (err: Error, rows: number) => void;
   /** Told of a segment whose end could not be read (a write the process died in, or damage); kept beside it. */
@@ -286,7 +288,7 @@ export class IngestLog {
   #storeBehind(record: LoggedRecord): void {
     record.segment.unstored++;
     this.#unstoredBytes += record.bytes;
-    const attempt = this.options.store(record.rows).then(
+    const attempt = (this.options.storeBehind ?? this.options.store)(record.rows).then(
       () => this.#stored(record),
       () => {
         this.#failed.push(record);

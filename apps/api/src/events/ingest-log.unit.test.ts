@@ -128,6 +128,30 @@ describe('ingest log', () => {
     await log.close();
   });
 
+  it('stores answered rows through storeBehind, and what waits (a replay, a retry) through store', async () => {
+    const dir = logDir();
+    const left = rowsOf(2);
+    writeFileSync(join(dir, '000000000001.log'), encodeRecord(left));
+    const calls: string[] = [];
+    let failBehind = true;
+    const log = await open({
+      dir,
+      store: async (rows) => void calls.push(`store ${ids(rows).join(',')}`),
+      storeBehind: async (rows) => {
+        calls.push(`behind ${ids(rows).join(',')}`);
+        if (failBehind) throw new Error('store down');
+      },
+    });
+    const [answered, next] = [rowsOf(1), rowsOf(1)];
+    await log.write(answered);
+    await log.drain();
+    failBehind = false;
+    await log.write(next);
+    await log.drain();
+    expect(calls).toEqual([`store ${ids(left).join(',')}`, `behind ${ids(answered)}`, `store ${ids(answered)}`, `behind ${ids(next)}`]);
+    await log.close();
+  });
+
   it('past its bound logs nothing more: answers once the store has the rows, and refuses at once while the store fails', async () => {
     const dir = logDir();
     const held = heldStore();

@@ -1,25 +1,43 @@
 import type { EventRow } from './row';
 
 /**
- * Look-ups as large as allowed: each costs the engine about as much for a hundred ids as for
- * thousands. Parameters travel in the request URL of a ClickHouse server, so a chunk's ids, as they
- * are encoded there, stay within half of its default limit (1 MiB).
+ * How large one messageId look-up may be. Each costs the engine a fixed part (tens of milliseconds
+ * at a million stored ids) besides its share per id, so look-ups are as large as allowed.
  */
-export const lookupMaxIds = 10_000;
-export const lookupMaxUrlBytes = 512 * 1024;
+export interface LookupLimits {
+  maxIds: number;
+  /** Bytes of the ids parameter as sent; a ClickHouse server refuses a parameter over 128 KiB by default. */
+  maxParamBytes: number;
+}
+
+/** Embedded chDB binds parameters in-process. */
+export const embeddedLookup: LookupLimits = { maxIds: 10_000, maxParamBytes: Number.POSITIVE_INFINITY };
+/** A server takes parameters in the URL or as form fields (`http_max_field_value_size`, 128 KiB by default). */
+export const serverLookup: LookupLimits = { maxIds: 10_000, maxParamBytes: 96 * 1024 };
+
+const escapes: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', "'": "\\'", '\\': '\\\\' };
+
+/**
+ * The id as @clickhouse/client writes it in an Array(String) parameter (escaped, quoted, a comma
+ * after it), counted as percent-encoded in a URL: at least its size as a form field too.
+ */
+export function paramBytes(id: string): number {
+  const written = `'${id.replace(/[\t\n\r'\\]/g, (c) => escapes[c]!)}',`;
+  return new URLSearchParams([['', written]]).toString().length - 1;
+}
 
 /** The rows, in order, in chunks of one look-up each. */
-export function lookupChunks(rows: EventRow[]): EventRow[][] {
+export function lookupChunks(rows: EventRow[], limits: LookupLimits): EventRow[][] {
   const chunks: EventRow[][] = [];
+  const measured = Number.isFinite(limits.maxParamBytes);
   let chunk: EventRow[] = [];
-  let bytes = 0;
+  let bytes = 2; // the brackets
   for (const row of rows) {
-    // The id, its quotes and the comma after it, percent-encoded.
-    const size = encodeURIComponent(row.message_id).length + 9;
-    if (chunk.length === lookupMaxIds || (chunk.length > 0 && bytes + size > lookupMaxUrlBytes)) {
+    const size = measured ? paramBytes(row.message_id) : 0;
+    if (chunk.length === limits.maxIds || (chunk.length > 0 && bytes + size > limits.maxParamBytes)) {
       chunks.push(chunk);
       chunk = [];
-      bytes = 0;
+      bytes = 2;
     }
     chunk.push(row);
     bytes += size;

@@ -1,6 +1,6 @@
-import { insertRaw, type ClickHouseClient } from '../stores/clickhouse';
+import { insertRaw, isEmbeddedClickhouse, type ClickHouseClient } from '../stores/clickhouse';
 import type { EventRow } from './row';
-import { lookupChunks } from './lookup-chunks';
+import { embeddedLookup, lookupChunks, serverLookup } from './lookup-chunks';
 
 /** Column order of the TabSeparated rows below; must match the `events` table. */
 const columns = ['workspace_id', 'message_id', 'type', 'event', 'distinct_id', 'anonymous_id', 'user_id', 'group_id', 'previous_id', 'timestamp', 'sent_at', 'received_at', 'properties', 'traits', 'context', 'is_bot', 'bot_reason'] as const;
@@ -67,7 +67,7 @@ function clampedText(text: string, b: Bounds): string {
 /** Keys (`workspace\0messageId`) of the given rows that `events` already holds. */
 export async function storedMessageIds(clickhouse: ClickHouseClient, rows: EventRow[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const part of lookupChunks(rows)) {
+  for (const part of lookupChunks(rows, isEmbeddedClickhouse(clickhouse) ? embeddedLookup : serverLookup)) {
     // Two flat sets rather than one set of pairs: the primary key is searched several times faster
     // (a batch is almost always one workspace). A pair the sets cross into but no row names is harmless.
     const rs = await clickhouse.query({

@@ -64,6 +64,11 @@ function openClient(options: ClickhouseOptions): ClickHouseClient {
 
 const embedded = new WeakMap<ClickHouseClient, Promise<ChdbConnection>>();
 
+/** Whether the client runs chDB in this process (one made elsewhere, a wrapper say, counts as not). */
+export function isEmbeddedClickhouse(client: ClickHouseClient): boolean {
+  return embedded.has(client);
+}
+
 /**
  * chDB is a large native engine: a server install (CLICKHOUSE_URL set) must never load it,
  * so it is imported here, only on the embedded path. Loading starts at once; a failure

@@ -1,2 +1,2 @@
-export { createClickhouse, companionClickhouse, clickhouseHealth, insertRaw, type ClickHouseClient, type ClickhouseOptions } from './client';
+export { createClickhouse, companionClickhouse, clickhouseHealth, insertRaw, isEmbeddedClickhouse, type ClickHouseClient, type ClickhouseOptions } from './client';
 export { migrateClickhouse } from './migrate';
