@@ -2,19 +2,14 @@
 // and the load generator must not share its event loop): the real HTTP server on the test stores
 // (PostgreSQL in a fresh schema, chDB), a workspace with profiles, a segment and placements.
 // Prints `ready {"url", "writeKey", "stallsUrl"}` when seeded; SIGTERM removes everything it made.
-// `stallsUrl` (on a port of its own) resets the event-loop stall counters (POST) and reports them (GET).
-import { createServer } from 'node:http';
+// `stallsUrl` (on a port of its own) reports the event-loop stall counters (GET) and resets them (POST).
 import type { AddressInfo } from 'node:net';
 import { startTestServer } from '@overture/api/testing';
 import { createSegment, parseEnv, recomputeWorkspace, savePlacement } from '@overture/api';
 import { knownProfiles } from './decide';
-import { watchLoopStalls } from './loop-stalls';
+import { stallsControlServer } from './loop-stalls';
 
-const stalls = watchLoopStalls();
-const control = createServer((req, res) => {
-  if (req.method === 'POST') stalls.reset();
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stalls.report()));
-});
+const control = stallsControlServer();
 
 async function main() {
   // Production's decide budget, not the test servers' patient one.

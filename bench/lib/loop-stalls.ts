@@ -4,6 +4,7 @@
 // or a GC pause waiting for its helper threads). Linux's schedstat tells the three apart.
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { createServer, type Server } from 'node:http';
 
 export interface StallReport {
   /** Timer wake-ups later than the threshold, their total and longest delay. */
@@ -65,4 +66,17 @@ export function watchLoopStalls(thresholdMs = 20, tickMs = 10): { reset(): void;
     }
   }).observe({ entryTypes: ['gc'] });
   return { reset: () => void (r = empty()), report: () => r };
+}
+
+/**
+ * A control server (not listening yet) for a measured process's stall counts: GET reports them, POST
+ * reports them and starts counting again.
+ */
+export function stallsControlServer(): Server {
+  const stalls = watchLoopStalls();
+  return createServer((req, res) => {
+    const report = JSON.stringify(stalls.report());
+    if (req.method === 'POST') stalls.reset();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(report);
+  });
 }

@@ -26,18 +26,18 @@ interface Reply {
   code?: string;
 }
 
-/**
- * Writes and flushes the ingest log on a thread of its own. Node's asynchronous file calls share a
- * pool of four threads with the embedded ClickHouse, whose queries hold them for up to seconds, so an
- * append waited behind them; blocking calls on the main thread would hold every request instead.
- * Creating, truncating and deleting segments, which are rare, still go through that pool.
- */
 interface Running {
   thread: Worker;
   /** Appends this thread holds: its death fails these, not those of a thread started after it. */
   waiting: Map<number, { resolve: () => void; reject: (err: Error) => void }>;
 }
 
+/**
+ * Writes and flushes the ingest log on a thread of its own. Node's asynchronous file calls share a
+ * pool of four threads with the embedded ClickHouse, whose queries hold them for up to seconds, so an
+ * append waited behind them; blocking calls on the main thread would hold every request instead.
+ * Creating, truncating and deleting segments, which are rare, still go through that pool.
+ */
 export class LogThread {
   #worker: Running | null = null;
   #next = 0;

@@ -241,9 +241,8 @@ export class IngestLog {
       }
       const segment = await this.#writableSegment();
       const record = encodeRecord(rows);
-      const bytes = record.length;
       await this.#write(segment, record);
-      this.#storeBehind({ segment, rows, bytes });
+      this.#storeBehind({ segment, rows, bytes: record.length });
       for (const w of waiters) w.resolve();
     } catch (err) {
       for (const w of waiters) w.reject(err);
